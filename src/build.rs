@@ -1,0 +1,182 @@
+//! The pipeline, step by step: project → data and text → validation →
+//! charts → world → typst → PDF → atomic write.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst_layout::PagedDocument;
+
+use crate::charts;
+use crate::data::load::{self, Loaded};
+use crate::data::resolve::{self, ResolveOptions};
+use crate::diag::{Diag, Sources};
+use crate::export::{self, Profile};
+use crate::fonts::Fonts;
+use crate::project::Project;
+use crate::world::VlrWorld;
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Languages to build; empty means all of the project's.
+    pub langs: Vec<String>,
+    /// Fall back to the source language where text is missing.
+    pub draft: bool,
+    /// Output profile.
+    pub profile: Profile,
+    /// Output folder (relative paths are relative to the project root).
+    pub out_dir: PathBuf,
+    /// Also use system fonts.
+    pub system_fonts: bool,
+}
+
+/// A project loaded and checked, ready to build editions from.
+pub struct Prepared {
+    /// The project.
+    pub project: Project,
+    /// Texts of every file read, for diagnostics.
+    pub sources: Sources,
+    /// Data and text.
+    pub loaded: Loaded,
+    /// Problems found (errors and warnings).
+    pub diags: Vec<Diag>,
+}
+
+/// Loads and validates the project for the given languages.
+pub fn prepare(root: &Path, langs: &[String]) -> Result<Prepared, (Sources, Vec<Diag>)> {
+    let mut sources = Sources::default();
+    let project = Project::load(root, &mut sources).map_err(|d| (sources.clone(), d))?;
+    let mut all = project.languages();
+    for l in langs {
+        if !all.contains(l) {
+            return Err((
+                sources,
+                vec![Diag::general(format!("language `{l}` is not in vlr.toml (it has: {})", all.join(", ")))],
+            ));
+        }
+    }
+    if !langs.is_empty() {
+        all.retain(|l| langs.contains(l) || l == project.source_language());
+    }
+    let mut diags = Vec::new();
+    let loaded = load::load(&project.root, &all, &mut sources, &mut diags);
+    Ok(Prepared { project, sources, loaded, diags })
+}
+
+/// One edition's document and the virtual files it needs.
+pub struct Edition {
+    /// The language.
+    pub lang: String,
+    /// `/data.json` and `/charts/*.svg`.
+    pub files: HashMap<String, Vec<u8>>,
+}
+
+/// Resolves an edition: data document and charts. Problems go to `diags`.
+pub fn edition(
+    p: &Prepared,
+    lang: &str,
+    draft: bool,
+    profile: Profile,
+    fonts: &Fonts,
+    diags: &mut Vec<Diag>,
+) -> Edition {
+    charts::register_fonts(fonts);
+    let idx = resolve::index(&p.loaded, diags);
+    let mut doc = resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, ResolveOptions { lang, draft }, diags);
+    let strings = crate::i18n::strings(lang);
+    let texts = p.loaded.texts.get(lang);
+    let src_texts = p.loaded.texts.get(p.project.source_language());
+    let chart_text = |id: &str| find_chart_text(texts, id).or_else(|| find_chart_text(src_texts, id));
+    let mut files = HashMap::new();
+    let mut figures = serde_json::Map::new();
+    for (path, spec) in &idx.charts {
+        let id = spec.id.get_ref();
+        let text = chart_text(id);
+        if text.is_none() {
+            diags.push(Diag::error(
+                *path,
+                Some(spec.id.span()),
+                format!("chart `{id}` has no [charts.{id}] text in text/{lang}/"),
+            ));
+        }
+        let prepared = charts::prepare(&idx, spec, text, lang);
+        let title = text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone());
+        match charts::render(&prepared, lang) {
+            Ok(svg) => {
+                files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
+            }
+            Err(e) => diags.push(Diag::error(*path, Some(spec.id.span()), format!("cannot draw chart `{id}`: {e}"))),
+        }
+        let alt = charts::alt_text(&prepared, &title, lang, &strings);
+        let mut note = text.and_then(|t| t.note.clone()).unwrap_or_default();
+        if !prepared.dropped.is_empty() {
+            note = format!("{note} {}", strings.incomplete).trim().to_string();
+        }
+        figures.insert(
+            id.clone(),
+            serde_json::json!({"title": title, "alt": alt, "note": note, "path": format!("/charts/{id}.svg")}),
+        );
+    }
+    if let Some(o) = doc.as_object_mut() {
+        o.insert("figures".into(), serde_json::Value::Object(figures));
+        o.insert("profile".into(), profile.name().into());
+    }
+    files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
+    Edition { lang: lang.to_string(), files }
+}
+
+fn find_chart_text<'a>(t: Option<&'a load::LangTexts>, id: &str) -> Option<&'a crate::data::model::ChartText> {
+    t.and_then(|t| t.chapters.values().find_map(|(_, f)| f.charts.get(id)))
+}
+
+/// Typst's result for one edition.
+pub struct Compiled {
+    /// The PDF bytes, if compilation and export succeeded.
+    pub pdf: Option<Vec<u8>>,
+    /// Typst's errors and warnings.
+    pub diagnostics: Vec<SourceDiagnostic>,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// Compiles an edition in a world and exports it.
+pub fn compile(world: &VlrWorld, p: &Prepared, lang: &str, profile: Profile) -> Compiled {
+    let warned = typst::compile::<PagedDocument>(world);
+    let mut diagnostics: Vec<SourceDiagnostic> = warned.warnings.to_vec();
+    let doc = match warned.output {
+        Ok(doc) => doc,
+        Err(errors) => {
+            diagnostics.extend(errors.iter().cloned());
+            return Compiled { pdf: None, diagnostics, pages: 0 };
+        }
+    };
+    let meta = &p.project.file.project;
+    let ident = format!("{}-{}-{}", meta.city, meta.edition, lang);
+    let when = p.project.published().and_then(export::timestamp);
+    match export::pdf(&doc, profile, &ident, when) {
+        Ok(pdf) => Compiled { pdf: Some(pdf), diagnostics, pages: doc.pages().len() },
+        Err(errors) => {
+            diagnostics.extend(errors);
+            Compiled { pdf: None, diagnostics, pages: doc.pages().len() }
+        }
+    }
+}
+
+/// Whether typst reported an error.
+pub fn has_errors(d: &[SourceDiagnostic]) -> bool {
+    d.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// Creates the world for an edition.
+pub fn world(p: &Prepared, fonts: Arc<Fonts>, files: HashMap<String, Vec<u8>>) -> Result<VlrWorld, String> {
+    let today = p.project.published().unwrap_or((p.project.file.project.edition + 1, 1, 1));
+    VlrWorld::new(&p.project.root, p.project.file.project.template.get_ref(), fonts, files, today)
+}
+
+/// The output path of an edition.
+pub fn output_path(p: &Prepared, out_dir: &Path, lang: &str, profile: Profile) -> PathBuf {
+    let dir = if out_dir.is_absolute() { out_dir.to_path_buf() } else { p.project.root.join(out_dir) };
+    dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output, profile.suffix()))
+}

@@ -1,0 +1,62 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::export::Profile;
+
+/// vlr builds a city's SDG Voluntary Local Review from data into print-ready PDFs.
+#[derive(Debug, Parser)]
+#[command(name = "vlr", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail (timings, warnings in full).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// vlr's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the PDF editions.
+    Build(BuildArgs),
+    /// Check data, text and templates without writing any PDF.
+    Check(ProjectArgs),
+}
+
+/// Where the project is.
+#[derive(Debug, Args, Clone)]
+pub struct ProjectArgs {
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Only these languages (repeat or comma-separate); default: all in vlr.toml.
+    #[arg(long = "lang", short = 'l', value_delimiter = ',')]
+    pub langs: Vec<String>,
+}
+
+/// Arguments of `vlr build`.
+#[derive(Debug, Args, Clone)]
+pub struct BuildArgs {
+    /// Project and languages.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output folder, relative to the project root.
+    #[arg(long, short = 'o', default_value = "dist", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Output profile.
+    #[arg(long, value_enum, default_value_t = Profile::Submission)]
+    pub profile: Profile,
+    /// Build even where translations are missing, marking each fallback on the page.
+    #[arg(long)]
+    pub draft: bool,
+    /// Also use the system's fonts (default: only the project's fonts/).
+    #[arg(long)]
+    pub system_fonts: bool,
+}

@@ -1,0 +1,469 @@
+//! Validates the loaded data and text and resolves one language's edition
+//! into the document the templates read as `/data.json`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use toml::Spanned;
+
+use super::load::Loaded;
+use super::markup::{self, Run};
+use super::model::{Block, ChartSpec, Indicator, Panel, TextFile};
+use crate::diag::{Diag, Sources};
+use crate::i18n::{self, format};
+use crate::project::Project;
+
+/// Data indexed by id, checked once for all languages.
+pub struct Index<'a> {
+    /// Indicators by id, with their file.
+    pub indicators: HashMap<&'a str, (&'a Path, &'a Indicator)>,
+    /// Panels by id.
+    pub panels: HashMap<&'a str, (&'a Path, &'a Panel)>,
+    /// Charts by id, in file order.
+    pub charts: Vec<(&'a Path, &'a ChartSpec)>,
+}
+
+/// Indexes `data/` and reports duplicate ids, unknown units and dangling references.
+pub fn index<'a>(loaded: &'a Loaded, diags: &mut Vec<Diag>) -> Index<'a> {
+    let mut idx = Index { indicators: HashMap::new(), panels: HashMap::new(), charts: Vec::new() };
+    let mut chart_ids = HashSet::new();
+    for (path, file) in &loaded.data {
+        for ind in &file.indicator {
+            if idx.indicators.insert(ind.id.get_ref(), (path, ind)).is_some() {
+                diags.push(Diag::error(
+                    path,
+                    Some(ind.id.span()),
+                    format!("duplicate indicator id `{}`", ind.id.get_ref()),
+                ));
+            }
+            if !format::is_unit(ind.unit.get_ref()) {
+                diags.push(
+                    Diag::error(path, Some(ind.unit.span()), format!("unknown unit `{}`", ind.unit.get_ref()))
+                        .with_hint(format!("known units: {}", format::UNITS.join(", "))),
+                );
+            }
+            match (&ind.value, ind.missing) {
+                (None, false) => diags.push(
+                    Diag::error(path, Some(ind.id.span()), format!("indicator `{}` has no value", ind.id.get_ref()))
+                        .with_hint("give `value = …`, or `missing = true` if the figure is not known"),
+                ),
+                (Some(v), true) => {
+                    diags.push(Diag::error(path, Some(v.span()), "an indicator marked `missing` cannot have a value"))
+                }
+                _ => {}
+            }
+            if ind.stale {
+                diags.push(Diag::warning(
+                    path,
+                    Some(ind.id.span()),
+                    format!(
+                        "indicator `{}` still holds last edition's value: update it and remove `stale`",
+                        ind.id.get_ref()
+                    ),
+                ));
+            }
+        }
+        for p in &file.panel {
+            if idx.panels.insert(p.id.get_ref(), (path, p)).is_some() {
+                diags.push(Diag::error(path, Some(p.id.span()), format!("duplicate panel id `{}`", p.id.get_ref())));
+            }
+        }
+        for c in &file.chart {
+            if !chart_ids.insert(c.id.get_ref().as_str()) {
+                diags.push(Diag::error(path, Some(c.id.span()), format!("duplicate chart id `{}`", c.id.get_ref())));
+            }
+            idx.charts.push((path, c));
+        }
+    }
+    for (path, file) in &loaded.data {
+        for p in &file.panel {
+            for item in &p.items {
+                check_ref(&idx, path, item, diags);
+            }
+        }
+        for c in &file.chart {
+            crate::charts::validate(&idx, path, c, diags);
+        }
+    }
+    idx
+}
+
+fn check_ref(idx: &Index, path: &Path, r: &Spanned<String>, diags: &mut Vec<Diag>) {
+    if !idx.indicators.contains_key(r.get_ref().as_str()) {
+        diags.push(Diag::error(path, Some(r.span()), format!("unknown indicator `{}`", r.get_ref())));
+    }
+}
+
+/// Options for resolving an edition.
+#[derive(Debug, Clone, Copy)]
+pub struct ResolveOptions<'a> {
+    /// The edition's language.
+    pub lang: &'a str,
+    /// Fall back to the source language where text is missing, and mark it.
+    pub draft: bool,
+}
+
+/// Text of a chapter in the edition's language, falling back where allowed.
+struct ChapterText<'a> {
+    master: (&'a Path, &'a TextFile),
+    tr: Option<(&'a Path, &'a TextFile)>,
+    by_id: HashMap<&'a str, &'a Block>,
+}
+
+/// Builds the edition's document; problems go to `diags`.
+pub fn resolve(
+    project: &Project,
+    loaded: &Loaded,
+    idx: &Index,
+    sources: &Sources,
+    opts: ResolveOptions,
+    diags: &mut Vec<Diag>,
+) -> Value {
+    let lang = opts.lang;
+    let src = project.source_language();
+    let mut r = Resolver {
+        idx,
+        sources,
+        lang,
+        draft: opts.draft,
+        diags,
+        labels: BTreeMap::new(),
+        src_labels: BTreeMap::new(),
+        figure_no: 0,
+        table_no: 0,
+    };
+    let empty = Default::default();
+    let src_texts = loaded.texts.get(src).unwrap_or(&empty);
+    let texts = loaded.texts.get(lang).unwrap_or(&empty);
+    for (_, (path, t)) in &src_texts.chapters {
+        for (k, v) in &t.labels {
+            r.src_labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
+        }
+    }
+    for (_, (path, t)) in &texts.chapters {
+        for (k, v) in &t.labels {
+            r.labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
+        }
+    }
+    let mut chapters = Vec::new();
+    for spec in &project.file.chapter {
+        let id = spec.id.get_ref();
+        let Some((mpath, master)) = src_texts.chapters.get(id) else {
+            r.diags.push(Diag::error(
+                "vlr.toml",
+                Some(spec.id.span()),
+                format!("chapter `{id}` has no text: text/{src}/{id}.toml not found"),
+            ));
+            continue;
+        };
+        let tr = if lang == src {
+            Some((mpath.as_path(), master))
+        } else {
+            texts.chapters.get(id).map(|(p, t)| (p.as_path(), t))
+        };
+        if tr.is_none() {
+            r.missing(
+                &Path::new("text").join(lang).join(format!("{id}.toml")),
+                "the whole chapter (file not found)".into(),
+            );
+        }
+        let by_id = tr
+            .map(|(_, t)| t.block.iter().filter_map(|b| Some((b.id.as_ref()?.get_ref().as_str(), b))).collect())
+            .unwrap_or_default();
+        let ct = ChapterText { master: (mpath, master), tr, by_id };
+        chapters.push(r.chapter(spec, &ct));
+    }
+    let meta = r.meta(project, loaded, src);
+    let strings = i18n::strings(lang);
+    let goals: Vec<Value> =
+        (0..17).map(|i| json!({"n": i + 1, "name": strings.goals[i], "colour": i18n::GOAL_COLOURS[i]})).collect();
+    json!({
+        "lang": lang,
+        "dir": if i18n::is_rtl(lang) { "rtl" } else { "ltr" },
+        "draft": opts.draft,
+        "strings": strings,
+        "goals": goals,
+        "meta": meta,
+        "chapters": chapters,
+    })
+}
+
+struct Resolver<'a, 'd> {
+    idx: &'a Index<'a>,
+    sources: &'a Sources,
+    lang: &'a str,
+    draft: bool,
+    diags: &'d mut Vec<Diag>,
+    labels: BTreeMap<String, (PathBuf, String)>,
+    src_labels: BTreeMap<String, (PathBuf, String)>,
+    figure_no: usize,
+    table_no: usize,
+}
+
+impl Resolver<'_, '_> {
+    fn missing(&mut self, file: &Path, what: String) {
+        let d = Diag::error(file, None, format!("missing translation: {what}"));
+        if self.draft {
+            self.diags.push(Diag { severity: crate::diag::Severity::Warning, ..d });
+        } else {
+            self.diags.push(d.with_hint("translate it, or build with --draft to fall back to the source language"));
+        }
+    }
+
+    /// Resolves inline markup of a text at its location.
+    fn runs(&mut self, path: &Path, text: &Spanned<String>) -> Vec<Run> {
+        let joined = markup::join_lines(text.get_ref(), i18n::is_cjk(self.lang));
+        let (idx, lang) = (self.idx, self.lang);
+        match markup::parse(&joined, |ph| {
+            let (_, ind) =
+                idx.indicators.get(ph.id.as_str()).ok_or_else(|| format!("unknown indicator `{}`", ph.id))?;
+            let value = ind
+                .value
+                .as_ref()
+                .ok_or_else(|| format!("indicator `{}` is missing: the text cannot print it", ph.id))?;
+            let f = format::Figure { value: *value.get_ref(), unit: ind.unit.get_ref(), decimals: ind.decimals };
+            Ok(if ph.number_only { format::figure_number(lang, f) } else { format::figure(lang, f) })
+        }) {
+            Ok(runs) => runs,
+            Err(errors) => {
+                for e in errors {
+                    let span = locate(self.sources, path, text, &joined, e.offset, e.len);
+                    self.diags.push(Diag::error(path, span, e.message));
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn label(&mut self, id: &str) -> String {
+        if let Some((_, l)) = self.labels.get(id) {
+            return l.clone();
+        }
+        match self.src_labels.get(id).cloned() {
+            Some((path, l)) => {
+                let file = Path::new("text").join(self.lang).join(path.file_name().unwrap_or_default());
+                self.missing(&file, format!("label `{id}`"));
+                l
+            }
+            None => {
+                self.diags.push(
+                    Diag::general(format!("indicator `{id}` has no label in any text file"))
+                        .with_hint("add it under [labels]"),
+                );
+                id.to_string()
+            }
+        }
+    }
+
+    fn chapter(&mut self, spec: &crate::project::ChapterSpec, ct: &ChapterText) -> Value {
+        let (mpath, master) = ct.master;
+        let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
+        let fallback = ct.tr.is_none();
+        let title = self.runs(tpath, &ttext.title);
+        let subtitle = ttext.subtitle.as_ref().map(|s| self.runs(tpath, s));
+        let mut blocks = Vec::new();
+        let mut seen = HashSet::new();
+        for (n, b) in master.block.iter().enumerate() {
+            if let Some(id) = &b.id
+                && !seen.insert(id.get_ref().clone())
+            {
+                self.diags.push(Diag::error(mpath, Some(id.span()), format!("duplicate block id `{}`", id.get_ref())));
+            }
+            let kinds = [
+                b.p.is_some(),
+                b.h.is_some(),
+                b.h3.is_some(),
+                b.h4.is_some(),
+                b.list.is_some(),
+                b.figure.is_some(),
+                b.panel.is_some(),
+                b.goals.is_some(),
+                b.table.is_some(),
+                b.photo.is_some(),
+            ];
+            let count = kinds.iter().filter(|k| **k).count();
+            if count != 1 {
+                let span = b.id.as_ref().map(Spanned::span);
+                self.diags.push(Diag::error(mpath, span, format!("block {} must have exactly one of p, h, h3, h4, list, figure, panel, goals, table, photo (has {count})", n + 1)));
+                continue;
+            }
+            let needs_text = b.figure.is_none() && b.goals.is_none() && !(b.panel.is_some() && b.title.is_none());
+            let (tb, tp, fb) = match (&b.id, needs_text) {
+                (_, false) => (b, mpath, false),
+                (None, true) => {
+                    self.diags.push(Diag::error(
+                        mpath,
+                        None,
+                        format!("block {} holds text and needs an `id` so translations can match it", n + 1),
+                    ));
+                    (b, mpath, false)
+                }
+                (Some(id), true) => match ct.by_id.get(id.get_ref().as_str()) {
+                    Some(tb) => (*tb, tpath, fallback),
+                    None => {
+                        if ct.tr.is_some() {
+                            self.missing(tpath, format!("block `{}`", id.get_ref()));
+                        }
+                        (b, mpath, true)
+                    }
+                },
+            };
+            if let Some(v) = self.block(b, tb, tp, mpath) {
+                blocks.push(with_fallback(v, fb));
+            }
+        }
+        json!({
+            "id": spec.id.get_ref(),
+            "number": spec.number,
+            "title": title,
+            "subtitle": subtitle,
+            "goals": spec.goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>(),
+            "opener": spec.opener,
+            "fallback": fallback,
+            "blocks": blocks,
+        })
+    }
+
+    /// One block: `b` is the master (layout), `tb` carries the text.
+    fn block(&mut self, b: &Block, tb: &Block, tp: &Path, mpath: &Path) -> Option<Value> {
+        if let Some(p) = &b.p {
+            let text = tb.p.as_ref().unwrap_or(p);
+            return Some(json!({"kind": "p", "runs": self.runs(tp, text)}));
+        }
+        for (level, m, t) in [(2, &b.h, &tb.h), (3, &b.h3, &tb.h3), (4, &b.h4, &tb.h4)] {
+            if m.is_some() {
+                let text = t.as_ref().or(m.as_ref())?;
+                return Some(json!({"kind": "h", "level": level, "runs": self.runs(tp, text)}));
+            }
+        }
+        if b.list.is_some() {
+            let items = tb.list.as_ref().or(b.list.as_ref())?;
+            let items: Vec<_> = items.iter().map(|i| self.runs(tp, i)).collect();
+            return Some(json!({"kind": "list", "items": items}));
+        }
+        if let Some(goals) = &b.goals {
+            return Some(json!({"kind": "goals", "goals": goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>()}));
+        }
+        if let Some(panel) = &b.panel {
+            let Some((_, p)) = self.idx.panels.get(panel.get_ref().as_str()).copied() else {
+                self.diags.push(Diag::error(mpath, Some(panel.span()), format!("unknown panel `{}`", panel.get_ref())));
+                return None;
+            };
+            let title = tb.title.as_ref().or(b.title.as_ref()).map(|t| self.runs(tp, t));
+            let items: Vec<Value> = p
+                .items
+                .iter()
+                .filter_map(|id| {
+                    let (_, ind) = self.idx.indicators.get(id.get_ref().as_str())?;
+                    let value = ind.value.as_ref().map(|v| {
+                        format::figure(
+                            self.lang,
+                            format::Figure { value: *v.get_ref(), unit: ind.unit.get_ref(), decimals: ind.decimals },
+                        )
+                    });
+                    Some(json!({"value": value, "label": self.label(id.get_ref())}))
+                })
+                .collect();
+            return Some(json!({"kind": "panel", "title": title, "items": items}));
+        }
+        if let Some(fig) = &b.figure {
+            let Some((_, spec)) = self.idx.charts.iter().find(|(_, c)| c.id.get_ref() == fig.get_ref()).copied() else {
+                self.diags.push(Diag::error(mpath, Some(fig.span()), format!("unknown chart `{}`", fig.get_ref())));
+                return None;
+            };
+            self.figure_no += 1;
+            return Some(
+                json!({"kind": "figure", "chart": fig.get_ref(), "number": self.figure_no, "source": spec.source}),
+            );
+        }
+        if let Some(t) = &b.table {
+            let tt = tb.table.as_ref().unwrap_or(t);
+            self.table_no += 1;
+            let header: Vec<_> = tt.header.iter().map(|c| self.runs(tp, c)).collect();
+            let mut rows = Vec::new();
+            for row in &tt.rows {
+                if row.len() != tt.header.len() {
+                    let span = row.first().map(Spanned::span);
+                    self.diags.push(Diag::error(
+                        tp,
+                        span,
+                        format!("table row has {} cells, the header {}", row.len(), tt.header.len()),
+                    ));
+                }
+                rows.push(row.iter().map(|c| self.runs(tp, c)).collect::<Vec<_>>());
+            }
+            let source = tt.source.as_ref().map(|s| self.runs(tp, s));
+            return Some(
+                json!({"kind": "table", "number": self.table_no, "caption": self.runs(tp, &tt.caption), "header": header, "rows": rows, "widths": t.widths, "source": source}),
+            );
+        }
+        if let Some(ph) = &b.photo {
+            let tph = tb.photo.as_ref().unwrap_or(ph);
+            let file = ph.file.get_ref();
+            if crate::world::confined(Path::new(file)).is_none() {
+                self.diags.push(Diag::error(
+                    mpath,
+                    Some(ph.file.span()),
+                    format!("photo path `{file}` leaves the project"),
+                ));
+                return None;
+            }
+            let credit = tph.credit.as_ref().map(|c| self.runs(tp, c));
+            return Some(
+                json!({"kind": "photo", "path": format!("/{}", file.trim_start_matches("./")), "caption": self.runs(tp, &tph.caption), "credit": credit, "alt": tph.alt.get_ref()}),
+            );
+        }
+        None
+    }
+
+    fn meta(&mut self, project: &Project, loaded: &Loaded, src: &str) -> Value {
+        let m = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref()).or_else(|| {
+            self.missing(&Path::new("text").join(self.lang).join("meta.toml"), "cover and metadata (meta.toml)".into());
+            loaded.texts.get(src).and_then(|t| t.meta.as_ref())
+        });
+        let Some((_, m)) = m else {
+            self.diags
+                .push(Diag::general(format!("text/{src}/meta.toml not found: the cover and PDF metadata need it")));
+            return Value::Null;
+        };
+        let mut goals: Vec<u8> =
+            project.file.chapter.iter().flat_map(|c| c.goals.iter().map(|g| *g.get_ref())).collect();
+        goals.sort_unstable();
+        goals.dedup();
+        let mut keywords: Vec<String> = m.keywords.clone();
+        keywords.extend(goals.iter().map(|g| format!("SDG {g}")));
+        let date = project.published().map(|(y, mo, d)| format!("{y:04}-{mo:02}-{d:02}"));
+        json!({
+            "title": m.title.get_ref(), "kicker": m.kicker, "subtitle": m.subtitle, "motto": m.motto,
+            "city": m.city, "author": m.author, "keywords": keywords,
+            "edition": project.file.project.edition, "date": date,
+        })
+    }
+}
+
+fn with_fallback(mut v: Value, fallback: bool) -> Value {
+    if fallback && let Some(o) = v.as_object_mut() {
+        o.insert("fallback".into(), Value::Bool(true));
+    }
+    v
+}
+
+/// Maps an offset in a joined text back to the file: finds the offending
+/// snippet inside the string literal's span.
+fn locate(
+    sources: &Sources,
+    path: &Path,
+    text: &Spanned<String>,
+    joined: &str,
+    offset: usize,
+    len: usize,
+) -> Option<std::ops::Range<usize>> {
+    let span = text.span();
+    let file = sources.get(path)?;
+    let raw = file.get(span.clone())?;
+    let snippet = joined.get(offset..offset + len)?;
+    let nth = joined[..offset].matches(snippet).count();
+    let at = raw.match_indices(snippet).nth(nth).map(|(i, _)| i)?;
+    Some(span.start + at..span.start + at + snippet.len())
+}

@@ -1,0 +1,269 @@
+//! vlr: turns a city's data and text into the print-ready, multilingual PDF
+//! of its UN SDG Voluntary Local Review.
+//!
+//! The binary is a thin wrapper around [`run`], so tests can drive the CLI
+//! in-process.
+
+pub mod build;
+pub mod charts;
+pub mod cli;
+pub mod data;
+pub mod diag;
+pub mod export;
+pub mod fonts;
+pub mod i18n;
+pub mod project;
+pub mod world;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
+
+use crate::build::{BuildOptions, Prepared};
+use crate::cli::{Cli, Command, ProjectArgs};
+use crate::diag::{Diag, Sources};
+
+/// Exit code: problems in the project's files.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: usage or internal error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// How chatty to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet,
+    /// Status lines and warnings.
+    Normal,
+    /// Also timings.
+    Verbose,
+}
+
+/// Runs the CLI.
+pub fn run(cli: Cli) -> ExitCode {
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let mut err = StandardStream::stderr(if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    });
+    let code = match cli.command {
+        Command::Build(args) => {
+            let opts = BuildOptions {
+                langs: args.project.langs.clone(),
+                draft: args.draft,
+                profile: args.profile,
+                out_dir: args.out.clone(),
+                system_fonts: args.system_fonts,
+            };
+            match root(&args.project) {
+                Ok(root) => build(&root, &opts, verbosity, &mut err),
+                Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
+            }
+        }
+        Command::Check(args) => match root(&args) {
+            Ok(root) => check(&root, &args.langs, verbosity, &mut err),
+            Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
+        },
+    };
+    ExitCode::from(code)
+}
+
+fn root(args: &ProjectArgs) -> Result<PathBuf, Diag> {
+    match &args.root {
+        Some(r) => Ok(r.clone()),
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| Diag::general(format!("cannot read the working directory: {e}")))?;
+            project::find_root(&cwd).ok_or_else(|| {
+                Diag::general(format!("no {} found in {} or any parent folder", project::PROJECT_FILE, cwd.display()))
+                    .with_hint("run vlr inside a project, pass --root DIR, or start one with `vlr init DIR`")
+            })
+        }
+    }
+}
+
+fn report(out: &mut dyn WriteColor, sources: &Sources, diags: &[Diag], base: &Path, v: Verbosity, code: u8) -> u8 {
+    let shown: Vec<Diag> = diags.iter().filter(|d| d.is_error() || v != Verbosity::Quiet).cloned().collect();
+    diag::emit(out, sources, &shown, base);
+    code
+}
+
+fn status(out: &mut dyn WriteColor, v: Verbosity, verb: &str, rest: &str) {
+    if v == Verbosity::Quiet {
+        return;
+    }
+    let _ = out.set_color(
+        codespan_reporting::term::termcolor::ColorSpec::new()
+            .set_fg(Some(codespan_reporting::term::termcolor::Color::Green))
+            .set_bold(true),
+    );
+    let _ = write!(out, "{verb:>12}");
+    let _ = out.reset();
+    let _ = writeln!(out, " {rest}");
+}
+
+fn load_fonts(root: &Path, system: bool) -> Result<Arc<fonts::Fonts>, Diag> {
+    let dir = root.join("fonts");
+    fonts::Fonts::scan(&dir, system).map(Arc::new).map_err(|e| {
+        Diag::general(format!("cannot read fonts from {}: {e}", dir.display()))
+            .with_hint("the project's fonts live in fonts/")
+    })
+}
+
+/// Builds every requested edition; writes nothing for an edition that fails.
+pub fn build(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn WriteColor) -> u8 {
+    let started = Instant::now();
+    let p = match build::prepare(root, &opts.langs) {
+        Ok(p) => p,
+        Err((sources, d)) => return report(out, &sources, &d, root, v, EXIT_PROBLEMS),
+    };
+    let langs = if opts.langs.is_empty() { p.project.languages() } else { opts.langs.clone() };
+    let fonts = match load_fonts(&p.project.root, opts.system_fonts) {
+        Ok(f) => f,
+        Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
+    };
+    let mut code = 0;
+    let mut diags = p.diags.clone();
+    if diags.iter().any(Diag::is_error) {
+        return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
+    }
+    for lang in &langs {
+        let t0 = Instant::now();
+        let mut ed_diags = Vec::new();
+        let ed = build::edition(&p, lang, opts.draft, opts.profile, &fonts, &mut ed_diags);
+        if ed_diags.iter().any(Diag::is_error) {
+            report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
+            status(out, v, "Failed", &format!("{lang}: not written (fix the errors above)"));
+            code = EXIT_PROBLEMS;
+            continue;
+        }
+        diags.extend(ed_diags);
+        let world = match build::world(&p, fonts.clone(), ed.files) {
+            Ok(w) => w,
+            Err(e) => return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_PROBLEMS),
+        };
+        status(out, v, "Compiling", &format!("{lang} edition"));
+        let compiled = build::compile(&world, &p, lang, opts.profile);
+        if v != Verbosity::Quiet || build::has_errors(&compiled.diagnostics) {
+            let shown: Vec<_> = compiled
+                .diagnostics
+                .iter()
+                .filter(|d| v != Verbosity::Quiet || d.severity == typst::diag::Severity::Error)
+                .collect();
+            let _ = typst_kit::diagnostics::emit(out, &world, shown, typst_kit::diagnostics::DiagnosticFormat::Human);
+        }
+        let path = build::output_path(&p, &opts.out_dir, lang, opts.profile);
+        match compiled.pdf {
+            Some(pdf) if !build::has_errors(&compiled.diagnostics) => match export::write_atomic(&path, &pdf) {
+                Ok(()) => status(
+                    out,
+                    v,
+                    "Written",
+                    &format!(
+                        "{} ({} pages, {:.1} MB) in {:.1}s",
+                        diag::display_path(Path::new("/"), &path),
+                        compiled.pages,
+                        pdf.len() as f64 / 1e6,
+                        t0.elapsed().as_secs_f64()
+                    ),
+                ),
+                Err(e) => {
+                    report(
+                        out,
+                        &p.sources,
+                        &[Diag::general(format!("cannot write {}: {e}", path.display()))
+                            .with_hint("check that the output folder is writable (or pass --out DIR)")],
+                        root,
+                        v,
+                        EXIT_USAGE,
+                    );
+                    code = code.max(EXIT_USAGE);
+                }
+            },
+            _ => {
+                status(out, v, "Failed", &format!("{lang}: not written; the previous PDF, if any, is untouched"));
+                code = code.max(EXIT_PROBLEMS);
+            }
+        }
+    }
+    let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
+    report(out, &p.sources, &warnings, &p.project.root, v, 0);
+    if v == Verbosity::Verbose {
+        status(out, v, "Finished", &format!("in {:.1}s", started.elapsed().as_secs_f64()));
+    }
+    code
+}
+
+/// Validates the project and compiles every edition without writing PDFs.
+pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteColor) -> u8 {
+    let p: Prepared = match build::prepare(root, langs) {
+        Ok(p) => p,
+        Err((sources, d)) => return report(out, &sources, &d, root, v, EXIT_PROBLEMS),
+    };
+    let langs = if langs.is_empty() { p.project.languages() } else { langs.to_vec() };
+    let mut diags = p.diags.clone();
+    let fonts = match load_fonts(&p.project.root, false) {
+        Ok(f) => f,
+        Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
+    };
+    let mut typst_failed = false;
+    for lang in &langs {
+        let mut ed_diags = Vec::new();
+        let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &mut ed_diags);
+        let ok = !ed_diags.iter().any(Diag::is_error);
+        diags.extend(ed_diags);
+        if ok && !diags.iter().any(Diag::is_error) {
+            if let Ok(world) = build::world(&p, fonts.clone(), ed.files) {
+                let warned = typst::compile::<typst_layout::PagedDocument>(&world);
+                let mut tdiags = warned.warnings.to_vec();
+                if let Err(e) = warned.output {
+                    tdiags.extend(e.iter().cloned());
+                }
+                typst_failed |= build::has_errors(&tdiags);
+                let _ = typst_kit::diagnostics::emit(
+                    out,
+                    &world,
+                    tdiags.iter(),
+                    typst_kit::diagnostics::DiagnosticFormat::Human,
+                );
+            }
+        }
+    }
+    let diags = dedup(diags);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    report(out, &p.sources, &diags, &p.project.root, v, 0);
+    if errors == 0 && !typst_failed {
+        status(
+            out,
+            v,
+            "Checked",
+            &format!("{} ({}): no errors, {warnings} warning(s)", p.project.file.project.city, langs.join(", ")),
+        );
+        0
+    } else {
+        status(out, v, "Checked", &format!("{errors} error(s), {warnings} warning(s)"));
+        EXIT_PROBLEMS
+    }
+}
+
+/// Drops repeated diagnostics (the same problem seen once per edition).
+fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
+    let mut out: Vec<Diag> = Vec::new();
+    for d in diags {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
+}

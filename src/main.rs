@@ -1,0 +1,16 @@
+//! The `vlr` binary: parses arguments and runs the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match vlr::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { vlr::EXIT_USAGE } else { 0 });
+        }
+    };
+    vlr::run(cli)
+}

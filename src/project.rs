@@ -1,0 +1,146 @@
+//! Finds and parses the project file, `vlr.toml`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::data::load::parse_toml;
+use crate::diag::{Diag, Sources};
+
+/// The project file's name.
+pub const PROJECT_FILE: &str = "vlr.toml";
+
+/// The parsed `vlr.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProjectFile {
+    /// The `[project]` table.
+    pub project: ProjectMeta,
+    /// The chapters, in print order.
+    #[serde(default)]
+    pub chapter: Vec<ChapterSpec>,
+}
+
+/// The `[project]` table of `vlr.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProjectMeta {
+    /// A short key for the city, e.g. `yiwu`.
+    pub city: String,
+    /// The reporting year.
+    pub edition: i32,
+    /// The publication date, stamped into the PDF.
+    pub published: Spanned<toml::value::Datetime>,
+    /// Output file stem: `dist/<output>.<lang>.pdf`.
+    pub output: String,
+    /// The Typst entry template, relative to the project root.
+    #[serde(default = "default_template")]
+    pub template: Spanned<String>,
+    /// Languages to build; the first is the source language.
+    pub languages: Vec<Spanned<String>>,
+}
+
+fn default_template() -> Spanned<String> {
+    Spanned::new(0..0, "templates/main.typ".to_string())
+}
+
+/// One `[[chapter]]` of `vlr.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ChapterSpec {
+    /// The chapter's id: its text lives in `text/<lang>/<id>.toml`.
+    pub id: Spanned<String>,
+    /// The printed chapter number, if any.
+    pub number: Option<String>,
+    /// SDGs the chapter covers; the first sets the opener's colour.
+    #[serde(default)]
+    pub goals: Vec<Spanned<u8>>,
+    /// Whether the chapter starts with a full opener page.
+    #[serde(default)]
+    pub opener: bool,
+}
+
+/// A loaded project: its root folder and parsed project file.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The folder holding `vlr.toml` (canonical).
+    pub root: PathBuf,
+    /// The parsed project file.
+    pub file: ProjectFile,
+}
+
+impl Project {
+    /// Loads the project whose root is `root`.
+    pub fn load(root: &Path, sources: &mut Sources) -> Result<Self, Vec<Diag>> {
+        let path = root.join(PROJECT_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            let msg = if err.kind() == std::io::ErrorKind::NotFound {
+                format!("no project file: {} not found", path.display())
+            } else {
+                format!("cannot read {}: {err}", path.display())
+            };
+            vec![Diag::general(msg).with_hint("run `vlr init <dir>` to start a project, or pass --root")]
+        })?;
+        let rel = Path::new(PROJECT_FILE);
+        sources.insert(rel, text.clone());
+        let file: ProjectFile = parse_toml(rel, &text).map_err(|d| vec![d])?;
+        let root = root.canonicalize().map_err(|e| vec![Diag::general(format!("{}: {e}", root.display()))])?;
+        let project = Self { root, file };
+        let problems = project.validate();
+        if problems.iter().any(Diag::is_error) {
+            return Err(problems);
+        }
+        Ok(project)
+    }
+
+    fn validate(&self) -> Vec<Diag> {
+        let mut out = Vec::new();
+        let rel = Path::new(PROJECT_FILE);
+        let meta = &self.file.project;
+        if meta.languages.is_empty() {
+            out.push(Diag::error(rel, None, "`languages` must list at least one language"));
+        }
+        for lang in &meta.languages {
+            if !crate::i18n::is_supported(lang.get_ref()) {
+                out.push(
+                    Diag::error(rel, Some(lang.span()), format!("unsupported language `{}`", lang.get_ref()))
+                        .with_hint(format!("supported: {}", crate::i18n::SUPPORTED.join(", "))),
+                );
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for ch in &self.file.chapter {
+            if !seen.insert(ch.id.get_ref().clone()) {
+                out.push(Diag::error(rel, Some(ch.id.span()), format!("duplicate chapter `{}`", ch.id.get_ref())));
+            }
+            for g in &ch.goals {
+                if !(1..=17).contains(g.get_ref()) {
+                    out.push(Diag::error(rel, Some(g.span()), "an SDG goal is a number from 1 to 17"));
+                }
+            }
+        }
+        out
+    }
+
+    /// The project's languages, source language first.
+    pub fn languages(&self) -> Vec<String> {
+        self.file.project.languages.iter().map(|l| l.get_ref().clone()).collect()
+    }
+
+    /// The source language.
+    pub fn source_language(&self) -> &str {
+        self.file.project.languages.first().map_or("en", |l| l.get_ref())
+    }
+
+    /// The publication date as (year, month, day).
+    pub fn published(&self) -> Option<(i32, u8, u8)> {
+        let d = self.file.project.published.get_ref().date?;
+        Some((i32::from(d.year), d.month, d.day))
+    }
+}
+
+/// Walks up from `start` to the nearest folder holding `vlr.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| dir.join(PROJECT_FILE).is_file()).map(Path::to_path_buf)
+}

@@ -1,0 +1,244 @@
+//! The typst `World`: templates from the project, data and charts as
+//! virtual files, fonts from `fonts/`, a fixed date, and no access outside
+//! the project root.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts::Fonts;
+
+/// The compilation environment of one edition.
+pub struct VlrWorld {
+    root: PathBuf,
+    main: FileId,
+    library: LazyHash<Library>,
+    fonts: Arc<Fonts>,
+    virtual_files: HashMap<FileId, Bytes>,
+    sources: Mutex<HashMap<FileId, Source>>,
+    files: Mutex<HashMap<FileId, Bytes>>,
+    today: Datetime,
+}
+
+/// Makes a file id for a project path such as `/templates/main.typ`.
+pub fn file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// Lexically confines a relative path to the project: `None` if it is
+/// absolute or climbs out with `..`.
+pub fn confined(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(s) => out.push(s),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+impl VlrWorld {
+    /// Creates a world for `main` (project-relative) with the given virtual files.
+    pub fn new(
+        root: &Path,
+        main: &str,
+        fonts: Arc<Fonts>,
+        virtual_files: HashMap<String, Vec<u8>>,
+        today: (i32, u8, u8),
+    ) -> Result<Self, String> {
+        let main_id = file_id(&format!("/{}", main.trim_start_matches('/')))
+            .ok_or_else(|| format!("invalid template path `{main}`"))?;
+        let virtual_files =
+            virtual_files.into_iter().filter_map(|(p, data)| Some((file_id(&p)?, Bytes::new(data)))).collect();
+        let today = Datetime::from_ymd(today.0, today.1, today.2).ok_or("invalid publication date")?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            main: main_id,
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            virtual_files,
+            sources: Mutex::new(HashMap::new()),
+            files: Mutex::new(HashMap::new()),
+            today,
+        })
+    }
+
+    /// Forgets cached files so the next compile sees edits (watch mode).
+    pub fn reset(&mut self) {
+        self.sources.lock().map(|mut s| s.clear()).ok();
+        self.files.lock().map(|mut f| f.clear()).ok();
+    }
+
+    /// Replaces the virtual files (data and charts) of the edition.
+    pub fn set_virtual_files(&mut self, files: HashMap<String, Vec<u8>>) {
+        self.virtual_files = files.into_iter().filter_map(|(p, d)| Some((file_id(&p)?, Bytes::new(d)))).collect();
+    }
+
+    /// The real path of a project file, refusing anything outside the root
+    /// (`..`, absolute paths, symlinks that leave it) and packages.
+    fn resolve(&self, id: FileId) -> FileResult<PathBuf> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            let vendored = self
+                .root
+                .join("packages")
+                .join(spec.namespace.as_str())
+                .join(spec.name.as_str())
+                .join(spec.version.to_string());
+            if vendored.is_dir() {
+                return self.inside(&vendored, id.vpath());
+            }
+            return Err(FileError::Other(Some(
+                format!(
+                    "package {spec} is not available: vlr never downloads packages; vendor it under packages/{}/{}/{}",
+                    spec.namespace, spec.name, spec.version
+                )
+                .into(),
+            )));
+        }
+        self.inside(&self.root, id.vpath())
+    }
+
+    fn inside(&self, base: &Path, vpath: &VirtualPath) -> FileResult<PathBuf> {
+        let rel = confined(Path::new(vpath.get_without_slash())).ok_or(FileError::AccessDenied)?;
+        let path = base.join(rel);
+        let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
+        if !real.starts_with(&self.root) {
+            return Err(FileError::AccessDenied);
+        }
+        Ok(real)
+    }
+
+    /// Shows a file id as a path relative to the working directory.
+    pub fn display(&self, id: FileId) -> String {
+        let rel = id.vpath().get_without_slash().to_string();
+        match id.root() {
+            VirtualRoot::Package(spec) => format!("{spec}/{rel}"),
+            VirtualRoot::Project => crate::diag::display_path(&self.root, Path::new(&rel)),
+        }
+    }
+}
+
+impl World for VlrWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if let Some(s) = self.sources.lock().ok().and_then(|s| s.get(&id).cloned()) {
+            return Ok(s);
+        }
+        let bytes = self.file(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        let source = Source::new(id, text.to_string());
+        if let Ok(mut s) = self.sources.lock() {
+            s.insert(id, source.clone());
+        }
+        Ok(source)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(b) = self.virtual_files.get(&id) {
+            return Ok(b.clone());
+        }
+        if let Some(b) = self.files.lock().ok().and_then(|f| f.get(&id).cloned()) {
+            return Ok(b);
+        }
+        let path = self.resolve(id)?;
+        if path.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        let data = std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))?;
+        let bytes = Bytes::new(data);
+        if let Ok(mut f) = self.files.lock() {
+            f.insert(id, bytes.clone());
+        }
+        Ok(bytes)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+impl typst_kit::diagnostics::DiagnosticWorld for VlrWorld {
+    fn name(&self, id: FileId) -> String {
+        self.display(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confinement_is_lexical_and_strict() {
+        assert_eq!(confined(Path::new("a/../b.typ")), Some(PathBuf::from("b.typ")));
+        assert_eq!(confined(Path::new("../secret")), None);
+        assert_eq!(confined(Path::new("a/../../x")), None);
+        assert_eq!(confined(Path::new("/etc/passwd")), None);
+    }
+
+    fn world(root: &Path) -> VlrWorld {
+        let fonts = Arc::new(Fonts::scan(&root.join("fonts-none"), false).unwrap_or_else(|_| empty_fonts()));
+        VlrWorld::new(
+            root,
+            "main.typ",
+            fonts,
+            HashMap::from([("/data.json".to_string(), b"{}".to_vec())]),
+            (2021, 7, 1),
+        )
+        .unwrap()
+    }
+
+    fn empty_fonts() -> Fonts {
+        let dir = tempfile::tempdir().unwrap();
+        Fonts::scan(dir.path(), false).unwrap()
+    }
+
+    #[test]
+    fn world_serves_project_and_virtual_files_only() {
+        let outer = tempfile::tempdir().unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
+        let root = outer.path().join("proj");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("main.typ"), "hi").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outer.path().join("secret.txt"), root.join("link.txt")).unwrap();
+        let root = root.canonicalize().unwrap();
+        let w = world(&root);
+        assert!(w.file(file_id("/main.typ").unwrap()).is_ok());
+        assert_eq!(&*w.file(file_id("/data.json").unwrap()).unwrap(), b"{}");
+        assert!(w.file(file_id("/nope.typ").unwrap()).is_err());
+        #[cfg(unix)]
+        assert!(matches!(w.file(file_id("/link.txt").unwrap()), Err(FileError::AccessDenied)));
+        assert!(VirtualPath::new("/../secret.txt").is_err() || w.file(file_id("/../secret.txt").unwrap()).is_err());
+        assert_eq!(w.today(None), Datetime::from_ymd(2021, 7, 1));
+    }
+}

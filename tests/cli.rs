@@ -1,0 +1,84 @@
+//! CLI tests: the real binary on fixture projects.
+
+mod common;
+
+use common::{Fixture, pdf_pages, pdf_text, stderr};
+
+#[test]
+fn builds_fixture_into_pdf_with_text_and_pages() {
+    let f = Fixture::new("basic");
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = f.root().join("dist/testville.en.pdf");
+    assert!(pdf.is_file());
+    let text = pdf_text(&pdf);
+    assert!(text.contains("148.56 billion yuan"), "{text}");
+    assert!(text.contains("Economic Growth"), "{text}");
+    assert!(text.contains("Railway express trips"), "{text}");
+    // Cover, contents, opener, one text page, back cover.
+    let pages = pdf_pages(&pdf);
+    assert!((4..=8).contains(&pages), "{pages} pages");
+    // The chart's missing 2019 point is reported, not invented.
+    assert!(stderr(&out).contains("chart `rail` is incomplete: no data for y2019"), "{}", stderr(&out));
+}
+
+#[test]
+fn builds_chinese_with_locale_figures() {
+    let f = Fixture::new("basic");
+    let out = f.run(&["build", "--lang", "zh"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(text.contains("1485.6亿元"), "{text}");
+    assert!(text.contains("经济增长"), "{text}");
+}
+
+#[test]
+fn missing_project_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error: no project file"), "{}", stderr(&out));
+}
+
+#[test]
+fn toml_syntax_error_names_file_line_column_and_writes_nothing() {
+    let f = Fixture::new("basic");
+    assert!(f.run(&["build", "--lang", "en"]).status.success());
+    let pdf = f.root().join("dist/testville.en.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+    f.write("data/figures.toml", &f.read("data/figures.toml").replace("value = 974", "value = 974 974"));
+    let out = f.run(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("error:"), "{err}");
+    assert!(err.contains("data/figures.toml:11:"), "{err}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF must stay untouched");
+}
+
+#[test]
+fn unknown_placeholder_is_located() {
+    let f = Fixture::new("basic");
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("{trips} trips", "{tripz} trips"));
+    let out = f.run(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("unknown indicator `tripz`"), "{err}");
+    assert!(err.contains("text/en/intro.toml:7:"), "{err}");
+    assert!(!f.root().join("dist/testville.en.pdf").exists());
+}
+
+#[test]
+fn template_error_is_located() {
+    let f = Fixture::new("basic");
+    f.write("templates/main.typ", &format!("{}\n#let x = (1 + )\n", f.read("templates/main.typ")));
+    let out = f.run(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("error:"), "{err}");
+    assert!(err.contains("templates/main.typ:"), "{err}");
+    assert!(!f.root().join("dist/testville.en.pdf").exists());
+}

@@ -1,0 +1,96 @@
+//! Shared helpers: fixture projects copied into a temp dir, run through the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture project in a temp dir, with the repository's templates and fonts.
+pub struct Fixture {
+    /// Keeps the temp dir alive.
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// Copies `tests/fixtures/<name>` and the real templates; links the fonts.
+    pub fn new(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+        if !dir.path().join("templates").exists() {
+            copy_dir(&repo().join("templates"), &dir.path().join("templates"));
+        }
+        let fonts = dir.path().join("fonts");
+        std::fs::create_dir_all(&fonts).unwrap();
+        for entry in std::fs::read_dir(repo().join("fonts")).unwrap() {
+            let p = entry.unwrap().path();
+            let target = fonts.join(p.file_name().unwrap());
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&p, &target).unwrap();
+            #[cfg(not(unix))]
+            std::fs::copy(&p, &target).unwrap();
+        }
+        Self { dir }
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `vlr <args>` in the project root.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_vlr"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run vlr")
+    }
+
+    /// Overwrites a file of the project.
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Reads a file of the project.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        let t = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).unwrap();
+        }
+    }
+}
+
+/// Text of a PDF, whitespace collapsed.
+pub fn pdf_text(path: &Path) -> String {
+    let text = pdf_extract::extract_text(path).expect("extract PDF text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Page count of a PDF.
+pub fn pdf_pages(path: &Path) -> usize {
+    lopdf::Document::load(path).expect("load PDF").get_pages().len()
+}
+
+/// stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
