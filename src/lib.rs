@@ -222,8 +222,11 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &mut ed_diags);
         let ok = !ed_diags.iter().any(Diag::is_error);
         diags.extend(ed_diags);
-        if ok && !diags.iter().any(Diag::is_error) {
-            if let Ok(world) = build::world(&p, fonts.clone(), ed.files) {
+        if ok
+            && !diags.iter().any(Diag::is_error)
+            && let Ok(world) = build::world(&p, fonts.clone(), ed.files)
+        {
+            {
                 let warned = typst::compile::<typst_layout::PagedDocument>(&world);
                 let mut tdiags = warned.warnings.to_vec();
                 if let Err(e) = warned.output {

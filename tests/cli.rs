@@ -67,7 +67,7 @@ fn unknown_placeholder_is_located() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("unknown indicator `tripz`"), "{err}");
-    assert!(err.contains("text/en/intro.toml:7:"), "{err}");
+    assert!(err.contains("text/en/intro.toml:6:29"), "{err}");
     assert!(!f.root().join("dist/testville.en.pdf").exists());
 }
 

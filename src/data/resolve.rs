@@ -136,12 +136,12 @@ pub fn resolve(
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
     let texts = loaded.texts.get(lang).unwrap_or(&empty);
-    for (_, (path, t)) in &src_texts.chapters {
+    for (path, t) in src_texts.chapters.values() {
         for (k, v) in &t.labels {
             r.src_labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
         }
     }
-    for (_, (path, t)) in &texts.chapters {
+    for (path, t) in texts.chapters.values() {
         for (k, v) in &t.labels {
             r.labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
         }
@@ -234,6 +234,15 @@ impl Resolver<'_, '_> {
                 Vec::new()
             }
         }
+    }
+
+    /// A table cell: each line of the text is kept as a line.
+    fn lines(&mut self, path: &Path, text: &Spanned<String>) -> Vec<Vec<Run>> {
+        text.get_ref()
+            .split('\n')
+            .filter(|l| !l.trim().is_empty())
+            .map(|line| self.runs(path, &Spanned::new(text.span(), line.trim().to_string())))
+            .collect()
     }
 
     fn label(&mut self, id: &str) -> String {
@@ -380,7 +389,7 @@ impl Resolver<'_, '_> {
         if let Some(t) = &b.table {
             let tt = tb.table.as_ref().unwrap_or(t);
             self.table_no += 1;
-            let header: Vec<_> = tt.header.iter().map(|c| self.runs(tp, c)).collect();
+            let header: Vec<_> = tt.header.iter().map(|c| self.lines(tp, c)).collect();
             let mut rows = Vec::new();
             for row in &tt.rows {
                 if row.len() != tt.header.len() {
@@ -391,7 +400,7 @@ impl Resolver<'_, '_> {
                         format!("table row has {} cells, the header {}", row.len(), tt.header.len()),
                     ));
                 }
-                rows.push(row.iter().map(|c| self.runs(tp, c)).collect::<Vec<_>>());
+                rows.push(row.iter().map(|c| self.lines(tp, c)).collect::<Vec<_>>());
             }
             let source = tt.source.as_ref().map(|s| self.runs(tp, s));
             return Some(

@@ -95,7 +95,7 @@ pub fn number(lang: &str, value: f64, decimals: Option<u8>, group: bool) -> Stri
     let digits: Vec<char> = int.chars().collect();
     let grouping = group && !(lang == "zh" && digits.len() <= 4) && digits.len() > 3;
     for (i, c) in digits.iter().enumerate() {
-        if grouping && i > 0 && (digits.len() - i) % 3 == 0 {
+        if grouping && i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(*c);

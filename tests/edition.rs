@@ -1,0 +1,67 @@
+//! The bundled Yiwu edition: every heading and a sample of figures reach the PDF.
+
+mod common;
+
+use common::{pdf_text, repo, stderr};
+
+/// A copy of the repository's project in a temp dir (fonts linked).
+fn bundled() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["data", "text", "templates"] {
+        copy(&repo().join(sub), &dir.path().join(sub));
+    }
+    std::fs::copy(repo().join("vlr.toml"), dir.path().join("vlr.toml")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(repo().join("fonts"), dir.path().join("fonts")).unwrap();
+    dir
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let t = to.join(p.file_name().unwrap());
+        if p.is_dir() { copy(&p, &t) } else { std::fs::copy(&p, &t).map(|_| ()).unwrap() }
+    }
+}
+
+fn normalise(s: &str) -> String {
+    // Whitespace is dropped: text extraction may split styled runs.
+    s.replace(['“', '”'], "\"").replace(['‘', '’'], "'").split_whitespace().collect::<Vec<_>>().join("")
+}
+
+#[test]
+fn english_edition_holds_every_heading_and_sample_figures() {
+    let dir = bundled();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
+        .args(["build", "--lang", "en"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = normalise(&pdf_text(&dir.path().join("dist/yiwu-vlr-2020.en.pdf")));
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(repo().join("text/en")).unwrap() {
+        let path = entry.unwrap().path();
+        let doc: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut headings: Vec<String> =
+            doc.get("title").and_then(|t| t.as_str()).map(String::from).into_iter().collect();
+        for block in doc.get("block").and_then(|b| b.as_array()).into_iter().flatten() {
+            for key in ["h", "h3", "h4"] {
+                if let Some(h) = block.get(key).and_then(|h| h.as_str()) {
+                    headings.push(h.to_string());
+                }
+            }
+        }
+        for h in headings {
+            let h = normalise(&h.replace(['*'], ""));
+            if !h.contains('{') && !text.contains(&h) {
+                missing.push(format!("{}: {h}", path.display()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "headings missing from the PDF:\n{}", missing.join("\n"));
+    for figure in ["148.56 billion yuan", "1.8594 million", "80,392", "1.90:1", "312.95 billion yuan", "175,865 yuan"] {
+        assert!(text.contains(&normalise(figure)), "figure {figure} not in the PDF");
+    }
+}
