@@ -5,7 +5,7 @@
 //! label overflows, whatever the script.
 
 use std::path::Path;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -107,6 +107,8 @@ pub struct Prepared {
     pub unit: String,
     /// Categories dropped for lack of data.
     pub dropped: Vec<String>,
+    /// Decimals the source wrote its values with (e.g. 4.0), for value labels.
+    pub decimals: Option<u8>,
 }
 
 /// Resolves a chart's values and labels for a language.
@@ -144,6 +146,12 @@ pub fn prepare(idx: &Index, spec: &ChartSpec, text: Option<&ChartText>, lang: &s
         .collect();
     let max = series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
     let (scale, unit_words) = format::axis(lang, spec.unit.get_ref(), max);
+    let decimals = spec
+        .series
+        .iter()
+        .flat_map(|s| &s.values)
+        .filter_map(|v| idx.indicators.get(v.get_ref().as_str()).and_then(|(_, i)| i.decimals))
+        .max();
     Prepared {
         kind: spec.kind.get_ref().clone(),
         categories,
@@ -152,6 +160,7 @@ pub fn prepare(idx: &Index, spec: &ChartSpec, text: Option<&ChartText>, lang: &s
         unit_words,
         unit: spec.unit.get_ref().clone(),
         dropped,
+        decimals,
     }
 }
 
@@ -164,22 +173,49 @@ pub fn family(lang: &str) -> &'static str {
     }
 }
 
-/// Registers the chart fonts with plotters once per process.
+static FACES: OnceLock<Vec<(&'static str, &'static [u8])>> = OnceLock::new();
+
+/// Registers the chart fonts with plotters (and our measurer) once per process.
 pub fn register_fonts(fonts: &crate::fonts::Fonts) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
+        let mut faces = Vec::new();
         for fam in ["Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"] {
             if let Some(bytes) = fonts.family_bytes(fam) {
                 let _ = register_font(fam, FontStyle::Normal, bytes);
+                faces.push((fam, bytes));
             }
         }
+        let _ = FACES.set(faces);
     });
+}
+
+/// Width in px of `text` at `px` in a family, from the font's advances.
+/// (plotters' ab_glyph layout scales by line height, not em, and under-measures.)
+pub fn text_width(family: &str, text: &str, px: f64) -> Option<f64> {
+    let (_, bytes) = FACES.get()?.iter().find(|(f, _)| *f == family)?;
+    let face = ttf_parser::Face::parse(bytes, 0).ok()?;
+    let upem = f64::from(face.units_per_em());
+    let units: f64 = text
+        .chars()
+        .map(|c| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).map_or(upem * 0.6, f64::from))
+        .sum();
+    Some(units * px / upem)
 }
 
 /// Formats a value on the chart's axis scale.
 fn tick(lang: &str, p: &Prepared, v: f64) -> String {
+    tick_with(lang, p, v, None)
+}
+
+/// Formats a data value: as written in the source when unscaled.
+fn value_label(lang: &str, p: &Prepared, v: f64) -> String {
+    tick_with(lang, p, v, if p.scale.divisor == 1.0 { p.decimals } else { None })
+}
+
+fn tick_with(lang: &str, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
     let n = v / p.scale.divisor;
-    let s = format::number(lang, (n * 1e4).round() / 1e4, None, true);
+    let s = format::number(lang, (n * 1e4).round() / 1e4, decimals, true);
     if p.unit == "ratio" { format!("1:{s}") } else { s }
 }
 
@@ -189,10 +225,10 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (W as u32, H as u32)).into_drawing_area();
         let font = |px: f64| (family(lang), px).into_font();
+        // plotters writes font-size = size / 1.24; measure what is drawn.
         let measure = |s: &str, px: f64| {
-            root.estimate_text_size(s, &font(px).into_text_style(&root))
-                .map(|(w, h)| (f64::from(w), f64::from(h)))
-                .unwrap_or((s.len() as f64 * px * 0.6, px))
+            let drawn = px / 1.24;
+            (text_width(family(lang), s, drawn).unwrap_or(s.chars().count() as f64 * drawn), drawn * 1.2)
         };
         let text = |s: &str, x: f64, y: f64, px: f64, pos: Pos, colour: &RGBColor| {
             let style = font(px).color(colour).pos(pos);
@@ -261,7 +297,14 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                         PALETTE[si % 5].filled(),
                     ))
                     .map_err(|e| e.to_string())?;
-                    text(&tick(lang, p, v), x + 4.0, y + bh / 2.0, FONT_PX, Pos::new(HPos::Left, VPos::Center), &INK)?;
+                    text(
+                        &value_label(lang, p, v),
+                        x + 4.0,
+                        y + bh / 2.0,
+                        FONT_PX,
+                        Pos::new(HPos::Left, VPos::Center),
+                        &INK,
+                    )?;
                 }
             }
             root.draw(&PathElement::new(vec![(x0 as i32, y0 as i32), (x0 as i32, y1 as i32)], INK))
@@ -307,7 +350,14 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                         let (x, y) = (x0 + slot * (i as f64 + 0.5), yof(*v));
                         root.draw(&Circle::new((x as i32, y as i32), 4, PALETTE[si % 5].filled()))
                             .map_err(|e| e.to_string())?;
-                        text(&tick(lang, p, *v), x, y - 8.0, FONT_PX, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
+                        text(
+                            &value_label(lang, p, *v),
+                            x,
+                            y - 8.0,
+                            FONT_PX,
+                            Pos::new(HPos::Center, VPos::Bottom),
+                            &INK,
+                        )?;
                     }
                 }
             } else {
@@ -323,7 +373,7 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                             PALETTE[si % 5].filled(),
                         ))
                         .map_err(|e| e.to_string())?;
-                        let label = tick(lang, p, v);
+                        let label = value_label(lang, p, v);
                         let px = if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.8 } else { FONT_PX };
                         text(&label, x + bw / 2.0, yof(v) - 3.0, px, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
                     }

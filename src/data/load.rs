@@ -57,7 +57,9 @@ fn read(root: &Path, rel: &Path, sources: &mut Sources) -> Result<String, Diag> 
 pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Vec<Diag>) -> Loaded {
     let mut loaded = Loaded::default();
     for rel in toml_files(root, Path::new("data")) {
-        match read(root, &rel, sources).and_then(|t| parse_toml::<DataFile>(&rel, &t)) {
+        match read(root, &rel, sources)
+            .and_then(|t| parse_toml::<DataFile>(&rel, &t).map(|f| keep_written_decimals(f, &t)))
+        {
             Ok(file) => loaded.data.push((rel, file)),
             Err(d) => diags.push(d),
         }
@@ -93,9 +95,36 @@ pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Ve
     loaded
 }
 
+/// A value written `4.0` or `1.90` keeps its decimals in print ("4.0%",
+/// "1.90:1"), since the source wrote them so.
+fn keep_written_decimals(mut file: DataFile, text: &str) -> DataFile {
+    for ind in &mut file.indicator {
+        if ind.decimals.is_some() {
+            continue;
+        }
+        let Some(v) = &ind.value else { continue };
+        let literal = text.get(v.span()).unwrap_or_default().trim().replace('_', "");
+        if let Some((_, frac)) = literal.split_once('.')
+            && !frac.is_empty()
+            && frac.chars().all(|c| c.is_ascii_digit())
+        {
+            ind.decimals = u8::try_from(frac.len()).ok();
+        }
+    }
+    file
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_decimals_are_kept() {
+        let text = "[[indicator]]\nid = \"a\"\nvalue = 4.0\nunit = \"percent\"\n[[indicator]]\nid = \"b\"\nvalue = 148.56e9\nunit = \"yuan\"\n";
+        let f = keep_written_decimals(parse_toml::<DataFile>(Path::new("d.toml"), text).unwrap(), text);
+        assert_eq!(f.indicator[0].decimals, Some(1));
+        assert_eq!(f.indicator[1].decimals, None);
+    }
 
     #[test]
     fn syntax_error_is_located() {
