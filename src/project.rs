@@ -144,3 +144,47 @@ impl Project {
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(PROJECT_FILE).is_file()).map(Path::to_path_buf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Project, Vec<Diag>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PROJECT_FILE), text).unwrap();
+        Project::load(dir.path(), &mut Sources::default())
+    }
+
+    const OK: &str = "[project]\ncity = \"x\"\nedition = 2020\npublished = 2021-07-01\noutput = \"x\"\nlanguages = [\"en\", \"zh\"]\n\n[[chapter]]\nid = \"a\"\ngoals = [8]\n";
+
+    #[test]
+    fn loads_a_valid_project() {
+        let p = load(OK).unwrap();
+        assert_eq!(p.languages(), ["en", "zh"]);
+        assert_eq!(p.source_language(), "en");
+        assert_eq!(p.published(), Some((2021, 7, 1)));
+        assert_eq!(p.file.project.template.get_ref(), "templates/main.typ");
+    }
+
+    #[test]
+    fn rejects_bad_values_with_locations() {
+        let bad = OK.replace("\"zh\"]", "\"xx\"]");
+        let errs = load(&bad).unwrap_err();
+        assert!(errs[0].message.contains("unsupported language `xx`"));
+        let span = errs[0].span.clone().unwrap();
+        assert_eq!(&bad[span], "\"xx\"");
+        let errs = load(&OK.replace("goals = [8]", "goals = [18]")).unwrap_err();
+        assert!(errs[0].message.contains("1 to 17"));
+        let errs = load(&OK.replace("edition = 2020", "edition = \"2020\"")).unwrap_err();
+        assert!(errs[0].span.is_some(), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn finds_the_root_upwards() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PROJECT_FILE), OK).unwrap();
+        let sub = dir.path().join("text/en");
+        std::fs::create_dir_all(&sub).unwrap();
+        assert_eq!(find_root(&sub).as_deref(), Some(dir.path()));
+    }
+}
