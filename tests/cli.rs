@@ -83,3 +83,13 @@ fn template_error_is_located() {
     assert!(err.contains("templates/main.typ:"), "{err}");
     assert!(!f.root().join("dist/testville.en.pdf").exists());
 }
+
+#[test]
+fn same_inputs_give_byte_identical_pdfs() {
+    let f = Fixture::new("basic");
+    assert!(f.run(&["build", "--lang", "en"]).status.success());
+    let first = std::fs::read(f.root().join("dist/testville.en.pdf")).unwrap();
+    assert!(f.run(&["build", "--lang", "en"]).status.success());
+    let second = std::fs::read(f.root().join("dist/testville.en.pdf")).unwrap();
+    assert!(first == second, "two builds of the same inputs differ");
+}
