@@ -91,6 +91,7 @@ pub fn edition(
     let chart_text = |id: &str| find_chart_text(texts, id).or_else(|| find_chart_text(src_texts, id));
     let mut files = HashMap::new();
     let mut figures = serde_json::Map::new();
+    let accents = chart_accents(&p.project, &p.loaded);
     for (path, spec) in &idx.charts {
         let id = spec.id.get_ref();
         let text = chart_text(id);
@@ -103,7 +104,7 @@ pub fn edition(
         }
         let prepared = charts::prepare(&idx, spec, text, lang);
         let title = text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone());
-        match charts::render(&prepared, lang) {
+        match charts::render(&prepared, lang, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
                 files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
             }
@@ -125,6 +126,24 @@ pub fn edition(
     }
     files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
     Edition { lang: lang.to_string(), files }
+}
+
+/// Each chart drawn in the colour of the first goal of the chapter showing it.
+fn chart_accents<'a>(project: &'a Project, loaded: &'a Loaded) -> HashMap<&'a str, &'static str> {
+    let mut out = HashMap::new();
+    let Some(texts) = loaded.texts.get(project.source_language()) else { return out };
+    for ch in &project.file.chapter {
+        let Some(goal) = ch.goals.first().map(|g| usize::from(*g.get_ref())) else { continue };
+        let Some(colour) = goal.checked_sub(1).and_then(|i| crate::i18n::GOAL_COLOURS.get(i)) else { continue };
+        if let Some((_, text)) = texts.chapters.get(ch.id.get_ref()) {
+            for b in &text.block {
+                if let Some(fig) = &b.figure {
+                    out.insert(fig.get_ref().as_str(), *colour);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn find_chart_text<'a>(t: Option<&'a load::LangTexts>, id: &str) -> Option<&'a crate::data::model::ChartText> {

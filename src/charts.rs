@@ -220,7 +220,11 @@ fn tick_with(lang: &str, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
 }
 
 /// Draws the chart as SVG.
-pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
+pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, String> {
+    let palette = palette(accent);
+    // Right-to-left scripts mirror the chart: axis on the right, bars growing leftwards.
+    let rtl = crate::i18n::is_rtl(lang);
+    let m = |x: f64| (if rtl { W - x } else { x }) as i32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W as u32, H as u32)).into_drawing_area();
@@ -231,8 +235,13 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
             (text_width(family(lang), s, drawn).unwrap_or(s.chars().count() as f64 * drawn), drawn * 1.2)
         };
         let text = |s: &str, x: f64, y: f64, px: f64, pos: Pos, colour: &RGBColor| {
-            let style = font(px).color(colour).pos(pos);
-            root.draw(&Text::new(s.to_string(), (x as i32, y as i32), style)).map_err(|e| e.to_string())
+            let h = match (rtl, pos.h_pos) {
+                (true, HPos::Left) => HPos::Right,
+                (true, HPos::Right) => HPos::Left,
+                (_, h) => h,
+            };
+            let style = font(px).color(colour).pos(Pos::new(h, pos.v_pos));
+            root.draw(&Text::new(s.to_string(), (m(x), y as i32), style)).map_err(|e| e.to_string())
         };
         let max = p.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
         let (step, top) = nice_axis(max);
@@ -248,8 +257,8 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                 text(name, x, y0, FONT_PX, Pos::new(HPos::Left, VPos::Top), &INK)?;
                 x -= 16.0;
                 root.draw(&Rectangle::new(
-                    [(x as i32, (y0 + 2.0) as i32), ((x + 11.0) as i32, (y0 + 13.0) as i32)],
-                    PALETTE[i % 5].filled(),
+                    [(m(x), (y0 + 2.0) as i32), (m(x + 11.0), (y0 + 13.0) as i32)],
+                    palette[i % 5].filled(),
                 ))
                 .map_err(|e| e.to_string())?;
                 x -= 14.0;
@@ -274,7 +283,7 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
             let slot = (y1 - y0) / n as f64;
             for t in &ticks {
                 let x = x0 + (x1 - x0) * t / top;
-                root.draw(&PathElement::new(vec![(x as i32, y0 as i32), (x as i32, y1 as i32)], GRID))
+                root.draw(&PathElement::new(vec![(m(x), y0 as i32), (m(x), y1 as i32)], GRID))
                     .map_err(|e| e.to_string())?;
                 text(&tick(lang, p, *t), x, y1 + 4.0, FONT_PX, Pos::new(HPos::Center, VPos::Top), &INK)?;
             }
@@ -293,8 +302,8 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                     let y = cy - bh * k / 2.0 + bh * si as f64;
                     let x = x0 + (x1 - x0) * v / top;
                     root.draw(&Rectangle::new(
-                        [(x0 as i32, y as i32), (x as i32, (y + bh - 1.0) as i32)],
-                        PALETTE[si % 5].filled(),
+                        [(m(x0), y as i32), (m(x), (y + bh - 1.0) as i32)],
+                        palette[si % 5].filled(),
                     ))
                     .map_err(|e| e.to_string())?;
                     text(
@@ -307,7 +316,7 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                     )?;
                 }
             }
-            root.draw(&PathElement::new(vec![(x0 as i32, y0 as i32), (x0 as i32, y1 as i32)], INK))
+            root.draw(&PathElement::new(vec![(m(x0), y0 as i32), (m(x0), y1 as i32)], INK))
                 .map_err(|e| e.to_string())?;
         } else {
             let (x0, x1) = (tick_w + 12.0, W - 8.0);
@@ -319,7 +328,7 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
             let yof = |v: f64| y1 - (y1 - y0) * v / top;
             for t in &ticks {
                 let y = yof(*t);
-                root.draw(&PathElement::new(vec![(x0 as i32, y as i32), (x1 as i32, y as i32)], GRID))
+                root.draw(&PathElement::new(vec![(m(x0), y as i32), (m(x1), y as i32)], GRID))
                     .map_err(|e| e.to_string())?;
                 text(&tick(lang, p, *t), x0 - 6.0, y, FONT_PX, Pos::new(HPos::Right, VPos::Center), &INK)?;
             }
@@ -341,14 +350,14 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                     let pts: Vec<(i32, i32)> = vals
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, v)| v.map(|v| ((x0 + slot * (i as f64 + 0.5)) as i32, yof(v) as i32)))
+                        .filter_map(|(i, v)| v.map(|v| (m(x0 + slot * (i as f64 + 0.5)), yof(v) as i32)))
                         .collect();
-                    root.draw(&PathElement::new(pts.clone(), PALETTE[si % 5].stroke_width(2)))
+                    root.draw(&PathElement::new(pts.clone(), palette[si % 5].stroke_width(2)))
                         .map_err(|e| e.to_string())?;
                     for (i, v) in vals.iter().enumerate() {
                         let Some(v) = v else { continue };
                         let (x, y) = (x0 + slot * (i as f64 + 0.5), yof(*v));
-                        root.draw(&Circle::new((x as i32, y as i32), 4, PALETTE[si % 5].filled()))
+                        root.draw(&Circle::new((m(x), y as i32), 4, palette[si % 5].filled()))
                             .map_err(|e| e.to_string())?;
                         text(
                             &value_label(lang, p, *v),
@@ -369,8 +378,8 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                         let Some(v) = vals[ci] else { continue };
                         let x = cx - bw * k / 2.0 + bw * si as f64;
                         root.draw(&Rectangle::new(
-                            [(x as i32 + 1, yof(v) as i32), ((x + bw) as i32 - 1, y1 as i32)],
-                            PALETTE[si % 5].filled(),
+                            [(m(x + 1.0), yof(v) as i32), (m(x + bw - 1.0), y1 as i32)],
+                            palette[si % 5].filled(),
                         ))
                         .map_err(|e| e.to_string())?;
                         let label = value_label(lang, p, v);
@@ -379,12 +388,23 @@ pub fn render(p: &Prepared, lang: &str) -> Result<String, String> {
                     }
                 }
             }
-            root.draw(&PathElement::new(vec![(x0 as i32, y1 as i32), (x1 as i32, y1 as i32)], INK))
+            root.draw(&PathElement::new(vec![(m(x0), y1 as i32), (m(x1), y1 as i32)], INK))
                 .map_err(|e| e.to_string())?;
         }
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
+}
+
+/// The series colours: the chapter's goal colour first, then the house palette.
+fn palette(accent: Option<&str>) -> Vec<RGBColor> {
+    let mut colours = Vec::with_capacity(6);
+    if let Some(hex) = accent.and_then(|h| u32::from_str_radix(h.trim_start_matches('#'), 16).ok()) {
+        colours.push(RGBColor((hex >> 16) as u8, (hex >> 8) as u8, hex as u8));
+    }
+    let first = colours.first().copied();
+    colours.extend(PALETTE.iter().copied().filter(|c| Some(*c) != first));
+    colours
 }
 
 /// A "nice" tick step and axis top for values up to `max`.

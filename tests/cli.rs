@@ -15,6 +15,9 @@ fn builds_fixture_into_pdf_with_text_and_pages() {
     assert!(text.contains("148.56 billion yuan"), "{text}");
     assert!(text.contains("Economic Growth"), "{text}");
     assert!(text.contains("Railway express trips"), "{text}");
+    // The photo's caption and credit (the format supports photos; the bundled edition has none).
+    assert!(text.contains("The market at dawn"), "{text}");
+    assert!(text.contains("Testville City Government"), "{text}");
     // Cover, contents, opener, one text page, back cover.
     let pages = pdf_pages(&pdf);
     assert!((4..=8).contains(&pages), "{pages} pages");

@@ -1,12 +1,22 @@
-//! Formats figures for a language: scale words (million, 亿), grouping,
-//! decimal marks and units.
+//! Formats figures for a language: scale words (million, 亿, milliards),
+//! digits, grouping and decimal marks (CLDR data through ICU4X) and unit
+//! patterns (from the language's strings file).
 //!
 //! Values are printed exactly as stored — never rounded — so a figure reads
 //! as the source gives it.
 
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+use icu_decimal::options::{DecimalFormatterOptions, GroupingStrategy};
+use icu_locale_core::Locale;
+
+use super::{NumberRules, strings_ref};
+
 /// Units an indicator may have.
 pub const UNITS: &[&str] = &[
     "count",
+    "people",
+    "households",
     "yuan",
     "usd",
     "percent",
@@ -23,9 +33,10 @@ pub const UNITS: &[&str] = &[
     "ratio",
     "ratio-to-1",
     "yuan-per-person",
-    "people",
-    "households",
 ];
+
+/// Units whose large values are written with scale words.
+const SCALABLE: &[&str] = &["count", "people", "households", "yuan", "usd", "m2", "m3", "tonne"];
 
 /// Whether `unit` is known.
 pub fn is_unit(unit: &str) -> bool {
@@ -44,20 +55,17 @@ pub struct Figure<'a> {
 }
 
 /// A scale: divisor and the word for it in a language.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scale {
     /// What the value is divided by.
     pub divisor: f64,
     /// The word, e.g. "million" or "万".
-    pub word: &'static str,
+    pub word: String,
 }
 
-const ONE: Scale = Scale { divisor: 1.0, word: "" };
-
-fn scales(lang: &str) -> &'static [Scale] {
-    match lang {
-        "zh" => &[Scale { divisor: 1e8, word: "亿" }, Scale { divisor: 1e4, word: "万" }],
-        _ => &[Scale { divisor: 1e9, word: "billion" }, Scale { divisor: 1e6, word: "million" }],
+impl Scale {
+    fn one() -> Self {
+        Self { divisor: 1.0, word: String::new() }
     }
 }
 
@@ -69,147 +77,95 @@ fn exact_decimals(v: f64, max: usize) -> Option<usize> {
     })
 }
 
+fn rules(lang: &str) -> &'static NumberRules {
+    &strings_ref(lang).number
+}
+
 /// Picks the largest scale that keeps the value exact with few decimals.
 pub fn pick_scale(lang: &str, value: f64, unit: &str) -> Scale {
-    if !matches!(unit, "count" | "yuan" | "usd" | "m2" | "m3" | "people" | "households" | "tonne") {
-        return ONE;
+    if !SCALABLE.contains(&unit) {
+        return Scale::one();
     }
-    let max_dec = if lang == "zh" { 2 } else { 4 };
-    scales(lang)
+    let r = rules(lang);
+    r.scales
         .iter()
-        .copied()
-        .find(|s| value.abs() >= s.divisor && exact_decimals(value / s.divisor, max_dec).is_some())
-        .unwrap_or(ONE)
+        .find(|s| value.abs() >= s.divisor && exact_decimals(value / s.divisor, usize::from(r.max_decimals)).is_some())
+        .map_or_else(Scale::one, |s| Scale { divisor: s.divisor, word: s.word.clone() })
 }
 
-/// Formats a plain number: grouping and decimal mark of the language.
+/// Formats a plain number with the language's digits, grouping and decimal mark.
 pub fn number(lang: &str, value: f64, decimals: Option<u8>, group: bool) -> String {
     let dec = decimals.map(usize::from).or_else(|| exact_decimals(value, 6)).unwrap_or(6);
-    let text = format!("{:.*}", dec, value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let (sep, point) = separators(lang);
-    let mut out = String::new();
-    if value < 0.0 {
-        out.push('-');
-    }
-    let digits: Vec<char> = int.chars().collect();
-    let grouping = group && !(lang == "zh" && digits.len() <= 4) && digits.len() > 3;
-    for (i, c) in digits.iter().enumerate() {
-        if grouping && i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(*c);
-    }
-    if !frac.is_empty() {
-        out.push_str(point);
-        out.push_str(frac);
-    }
-    out
-}
-
-fn separators(lang: &str) -> (&'static str, &'static str) {
-    match lang {
-        "fr" => ("\u{202F}", ","),
-        "ru" => ("\u{00A0}", ","),
-        "es" => (".", ","),
-        _ => (",", "."),
+    let text = format!("{value:.dec$}");
+    let int_digits = text.trim_start_matches('-').split('.').next().map_or(0, str::len);
+    let grouping = if group && int_digits >= usize::from(rules(lang).min_grouping_digits) {
+        GroupingStrategy::Auto
+    } else {
+        GroupingStrategy::Never
+    };
+    let Ok(locale) = lang.parse::<Locale>() else { return text };
+    let mut options = DecimalFormatterOptions::default();
+    options.grouping_strategy = Some(grouping);
+    match (DecimalFormatter::try_new((&locale).into(), options), Decimal::try_from_str(&text)) {
+        (Ok(f), Ok(d)) => f.format(&d).to_string(),
+        _ => text,
     }
 }
 
-/// The unit's words around a number in a language: (prefix, suffix).
-pub fn unit_affixes(lang: &str, unit: &str, plural: bool) -> (&'static str, &'static str) {
-    if lang == "zh" {
-        return (
-            "",
-            match unit {
-                "yuan" => "元",
-                "usd" => "美元",
-                "percent" => "%",
-                "km" => "公里",
-                "km2" => "平方公里",
-                "m2" => "平方米",
-                "m3" => "立方米",
-                "ha" => "公顷",
-                "mu" => "亩",
-                "tonne" => "吨",
-                "teu" => "标箱",
-                "year" => "年",
-                "years" => "岁",
-                "yuan-per-person" => "元/人",
-                "people" => "人",
-                "households" => "户",
-                _ => "",
-            },
-        );
-    }
-    match unit {
-        "yuan" => ("", " yuan"),
-        "usd" => ("US$", ""),
-        "percent" => ("", "%"),
-        "km" => ("", " km"),
-        "km2" => ("", " km²"),
-        "m2" => ("", " m²"),
-        "m3" => ("", " m³"),
-        "ha" => ("", " hectares"),
-        "mu" => ("", " mu"),
-        "tonne" => ("", if plural { " tonnes" } else { " tonne" }),
-        "teu" => ("", if plural { " TEUs" } else { " TEU" }),
-        "years" => ("", " years"),
-        "yuan-per-person" => ("", " yuan per person"),
-        "people" => ("", if plural { " people" } else { " person" }),
-        "households" => ("", if plural { " households" } else { " household" }),
-        _ => ("", ""),
-    }
+fn with_unit(lang: &str, unit: &str, n: &str) -> String {
+    let pattern = strings_ref(lang).units.get(unit).map_or("{n}", String::as_str);
+    pattern.replace("{n}", n)
+}
+
+fn scaled(lang: &str, f: Figure) -> String {
+    let scale = pick_scale(lang, f.value, f.unit);
+    let n = number(lang, f.value / scale.divisor, if scale.divisor == 1.0 { f.decimals } else { None }, true);
+    if scale.word.is_empty() { n } else { format!("{n}{}{}", rules(lang).scale_sep, scale.word) }
 }
 
 /// Formats a figure with its unit, e.g. "148.56 billion yuan" or "1485.6亿元".
 pub fn figure(lang: &str, f: Figure) -> String {
-    match f.unit {
-        "ratio" => return format!("1:{}", number(lang, f.value, f.decimals, false)),
-        "ratio-to-1" => return format!("{}:1", number(lang, f.value, f.decimals, false)),
-        "year" => {
-            let n = number(lang, f.value, Some(0), false);
-            return if lang == "zh" { format!("{n}年") } else { n };
-        }
-        _ => {}
-    }
-    let scale = pick_scale(lang, f.value, f.unit);
-    let n = number(lang, f.value / scale.divisor, if scale == ONE { f.decimals } else { None }, true);
-    let plural = (f.value - 1.0).abs() > f64::EPSILON;
-    let (pre, post) = unit_affixes(lang, f.unit, plural);
-    let scaled = match (lang, scale.word) {
-        (_, "") => n,
-        ("zh", w) => format!("{n}{w}"),
-        (_, w) => format!("{n} {w}"),
+    let n = match f.unit {
+        "ratio" | "ratio-to-1" => number(lang, f.value, f.decimals, false),
+        "year" => number(lang, f.value, Some(0), false),
+        _ => scaled(lang, f),
     };
-    format!("{pre}{scaled}{post}")
+    let is_scaled =
+        matches!(f.unit, "ratio" | "ratio-to-1" | "year") || pick_scale(lang, f.value, f.unit).divisor != 1.0;
+    match strings_ref(lang)
+        .scaled_units
+        .get(f.unit)
+        .filter(|_| is_scaled && f.unit != "year" && !f.unit.starts_with("ratio"))
+    {
+        Some(pattern) => pattern.replace("{n}", &n),
+        None => with_unit(lang, f.unit, &n),
+    }
 }
 
-/// Formats only the number of a figure (with scale word, without unit).
+/// Formats only the number of a figure (with its scale word, without unit).
 pub fn figure_number(lang: &str, f: Figure) -> String {
-    figure(lang, Figure { unit: if f.unit == "percent" { "count" } else { f.unit }, ..f })
-        .replace(unit_affixes(lang, f.unit, true).1, "")
-        .replace(unit_affixes(lang, f.unit, false).1, "")
-        .replace(unit_affixes(lang, f.unit, true).0, "")
+    match f.unit {
+        "ratio" | "ratio-to-1" | "year" => figure(lang, Figure { unit: "count", ..f }),
+        _ => scaled(lang, f),
+    }
 }
 
 /// The axis unit of a chart: the scale chosen for its largest value and the unit words.
 pub fn axis(lang: &str, unit: &str, max: f64) -> (Scale, String) {
-    let scale = match unit {
-        "count" | "yuan" | "usd" | "m2" | "m3" | "people" | "households" | "tonne" => {
-            scales(lang).iter().copied().find(|s| max >= s.divisor).unwrap_or(ONE)
-        }
-        _ => ONE,
+    let scale = if SCALABLE.contains(&unit) {
+        rules(lang)
+            .scales
+            .iter()
+            .find(|s| max >= s.divisor)
+            .map_or_else(Scale::one, |s| Scale { divisor: s.divisor, word: s.word.clone() })
+    } else {
+        Scale::one()
     };
-    let (pre, post) = unit_affixes(lang, unit, true);
-    let words = format!("{}{}{}", pre.trim_end_matches('$'), scale.word, post);
-    let words = match (unit, lang) {
-        ("usd", "zh") => format!("{}美元", scale.word),
-        ("usd", _) => format!("{} US$", scale.word).trim().to_string(),
-        ("ratio", _) => String::new(),
-        _ => words.trim().to_string(),
+    let words = match unit {
+        "ratio" | "ratio-to-1" | "year" => String::new(),
+        _ => with_unit(lang, unit, &scale.word),
     };
-    (scale, words)
+    (scale, words.trim().to_string())
 }
 
 #[cfg(test)]
@@ -245,9 +201,22 @@ mod tests {
         assert_eq!(fig("en", 13.2, "ratio"), "1:13.2");
         assert_eq!(fig("en", 1559.0, "km"), "1,559 km");
         assert_eq!(fig("zh", 1559.0, "km"), "1559公里");
-        assert_eq!(fig("fr", 1559.5, "km"), "1\u{202F}559,5 km");
         assert_eq!(fig("en", 2020.0, "year"), "2020");
         assert_eq!(figure_number("en", Figure { value: 148.56e9, unit: "yuan", decimals: None }), "148.56 billion");
+    }
+
+    #[test]
+    fn other_un_languages_follow_cldr() {
+        assert_eq!(fig("fr", 148.56e9, "yuan"), "148,56 milliards de yuans");
+        assert_eq!(fig("fr", 1559.0, "km"), "1\u{202F}559\u{A0}km");
+        assert_eq!(fig("fr", 5.2, "percent"), "5,2\u{202F}%");
+        assert_eq!(fig("es", 1559.0, "km"), "1559\u{A0}km");
+        assert_eq!(fig("es", 80_392.0, "count"), "80.392");
+        assert_eq!(fig("ru", 1559.5, "km"), "1\u{A0}559,5\u{A0}км");
+        // CLDR (through ICU4X) prescribes Latin digits for generic `ar`, and
+        // Arabic-Indic digits where the region uses them (e.g. Egypt).
+        assert_eq!(fig("ar", 1559.5, "count"), "1,559.5");
+        assert_eq!(number("ar-EG", 1559.5, None, true), "١٬٥٥٩٫٥");
     }
 
     #[test]

@@ -1,0 +1,85 @@
+//! Reference images: representative pages of the bundled English edition,
+//! rendered with typst-render and compared with PNGs in tests/refs/ with a
+//! tolerance. `UPDATE_REFS=1 cargo test --test refs` rewrites them.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tiny_skia::Pixmap;
+use typst_layout::PagedDocument;
+
+/// (name, 0-based page index) of the pages under test.
+const PAGES: &[(&str, usize)] =
+    &[("cover", 0), ("contents", 1), ("key-figures", 4), ("chart", 5), ("table", 16), ("opener", 20)];
+
+fn compile(root: &Path, lang: &str) -> PagedDocument {
+    let p = vlr::build::prepare(root, &[lang.to_string()]).unwrap_or_else(|_| panic!("project loads"));
+    let fonts = Arc::new(vlr::fonts::Fonts::scan(&root.join("fonts"), false).expect("fonts"));
+    let mut diags = Vec::new();
+    let ed = vlr::build::edition(&p, lang, false, vlr::export::Profile::Submission, &fonts, &mut diags);
+    assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
+    let world = vlr::build::world(&p, fonts, ed.files).expect("world");
+    typst::compile::<PagedDocument>(&world).output.expect("compiles")
+}
+
+/// Share of pixels whose colour differs by more than `tol` in any channel.
+fn differing(a: &Pixmap, b: &Pixmap, tol: u8) -> f64 {
+    let n = a.data().len() / 4;
+    let bad = a
+        .data()
+        .chunks(4)
+        .zip(b.data().chunks(4))
+        .filter(|(x, y)| x.iter().zip(y.iter()).any(|(p, q)| p.abs_diff(*q) > tol))
+        .count();
+    bad as f64 / n as f64
+}
+
+fn check(doc: &PagedDocument, dir: &Path, prefix: &str, pages: &[(&str, usize)]) {
+    let update = std::env::var_os("UPDATE_REFS").is_some();
+    let mut failures = Vec::new();
+    for (name, index) in pages {
+        let page = doc.pages().get(*index).unwrap_or_else(|| panic!("page {index} exists"));
+        let options =
+            typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(0.75), ..Default::default() };
+        let pixmap = typst_render::render(page, &options);
+        let path = dir.join(format!("{prefix}-{name}.png"));
+        if update || !path.exists() {
+            std::fs::create_dir_all(dir).unwrap();
+            pixmap.save_png(&path).unwrap();
+            continue;
+        }
+        let reference = Pixmap::load_png(&path).unwrap();
+        if (reference.width(), reference.height()) != (pixmap.width(), pixmap.height()) {
+            failures.push(format!("{name}: size changed"));
+            continue;
+        }
+        let share = differing(&reference, &pixmap, 40);
+        if share > 0.005 {
+            let actual = dir.join(format!("{prefix}-{name}.actual.png"));
+            pixmap.save_png(&actual).unwrap();
+            failures.push(format!("{name}: {:.2}% of pixels differ (see {})", share * 100.0, actual.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "pages differ from their reference images (UPDATE_REFS=1 to accept):\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn english_pages_match_reference_images() {
+    let repo = common::repo();
+    let doc = compile(&repo, "en");
+    check(&doc, &repo.join("tests/refs"), "en", PAGES);
+}
+
+#[test]
+fn arabic_fixture_renders_right_to_left() {
+    let f = common::Fixture::new("rtl");
+    let doc = compile(f.root(), "ar");
+    // Cover and the chapter page: text, panel, table columns and the chart's axis mirrored.
+    check(&doc, &common::repo().join("tests/refs"), "ar", &[("cover", 0), ("chapter", 3)]);
+}
