@@ -71,6 +71,8 @@ pub struct Edition {
     pub lang: String,
     /// `/data.json` and `/charts/*.svg`.
     pub files: HashMap<String, Vec<u8>>,
+    /// Texts translated and texts in all (source-language editions: all translated).
+    pub translated: (usize, usize),
 }
 
 /// Resolves an edition: data document and charts. Problems go to `diags`.
@@ -124,8 +126,10 @@ pub fn edition(
         o.insert("figures".into(), serde_json::Value::Object(figures));
         o.insert("profile".into(), profile.name().into());
     }
+    let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
+    let translated = (count("total") - count("missing"), count("total"));
     files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
-    Edition { lang: lang.to_string(), files }
+    Edition { lang: lang.to_string(), files, translated }
 }
 
 /// Each chart drawn in the colour of the first goal of the chapter showing it.

@@ -220,6 +220,11 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     for lang in &langs {
         let mut ed_diags = Vec::new();
         let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &mut ed_diags);
+        let (done, total) = ed.translated;
+        if lang != p.project.source_language() {
+            let pct = if total == 0 { 100.0 } else { done as f64 * 100.0 / total as f64 };
+            status(out, v, "Translated", &format!("{lang}: {done} of {total} texts ({pct:.0}%)"));
+        }
         let ok = !ed_diags.iter().any(Diag::is_error);
         diags.extend(ed_diags);
         if ok

@@ -96,3 +96,41 @@ fn same_inputs_give_byte_identical_pdfs() {
     let second = std::fs::read(f.root().join("dist/testville.en.pdf")).unwrap();
     assert!(first == second, "two builds of the same inputs differ");
 }
+
+#[test]
+fn missing_translation_fails_release_and_is_marked_in_draft() {
+    let f = Fixture::new("basic");
+    let zh = f.read("text/zh/intro.toml");
+    f.write("text/zh/intro.toml", &zh.replace("[[block]]\nid = \"s1\"\nh = \"概述\"\n", ""));
+    let out = f.run(&["build", "--lang", "zh"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("missing translation: block `s1`"), "{err}");
+    assert!(err.contains("text/zh/intro.toml"), "{err}");
+    assert!(!f.root().join("dist/testville.zh.pdf").exists());
+    let check = f.run(&["check", "--lang", "zh"]);
+    assert!(stderr(&check).contains("zh: 4 of 5 texts"), "{}", stderr(&check));
+
+    let out = f.run(&["build", "--lang", "zh", "--draft"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&f.root().join("dist/testville.zh.pdf")).replace(' ', "");
+    assert!(text.contains("Overview"), "the English heading stands in: {text}");
+    assert!(text.contains("未翻译"), "the fallback is marked on the page: {text}");
+}
+
+#[test]
+fn chinese_uses_only_simplified_chinese_faces() {
+    let f = Fixture::new("basic");
+    assert!(f.run(&["build", "--lang", "zh"]).status.success());
+    let doc = lopdf::Document::load(f.root().join("dist/testville.zh.pdf")).unwrap();
+    let mut names = Vec::new();
+    for (_, obj) in doc.objects.iter() {
+        if let Ok(dict) = obj.as_dict()
+            && let Ok(name) = dict.get(b"BaseFont").and_then(|n| n.as_name())
+        {
+            names.push(String::from_utf8_lossy(name).into_owned());
+        }
+    }
+    assert!(names.iter().any(|n| n.contains("CJKsc")), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("CJKjp") || n.contains("CJKkr") || n.contains("CJKtc")), "{names:?}");
+}

@@ -32,16 +32,31 @@ fn normalise(s: &str) -> String {
 
 #[test]
 fn english_edition_holds_every_heading_and_sample_figures() {
+    edition_holds_headings_and_figures(
+        "en",
+        &["148.56 billion yuan", "1.8594 million", "80,392", "1.90:1", "312.95 billion yuan", "175,865 yuan"],
+    );
+}
+
+#[test]
+fn chinese_edition_holds_every_heading_and_sample_figures() {
+    edition_holds_headings_and_figures(
+        "zh",
+        &["1485.6亿元", "185.94万", "80,392标箱", "1.90:1", "3129.5亿元", "175,865元"],
+    );
+}
+
+fn edition_holds_headings_and_figures(lang: &str, figures: &[&str]) {
     let dir = bundled();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
-        .args(["build", "--lang", "en"])
+        .args(["build", "--lang", lang])
         .current_dir(dir.path())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let text = normalise(&pdf_text(&dir.path().join("dist/yiwu-vlr-2020.en.pdf")));
+    let text = normalise(&pdf_text(&dir.path().join(format!("dist/yiwu-vlr-2020.{lang}.pdf"))));
     let mut missing = Vec::new();
-    for entry in std::fs::read_dir(repo().join("text/en")).unwrap() {
+    for entry in std::fs::read_dir(repo().join("text").join(lang)).unwrap() {
         let path = entry.unwrap().path();
         let doc: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let mut headings: Vec<String> =
@@ -61,7 +76,7 @@ fn english_edition_holds_every_heading_and_sample_figures() {
         }
     }
     assert!(missing.is_empty(), "headings missing from the PDF:\n{}", missing.join("\n"));
-    for figure in ["148.56 billion yuan", "1.8594 million", "80,392", "1.90:1", "312.95 billion yuan", "175,865 yuan"] {
+    for figure in figures {
         assert!(text.contains(&normalise(figure)), "figure {figure} not in the PDF");
     }
 }

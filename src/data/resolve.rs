@@ -132,6 +132,8 @@ pub fn resolve(
         src_labels: BTreeMap::new(),
         figure_no: 0,
         table_no: 0,
+        texts_total: 0,
+        texts_missing: 0,
     };
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
@@ -186,6 +188,7 @@ pub fn resolve(
         "goals": goals,
         "meta": meta,
         "chapters": chapters,
+        "translation": {"total": r.texts_total, "missing": r.texts_missing},
     })
 }
 
@@ -199,6 +202,8 @@ struct Resolver<'a, 'd> {
     src_labels: BTreeMap<String, (PathBuf, String)>,
     figure_no: usize,
     table_no: usize,
+    texts_total: usize,
+    texts_missing: usize,
 }
 
 impl Resolver<'_, '_> {
@@ -308,15 +313,23 @@ impl Resolver<'_, '_> {
                     ));
                     (b, mpath, false)
                 }
-                (Some(id), true) => match ct.by_id.get(id.get_ref().as_str()) {
-                    Some(tb) => (*tb, tpath, fallback),
-                    None => {
-                        if ct.tr.is_some() {
-                            self.missing(tpath, format!("block `{}`", id.get_ref()));
+                (Some(id), true) => {
+                    self.texts_total += 1;
+                    match ct.by_id.get(id.get_ref().as_str()) {
+                        Some(tb) if !fallback => (*tb, tpath, false),
+                        Some(tb) => {
+                            self.texts_missing += 1;
+                            (*tb, tpath, true)
                         }
-                        (b, mpath, true)
+                        None => {
+                            self.texts_missing += 1;
+                            if ct.tr.is_some() {
+                                self.missing(tpath, format!("block `{}`", id.get_ref()));
+                            }
+                            (b, mpath, true)
+                        }
                     }
-                },
+                }
             };
             if let Some(v) = self.block(b, tb, tp, mpath) {
                 blocks.push(with_fallback(v, fb));
