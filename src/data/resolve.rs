@@ -230,6 +230,9 @@ impl Resolver<'_, '_> {
             let f = format::Figure { value: *value.get_ref(), unit: ind.unit.get_ref(), decimals: ind.decimals };
             Ok(if ph.number_only { format::figure_number(lang, f) } else { format::figure(lang, f) })
         }) {
+            // Figures are kept on one line in spaced scripts; in Chinese a
+            // figure may break like any other text, or justification suffers.
+            Ok(runs) if i18n::is_cjk(self.lang) => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
             Ok(runs) => runs,
             Err(errors) => {
                 for e in errors {
