@@ -28,6 +28,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Check data, text and templates without writing any PDF.
     Check(ProjectArgs),
+    /// Build, then rebuild whenever data, text, templates or fonts change.
+    Watch(BuildArgs),
+    /// Start a new city's project in DIR (it builds at once).
+    Init(InitArgs),
+    /// Roll the project to a new reporting year; `vlr check` then lists every figure to update.
+    NewEdition(NewEditionArgs),
 }
 
 /// Where the project is.
@@ -59,4 +65,30 @@ pub struct BuildArgs {
     /// Also use the system's fonts (default: only the project's fonts/).
     #[arg(long)]
     pub system_fonts: bool,
+}
+
+/// Arguments of `vlr init`.
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// The folder to create (must be new or empty).
+    pub dir: PathBuf,
+    /// The city's name as printed on the cover.
+    #[arg(long, default_value = "Newtown")]
+    pub city: String,
+    /// The reporting year.
+    #[arg(long, default_value_t = 2025)]
+    pub edition: i32,
+    /// Copy all fonts (e.g. Chinese, Arabic) from this vlr project instead of the built-in Latin ones.
+    #[arg(long, value_name = "PROJECT")]
+    pub fonts_from: Option<PathBuf>,
+}
+
+/// Arguments of `vlr new-edition`.
+#[derive(Debug, Args, Clone)]
+pub struct NewEditionArgs {
+    /// The new reporting year.
+    pub year: i64,
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }

@@ -31,14 +31,15 @@ pub struct Diag {
     pub file: Option<PathBuf>,
     /// Byte range in the file.
     pub span: Option<Range<usize>>,
-    /// Extra lines printed as `= hint: …`.
-    pub hints: Vec<String>,
+    /// Extra lines printed under the problem: `hint: …`, and where it arose
+    /// (`while calling f at …`).
+    pub notes: Vec<String>,
 }
 
 impl Diag {
     /// Creates an error at a location.
     pub fn error(file: impl Into<PathBuf>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, message: message.into(), file: Some(file.into()), span, hints: Vec::new() }
+        Self { severity: Severity::Error, message: message.into(), file: Some(file.into()), span, notes: Vec::new() }
     }
 
     /// Creates a warning at a location.
@@ -48,12 +49,12 @@ impl Diag {
 
     /// Creates an error that belongs to no file.
     pub fn general(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, message: message.into(), file: None, span: None, hints: Vec::new() }
+        Self { severity: Severity::Error, message: message.into(), file: None, span: None, notes: Vec::new() }
     }
 
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hints.push(hint.into());
+        self.notes.push(format!("hint: {}", hint.into()));
         self
     }
 
@@ -101,7 +102,7 @@ pub fn emit(out: &mut dyn WriteColor, sources: &Sources, diags: &[Diag], base: &
             Severity::Warning => Diagnostic::warning(),
         }
         .with_message(&diag.message)
-        .with_notes(diag.hints.iter().map(|h| format!("hint: {h}")).collect());
+        .with_notes(diag.notes.clone());
         if let Some(file) = &diag.file {
             let shown = display_path(base, file);
             match (sources.get(file), &diag.span) {

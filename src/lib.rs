@@ -12,7 +12,10 @@ pub mod diag;
 pub mod export;
 pub mod fonts;
 pub mod i18n;
+pub mod init;
+pub mod new_edition;
 pub mod project;
+pub mod watch;
 pub mod world;
 
 use std::path::{Path, PathBuf};
@@ -70,6 +73,57 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
             }
         }
+        Command::Watch(args) => {
+            let opts = BuildOptions {
+                langs: args.project.langs.clone(),
+                draft: args.draft,
+                profile: args.profile,
+                out_dir: args.out.clone(),
+                system_fonts: args.system_fonts,
+            };
+            match root(&args.project) {
+                Ok(root) => watch::watch(&root, &opts, verbosity, &mut err),
+                Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
+            }
+        }
+        Command::Init(args) => {
+            let opts = init::InitOptions {
+                city: args.city.clone(),
+                edition: args.edition,
+                fonts_from: args.fonts_from.clone(),
+            };
+            match init::init(&args.dir, &opts) {
+                Ok(files) => {
+                    status(&mut err, verbosity, "Created", &format!("{} ({} files)", args.dir.display(), files.len()));
+                    status(&mut err, verbosity, "Next", &format!("cd {} && vlr build", args.dir.display()));
+                    0
+                }
+                Err(e) => {
+                    report(&mut err, &Sources::default(), &[Diag::general(e)], Path::new("."), verbosity, EXIT_USAGE)
+                }
+            }
+        }
+        Command::NewEdition(args) => {
+            let found = root(&ProjectArgs { root: args.root.clone(), langs: Vec::new() });
+            match found.map_err(|d| d.message).and_then(|r| new_edition::new_edition(&r, args.year)) {
+                Ok(r) => {
+                    status(
+                        &mut err,
+                        verbosity,
+                        "Rolled",
+                        &format!(
+                            "edition {} → {}: {} figures in {} files need a {} value",
+                            r.from, args.year, r.marked, r.files, args.year
+                        ),
+                    );
+                    status(&mut err, verbosity, "Next", "run `vlr check` to list them; check `published` in vlr.toml");
+                    0
+                }
+                Err(e) => {
+                    report(&mut err, &Sources::default(), &[Diag::general(e)], Path::new("."), verbosity, EXIT_PROBLEMS)
+                }
+            }
+        }
         Command::Check(args) => match root(&args) {
             Ok(root) => check(&root, &args.langs, verbosity, &mut err),
             Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
@@ -98,7 +152,7 @@ fn report(out: &mut dyn WriteColor, sources: &Sources, diags: &[Diag], base: &Pa
     code
 }
 
-fn status(out: &mut dyn WriteColor, v: Verbosity, verb: &str, rest: &str) {
+pub(crate) fn status(out: &mut dyn WriteColor, v: Verbosity, verb: &str, rest: &str) {
     if v == Verbosity::Quiet {
         return;
     }
@@ -122,16 +176,51 @@ fn load_fonts(root: &Path, system: bool) -> Result<Arc<fonts::Fonts>, Diag> {
 
 /// Builds every requested edition; writes nothing for an edition that fails.
 pub fn build(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn WriteColor) -> u8 {
+    build_with(root, opts, None, v, out)
+}
+
+/// A progress bar for multi-edition builds on a terminal (plain lines otherwise).
+fn progress(v: Verbosity, editions: usize) -> Option<indicatif::ProgressBar> {
+    if v == Verbosity::Quiet || editions < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(editions as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner:.green} [{bar:30.cyan/blue}] {pos}/{len} {msg} ({elapsed})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
+/// Runs `f` with the progress bar (if any) hidden, so lines print cleanly.
+fn quietly<R>(bar: &Option<indicatif::ProgressBar>, f: impl FnOnce() -> R) -> R {
+    match bar {
+        Some(b) => b.suspend(f),
+        None => f(),
+    }
+}
+
+/// Builds with fonts already loaded (watch mode keeps them across rebuilds).
+pub fn build_with(
+    root: &Path,
+    opts: &BuildOptions,
+    fonts: Option<Arc<fonts::Fonts>>,
+    v: Verbosity,
+    out: &mut dyn WriteColor,
+) -> u8 {
     let started = Instant::now();
     let p = match build::prepare(root, &opts.langs) {
         Ok(p) => p,
         Err((sources, d)) => return report(out, &sources, &d, root, v, EXIT_PROBLEMS),
     };
     let langs = if opts.langs.is_empty() { p.project.languages() } else { opts.langs.clone() };
-    let fonts = match load_fonts(&p.project.root, opts.system_fonts) {
+    let fonts = match fonts.map_or_else(|| load_fonts(&p.project.root, opts.system_fonts), Ok) {
         Ok(f) => f,
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
     };
+    let bar = progress(v, langs.len());
     let mut code = 0;
     let mut diags = p.diags.clone();
     if diags.iter().any(Diag::is_error) {
@@ -142,9 +231,14 @@ pub fn build(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn Write
         let mut ed_diags = Vec::new();
         let ed = build::edition(&p, lang, opts.draft, opts.profile, &fonts, &mut ed_diags);
         if ed_diags.iter().any(Diag::is_error) {
-            report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
-            status(out, v, "Failed", &format!("{lang}: not written (fix the errors above)"));
+            quietly(&bar, || {
+                report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
+                status(out, v, "Failed", &format!("{lang}: not written (fix the errors above)"));
+            });
             code = EXIT_PROBLEMS;
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
             continue;
         }
         diags.extend(ed_diags);
@@ -152,49 +246,64 @@ pub fn build(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn Write
             Ok(w) => w,
             Err(e) => return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_PROBLEMS),
         };
-        status(out, v, "Compiling", &format!("{lang} edition"));
+        match &bar {
+            Some(b) => b.set_message(format!("compiling {lang} edition")),
+            None => status(out, v, "Compiling", &format!("{lang} edition")),
+        }
         let compiled = build::compile(&world, &p, lang, opts.profile);
-        if v != Verbosity::Quiet || build::has_errors(&compiled.diagnostics) {
-            let shown: Vec<_> = compiled
-                .diagnostics
-                .iter()
-                .filter(|d| v != Verbosity::Quiet || d.severity == typst::diag::Severity::Error)
-                .collect();
-            let _ = typst_kit::diagnostics::emit(out, &world, shown, typst_kit::diagnostics::DiagnosticFormat::Human);
+        if let Some(b) = &bar {
+            b.inc(1);
         }
-        let path = build::output_path(&p, &opts.out_dir, lang, opts.profile);
-        match compiled.pdf {
-            Some(pdf) if !build::has_errors(&compiled.diagnostics) => match export::write_atomic(&path, &pdf) {
-                Ok(()) => status(
-                    out,
-                    v,
-                    "Written",
-                    &format!(
-                        "{} ({} pages, {:.1} MB) in {:.1}s",
-                        diag::display_path(Path::new("/"), &path),
-                        compiled.pages,
-                        pdf.len() as f64 / 1e6,
-                        t0.elapsed().as_secs_f64()
-                    ),
-                ),
-                Err(e) => {
-                    report(
-                        out,
-                        &p.sources,
-                        &[Diag::general(format!("cannot write {}: {e}", path.display()))
-                            .with_hint("check that the output folder is writable (or pass --out DIR)")],
-                        root,
-                        v,
-                        EXIT_USAGE,
-                    );
-                    code = code.max(EXIT_USAGE);
-                }
-            },
-            _ => {
-                status(out, v, "Failed", &format!("{lang}: not written; the previous PDF, if any, is untouched"));
-                code = code.max(EXIT_PROBLEMS);
+        let outcome = quietly(&bar, || {
+            if v != Verbosity::Quiet || build::has_errors(&compiled.diagnostics) {
+                let shown: Vec<_> = compiled
+                    .diagnostics
+                    .iter()
+                    .filter(|d| v != Verbosity::Quiet || d.severity == typst::diag::Severity::Error)
+                    .cloned()
+                    .collect();
+                let (diags, sources) = world.diagnostics(&shown);
+                diag::emit(out, &sources, &diags, &p.project.root);
             }
-        }
+            let path = build::output_path(&p, &opts.out_dir, lang, opts.profile);
+            match compiled.pdf {
+                Some(pdf) if !build::has_errors(&compiled.diagnostics) => match export::write_atomic(&path, &pdf) {
+                    Ok(()) => status(
+                        out,
+                        v,
+                        "Written",
+                        &format!(
+                            "{} ({} pages, {:.1} MB) in {:.1}s",
+                            diag::display_path(Path::new("/"), &path),
+                            compiled.pages,
+                            pdf.len() as f64 / 1e6,
+                            t0.elapsed().as_secs_f64()
+                        ),
+                    ),
+                    Err(e) => {
+                        report(
+                            out,
+                            &p.sources,
+                            &[Diag::general(format!("cannot write {}: {e}", path.display()))
+                                .with_hint("check that the output folder is writable (or pass --out DIR)")],
+                            root,
+                            v,
+                            EXIT_USAGE,
+                        );
+                        code = code.max(EXIT_USAGE);
+                    }
+                },
+                _ => {
+                    status(out, v, "Failed", &format!("{lang}: not written; the previous PDF, if any, is untouched"));
+                    code = code.max(EXIT_PROBLEMS);
+                }
+            }
+            code
+        });
+        code = outcome;
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
     }
     let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
     report(out, &p.sources, &warnings, &p.project.root, v, 0);
@@ -238,12 +347,8 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
                     tdiags.extend(e.iter().cloned());
                 }
                 typst_failed |= build::has_errors(&tdiags);
-                let _ = typst_kit::diagnostics::emit(
-                    out,
-                    &world,
-                    tdiags.iter(),
-                    typst_kit::diagnostics::DiagnosticFormat::Human,
-                );
+                let (diags, sources) = world.diagnostics(&tdiags);
+                diag::emit(out, &sources, &diags, &p.project.root);
             }
         }
     }

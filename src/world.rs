@@ -187,9 +187,48 @@ impl World for VlrWorld {
     }
 }
 
-impl typst_kit::diagnostics::DiagnosticWorld for VlrWorld {
-    fn name(&self, id: FileId) -> String {
-        self.display(id)
+impl VlrWorld {
+    /// Turns typst's diagnostics into ours, so template errors print exactly
+    /// like data errors (1-based columns, the line underlined, hints, and
+    /// "while calling" trace lines).
+    pub fn diagnostics(
+        &self,
+        list: &[typst::diag::SourceDiagnostic],
+    ) -> (Vec<crate::diag::Diag>, crate::diag::Sources) {
+        use typst::WorldExt;
+        let mut sources = crate::diag::Sources::default();
+        let mut out = Vec::new();
+        let locate = |span: typst::syntax::DiagSpan, sources: &mut crate::diag::Sources| {
+            let id = span.id()?;
+            let range = self.range(span)?;
+            let rel = PathBuf::from(match id.root() {
+                VirtualRoot::Package(spec) => format!("{spec}/{}", id.vpath().get_without_slash()),
+                VirtualRoot::Project => id.vpath().get_without_slash().to_string(),
+            });
+            if sources.get(&rel).is_none() {
+                let text = self.source(id).map(|s| s.text().to_string()).ok()?;
+                sources.insert(&rel, text);
+            }
+            Some((rel, range))
+        };
+        for d in list {
+            let location = locate(d.span, &mut sources);
+            let mut notes: Vec<String> = d.hints.iter().map(|h| format!("hint: {}", h.v)).collect();
+            for point in &d.trace {
+                if let Some((file, range)) = locate(point.span.into(), &mut sources)
+                    && let Some((line, col)) = sources.line_col(&file, range.start)
+                {
+                    notes.push(format!("{} at {}:{line}:{col}", point.v, crate::diag::display_path(&self.root, &file)));
+                }
+            }
+            let severity = match d.severity {
+                typst::diag::Severity::Error => crate::diag::Severity::Error,
+                typst::diag::Severity::Warning => crate::diag::Severity::Warning,
+            };
+            let (file, span) = location.map_or((None, None), |(f, r)| (Some(f), Some(r)));
+            out.push(crate::diag::Diag { severity, message: d.message.to_string(), file, span, notes });
+        }
+        (out, sources)
     }
 }
 

@@ -43,6 +43,8 @@ pub struct Indicator {
     pub decimals: Option<u8>,
     /// Set by `vlr new-edition`: last edition's value, kept as history.
     pub previous: Option<f64>,
+    /// Set by `vlr new-edition`: the year of `previous`.
+    pub previous_year: Option<i32>,
     /// Set by `vlr new-edition`: the value must be updated for this edition.
     #[serde(default)]
     pub stale: bool,

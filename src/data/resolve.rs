@@ -134,6 +134,7 @@ pub fn resolve(
         table_no: 0,
         texts_total: 0,
         texts_missing: 0,
+        root: &project.root,
     };
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
@@ -204,6 +205,7 @@ struct Resolver<'a, 'd> {
     table_no: usize,
     texts_total: usize,
     texts_missing: usize,
+    root: &'a Path,
 }
 
 impl Resolver<'_, '_> {
@@ -426,12 +428,28 @@ impl Resolver<'_, '_> {
         if let Some(ph) = &b.photo {
             let tph = tb.photo.as_ref().unwrap_or(ph);
             let file = ph.file.get_ref();
-            if crate::world::confined(Path::new(file)).is_none() {
+            let Some(rel) = crate::world::confined(Path::new(file)) else {
                 self.diags.push(Diag::error(
                     mpath,
                     Some(ph.file.span()),
                     format!("photo path `{file}` leaves the project"),
                 ));
+                return None;
+            };
+            let real = self.root.join(&rel).canonicalize().ok();
+            if real.as_ref().is_some_and(|p| !p.starts_with(self.root)) {
+                self.diags.push(Diag::error(
+                    mpath,
+                    Some(ph.file.span()),
+                    format!("photo path `{file}` leaves the project"),
+                ));
+                return None;
+            }
+            if !real.is_some_and(|p| p.is_file()) {
+                let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
+                self.diags.push(
+                    d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
+                );
                 return None;
             }
             let credit = tph.credit.as_ref().map(|c| self.runs(tp, c));

@@ -1,0 +1,124 @@
+//! `vlr watch`: rebuild whenever anything in the project changes.
+//!
+//! Fonts are scanned once and kept (rescanned only when `fonts/` changes);
+//! typst's memoization caches survive between rebuilds, so only what an
+//! edit touches is laid out again. A broken edit prints its errors and
+//! keeps the last good PDF.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use codespan_reporting::term::termcolor::WriteColor;
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::build::BuildOptions;
+use crate::{Verbosity, build_with, fonts, status};
+
+/// Events arriving within this window are one change.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// Whether a changed path should trigger a rebuild.
+fn relevant(root: &Path, out_dir: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let out = if out_dir.is_absolute() { out_dir.strip_prefix(root).unwrap_or(out_dir) } else { out_dir };
+    if rel.starts_with(out) || rel.starts_with("target") || rel.starts_with(".git") {
+        return false;
+    }
+    // Editors' swap and backup files, and our own temporary PDFs.
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp"))
+}
+
+/// Waits for the next batch of relevant changes; returns the changed paths.
+fn next_change(rx: &Receiver<notify::Result<notify::Event>>, root: &Path, out_dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut changed = Vec::new();
+    loop {
+        let event = if changed.is_empty() {
+            rx.recv().ok()?
+        } else {
+            match rx.recv_timeout(DEBOUNCE) {
+                Ok(e) => e,
+                Err(RecvTimeoutError::Timeout) => return Some(changed),
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        };
+        let Ok(event) = event else { continue };
+        if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
+            continue;
+        }
+        changed.extend(event.paths.into_iter().filter(|p| relevant(root, out_dir, p)));
+    }
+}
+
+/// Builds, then rebuilds on every change until interrupted.
+pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn WriteColor) -> u8 {
+    let root = match root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(out, "error: cannot watch {}: {e}", root.display());
+            return crate::EXIT_USAGE;
+        }
+    };
+    let (tx, rx) = channel();
+    let mut watcher = match notify::recommended_watcher(tx) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = writeln!(out, "error: cannot watch files: {e}");
+            return crate::EXIT_USAGE;
+        }
+    };
+    if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
+        let _ = writeln!(out, "error: cannot watch {}: {e}", root.display());
+        return crate::EXIT_USAGE;
+    }
+    let load = || fonts::Fonts::scan(&root.join("fonts"), opts.system_fonts).ok().map(Arc::new);
+    let mut fonts = load();
+    let t0 = Instant::now();
+    build_with(&root, opts, fonts.clone(), v, out);
+    status(
+        out,
+        v,
+        "Built",
+        &format!("in {} ms; watching {} for changes (Ctrl-C to stop)", t0.elapsed().as_millis(), root.display()),
+    );
+    while let Some(changed) = next_change(&rx, &root, &opts.out_dir) {
+        if changed.is_empty() {
+            continue;
+        }
+        let t0 = Instant::now();
+        if changed.iter().any(|p| p.starts_with(root.join("fonts"))) {
+            fonts = load();
+        }
+        let code = build_with(&root, opts, fonts.clone(), v, out);
+        // Keep typst's caches warm, but let go of results unused for a while.
+        comemo::evict(10);
+        let what = changed
+            .iter()
+            .find(|p| p.is_file())
+            .or(changed.first())
+            .and_then(|p| p.strip_prefix(&root).ok())
+            .map_or_else(String::new, |p| p.display().to_string());
+        let verb = if code == 0 { "Rebuilt" } else { "Failed" };
+        status(out, v, verb, &format!("in {} ms after a change to {what}", t0.elapsed().as_millis()));
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_and_editor_files_are_ignored() {
+        let root = Path::new("/p");
+        let out = Path::new("dist");
+        assert!(relevant(root, out, Path::new("/p/data/a.toml")));
+        assert!(relevant(root, out, Path::new("/p/templates/lib.typ")));
+        assert!(!relevant(root, out, Path::new("/p/dist/x.en.pdf")));
+        assert!(!relevant(root, out, Path::new("/p/dist/.x.en.pdf.1.tmp")));
+        assert!(!relevant(root, out, Path::new("/p/text/en/.a.toml.swp")));
+        assert!(!relevant(root, out, Path::new("/elsewhere/a.toml")));
+    }
+}
