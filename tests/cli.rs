@@ -134,3 +134,35 @@ fn chinese_uses_only_simplified_chinese_faces() {
     assert!(names.iter().any(|n| n.contains("CJKsc")), "{names:?}");
     assert!(!names.iter().any(|n| n.contains("CJKjp") || n.contains("CJKkr") || n.contains("CJKtc")), "{names:?}");
 }
+
+#[test]
+fn init_scaffolds_a_project_that_builds_and_new_edition_marks_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let vlr = env!("CARGO_BIN_EXE_vlr");
+    let run = |args: &[&str], cwd: &std::path::Path| {
+        std::process::Command::new(vlr).args(args).current_dir(cwd).env("NO_COLOR", "1").output().unwrap()
+    };
+    let out = run(&["init", "newtown", "--city", "Newtown", "--edition", "2024"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let project = dir.path().join("newtown");
+    let out = run(&["build"], &project);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(pdf_text(&project.join("dist/newtown-vlr-2024.en.pdf")).contains("Newtown Voluntary Local Review"));
+    // The example figures are flagged until replaced.
+    assert!(stderr(&out).contains("indicator `population-urban` is stale"), "{}", stderr(&out));
+
+    // Replace the examples, then roll to 2025: check lists each figure again.
+    let data = std::fs::read_to_string(project.join("data/indicators.toml")).unwrap().replace("stale = true\n", "");
+    std::fs::write(project.join("data/indicators.toml"), data).unwrap();
+    assert!(!stderr(&run(&["check"], &project)).contains("is stale"));
+    let out = run(&["new-edition", "2025"], &project);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 figures in 1 files need a 2025 value"), "{}", stderr(&out));
+    let check = stderr(&run(&["check"], &project));
+    assert!(
+        check.contains("indicator `population-urban` is stale")
+            && check.contains("indicator `population-rural` is stale"),
+        "{check}"
+    );
+    assert!(std::fs::read_to_string(project.join("vlr.toml")).unwrap().contains("edition = 2025"));
+}

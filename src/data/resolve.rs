@@ -58,7 +58,7 @@ pub fn index<'a>(loaded: &'a Loaded, diags: &mut Vec<Diag>) -> Index<'a> {
                     path,
                     Some(ind.id.span()),
                     format!(
-                        "indicator `{}` still holds last edition's value: update it and remove `stale`",
+                        "indicator `{}` is stale (last edition's or an example value): give this edition's figure and remove `stale = true`",
                         ind.id.get_ref()
                     ),
                 ));
