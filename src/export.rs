@@ -15,9 +15,9 @@ pub enum Profile {
     /// PDF/A-2b + PDF/UA-1: for submission to the UN and archiving.
     #[default]
     Submission,
-    /// For the print shop.
+    /// For the print shop: PDF/A-2b + PDF/UA-1 with a 3 mm bleed and crop marks.
     Print,
-    /// For screens: smallest file.
+    /// For screens: PDF/UA-1 (tagged, accessible), coloured links, smallest file.
     Screen,
 }
 
@@ -73,10 +73,7 @@ pub fn pdf(
     ident: &str,
     when: Option<Datetime>,
 ) -> Result<Vec<u8>, Vec<SourceDiagnostic>> {
-    let list: &[PdfStandard] = match profile {
-        Profile::Submission | Profile::Print => &[PdfStandard::A_2b, PdfStandard::Ua_1],
-        Profile::Screen => &[PdfStandard::Ua_1],
-    };
+    let list = standards(profile);
     let standards =
         PdfStandards::new(list).map_err(|e| vec![SourceDiagnostic::error(Span::detached(), e.message().clone())])?;
     let options = PdfOptions {
@@ -87,7 +84,106 @@ pub fn pdf(
         tagged: true,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(doc, &options).map_err(|e| e.to_vec())
+    let mut bytes = typst_pdf::pdf(doc, &options).map_err(|e| e.to_vec())?;
+    unambiguous_stream_ends(&mut bytes);
+    Ok(bytes)
+}
+
+/// The PDF standards a profile's files conform to.
+///
+/// Print keeps PDF/A-2b, so its colours stay (ICC-based) sRGB: typst-pdf 0.15
+/// writes no CMYK output profile and refuses `cmyk(…)` colours under PDF/A
+/// ("the PDF is missing a CMYK profile"); see `print-cmyk` in templates/lib.typ.
+/// Screen drops PDF/A (no output intent, no PDF/A metadata) but stays tagged
+/// and PDF/UA-1.
+pub fn standards(profile: Profile) -> &'static [PdfStandard] {
+    match profile {
+        Profile::Submission | Profile::Print => &[PdfStandard::A_2b, PdfStandard::Ua_1],
+        Profile::Screen => &[PdfStandard::Ua_1],
+    }
+}
+
+/// Makes the end of every stream unambiguous for PDF/A validators.
+///
+/// typst's PDF writer ends each stream with `<data>\nendstream`. When the data
+/// (compressed, so any byte) happens to end with a carriage return, the bytes
+/// `CR LF endstream` read as one CR LF end-of-line marker: a validator then
+/// counts one byte less than `/Length` and reports ISO 19005-2 clause 6.1.7.1
+/// (`page` reports PDFA2B-STREAM-LENGTH-001; a flate stream ends in CR about once
+/// in 256, so a content edit could make any edition fail). Writing that LF as a
+/// CR (`CR CR endstream`) leaves a single-byte end-of-line marker after exactly
+/// `/Length` bytes of data, and keeps the file's length and every xref offset.
+///
+/// Only streams found through the xref table, whose `/Length` is direct and
+/// whose data is followed by `\nendstream` exactly, are touched; anything else
+/// is left as it is.
+fn unambiguous_stream_ends(pdf: &mut [u8]) {
+    for offset in object_offsets(pdf) {
+        if let Some(end) = stream_data_end(pdf, offset)
+            && end > 0
+            && pdf[end - 1] == b'\r'
+        {
+            pdf[end] = b'\r';
+        }
+    }
+}
+
+/// Offsets of the objects in use, from the classic xref table `startxref` points to.
+fn object_offsets(pdf: &[u8]) -> Vec<usize> {
+    let Some(at) = rfind(pdf, b"startxref") else { return Vec::new() };
+    let mut tail = pdf[at + b"startxref".len()..].split(u8::is_ascii_whitespace).filter(|t| !t.is_empty());
+    let Some(xref) = tail.next().and_then(parse_usize) else { return Vec::new() };
+    let Some(table) = pdf.get(xref..).filter(|t| t.starts_with(b"xref")) else { return Vec::new() };
+    let end = find(table, b"trailer").unwrap_or(table.len());
+    let tokens: Vec<&[u8]> =
+        table[b"xref".len()..end].split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()).collect();
+    let mut offsets = Vec::new();
+    let mut i = 0;
+    // Subsections: `first count`, then `count` entries of `offset generation n|f`.
+    while i + 1 < tokens.len() {
+        let Some(count) = parse_usize(tokens[i + 1]) else { return Vec::new() };
+        i += 2;
+        for _ in 0..count {
+            let Some(entry) = tokens.get(i..i + 3) else { return Vec::new() };
+            if entry[2] == b"n"
+                && let Some(offset) = parse_usize(entry[0])
+            {
+                offsets.push(offset);
+            }
+            i += 3;
+        }
+    }
+    offsets
+}
+
+/// For a stream object at `offset` written as `N G obj <</Length L…>>\nstream\n`,
+/// the offset just past its `L` bytes of data, if `\nendstream` follows there.
+fn stream_data_end(pdf: &[u8], offset: usize) -> Option<usize> {
+    let head = pdf.get(offset..)?;
+    let obj = find(&head[..head.len().min(32)], b" obj")? + b" obj".len();
+    let dict = obj + head[obj..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let rest = head.get(dict..)?.strip_prefix(b"<</Length ")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let len = parse_usize(&rest[..digits])?;
+    // A direct length ends the entry; `L 0 R` would be an indirect one.
+    if !matches!(rest.get(digits), Some(b'/' | b'>')) {
+        return None;
+    }
+    let start = dict + find(&head[dict..], b">>\nstream\n")? + b">>\nstream\n".len();
+    let end = offset + start + len;
+    pdf.get(end..)?.starts_with(b"\nendstream").then_some(end)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn parse_usize(t: &[u8]) -> Option<usize> {
+    std::str::from_utf8(t).ok()?.parse().ok()
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
@@ -117,6 +213,55 @@ mod tests {
     fn epoch_to_date() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(18_809), (2021, 7, 1));
+    }
+
+    /// A PDF with the given stream data, written the way typst's writer writes it.
+    fn pdf_with_stream(data: &[u8]) -> Vec<u8> {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let one = pdf.len();
+        pdf.extend(b"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
+        let two = pdf.len();
+        pdf.extend(format!("2 0 obj\n<</Length {}/Filter/FlateDecode>>\nstream\n", data.len()).as_bytes());
+        pdf.extend(data);
+        pdf.extend(b"\nendstream\nendobj\n");
+        let xref = pdf.len();
+        pdf.extend(format!("xref\n0 3\n0000000000 65535 f\r\n{one:010} 00000 n\r\n{two:010} 00000 n\r\n").as_bytes());
+        pdf.extend(format!("trailer\n<</Size 3/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF").as_bytes());
+        pdf
+    }
+
+    #[test]
+    fn stream_ending_in_cr_gets_a_single_byte_eol() {
+        let data = b"x\x9c\x03\x00endstream\n\r";
+        let mut pdf = pdf_with_stream(data);
+        let before = pdf.clone();
+        unambiguous_stream_ends(&mut pdf);
+        assert_eq!(pdf.len(), before.len(), "offsets must not move");
+        let at = find(&before, b"\r\nendstream\nendobj").unwrap();
+        assert_eq!(&pdf[at..at + 11], b"\r\rendstream");
+        // Nothing else changed, not even the look-alike inside the data.
+        let diff: Vec<usize> = (0..pdf.len()).filter(|&i| pdf[i] != before[i]).collect();
+        assert_eq!(diff, vec![at + 1]);
+    }
+
+    #[test]
+    fn other_streams_and_odd_files_are_left_alone() {
+        for data in [&b"q Q"[..], b"q Q\n", b""] {
+            let mut pdf = pdf_with_stream(data);
+            let before = pdf.clone();
+            unambiguous_stream_ends(&mut pdf);
+            assert_eq!(pdf, before);
+        }
+        // A wrong /Length, an indirect one, or no xref: untouched.
+        let good = pdf_with_stream(b"ab\r");
+        let bad_len = String::from_utf8_lossy(&good).replace("/Length 3", "/Length 2").into_bytes();
+        let indirect = String::from_utf8_lossy(&good).replace("/Length 3/", "/Length 3 0 R/").into_bytes();
+        let no_xref = String::from_utf8_lossy(&good).replace("startxref", "startxreg").into_bytes();
+        for before in [bad_len, indirect, no_xref] {
+            let mut pdf = before.clone();
+            unambiguous_stream_ends(&mut pdf);
+            assert_eq!(pdf, before);
+        }
     }
 
     #[test]

@@ -28,7 +28,11 @@ fn relevant(root: &Path, out_dir: &Path, path: &Path) -> bool {
     }
     // Editors' swap and backup files, and our own temporary PDFs.
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp"))
+    !(name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.ends_with(".log"))
 }
 
 /// Waits for the next batch of relevant changes; returns the changed paths.
