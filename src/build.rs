@@ -30,6 +30,21 @@ pub struct BuildOptions {
     pub out_dir: PathBuf,
     /// Also use system fonts.
     pub system_fonts: bool,
+    /// Also write each edition's Typst sources, data and charts here.
+    pub emit_typst: Option<PathBuf>,
+}
+
+impl From<&crate::cli::BuildArgs> for BuildOptions {
+    fn from(args: &crate::cli::BuildArgs) -> Self {
+        Self {
+            langs: args.project.langs.clone(),
+            draft: args.draft,
+            profile: args.profile,
+            out_dir: args.out.clone(),
+            system_fonts: args.system_fonts,
+            emit_typst: args.emit_typst.clone(),
+        }
+    }
 }
 
 /// A project loaded and checked, ready to build editions from.
@@ -202,4 +217,39 @@ pub fn world(p: &Prepared, fonts: Arc<Fonts>, files: HashMap<String, Vec<u8>>) -
 pub fn output_path(p: &Prepared, out_dir: &Path, lang: &str, profile: Profile) -> PathBuf {
     let dir = if out_dir.is_absolute() { out_dir.to_path_buf() } else { p.project.root.join(out_dir) };
     dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output, profile.suffix()))
+}
+
+/// Writes an edition as plain Typst sources the stock typst CLI compiles to the
+/// same document: `<dir>/<lang>/` holds the templates, `data.json`, the charts
+/// and the images, with the project's folder layout.
+pub fn emit_typst(p: &Prepared, dir: &Path, ed: &Edition) -> std::io::Result<PathBuf> {
+    let out = dir.join(&ed.lang);
+    for sub in ["templates", "images"] {
+        let from = p.project.root.join(sub);
+        if from.is_dir() {
+            copy_dir(&from, &out.join(sub))?;
+        }
+    }
+    for (virtual_path, bytes) in &ed.files {
+        let path = out.join(virtual_path.trim_start_matches('/'));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)?;
+    }
+    Ok(out)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)?;
+        }
+    }
+    Ok(())
 }

@@ -65,6 +65,10 @@ pub struct BuildArgs {
     /// Also use the system's fonts (default: only the project's fonts/).
     #[arg(long)]
     pub system_fonts: bool,
+    /// Also write each edition's Typst sources, data and charts to DIR/<lang>/,
+    /// for the stock typst CLI (see bench/).
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
 }
 
 /// Arguments of `vlr init`.

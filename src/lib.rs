@@ -61,26 +61,14 @@ pub fn run(cli: Cli) -> ExitCode {
     });
     let code = match cli.command {
         Command::Build(args) => {
-            let opts = BuildOptions {
-                langs: args.project.langs.clone(),
-                draft: args.draft,
-                profile: args.profile,
-                out_dir: args.out.clone(),
-                system_fonts: args.system_fonts,
-            };
+            let opts = BuildOptions::from(&args);
             match root(&args.project) {
                 Ok(root) => build(&root, &opts, verbosity, &mut err),
                 Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
             }
         }
         Command::Watch(args) => {
-            let opts = BuildOptions {
-                langs: args.project.langs.clone(),
-                draft: args.draft,
-                profile: args.profile,
-                out_dir: args.out.clone(),
-                system_fonts: args.system_fonts,
-            };
+            let opts = BuildOptions::from(&args);
             match root(&args.project) {
                 Ok(root) => watch::watch(&root, &opts, verbosity, &mut err),
                 Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
@@ -226,8 +214,10 @@ pub fn build_with(
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
     }
+    // Resolve each edition (data, text, charts) in turn: cheap, and it
+    // reports problems in a stable order.
+    let mut worlds = Vec::new();
     for lang in &langs {
-        let t0 = Instant::now();
         let mut ed_diags = Vec::new();
         let ed = build::edition(&p, lang, opts.draft, opts.profile, &fonts, &mut ed_diags);
         if ed_diags.iter().any(Diag::is_error) {
@@ -242,65 +232,47 @@ pub fn build_with(
             continue;
         }
         diags.extend(ed_diags);
-        let world = match build::world(&p, fonts.clone(), ed.files) {
-            Ok(w) => w,
-            Err(e) => return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_PROBLEMS),
-        };
-        match &bar {
-            Some(b) => b.set_message(format!("compiling {lang} edition")),
-            None => status(out, v, "Compiling", &format!("{lang} edition")),
-        }
-        let compiled = build::compile(&world, &p, lang, opts.profile);
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-        let outcome = quietly(&bar, || {
-            if v != Verbosity::Quiet || build::has_errors(&compiled.diagnostics) {
-                let shown: Vec<_> = compiled
-                    .diagnostics
-                    .iter()
-                    .filter(|d| v != Verbosity::Quiet || d.severity == typst::diag::Severity::Error)
-                    .cloned()
-                    .collect();
-                let (diags, sources) = world.diagnostics(&shown);
-                diag::emit(out, &sources, &diags, &p.project.root);
-            }
-            let path = build::output_path(&p, &opts.out_dir, lang, opts.profile);
-            match compiled.pdf {
-                Some(pdf) if !build::has_errors(&compiled.diagnostics) => match export::write_atomic(&path, &pdf) {
-                    Ok(()) => status(
-                        out,
-                        v,
-                        "Written",
-                        &format!(
-                            "{} ({} pages, {:.1} MB) in {:.1}s",
-                            diag::display_path(Path::new("/"), &path),
-                            compiled.pages,
-                            pdf.len() as f64 / 1e6,
-                            t0.elapsed().as_secs_f64()
-                        ),
-                    ),
-                    Err(e) => {
-                        report(
-                            out,
-                            &p.sources,
-                            &[Diag::general(format!("cannot write {}: {e}", path.display()))
-                                .with_hint("check that the output folder is writable (or pass --out DIR)")],
-                            root,
-                            v,
-                            EXIT_USAGE,
-                        );
-                        code = code.max(EXIT_USAGE);
-                    }
-                },
-                _ => {
-                    status(out, v, "Failed", &format!("{lang}: not written; the previous PDF, if any, is untouched"));
-                    code = code.max(EXIT_PROBLEMS);
+        if let Some(dir) = &opts.emit_typst {
+            match build::emit_typst(&p, dir, &ed) {
+                Ok(at) => {
+                    quietly(&bar, || status(out, v, "Emitted", &format!("{lang} Typst sources to {}", at.display())))
+                }
+                Err(e) => {
+                    let d = Diag::general(format!("cannot write {}: {e}", dir.display()));
+                    return report(out, &p.sources, &[d], root, v, EXIT_USAGE);
                 }
             }
-            code
-        });
-        code = outcome;
+        }
+        match build::world(&p, fonts.clone(), ed.files) {
+            Ok(w) => worlds.push((lang.clone(), w)),
+            Err(e) => return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_PROBLEMS),
+        }
+    }
+    if bar.is_none() && !worlds.is_empty() {
+        let names: Vec<&str> = worlds.iter().map(|(l, _)| l.as_str()).collect();
+        status(out, v, "Compiling", &format!("{} edition(s): {}", names.len(), names.join(", ")));
+    }
+    // Compile and export the editions in parallel: they share fonts and
+    // typst's caches, and each has its own world.
+    let compiled: Vec<(build::Compiled, f64)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = worlds
+            .iter()
+            .map(|(lang, world)| {
+                let (p, bar) = (&p, bar.clone());
+                scope.spawn(move || {
+                    let t0 = Instant::now();
+                    let c = build::compile(world, p, lang, opts.profile);
+                    if let Some(b) = bar {
+                        b.inc(1);
+                    }
+                    (c, t0.elapsed().as_secs_f64())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    for ((lang, world), (compiled, secs)) in worlds.iter().zip(compiled) {
+        code = quietly(&bar, || write_edition(&p, opts, lang, world, compiled, secs, v, out, code));
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -309,6 +281,52 @@ pub fn build_with(
     report(out, &p.sources, &warnings, &p.project.root, v, 0);
     if v == Verbosity::Verbose {
         status(out, v, "Finished", &format!("in {:.1}s", started.elapsed().as_secs_f64()));
+    }
+    code
+}
+
+/// Prints an edition's typst diagnostics and writes its PDF; returns the exit code so far.
+#[allow(clippy::too_many_arguments)]
+fn write_edition(
+    p: &Prepared,
+    opts: &BuildOptions,
+    lang: &str,
+    world: &world::VlrWorld,
+    compiled: build::Compiled,
+    secs: f64,
+    v: Verbosity,
+    out: &mut dyn WriteColor,
+    mut code: u8,
+) -> u8 {
+    if v != Verbosity::Quiet || build::has_errors(&compiled.diagnostics) {
+        let shown: Vec<_> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| v != Verbosity::Quiet || d.severity == typst::diag::Severity::Error)
+            .cloned()
+            .collect();
+        let (diags, sources) = world.diagnostics(&shown);
+        diag::emit(out, &sources, &diags, &p.project.root);
+    }
+    let path = build::output_path(p, &opts.out_dir, lang, opts.profile);
+    match compiled.pdf {
+        Some(pdf) if !build::has_errors(&compiled.diagnostics) => match export::write_atomic(&path, &pdf) {
+            Ok(()) => {
+                let shown = diag::display_path(Path::new("/"), &path);
+                let size = pdf.len() as f64 / 1e6;
+                status(out, v, "Written", &format!("{shown} ({} pages, {size:.1} MB) in {secs:.1}s", compiled.pages));
+            }
+            Err(e) => {
+                let d = Diag::general(format!("cannot write {}: {e}", path.display()))
+                    .with_hint("check that the output folder is writable (or pass --out DIR)");
+                report(out, &p.sources, &[d], &p.project.root, v, EXIT_USAGE);
+                code = code.max(EXIT_USAGE);
+            }
+        },
+        _ => {
+            status(out, v, "Failed", &format!("{lang}: not written; the previous PDF, if any, is untouched"));
+            code = code.max(EXIT_PROBLEMS);
+        }
     }
     code
 }
