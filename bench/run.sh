@@ -16,7 +16,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 # The exact sources vlr compiles, for the typst CLI.
 "$VLR" build -q --emit-typst "$OUT/emit" -o "$OUT/vlr"
-LANGS=$(ls "$OUT/emit")
+LANGS=$(ls "$OUT/emit" | tr "\n" " ")
 EPOCH=$(python3 -c "import datetime; print(int(datetime.datetime(2021,7,1,tzinfo=datetime.timezone.utc).timestamp()))")
 typst_one() {  # typst_one LANG
   "$TYPST" compile --root "$OUT/emit/$1" --font-path fonts --ignore-system-fonts \
