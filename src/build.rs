@@ -177,27 +177,34 @@ pub struct Compiled {
     pub diagnostics: Vec<SourceDiagnostic>,
     /// Number of pages.
     pub pages: usize,
+    /// Milliseconds spent in typst's compilation (layout) and in PDF export.
+    pub timings: (u128, u128),
 }
 
 /// Compiles an edition in a world and exports it.
 pub fn compile(world: &VlrWorld, p: &Prepared, lang: &str, profile: Profile) -> Compiled {
+    let t0 = std::time::Instant::now();
     let warned = typst::compile::<PagedDocument>(world);
+    let layout_ms = t0.elapsed().as_millis();
     let mut diagnostics: Vec<SourceDiagnostic> = warned.warnings.to_vec();
     let doc = match warned.output {
         Ok(doc) => doc,
         Err(errors) => {
             diagnostics.extend(errors.iter().cloned());
-            return Compiled { pdf: None, diagnostics, pages: 0 };
+            return Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) };
         }
     };
     let meta = &p.project.file.project;
     let ident = format!("{}-{}-{}", meta.city, meta.edition, lang);
     let when = p.project.published().and_then(export::timestamp);
-    match export::pdf(&doc, profile, &ident, when) {
-        Ok(pdf) => Compiled { pdf: Some(pdf), diagnostics, pages: doc.pages().len() },
+    let t1 = std::time::Instant::now();
+    let result = export::pdf(&doc, profile, &ident, when);
+    let timings = (layout_ms, t1.elapsed().as_millis());
+    match result {
+        Ok(pdf) => Compiled { pdf: Some(pdf), diagnostics, pages: doc.pages().len(), timings },
         Err(errors) => {
             diagnostics.extend(errors);
-            Compiled { pdf: None, diagnostics, pages: doc.pages().len() }
+            Compiled { pdf: None, diagnostics, pages: doc.pages().len(), timings }
         }
     }
 }

@@ -217,6 +217,7 @@ pub fn build_with(
     // Resolve each edition (data, text, charts) in turn: cheap, and it
     // reports problems in a stable order.
     let mut worlds = Vec::new();
+    let resolve_started = Instant::now();
     for lang in &langs {
         let mut ed_diags = Vec::new();
         let ed = build::edition(&p, lang, opts.draft, opts.profile, &fonts, &mut ed_diags);
@@ -247,6 +248,11 @@ pub fn build_with(
             Ok(w) => worlds.push((lang.clone(), w)),
             Err(e) => return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_PROBLEMS),
         }
+    }
+    if v == Verbosity::Verbose {
+        let load = resolve_started.duration_since(started).as_millis();
+        let resolve = resolve_started.elapsed().as_millis();
+        status(out, v, "Timings", &format!("load and check {load} ms, resolve text and draw charts {resolve} ms"));
     }
     if bar.is_none() && !worlds.is_empty() {
         let names: Vec<&str> = worlds.iter().map(|(l, _)| l.as_str()).collect();
@@ -315,6 +321,10 @@ fn write_edition(
                 let shown = diag::display_path(Path::new("/"), &path);
                 let size = pdf.len() as f64 / 1e6;
                 status(out, v, "Written", &format!("{shown} ({} pages, {size:.1} MB) in {secs:.1}s", compiled.pages));
+                if v == Verbosity::Verbose {
+                    let (layout, pdf) = compiled.timings;
+                    status(out, v, "Timings", &format!("{lang}: typst compile {layout} ms, PDF export {pdf} ms"));
+                }
             }
             Err(e) => {
                 let d = Diag::general(format!("cannot write {}: {e}", path.display()))
