@@ -143,6 +143,15 @@ pub fn edition(
     }
     let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
     let translated = (count("total") - count("missing"), count("total"));
+    // One file per chapter, so an edit to one chapter leaves typst's cached
+    // work on the others valid (watch mode); /data.json lists them.
+    if let Some(chapters) = doc.get_mut("chapters").and_then(serde_json::Value::as_array_mut) {
+        for (i, ch) in chapters.iter_mut().enumerate() {
+            let path = format!("/data/chapter-{i:02}.json");
+            files.insert(path.clone(), serde_json::to_vec_pretty(ch).unwrap_or_default());
+            *ch = serde_json::json!({ "file": path });
+        }
+    }
     files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
     Edition { lang: lang.to_string(), files, translated }
 }
