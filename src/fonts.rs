@@ -31,13 +31,11 @@ impl Fonts {
         collect(dir, &mut files)?;
         files.sort();
         for path in files {
-            let data = std::fs::read(&path)?;
-            fonts.add(Box::leak(data.into_boxed_slice()));
+            fonts.add(map(&path)?);
         }
         if system {
             for (path, info) in typst_kit::fonts::system() {
-                if let Ok(data) = std::fs::read(&path.path) {
-                    let data: &'static [u8] = Box::leak(data.into_boxed_slice());
+                if let Ok(data) = map(&path.path) {
                     fonts.push(data, path.index, info);
                 }
             }
@@ -79,6 +77,17 @@ impl Fonts {
         f.dedup();
         f
     }
+}
+
+/// Maps a font file into memory for the life of the process: only the
+/// tables typst and the charts touch are ever read from disk, so an English
+/// build does not pay for the 30 MB of Chinese faces.
+fn map(path: &Path) -> std::io::Result<&'static [u8]> {
+    let file = std::fs::File::open(path)?;
+    // SAFETY: font files are not modified while vlr runs (watch mode maps a
+    // changed font folder anew); the same approach as typst's own CLI.
+    let mmap = unsafe { memmap2::Mmap::map(&file)? };
+    Ok(&Box::leak(Box::new(mmap))[..])
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
