@@ -17,7 +17,7 @@ use crate::build::BuildOptions;
 use crate::{Verbosity, build_with, fonts, status};
 
 /// Events arriving within this window are one change.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Whether a changed path should trigger a rebuild.
 fn relevant(root: &Path, out_dir: &Path, path: &Path) -> bool {
