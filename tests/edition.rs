@@ -8,21 +8,12 @@ use common::{pdf_text, repo, stderr};
 fn bundled() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["data", "text", "templates"] {
-        copy(&repo().join(sub), &dir.path().join(sub));
+        common::copy_dir(&repo().join(sub), &dir.path().join(sub));
     }
     std::fs::copy(repo().join("vlr.toml"), dir.path().join("vlr.toml")).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(repo().join("fonts"), dir.path().join("fonts")).unwrap();
     dir
-}
-
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() { copy(&p, &t) } else { std::fs::copy(&p, &t).map(|_| ()).unwrap() }
-    }
 }
 
 fn normalise(s: &str) -> String {
