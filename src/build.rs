@@ -97,11 +97,11 @@ pub fn edition(
     draft: bool,
     profile: Profile,
     fonts: &Fonts,
+    idx: &resolve::Index,
     diags: &mut Vec<Diag>,
 ) -> Edition {
     charts::register_fonts(fonts);
-    let idx = resolve::index(&p.loaded, diags);
-    let mut doc = resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, ResolveOptions { lang, draft }, diags);
+    let mut doc = resolve::resolve(&p.project, &p.loaded, idx, &p.sources, ResolveOptions { lang, draft }, diags);
     let strings = crate::i18n::strings(lang);
     let texts = p.loaded.texts.get(lang);
     let src_texts = p.loaded.texts.get(p.project.source_language());
@@ -119,7 +119,7 @@ pub fn edition(
                 format!("chart `{id}` has no [charts.{id}] text in text/{lang}/"),
             ));
         }
-        let prepared = charts::prepare(&idx, spec, text, lang);
+        let prepared = charts::prepare(idx, spec, text, lang);
         let title = text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone());
         match charts::render(&prepared, lang, accents.get(id.as_str()).copied()) {
             Ok(svg) => {

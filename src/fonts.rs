@@ -70,13 +70,6 @@ impl Fonts {
     pub fn family_bytes(&self, family: &str) -> Option<&'static [u8]> {
         self.slots.iter().find(|s| s.family.eq_ignore_ascii_case(family) && s.index == 0).map(|s| s.data)
     }
-
-    /// The families available.
-    pub fn families(&self) -> Vec<&str> {
-        let mut f: Vec<&str> = self.slots.iter().map(|s| s.family.as_str()).collect();
-        f.dedup();
-        f
-    }
 }
 
 /// Maps a font file into memory for the life of the process: only the

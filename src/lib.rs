@@ -27,6 +27,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColo
 
 use crate::build::{BuildOptions, Prepared};
 use crate::cli::{Cli, Command, ProjectArgs};
+use crate::data::resolve;
 use crate::diag::{Diag, Sources};
 
 /// Exit code: problems in the project's files.
@@ -211,6 +212,8 @@ pub fn build_with(
     let bar = progress(v, langs.len());
     let mut code = 0;
     let mut diags = p.diags.clone();
+    // Data are checked once for all editions, so a data error is reported once.
+    let idx = resolve::index(&p.loaded, &mut diags);
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
     }
@@ -220,7 +223,7 @@ pub fn build_with(
     let resolve_started = Instant::now();
     for lang in &langs {
         let mut ed_diags = Vec::new();
-        let ed = build::edition(&p, lang, opts.draft, opts.profile, &fonts, &mut ed_diags);
+        let ed = build::edition(&p, lang, opts.draft, opts.profile, &fonts, &idx, &mut ed_diags);
         if ed_diags.iter().any(Diag::is_error) {
             quietly(&bar, || {
                 report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
@@ -353,10 +356,11 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         Ok(f) => f,
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
     };
+    let idx = resolve::index(&p.loaded, &mut diags);
     let mut typst_failed = false;
     for lang in &langs {
         let mut ed_diags = Vec::new();
-        let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &mut ed_diags);
+        let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &idx, &mut ed_diags);
         let (done, total) = ed.translated;
         if lang != p.project.source_language() {
             let pct = if total == 0 { 100.0 } else { done as f64 * 100.0 / total as f64 };

@@ -78,17 +78,6 @@ impl VlrWorld {
         })
     }
 
-    /// Forgets cached files so the next compile sees edits (watch mode).
-    pub fn reset(&mut self) {
-        self.sources.lock().map(|mut s| s.clear()).ok();
-        self.files.lock().map(|mut f| f.clear()).ok();
-    }
-
-    /// Replaces the virtual files (data and charts) of the edition.
-    pub fn set_virtual_files(&mut self, files: HashMap<String, Vec<u8>>) {
-        self.virtual_files = files.into_iter().filter_map(|(p, d)| Some((file_id(&p)?, Bytes::new(d)))).collect();
-    }
-
     /// The real path of a project file, refusing anything outside the root
     /// (`..`, absolute paths, symlinks that leave it) and packages.
     fn resolve(&self, id: FileId) -> FileResult<PathBuf> {
@@ -121,15 +110,6 @@ impl VlrWorld {
             return Err(FileError::AccessDenied);
         }
         Ok(real)
-    }
-
-    /// Shows a file id as a path relative to the working directory.
-    pub fn display(&self, id: FileId) -> String {
-        let rel = id.vpath().get_without_slash().to_string();
-        match id.root() {
-            VirtualRoot::Package(spec) => format!("{spec}/{rel}"),
-            VirtualRoot::Project => crate::diag::display_path(&self.root, Path::new(&rel)),
-        }
     }
 }
 

@@ -151,16 +151,6 @@ pub fn parse(
     if errors.is_empty() { Ok(runs) } else { Err(errors) }
 }
 
-/// Lists the placeholders of a text without resolving them.
-pub fn placeholders(text: &str) -> Vec<Placeholder> {
-    let mut found = Vec::new();
-    let _ = parse(text, |ph| {
-        found.push(ph.clone());
-        Ok(String::new())
-    });
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,26 +117,22 @@ fn with_unit(lang: &str, unit: &str, n: &str) -> String {
     pattern.replace("{n}", n)
 }
 
-fn scaled(lang: &str, f: Figure) -> String {
+/// The number with its scale word, and whether a scale word was used.
+fn scaled(lang: &str, f: Figure) -> (String, bool) {
     let scale = pick_scale(lang, f.value, f.unit);
     let n = number(lang, f.value / scale.divisor, if scale.divisor == 1.0 { f.decimals } else { None }, true);
-    if scale.word.is_empty() { n } else { format!("{n}{}{}", rules(lang).scale_sep, scale.word) }
+    if scale.word.is_empty() { (n, false) } else { (format!("{n}{}{}", rules(lang).scale_sep, scale.word), true) }
 }
 
 /// Formats a figure with its unit, e.g. "148.56 billion yuan" or "1485.6亿元".
 pub fn figure(lang: &str, f: Figure) -> String {
-    let n = match f.unit {
-        "ratio" | "ratio-to-1" => number(lang, f.value, f.decimals, false),
-        "year" => number(lang, f.value, Some(0), false),
+    let (n, is_scaled) = match f.unit {
+        "ratio" | "ratio-to-1" => (number(lang, f.value, f.decimals, false), false),
+        "year" => (number(lang, f.value, Some(0), false), false),
         _ => scaled(lang, f),
     };
-    let is_scaled =
-        matches!(f.unit, "ratio" | "ratio-to-1" | "year") || pick_scale(lang, f.value, f.unit).divisor != 1.0;
-    match strings_ref(lang)
-        .scaled_units
-        .get(f.unit)
-        .filter(|_| is_scaled && f.unit != "year" && !f.unit.starts_with("ratio"))
-    {
+    // After a scale word some languages word the unit differently ("milliards de yuans").
+    match strings_ref(lang).scaled_units.get(f.unit).filter(|_| is_scaled) {
         Some(pattern) => pattern.replace("{n}", &n),
         None => with_unit(lang, f.unit, &n),
     }
@@ -146,7 +142,7 @@ pub fn figure(lang: &str, f: Figure) -> String {
 pub fn figure_number(lang: &str, f: Figure) -> String {
     match f.unit {
         "ratio" | "ratio-to-1" | "year" => figure(lang, Figure { unit: "count", ..f }),
-        _ => scaled(lang, f),
+        _ => scaled(lang, f).0,
     }
 }
 
