@@ -173,7 +173,7 @@ pub fn family(lang: &str) -> &'static str {
     }
 }
 
-static FACES: OnceLock<Vec<(&'static str, &'static [u8])>> = OnceLock::new();
+static FACES: OnceLock<Vec<(&'static str, ttf_parser::Face<'static>)>> = OnceLock::new();
 
 /// Registers the chart fonts with plotters (and our measurer) once per process.
 pub fn register_fonts(fonts: &crate::fonts::Fonts) {
@@ -183,7 +183,10 @@ pub fn register_fonts(fonts: &crate::fonts::Fonts) {
         for fam in ["Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"] {
             if let Some(bytes) = fonts.family_bytes(fam) {
                 let _ = register_font(fam, FontStyle::Normal, bytes);
-                faces.push((fam, bytes));
+                // Parsed once: a CJK face's charset takes a while to parse.
+                if let Ok(face) = ttf_parser::Face::parse(bytes, 0) {
+                    faces.push((fam, face));
+                }
             }
         }
         let _ = FACES.set(faces);
@@ -193,8 +196,7 @@ pub fn register_fonts(fonts: &crate::fonts::Fonts) {
 /// Width in px of `text` at `px` in a family, from the font's advances.
 /// (plotters' ab_glyph layout scales by line height, not em, and under-measures.)
 pub fn text_width(family: &str, text: &str, px: f64) -> Option<f64> {
-    let (_, bytes) = FACES.get()?.iter().find(|(f, _)| *f == family)?;
-    let face = ttf_parser::Face::parse(bytes, 0).ok()?;
+    let (_, face) = FACES.get()?.iter().find(|(f, _)| *f == family)?;
     let upem = f64::from(face.units_per_em());
     let units: f64 = text
         .chars()

@@ -217,71 +217,60 @@ pub fn build_with(
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
     }
-    // Resolve each edition (data, text, charts) in turn: cheap, and it
-    // reports problems in a stable order.
-    let mut worlds = Vec::new();
-    let resolve_started = Instant::now();
-    for lang in &langs {
-        let mut ed_diags = Vec::new();
-        let ed = build::edition(&p, lang, opts.draft, opts.profile, &fonts, &idx, &mut ed_diags);
-        if ed_diags.iter().any(Diag::is_error) {
-            quietly(&bar, || {
-                report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
-                status(out, v, "Failed", &format!("{lang}: not written (fix the errors above)"));
-            });
-            code = EXIT_PROBLEMS;
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            continue;
-        }
-        diags.extend(ed_diags);
-        if let Some(dir) = &opts.emit_typst {
-            match build::emit_typst(&p, dir, &ed) {
-                Ok(at) => {
-                    quietly(&bar, || status(out, v, "Emitted", &format!("{lang} Typst sources to {}", at.display())))
-                }
-                Err(e) => {
-                    let d = Diag::general(format!("cannot write {}: {e}", dir.display()));
-                    return report(out, &p.sources, &[d], root, v, EXIT_USAGE);
-                }
-            }
-        }
-        match build::world(&p, fonts.clone(), ed.files) {
-            Ok(w) => worlds.push((lang.clone(), w)),
-            Err(e) => return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_PROBLEMS),
-        }
-    }
     if v == Verbosity::Verbose {
-        let load = resolve_started.duration_since(started).as_millis();
-        let resolve = resolve_started.elapsed().as_millis();
-        status(out, v, "Timings", &format!("load and check {load} ms, resolve text and draw charts {resolve} ms"));
+        status(out, v, "Timings", &format!("load and check {} ms", started.elapsed().as_millis()));
     }
-    if bar.is_none() && !worlds.is_empty() {
-        let names: Vec<&str> = worlds.iter().map(|(l, _)| l.as_str()).collect();
-        status(out, v, "Compiling", &format!("{} edition(s): {}", names.len(), names.join(", ")));
+    if bar.is_none() {
+        status(out, v, "Compiling", &format!("{} edition(s): {}", langs.len(), langs.join(", ")));
     }
-    // Compile and export the editions in parallel: they share fonts and
-    // typst's caches, and each has its own world.
-    let compiled: Vec<(build::Compiled, f64)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = worlds
+    // Each edition is resolved (text, charts), compiled and exported in its
+    // own thread: they share fonts, the data index and typst's caches.
+    // Problems are reported afterwards, in the order of the languages.
+    let (p, idx, fonts) = (&p, &idx, &fonts);
+    let editions: Vec<Edition> = std::thread::scope(|scope| {
+        let handles: Vec<_> = langs
             .iter()
-            .map(|(lang, world)| {
-                let (p, bar) = (&p, bar.clone());
+            .map(|lang| {
+                let bar = bar.clone();
                 scope.spawn(move || {
-                    let t0 = Instant::now();
-                    let c = build::compile(world, p, lang, opts.profile);
+                    let e = edition(p, opts, lang, fonts, idx);
                     if let Some(b) = bar {
                         b.inc(1);
                     }
-                    (c, t0.elapsed().as_secs_f64())
+                    e
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
-    for ((lang, world), (compiled, secs)) in worlds.iter().zip(compiled) {
-        code = quietly(&bar, || write_edition(&p, opts, lang, world, compiled, secs, v, out, code));
+    for (lang, ed) in langs.iter().zip(editions) {
+        match ed {
+            Edition::Failed(ed_diags) => {
+                quietly(&bar, || {
+                    report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
+                    status(out, v, "Failed", &format!("{lang}: not written (fix the errors above)"));
+                });
+                code = EXIT_PROBLEMS;
+            }
+            Edition::Fatal(d, exit) => return report(out, &p.sources, &[d], &p.project.root, v, exit),
+            Edition::Compiled { world, compiled, emitted, diags: ed_diags, resolve_ms, secs } => {
+                diags.extend(ed_diags);
+                code = quietly(&bar, || {
+                    if let Some(at) = emitted {
+                        status(out, v, "Emitted", &format!("{lang} Typst sources to {}", at.display()));
+                    }
+                    let (layout, pdf) = compiled.timings;
+                    let code = write_edition(p, opts, lang, &world, compiled, secs, v, out, code);
+                    if v == Verbosity::Verbose {
+                        let t = format!(
+                            "{lang}: text and charts {resolve_ms} ms, typst compile {layout} ms, PDF export {pdf} ms"
+                        );
+                        status(out, v, "Timings", &t);
+                    }
+                    code
+                });
+            }
+        }
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -292,6 +281,47 @@ pub fn build_with(
         status(out, v, "Finished", &format!("in {:.1}s", started.elapsed().as_secs_f64()));
     }
     code
+}
+
+/// One edition's outcome, from its thread.
+enum Edition {
+    /// Problems in the data or text of this edition.
+    Failed(Vec<Diag>),
+    /// A problem that stops the whole build, with its exit code.
+    Fatal(Diag, u8),
+    /// Compiled (successfully or not: see `compiled`).
+    Compiled {
+        world: Box<world::VlrWorld>,
+        compiled: build::Compiled,
+        emitted: Option<PathBuf>,
+        diags: Vec<Diag>,
+        resolve_ms: u128,
+        secs: f64,
+    },
+}
+
+/// Resolves, compiles and exports one edition (run in its own thread).
+fn edition(p: &Prepared, opts: &BuildOptions, lang: &str, fonts: &Arc<fonts::Fonts>, idx: &resolve::Index) -> Edition {
+    let t0 = Instant::now();
+    let mut diags = Vec::new();
+    let ed = build::edition(p, lang, opts.draft, opts.profile, fonts, idx, &mut diags);
+    if diags.iter().any(Diag::is_error) {
+        return Edition::Failed(diags);
+    }
+    let emitted = match &opts.emit_typst {
+        Some(dir) => match build::emit_typst(p, dir, &ed) {
+            Ok(at) => Some(at),
+            Err(e) => return Edition::Fatal(Diag::general(format!("cannot write {}: {e}", dir.display())), EXIT_USAGE),
+        },
+        None => None,
+    };
+    let world = match build::world(p, fonts.clone(), ed.files) {
+        Ok(w) => w,
+        Err(e) => return Edition::Fatal(Diag::general(e), EXIT_PROBLEMS),
+    };
+    let resolve_ms = t0.elapsed().as_millis();
+    let compiled = build::compile(&world, p, lang, opts.profile);
+    Edition::Compiled { world: Box::new(world), compiled, emitted, diags, resolve_ms, secs: t0.elapsed().as_secs_f64() }
 }
 
 /// Prints an edition's typst diagnostics and writes its PDF; returns the exit code so far.
@@ -324,10 +354,6 @@ fn write_edition(
                 let shown = diag::display_path(Path::new("/"), &path);
                 let size = pdf.len() as f64 / 1e6;
                 status(out, v, "Written", &format!("{shown} ({} pages, {size:.1} MB) in {secs:.1}s", compiled.pages));
-                if v == Verbosity::Verbose {
-                    let (layout, pdf) = compiled.timings;
-                    status(out, v, "Timings", &format!("{lang}: typst compile {layout} ms, PDF export {pdf} ms"));
-                }
             }
             Err(e) => {
                 let d = Diag::general(format!("cannot write {}: {e}", path.display()))
