@@ -237,6 +237,9 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
             (text_width(family(lang), s, drawn).unwrap_or(s.chars().count() as f64 * drawn), drawn * 1.2)
         };
         let text = |s: &str, x: f64, y: f64, px: f64, pos: Pos, colour: &RGBColor| {
+            if s.trim().is_empty() {
+                return Ok(()); // e.g. no unit words for a plain count
+            }
             let h = match (rtl, pos.h_pos) {
                 (true, HPos::Left) => HPos::Right,
                 (true, HPos::Right) => HPos::Left,
@@ -480,6 +483,26 @@ mod tests {
         assert_eq!(nice_axis(974.0), (250.0, 1250.0));
         let (step, top) = nice_axis(42.0);
         assert!(top >= 42.0 && step > 0.0);
+    }
+
+    #[test]
+    fn no_empty_text_elements() {
+        // A plain count has no unit words: nothing is drawn for them.
+        let p = Prepared {
+            kind: "bar".into(),
+            categories: vec!["2019".into(), "2020".into()],
+            series: vec![("Routes".into(), vec![Some(11.0), Some(14.0)])],
+            scale: crate::i18n::format::Scale { divisor: 1.0, word: String::new() },
+            unit_words: String::new(),
+            unit: "count".into(),
+            dropped: vec![],
+            decimals: None,
+        };
+        let svg = render(&p, "en", None).unwrap();
+        assert!(svg.contains(">\n2020\n</text>"), "{svg}");
+        let texts: Vec<&str> =
+            svg.split("<text").skip(1).map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]).collect();
+        assert!(!texts.is_empty() && texts.iter().all(|t| !t.trim().is_empty()), "{texts:?}");
     }
 
     #[test]
