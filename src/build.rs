@@ -190,18 +190,27 @@ pub struct Compiled {
     pub timings: (u128, u128),
 }
 
+/// Lays an edition out: the document, if there were no errors, and typst's
+/// warnings and errors.
+pub fn layout(world: &VlrWorld) -> (Option<PagedDocument>, Vec<SourceDiagnostic>) {
+    let warned = typst::compile::<PagedDocument>(world);
+    let mut diagnostics: Vec<SourceDiagnostic> = warned.warnings.to_vec();
+    match warned.output {
+        Ok(doc) => (Some(doc), diagnostics),
+        Err(errors) => {
+            diagnostics.extend(errors.iter().cloned());
+            (None, diagnostics)
+        }
+    }
+}
+
 /// Compiles an edition in a world and exports it.
 pub fn compile(world: &VlrWorld, p: &Prepared, lang: &str, profile: Profile) -> Compiled {
     let t0 = std::time::Instant::now();
-    let warned = typst::compile::<PagedDocument>(world);
+    let (doc, mut diagnostics) = layout(world);
     let layout_ms = t0.elapsed().as_millis();
-    let mut diagnostics: Vec<SourceDiagnostic> = warned.warnings.to_vec();
-    let doc = match warned.output {
-        Ok(doc) => doc,
-        Err(errors) => {
-            diagnostics.extend(errors.iter().cloned());
-            return Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) };
-        }
+    let Some(doc) = doc else {
+        return Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) };
     };
     let meta = &p.project.file.project;
     let ident = format!("{}-{}-{}", meta.city, meta.edition, lang);

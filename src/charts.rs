@@ -111,6 +111,11 @@ pub struct Prepared {
     pub decimals: Option<u8>,
 }
 
+/// The largest known value of any series (0 if none).
+fn largest(series: &[(String, Vec<Option<f64>>)]) -> f64 {
+    series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b))
+}
+
 /// Resolves a chart's values and labels for a language.
 pub fn prepare(idx: &Index, spec: &ChartSpec, text: Option<&ChartText>, lang: &str) -> Prepared {
     let label = |map: Option<&std::collections::BTreeMap<String, String>>, key: &Spanned<String>| {
@@ -144,7 +149,7 @@ pub fn prepare(idx: &Index, spec: &ChartSpec, text: Option<&ChartText>, lang: &s
             (label(text.map(|t| &t.series), &s.key), vals)
         })
         .collect();
-    let max = series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
+    let max = largest(&series);
     let (scale, unit_words) = format::axis(lang, spec.unit.get_ref(), max);
     let decimals = spec
         .series
@@ -248,7 +253,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
             let style = font(px).color(colour).pos(Pos::new(h, pos.v_pos));
             root.draw(&Text::new(s.to_string(), (m(x), y as i32), style)).map_err(|e| e.to_string())
         };
-        let max = p.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
+        let max = largest(&p.series);
         let (step, top) = nice_axis(max);
         // Legend (multi-series) at the top; unit words at the top left.
         let mut y0 = 8.0;

@@ -398,16 +398,10 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
             && !diags.iter().any(Diag::is_error)
             && let Ok(world) = build::world(&p, fonts.clone(), ed.files)
         {
-            {
-                let warned = typst::compile::<typst_layout::PagedDocument>(&world);
-                let mut tdiags = warned.warnings.to_vec();
-                if let Err(e) = warned.output {
-                    tdiags.extend(e.iter().cloned());
-                }
-                typst_failed |= build::has_errors(&tdiags);
-                let (diags, sources) = world.diagnostics(&tdiags);
-                diag::emit(out, &sources, &diags, &p.project.root);
-            }
+            let (_, tdiags) = build::layout(&world);
+            typst_failed |= build::has_errors(&tdiags);
+            let (diags, sources) = world.diagnostics(&tdiags);
+            diag::emit(out, &sources, &diags, &p.project.root);
         }
     }
     let diags = dedup(diags);

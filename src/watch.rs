@@ -6,7 +6,6 @@
 //! keeps the last good PDF.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -14,7 +13,8 @@ use codespan_reporting::term::termcolor::WriteColor;
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::build::BuildOptions;
-use crate::{Verbosity, build_with, fonts, status};
+use crate::diag::{Diag, Sources};
+use crate::{Verbosity, build_with, report, status};
 
 /// Events arriving within this window are one change.
 const DEBOUNCE: Duration = Duration::from_millis(10);
@@ -56,28 +56,26 @@ fn next_change(rx: &Receiver<notify::Result<notify::Event>>, root: &Path, out_di
     }
 }
 
+fn fail(out: &mut dyn WriteColor, message: String) -> u8 {
+    report(out, &Sources::default(), &[Diag::general(message)], Path::new("."), Verbosity::Normal, crate::EXIT_USAGE)
+}
+
 /// Builds, then rebuilds on every change until interrupted.
 pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn WriteColor) -> u8 {
     let root = match root.canonicalize() {
         Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(out, "error: cannot watch {}: {e}", root.display());
-            return crate::EXIT_USAGE;
-        }
+        Err(e) => return fail(out, format!("cannot watch {}: {e}", root.display())),
     };
     let (tx, rx) = channel();
     let mut watcher = match notify::recommended_watcher(tx) {
         Ok(w) => w,
-        Err(e) => {
-            let _ = writeln!(out, "error: cannot watch files: {e}");
-            return crate::EXIT_USAGE;
-        }
+        Err(e) => return fail(out, format!("cannot watch files: {e}")),
     };
     if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
-        let _ = writeln!(out, "error: cannot watch {}: {e}", root.display());
-        return crate::EXIT_USAGE;
+        return fail(out, format!("cannot watch {}: {e}", root.display()));
     }
-    let load = || fonts::Fonts::scan(&root.join("fonts"), opts.system_fonts).ok().map(Arc::new);
+    // A font problem is reported by the build itself.
+    let load = || crate::load_fonts(&root, opts.system_fonts).ok();
     let mut fonts = load();
     let t0 = Instant::now();
     build_with(&root, opts, fonts.clone(), v, out);

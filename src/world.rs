@@ -52,6 +52,23 @@ pub fn confined(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// Why a project path cannot be used.
+#[derive(Debug)]
+pub enum Unusable {
+    /// It is absolute, climbs out with `..`, or is a symlink that leaves the root.
+    Leaves,
+    /// It cannot be read (most often: it does not exist).
+    Io(PathBuf, std::io::Error),
+}
+
+/// The real path of `rel` under `base`, refusing anything outside `root`
+/// (`..`, absolute paths, symlinks that leave it).
+pub fn real_path(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, Unusable> {
+    let path = base.join(confined(rel).ok_or(Unusable::Leaves)?);
+    let real = path.canonicalize().map_err(|e| Unusable::Io(path, e))?;
+    if real.starts_with(root) { Ok(real) } else { Err(Unusable::Leaves) }
+}
+
 impl VlrWorld {
     /// Creates a world for `main` (project-relative) with the given virtual files.
     pub fn new(
@@ -103,13 +120,10 @@ impl VlrWorld {
     }
 
     fn inside(&self, base: &Path, vpath: &VirtualPath) -> FileResult<PathBuf> {
-        let rel = confined(Path::new(vpath.get_without_slash())).ok_or(FileError::AccessDenied)?;
-        let path = base.join(rel);
-        let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
-        if !real.starts_with(&self.root) {
-            return Err(FileError::AccessDenied);
-        }
-        Ok(real)
+        real_path(&self.root, base, Path::new(vpath.get_without_slash())).map_err(|e| match e {
+            Unusable::Leaves => FileError::AccessDenied,
+            Unusable::Io(path, e) => FileError::from_io(e, &path),
+        })
     }
 }
 

@@ -428,16 +428,8 @@ impl Resolver<'_, '_> {
         if let Some(ph) = &b.photo {
             let tph = tb.photo.as_ref().unwrap_or(ph);
             let file = ph.file.get_ref();
-            let Some(rel) = crate::world::confined(Path::new(file)) else {
-                self.diags.push(Diag::error(
-                    mpath,
-                    Some(ph.file.span()),
-                    format!("photo path `{file}` leaves the project"),
-                ));
-                return None;
-            };
-            let real = self.root.join(&rel).canonicalize().ok();
-            if real.as_ref().is_some_and(|p| !p.starts_with(self.root)) {
+            let real = crate::world::real_path(self.root, self.root, Path::new(file));
+            if let Err(crate::world::Unusable::Leaves) = real {
                 self.diags.push(Diag::error(
                     mpath,
                     Some(ph.file.span()),
@@ -445,7 +437,7 @@ impl Resolver<'_, '_> {
                 ));
                 return None;
             }
-            if !real.is_some_and(|p| p.is_file()) {
+            if !real.is_ok_and(|p| p.is_file()) {
                 let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
                 self.diags.push(
                     d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),

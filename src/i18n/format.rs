@@ -86,10 +86,16 @@ pub fn pick_scale(lang: &str, value: f64, unit: &str) -> Scale {
     if !SCALABLE.contains(&unit) {
         return Scale::one();
     }
-    let r = rules(lang);
-    r.scales
+    let max_decimals = usize::from(rules(lang).max_decimals);
+    first_scale(lang, |d| value.abs() >= d && exact_decimals(value / d, max_decimals).is_some())
+}
+
+/// The language's largest scale whose divisor passes `fits`, or none.
+fn first_scale(lang: &str, fits: impl Fn(f64) -> bool) -> Scale {
+    rules(lang)
+        .scales
         .iter()
-        .find(|s| value.abs() >= s.divisor && exact_decimals(value / s.divisor, usize::from(r.max_decimals)).is_some())
+        .find(|s| fits(s.divisor))
         .map_or_else(Scale::one, |s| Scale { divisor: s.divisor, word: s.word.clone() })
 }
 
@@ -148,15 +154,7 @@ pub fn figure_number(lang: &str, f: Figure) -> String {
 
 /// The axis unit of a chart: the scale chosen for its largest value and the unit words.
 pub fn axis(lang: &str, unit: &str, max: f64) -> (Scale, String) {
-    let scale = if SCALABLE.contains(&unit) {
-        rules(lang)
-            .scales
-            .iter()
-            .find(|s| max >= s.divisor)
-            .map_or_else(Scale::one, |s| Scale { divisor: s.divisor, word: s.word.clone() })
-    } else {
-        Scale::one()
-    };
+    let scale = if SCALABLE.contains(&unit) { first_scale(lang, |d| max >= d) } else { Scale::one() };
     let words = match unit {
         "ratio" | "ratio-to-1" | "year" => String::new(),
         _ => with_unit(lang, unit, &scale.word),
