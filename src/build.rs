@@ -119,7 +119,9 @@ pub fn edition(
                 format!("chart `{id}` has no [charts.{id}] text in text/{lang}/"),
             ));
         }
-        let prepared = charts::prepare(idx, spec, text, lang);
+        let label =
+            |id: &str| find_label(texts, id).or_else(|| find_label(src_texts, id)).unwrap_or_else(|| id.to_string());
+        let prepared = charts::prepare(idx, spec, text, lang, &label);
         let title = text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone());
         match charts::render(&prepared, lang, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
@@ -172,6 +174,10 @@ fn chart_accents<'a>(project: &'a Project, loaded: &'a Loaded) -> HashMap<&'a st
         }
     }
     out
+}
+
+fn find_label(t: Option<&load::LangTexts>, id: &str) -> Option<String> {
+    t.and_then(|t| t.chapters.values().find_map(|(_, f)| f.labels.get(id).map(|l| l.get_ref().clone())))
 }
 
 fn find_chart_text<'a>(t: Option<&'a load::LangTexts>, id: &str) -> Option<&'a crate::data::model::ChartText> {

@@ -33,20 +33,49 @@ const PALETTE: [RGBColor; 5] = [
 const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 
+/// The unit of a chart: as written, or its indicators' unit.
+pub fn unit<'a>(idx: &'a Index, c: &'a ChartSpec) -> Option<&'a str> {
+    c.unit
+        .as_ref()
+        .map(|u| u.get_ref().as_str())
+        .or_else(|| c.indicators.first().and_then(|id| idx.indicators.get(id.get_ref().as_str())).map(|i| i.unit()))
+}
+
 /// Checks a chart spec against the indicators; warns when points are not given.
 pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
+    let id = c.id.get_ref();
     if !KINDS.contains(&c.kind.get_ref().as_str()) {
         diags.push(
             Diag::error(path, Some(c.kind.span()), format!("unknown chart kind `{}`", c.kind.get_ref()))
                 .with_hint(format!("kinds: {}", KINDS.join(", "))),
         );
     }
-    if !format::is_unit(c.unit.get_ref()) {
-        diags.push(Diag::error(path, Some(c.unit.span()), format!("unknown unit `{}`", c.unit.get_ref())));
+    if let Some(u) = &c.unit
+        && !format::is_unit(u.get_ref())
+    {
+        diags.push(Diag::error(path, Some(u.span()), format!("unknown unit `{}`", u.get_ref())));
     }
-    if c.series.is_empty() {
-        diags.push(Diag::error(path, Some(c.id.span()), "a chart needs at least one series"));
+    if let Some(src) = &c.source
+        && let Err(e) = crate::data::index::citation(src.get_ref())
+    {
+        diags.push(Diag::error(path, Some(src.span()), e));
     }
+    let by_period = !c.indicators.is_empty();
+    if by_period == (!c.series.is_empty() || !c.categories.is_empty()) {
+        diags.push(
+            Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs either `indicators` (series over periods) or `categories` and `series`, not both"))
+                .with_hint("indicators = [\"co2-emissions\"] draws each indicator over its periods"),
+        );
+        return;
+    }
+    if by_period {
+        validate_periods(idx, path, c, diags);
+        return;
+    }
+    if c.unit.is_none() {
+        diags.push(Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs a `unit`")));
+    }
+    let chart_unit = c.unit.as_ref().map(|u| u.get_ref().as_str()).unwrap_or_default();
     let mut gaps = Vec::new();
     for s in &c.series {
         if s.values.len() != c.categories.len() {
@@ -62,20 +91,30 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
             ));
         }
         for (v, cat) in s.values.iter().zip(&c.categories) {
-            let id = v.get_ref();
-            if id.is_empty() {
+            let vid = v.get_ref();
+            if vid.is_empty() {
                 gaps.push(cat.get_ref().clone());
                 continue;
             }
-            match idx.indicators.get(id.as_str()) {
-                None => diags.push(Diag::error(path, Some(v.span()), format!("unknown indicator `{id}`"))),
-                Some((_, ind)) if ind.missing => gaps.push(cat.get_ref().clone()),
-                Some((_, ind)) if ind.unit.get_ref() != c.unit.get_ref() => diags.push(Diag::error(
+            let (vid, period) = match vid.split_once('@') {
+                Some((i, p)) => (i, Some(p)),
+                None => (vid.as_str(), None),
+            };
+            match idx.indicators.get(vid) {
+                None => diags.push(Diag::error(path, Some(v.span()), format!("unknown indicator `{vid}`"))),
+                Some(ind) if ind.unit() != chart_unit => diags.push(Diag::error(
                     path,
                     Some(v.span()),
-                    format!("indicator `{id}` is in `{}`, the chart in `{}`", ind.unit.get_ref(), c.unit.get_ref()),
+                    format!("indicator `{vid}` is in `{}`, the chart in `{chart_unit}`", ind.unit()),
                 )),
-                _ => {}
+                Some(ind) => match period.map(crate::data::series::Period::parse) {
+                    Some(Err(e)) => diags.push(Diag::error(path, Some(v.span()), e)),
+                    Some(Ok(p)) if ind.series.at(&p).and_then(|pt| pt.value).is_none() => {
+                        gaps.push(cat.get_ref().clone())
+                    }
+                    None if ind.current(idx.edition).is_none() => gaps.push(cat.get_ref().clone()),
+                    _ => {}
+                },
             }
         }
     }
@@ -84,11 +123,114 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
             Diag::warning(
                 path,
                 Some(c.id.span()),
-                format!("chart `{}` is incomplete: no data for {}", c.id.get_ref(), gaps.join(", ")),
+                format!("chart `{id}` is incomplete: no data for {}", gaps.join(", ")),
             )
             .with_hint("only the points the source gives are drawn"),
         );
     }
+}
+
+fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
+    let id = c.id.get_ref();
+    let mut units = Vec::new();
+    for i in &c.indicators {
+        match idx.indicators.get(i.get_ref().as_str()) {
+            None => diags.push(Diag::error(path, Some(i.span()), format!("unknown indicator `{}`", i.get_ref()))),
+            Some(ind) => {
+                if let Some(u) = &c.unit
+                    && ind.unit() != u.get_ref()
+                {
+                    diags.push(Diag::error(
+                        path,
+                        Some(i.span()),
+                        format!("indicator `{}` is in `{}`, the chart in `{}`", i.get_ref(), ind.unit(), u.get_ref()),
+                    ));
+                }
+                units.push((i, ind.unit()));
+            }
+        }
+    }
+    if let Some((first, u)) = units.first()
+        && let Some((other, v)) = units.iter().find(|(_, v)| v != u)
+    {
+        diags.push(Diag::error(
+            path,
+            Some(other.span()),
+            format!("indicator `{}` is in `{v}`, `{}` in `{u}`: one chart, one unit", other.get_ref(), first.get_ref()),
+        ));
+    }
+    for p in c.periods.iter().flatten() {
+        if let Err(e) = crate::data::series::period_of(p) {
+            diags.push(Diag::error(path, Some(p.span()), e));
+        }
+    }
+    if diags.iter().any(Diag::is_error) {
+        return;
+    }
+    let axis = periods(idx, c);
+    let mut gaps = Vec::new();
+    for i in &c.indicators {
+        let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
+        for p in &axis {
+            match ind.series.at(p) {
+                Some(pt) if pt.value.is_some() => {}
+                Some(pt) => gaps.push(format!(
+                    "{p}{}",
+                    pt.missing.as_deref().filter(|m| !m.is_empty()).map_or_else(String::new, |m| format!(" ({m})"))
+                )),
+                None => gaps.push(p.label.clone()),
+            }
+        }
+    }
+    if !gaps.is_empty() {
+        diags.push(
+            Diag::warning(path, Some(c.id.span()), format!("chart `{id}` has gaps: no data for {}", gaps.join(", ")))
+                .with_hint("a missing period is drawn as a gap, never filled in"),
+        );
+    }
+}
+
+/// The periods of a chart of indicators: as listed, or every period from the
+/// first to the last point of any of its indicators, up to the edition.
+pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<crate::data::series::Period> {
+    if let Some(list) = &c.periods {
+        return list.iter().filter_map(|p| crate::data::series::period_of(p).ok()).collect();
+    }
+    let all: std::collections::BTreeSet<&crate::data::series::Period> = c
+        .indicators
+        .iter()
+        .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
+        .flat_map(|ind| ind.series.points.keys())
+        .filter(|p| p.end <= idx.edition)
+        .collect();
+    let (Some(first), Some(last)) = (all.first(), all.last()) else { return Vec::new() };
+    let mut out = vec![(*first).clone()];
+    // Every period in between, so a missing one stays a visible gap (at most a century).
+    while out.len() < 100 && out.last().is_some_and(|p| p < *last) {
+        let next = out.last().map(crate::data::series::Period::next).unwrap_or_else(|| (*last).clone());
+        out.push(next);
+    }
+    out
+}
+
+/// The printed source of a chart: its own citation, else its indicators' (each once).
+pub fn citation(idx: &Index, c: &ChartSpec) -> Option<String> {
+    if let Some(s) = &c.source {
+        return crate::data::index::citation(s.get_ref()).ok();
+    }
+    let ids = c.indicators.iter().map(|i| i.get_ref().as_str()).chain(
+        c.series.iter().flat_map(|s| s.values.iter().map(|v| v.get_ref().split('@').next().unwrap_or_default())),
+    );
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        if let Some(src) = idx.indicators.get(id).and_then(|i| i.spec.source.as_ref())
+            && let Ok(text) = crate::data::index::citation(src.get_ref())
+            && !out.contains(&text)
+        {
+            out.push(text);
+        }
+    }
+    (!out.is_empty()).then(|| out.join("; "))
 }
 
 /// A chart ready to draw: labels and values in one language.
@@ -99,16 +241,22 @@ pub struct Prepared {
     pub categories: Vec<String>,
     /// Series labels and values.
     pub series: Vec<(String, Vec<Option<f64>>)>,
+    /// Decimals each value was written with, for its label.
+    pub decimals: Vec<Vec<Option<u8>>>,
     /// Axis scale and unit words.
     pub scale: Scale,
-    /// e.g. "billion yuan".
+    /// e.g. "billion yuan", or the chart's axis title.
     pub unit_words: String,
     /// The chart's unit.
     pub unit: String,
     /// Categories dropped for lack of data.
     pub dropped: Vec<String>,
-    /// Decimals the source wrote its values with (e.g. 4.0), for value labels.
-    pub decimals: Option<u8>,
+    /// Horizontal lines: value and label (targets, guidelines).
+    pub lines: Vec<(f64, String)>,
+    /// Whether the categories are periods (a missing one is kept as a gap).
+    pub by_period: bool,
+    /// The word for a missing value, drawn in a gap.
+    pub gap_word: String,
 }
 
 /// The largest known value of any series (0 if none).
@@ -116,56 +264,100 @@ fn largest(series: &[(String, Vec<Option<f64>>)]) -> f64 {
     series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b))
 }
 
-/// Resolves a chart's values and labels for a language.
-pub fn prepare(idx: &Index, spec: &ChartSpec, text: Option<&ChartText>, lang: &str) -> Prepared {
-    let label = |map: Option<&std::collections::BTreeMap<String, String>>, key: &Spanned<String>| {
-        map.and_then(|m| m.get(key.get_ref())).cloned().unwrap_or_else(|| key.get_ref().clone())
+/// Categories, series, their decimals, dropped categories, and whether the categories are periods.
+type Layout = (Vec<String>, Vec<(String, Vec<Option<f64>>)>, Vec<Vec<Option<u8>>>, Vec<String>, bool);
+
+/// Resolves a chart's values and labels for a language; `label` gives an indicator's label.
+pub fn prepare(
+    idx: &Index,
+    spec: &ChartSpec,
+    text: Option<&ChartText>,
+    lang: &str,
+    label: &dyn Fn(&str) -> String,
+) -> Prepared {
+    let strings = crate::i18n::strings_ref(lang);
+    let unit = unit(idx, spec).unwrap_or("count").to_string();
+    let key_label = |map: Option<&std::collections::BTreeMap<String, String>>, key: &str| {
+        map.and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
     };
-    let value = |id: &Spanned<String>| {
-        idx.indicators.get(id.get_ref().as_str()).and_then(|(_, i)| i.value.as_ref()).map(|v| *v.get_ref())
+    let mut lines = Vec::new();
+    for r in &spec.reference {
+        let l = key_label(text.map(|t| &t.references), r.key.get_ref());
+        lines.push((*r.value.get_ref(), l));
+    }
+    let (categories, series, decimals, dropped, by_period): Layout = if spec.indicators.is_empty() {
+        // A chart of categories: one indicator (at the edition, or `id@period`) per point.
+        let point = |v: &Spanned<String>| -> Option<(f64, Option<u8>)> {
+            let (id, period) = match v.get_ref().split_once('@') {
+                Some((i, p)) => (i, crate::data::series::Period::parse(p).ok()),
+                None => (v.get_ref().as_str(), None),
+            };
+            let ind = idx.indicators.get(id)?;
+            let pt = match period {
+                Some(p) => ind.series.at(&p)?,
+                None => ind.current(idx.edition)?.1,
+            };
+            Some((pt.value?, pt.decimals))
+        };
+        let keep: Vec<bool> = (0..spec.categories.len())
+            .map(|i| spec.series.iter().any(|s| s.values.get(i).and_then(point).is_some()))
+            .collect();
+        let pick = |want: bool| -> Vec<String> {
+            spec.categories
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k == want)
+                .map(|(c, _)| key_label(text.map(|t| &t.categories), c.get_ref()))
+                .collect()
+        };
+        let mut series = Vec::new();
+        let mut decimals = Vec::new();
+        for s in &spec.series {
+            // A series with fewer values than categories has gaps at the end (validation reports it).
+            let pts: Vec<Option<(f64, Option<u8>)>> =
+                (0..spec.categories.len()).filter(|i| keep[*i]).map(|i| s.values.get(i).and_then(point)).collect();
+            series.push((
+                key_label(text.map(|t| &t.series), s.key.get_ref()),
+                pts.iter().map(|p| p.map(|p| p.0)).collect(),
+            ));
+            decimals.push(pts.iter().map(|p| p.and_then(|p| p.1)).collect());
+        }
+        (pick(true), series, decimals, pick(false), false)
+    } else {
+        let axis = periods(idx, spec);
+        let mut series = Vec::new();
+        let mut decimals = Vec::new();
+        for i in &spec.indicators {
+            let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
+            let pts: Vec<Option<(f64, Option<u8>)>> =
+                axis.iter().map(|p| ind.series.at(p).and_then(|pt| Some((pt.value?, pt.decimals)))).collect();
+            let name = text.and_then(|t| t.series.get(i.get_ref())).cloned().unwrap_or_else(|| label(i.get_ref()));
+            series.push((name, pts.iter().map(|p| p.map(|p| p.0)).collect()));
+            decimals.push(pts.iter().map(|p| p.and_then(|p| p.1)).collect());
+            if spec.targets
+                && let Some((period, v, _)) = &ind.target
+            {
+                lines.push((*v, strings.target.replace("{period}", &period.label)));
+            }
+        }
+        let labels = axis.iter().map(|p| key_label(text.map(|t| &t.categories), &p.label)).collect();
+        (labels, series, decimals, Vec::new(), true)
     };
-    let keep: Vec<bool> = (0..spec.categories.len())
-        .map(|i| spec.series.iter().any(|s| s.values.get(i).and_then(value).is_some()))
-        .collect();
-    let categories = spec
-        .categories
-        .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(c, _)| label(text.map(|t| &t.categories), c))
-        .collect();
-    let dropped = spec
-        .categories
-        .iter()
-        .zip(&keep)
-        .filter(|(_, k)| !**k)
-        .map(|(c, _)| label(text.map(|t| &t.categories), c))
-        .collect();
-    let series: Vec<(String, Vec<Option<f64>>)> = spec
-        .series
-        .iter()
-        .map(|s| {
-            let vals = s.values.iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| value(v)).collect();
-            (label(text.map(|t| &t.series), &s.key), vals)
-        })
-        .collect();
-    let max = largest(&series);
-    let (scale, unit_words) = format::axis(lang, spec.unit.get_ref(), max);
-    let decimals = spec
-        .series
-        .iter()
-        .flat_map(|s| &s.values)
-        .filter_map(|v| idx.indicators.get(v.get_ref().as_str()).and_then(|(_, i)| i.decimals))
-        .max();
+    let max = largest(&series).max(lines.iter().map(|l| l.0).fold(0.0, f64::max));
+    let (scale, words) = format::axis(lang, &unit, max);
+    let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
     Prepared {
         kind: spec.kind.get_ref().clone(),
         categories,
         series,
+        decimals,
         scale,
         unit_words,
-        unit: spec.unit.get_ref().clone(),
+        unit,
         dropped,
-        decimals,
+        lines,
+        by_period,
+        gap_word: strings.not_available.clone(),
     }
 }
 
@@ -216,8 +408,9 @@ fn tick(lang: &str, p: &Prepared, v: f64) -> String {
 }
 
 /// Formats a data value: as written in the source when unscaled.
-fn value_label(lang: &str, p: &Prepared, v: f64) -> String {
-    tick_with(lang, p, v, if p.scale.divisor == 1.0 { p.decimals } else { None })
+fn value_label(lang: &str, p: &Prepared, si: usize, ci: usize, v: f64) -> String {
+    let written = p.decimals.get(si).and_then(|d| d.get(ci)).copied().flatten();
+    tick_with(lang, p, v, if p.scale.divisor == 1.0 { written } else { None })
 }
 
 fn tick_with(lang: &str, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
@@ -253,8 +446,9 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
             let style = font(px).color(colour).pos(Pos::new(h, pos.v_pos));
             root.draw(&Text::new(s.to_string(), (m(x), y as i32), style)).map_err(|e| e.to_string())
         };
-        let max = largest(&p.series);
+        let max = largest(&p.series).max(p.lines.iter().map(|l| l.0).fold(0.0, f64::max));
         let (step, top) = nice_axis(max);
+        let muted = RGBColor(0x77, 0x77, 0x77);
         // Legend (multi-series) at the top; unit words at the top left.
         let mut y0 = 8.0;
         let unit_h = measure("Hg", FONT_PX).1;
@@ -308,8 +502,20 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                 let k = p.series.len() as f64;
                 let bh = (slot * 0.7 / k).min(28.0);
                 for (si, (_, vals)) in p.series.iter().enumerate() {
-                    let Some(v) = vals[ci] else { continue };
                     let y = cy - bh * k / 2.0 + bh * si as f64;
+                    let Some(v) = vals.get(ci).copied().flatten() else {
+                        if p.by_period {
+                            text(
+                                &p.gap_word,
+                                x0 + 4.0,
+                                y + bh / 2.0,
+                                FONT_PX * 0.85,
+                                Pos::new(HPos::Left, VPos::Center),
+                                &muted,
+                            )?;
+                        }
+                        continue;
+                    };
                     let x = x0 + (x1 - x0) * v / top;
                     root.draw(&Rectangle::new(
                         [(m(x0), y as i32), (m(x), (y + bh - 1.0) as i32)],
@@ -317,7 +523,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                     ))
                     .map_err(|e| e.to_string())?;
                     text(
-                        &value_label(lang, p, v),
+                        &value_label(lang, p, si, ci, v),
                         x + 4.0,
                         y + bh / 2.0,
                         FONT_PX,
@@ -325,6 +531,11 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                         &INK,
                     )?;
                 }
+            }
+            for (v, label) in &p.lines {
+                let x = x0 + (x1 - x0) * v / top;
+                dashed(&root, (m(x), y0 as i32), (m(x), y1 as i32), &INK)?;
+                text(label, x, y0 - 2.0, FONT_PX * 0.85, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
             }
             root.draw(&PathElement::new(vec![(m(x0), y0 as i32), (m(x0), y1 as i32)], INK))
                 .map_err(|e| e.to_string())?;
@@ -357,20 +568,43 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
             }
             if p.kind == "line" {
                 for (si, (_, vals)) in p.series.iter().enumerate() {
-                    let pts: Vec<(i32, i32)> = vals
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, v)| v.map(|v| (m(x0 + slot * (i as f64 + 0.5)), yof(v) as i32)))
-                        .collect();
-                    root.draw(&PathElement::new(pts.clone(), palette[si % 5].stroke_width(2)))
-                        .map_err(|e| e.to_string())?;
+                    // A line joins neighbouring points only: a missing period is a gap.
+                    let mut segment: Vec<(i32, i32)> = Vec::new();
+                    for (i, v) in vals.iter().chain(std::iter::once(&None)).enumerate() {
+                        match v {
+                            Some(v) => segment.push((m(x0 + slot * (i as f64 + 0.5)), yof(*v) as i32)),
+                            None => {
+                                if segment.len() > 1 {
+                                    root.draw(&PathElement::new(segment.clone(), palette[si % 5].stroke_width(2)))
+                                        .map_err(|e| e.to_string())?;
+                                }
+                                segment.clear();
+                            }
+                        }
+                    }
                     for (i, v) in vals.iter().enumerate() {
-                        let Some(v) = v else { continue };
-                        let (x, y) = (x0 + slot * (i as f64 + 0.5), yof(*v));
+                        let x = x0 + slot * (i as f64 + 0.5);
+                        let Some(v) = v else {
+                            if p.by_period
+                                && si == 0
+                                && p.series.iter().all(|(_, vs)| vs.get(i).copied().flatten().is_none())
+                            {
+                                text(
+                                    &p.gap_word,
+                                    x,
+                                    y1 - 4.0,
+                                    FONT_PX * 0.85,
+                                    Pos::new(HPos::Center, VPos::Bottom),
+                                    &muted,
+                                )?;
+                            }
+                            continue;
+                        };
+                        let y = yof(*v);
                         root.draw(&Circle::new((m(x), y as i32), 4, palette[si % 5].filled()))
                             .map_err(|e| e.to_string())?;
                         text(
-                            &value_label(lang, p, *v),
+                            &value_label(lang, p, si, i, *v),
                             x,
                             y - 8.0,
                             FONT_PX,
@@ -385,18 +619,35 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                 for ci in 0..p.categories.len() {
                     let cx = x0 + slot * (ci as f64 + 0.5);
                     for (si, (_, vals)) in p.series.iter().enumerate() {
-                        let Some(v) = vals[ci] else { continue };
                         let x = cx - bw * k / 2.0 + bw * si as f64;
+                        let Some(v) = vals.get(ci).copied().flatten() else {
+                            if p.by_period {
+                                text(
+                                    &p.gap_word,
+                                    x + bw / 2.0,
+                                    y1 - 3.0,
+                                    FONT_PX * 0.85,
+                                    Pos::new(HPos::Center, VPos::Bottom),
+                                    &muted,
+                                )?;
+                            }
+                            continue;
+                        };
                         root.draw(&Rectangle::new(
                             [(m(x + 1.0), yof(v) as i32), (m(x + bw - 1.0), y1 as i32)],
                             palette[si % 5].filled(),
                         ))
                         .map_err(|e| e.to_string())?;
-                        let label = value_label(lang, p, v);
+                        let label = value_label(lang, p, si, ci, v);
                         let px = if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.8 } else { FONT_PX };
                         text(&label, x + bw / 2.0, yof(v) - 3.0, px, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
                     }
                 }
+            }
+            for (v, label) in &p.lines {
+                let y = yof(*v);
+                dashed(&root, (m(x0), y as i32), (m(x1), y as i32), &INK)?;
+                text(label, x1, y - 3.0, FONT_PX * 0.85, Pos::new(HPos::Right, VPos::Bottom), &INK)?;
             }
             root.draw(&PathElement::new(vec![(m(x0), y1 as i32), (m(x1), y1 as i32)], INK))
                 .map_err(|e| e.to_string())?;
@@ -404,6 +655,26 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
+}
+
+/// A dashed line (targets, reference values).
+fn dashed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    from: (i32, i32),
+    to: (i32, i32),
+    colour: &RGBColor,
+) -> Result<(), String> {
+    let (dx, dy) = (f64::from(to.0 - from.0), f64::from(to.1 - from.1));
+    let len = dx.hypot(dy).max(1.0);
+    let (dash, gap) = (6.0, 4.0);
+    let mut t = 0.0;
+    while t < len {
+        let e = (t + dash).min(len);
+        let at = |d: f64| ((f64::from(from.0) + dx * d / len) as i32, (f64::from(from.1) + dy * d / len) as i32);
+        root.draw(&PathElement::new(vec![at(t), at(e)], colour.stroke_width(1))).map_err(|e| e.to_string())?;
+        t = e + gap;
+    }
+    Ok(())
 }
 
 /// The series colours: the chapter's goal colour first, then the house palette.
@@ -497,11 +768,14 @@ mod tests {
             kind: "bar".into(),
             categories: vec!["2019".into(), "2020".into()],
             series: vec![("Routes".into(), vec![Some(11.0), Some(14.0)])],
+            decimals: vec![vec![None, None]],
             scale: crate::i18n::format::Scale { divisor: 1.0, word: String::new() },
             unit_words: String::new(),
             unit: "count".into(),
             dropped: vec![],
-            decimals: None,
+            lines: vec![],
+            by_period: false,
+            gap_word: "n/a".into(),
         };
         let svg = render(&p, "en", None).unwrap();
         assert!(svg.contains(">\n2020\n</text>"), "{svg}");

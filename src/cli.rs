@@ -92,6 +92,9 @@ pub struct InitArgs {
 pub struct NewEditionArgs {
     /// The new reporting year.
     pub year: i64,
+    /// Accept a year more than five years ahead.
+    #[arg(long)]
+    pub force: bool,
     /// The project folder (default: the nearest folder upwards holding vlr.toml).
     #[arg(long, short = 'p', value_name = "DIR")]
     pub root: Option<PathBuf>,

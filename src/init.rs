@@ -6,6 +6,7 @@ use std::path::Path;
 const FILES: &[(&str, &str)] = &[
     ("vlr.toml", include_str!("scaffold/vlr.toml")),
     ("data/indicators.toml", include_str!("scaffold/indicators.toml")),
+    ("data/energy.csv", include_str!("scaffold/energy.csv")),
     ("text/en/meta.toml", include_str!("scaffold/meta.toml")),
     ("text/en/intro.toml", include_str!("scaffold/intro.toml")),
     ("templates/main.typ", include_str!("../templates/main.typ")),
@@ -35,11 +36,45 @@ pub struct InitOptions {
     pub fonts_from: Option<std::path::PathBuf>,
 }
 
-/// Writes a new project into `dir`, which must not exist or be empty.
+/// Writes a new project into `dir`, which must not exist or be empty. The
+/// project is written into a temporary folder beside it and moved into place
+/// at the end, so a failure leaves nothing half-written.
 pub fn init(dir: &Path, opts: &InitOptions) -> Result<Vec<String>, String> {
     if dir.exists() && std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.next().is_some() {
         return Err(format!("{} is not empty: vlr init only writes into a new or empty folder", dir.display()));
     }
+    if !(1900..=2100).contains(&opts.edition) {
+        return Err(format!("--edition {} is not a reporting year (1900 to 2100)", opts.edition));
+    }
+    if opts.city.trim().is_empty() || opts.city.chars().any(|c| c.is_control() || matches!(c, '*' | '{' | '}' | '\\')) {
+        return Err(format!(
+            "--city {:?}: a city's name cannot be empty or hold control characters, `*`, `{{`, `}}` or `\\`",
+            opts.city
+        ));
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
+    let tmp = parent.join(format!(".{name}.vlr-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let result = write_project(&tmp, opts);
+    let result = result.and_then(|files| {
+        if dir.exists() {
+            std::fs::remove_dir(dir).map_err(|e| format!("cannot replace {}: {e}", dir.display()))?;
+        }
+        std::fs::rename(&tmp, dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        Ok(files)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn write_project(dir: &Path, opts: &InitOptions) -> Result<Vec<String>, String> {
     let key: String = opts
         .city
         .to_lowercase()
@@ -49,10 +84,14 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<Vec<String>, String> {
         .trim_matches('-')
         .to_string();
     let key = if key.is_empty() { "city".to_string() } else { key };
+    // The name goes into TOML strings: escape what TOML escapes.
+    let city = opts.city.replace('"', "\\\"");
     let fill = |s: &str| {
-        s.replace("{{city-key}}", &key)
-            .replace("{{city}}", &opts.city)
-            .replace("{{edition}}", &opts.edition.to_string())
+        let mut s = s.replace("{{city-key}}", &key).replace("{{city}}", &city);
+        for back in 1..=4 {
+            s = s.replace(&format!("{{{{edition-{back}}}}}"), &(opts.edition - back).to_string());
+        }
+        s.replace("{{edition}}", &opts.edition.to_string())
             .replace("{{published}}", &format!("{}-07-01", opts.edition + 1))
     };
     let mut written = Vec::new();
@@ -114,5 +153,25 @@ mod tests {
         assert!(project.contains("edition = 2025"));
         assert!(project.contains("published = 2026-07-01"));
         assert!(target.join("fonts/NotoSerif-Regular.ttf").is_file());
+        let csv = std::fs::read_to_string(target.join("data/energy.csv")).unwrap();
+        assert!(csv.contains("renewable-share,2021,18.5"), "{csv}");
+    }
+
+    #[test]
+    fn refuses_bad_names_and_years_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("new");
+        for (city, edition) in [("X*", 2025), ("", 2025), ("X", 0), ("X", 2147483647)] {
+            let opts = InitOptions { city: city.into(), edition, fonts_from: None };
+            assert!(init(&target, &opts).is_err(), "{city} {edition}");
+        }
+        let opts = InitOptions { city: "X".into(), edition: 2025, fonts_from: Some(dir.path().join("nowhere")) };
+        assert!(init(&target, &opts).is_err());
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary folder is left");
+        let opts = InitOptions { city: "Saint \"Quote\" City".into(), edition: 2025, fonts_from: None };
+        init(&target, &opts).unwrap();
+        let meta = std::fs::read_to_string(target.join("text/en/meta.toml")).unwrap();
+        assert!(meta.contains("city = \"Saint \\\"Quote\\\" City\""), "{meta}");
     }
 }

@@ -18,6 +18,7 @@ pub mod project;
 pub mod watch;
 pub mod world;
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -94,18 +95,35 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::NewEdition(args) => {
             let found = root(&ProjectArgs { root: args.root.clone(), langs: Vec::new() });
-            match found.map_err(|d| d.message).and_then(|r| new_edition::new_edition(&r, args.year)) {
+            match found.map_err(|d| d.message).and_then(|r| new_edition::new_edition(&r, args.year, args.force)) {
                 Ok(r) => {
+                    let n = r.needing.len();
+                    let files: std::collections::BTreeSet<_> = r.needing.iter().map(|(f, _, _)| f).collect();
                     status(
                         &mut err,
                         verbosity,
                         "Rolled",
                         &format!(
-                            "edition {} → {}: {} figures in {} files need a {} value",
-                            r.from, args.year, r.marked, r.files, args.year
+                            "edition {} → {}: {n} indicator(s) in {} file(s) need data",
+                            r.from,
+                            args.year,
+                            files.len()
                         ),
                     );
-                    status(&mut err, verbosity, "Next", "run `vlr check` to list them; check `published` in vlr.toml");
+                    if verbosity != Verbosity::Quiet {
+                        for (file, line, id) in r.needing.iter().take(20) {
+                            let _ = writeln!(err, "             {}:{line}: {id}", file.display());
+                        }
+                        if n > 20 {
+                            let _ = writeln!(err, "             … and {} more (`vlr check` lists every one)", n - 20);
+                        }
+                    }
+                    status(
+                        &mut err,
+                        verbosity,
+                        "Next",
+                        "add the new values, then `vlr check`; check `published` in vlr.toml",
+                    );
                     0
                 }
                 Err(e) => {
@@ -213,7 +231,7 @@ pub fn build_with(
     let mut code = 0;
     let mut diags = p.diags.clone();
     // Data are checked once for all editions, so a data error is reported once.
-    let idx = resolve::index(&p.loaded, &mut diags);
+    let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
     }
@@ -382,7 +400,7 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         Ok(f) => f,
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
     };
-    let idx = resolve::index(&p.loaded, &mut diags);
+    let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
     let mut typst_failed = false;
     for lang in &langs {
         let mut ed_diags = Vec::new();

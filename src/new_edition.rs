@@ -1,123 +1,147 @@
-//! `vlr new-edition <year>`: rolls a project to the next reporting year.
+//! `vlr new-edition <year>`: moves the project's reporting period on.
 //!
-//! Every indicator of the current edition keeps its value as history
-//! (`previous`, `previous-year`) and is marked `stale`, so `vlr check` lists
-//! each figure that needs this year's value. Comments and layout of the data
-//! files are preserved.
+//! Only `vlr.toml` changes (edition, publication date, output name); the data
+//! files are never rewritten, so every number keeps its spelling and every
+//! comment stays. Which indicators need a value for the new edition follows
+//! from their series and the reporting lag: `vlr check` and `vlr build` list
+//! each at its file and line.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item, value};
+use toml_edit::{DocumentMut, value};
 
-use crate::data::load::toml_files;
+use crate::data::series::YEARS;
 use crate::project::PROJECT_FILE;
+
+/// How far ahead a new edition may go without `--force`.
+pub const MAX_STEP: i64 = 5;
 
 /// What the roll changed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Rolled {
     /// The edition before.
     pub from: i64,
-    /// Indicators marked stale.
-    pub marked: usize,
-    /// Data files rewritten.
-    pub files: usize,
+    /// Indicators without a value for the new edition: data file, line, id.
+    pub needing: Vec<(PathBuf, usize, String)>,
 }
 
-fn parse(path: &Path) -> Result<DocumentMut, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    text.parse::<DocumentMut>().map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Rolls the project at `root` to `year`; writes nothing if any file fails to parse.
-pub fn new_edition(root: &Path, year: i64) -> Result<Rolled, String> {
+/// Rolls the project at `root` to `year`. Writes `vlr.toml` only, atomically,
+/// and nothing at all if the year is refused.
+pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, String> {
     let project_path = root.join(PROJECT_FILE);
-    let mut project = parse(&project_path)?;
+    let text = crate::data::load::read_confined(root, Path::new(PROJECT_FILE))?;
+    let mut project: DocumentMut = text.parse().map_err(|e| format!("{PROJECT_FILE}: {e}"))?;
     let from = project["project"]["edition"].as_integer().ok_or("vlr.toml: [project] edition is not a number")?;
     if year <= from {
         return Err(format!("the project is at edition {from}; the new edition must be later"));
     }
+    if !YEARS.contains(&(year as i32)) || i32::try_from(year).is_err() {
+        return Err(format!("{year} is not a reporting year ({} to {})", YEARS.start(), YEARS.end()));
+    }
+    if year > from + MAX_STEP && !force {
+        return Err(format!(
+            "{year} is {} years after edition {from}: pass --force if that is meant (the next edition is {})",
+            year - from,
+            from + 1
+        ));
+    }
+    let decor = project["project"]["edition"].as_value().map(|v| v.decor().clone());
     project["project"]["edition"] = value(year);
+    if let (Some(decor), Some(v)) = (decor, project["project"]["edition"].as_value_mut()) {
+        *v.decor_mut() = decor;
+    }
     if let Some(d) = project["project"]["published"].as_datetime().and_then(|d| d.date) {
+        let y = i64::from(d.year) + year - from;
+        let y = u16::try_from(y)
+            .ok()
+            .filter(|y| (1..=9999).contains(y))
+            .ok_or("the publication date would leave the calendar")?;
+        // 29 February moves to the 28th in a common year.
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let day = if d.month == 2 && d.day == 29 && !leap { 28 } else { d.day };
         let date = toml_edit::Datetime {
-            date: Some(toml_edit::Date { year: (d.year as i64 + year - from) as u16, month: d.month, day: d.day }),
+            date: Some(toml_edit::Date { year: y, month: d.month, day }),
             time: None,
             offset: None,
         };
+        let decor = project["project"]["published"].as_value().map(|v| v.decor().clone());
         project["project"]["published"] = value(date);
+        if let (Some(decor), Some(v)) = (decor, project["project"]["published"].as_value_mut()) {
+            *v.decor_mut() = decor;
+        }
     }
     if let Some(out) = project["project"]["output"].as_str().map(|o| o.replace(&from.to_string(), &year.to_string())) {
+        let decor = project["project"]["output"].as_value().map(|v| v.decor().clone());
         project["project"]["output"] = value(out);
-    }
-    let mut rolled = Rolled { from, ..Rolled::default() };
-    let mut outputs = vec![(project_path, project.to_string())];
-    for rel in toml_files(root, Path::new("data")) {
-        let path = root.join(&rel);
-        let mut doc = parse(&path)?;
-        let mut changed = false;
-        if let Some(inds) = doc.get_mut("indicator").and_then(Item::as_array_of_tables_mut) {
-            for ind in inds.iter_mut() {
-                let current = ind.get("year").and_then(Item::as_integer).is_none_or(|y| y == from);
-                let Some(v) = ind.get("value").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                else {
-                    continue;
-                };
-                if !current || ind.get("stale").and_then(Item::as_bool) == Some(true) {
-                    continue;
-                }
-                ind["previous"] = value(v);
-                ind["previous-year"] = value(from);
-                ind["year"] = value(year);
-                ind["stale"] = value(true);
-                rolled.marked += 1;
-                changed = true;
-            }
-        }
-        if changed {
-            rolled.files += 1;
-            outputs.push((path, doc.to_string()));
+        if let (Some(decor), Some(v)) = (decor, project["project"]["output"].as_value_mut()) {
+            *v.decor_mut() = decor;
         }
     }
-    for (path, text) in outputs {
-        crate::export::write_atomic(&path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(rolled)
+    crate::export::write_atomic(&project_path, project.to_string().as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", project_path.display()))?;
+    Ok(Rolled { from, needing: needing(root) })
+}
+
+/// Every indicator without a value for the project's edition (its file, line and id).
+pub fn needing(root: &Path) -> Vec<(PathBuf, usize, String)> {
+    let Ok(p) = crate::build::prepare(root, &[]) else { return Vec::new() };
+    let mut diags = Vec::new();
+    let idx = crate::data::index::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    let mut out: Vec<(PathBuf, usize, String)> = idx
+        .indicators
+        .values()
+        .filter(|i| i.needs_data(idx.edition).is_some())
+        .map(|i| {
+            let (path, span) = i.loc();
+            let line = p.sources.get(path).map_or(0, |t| t[..span.start.min(t.len())].matches('\n').count() + 1);
+            (path.to_path_buf(), line, i.spec.id.get_ref().clone())
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn rolls_current_figures_and_keeps_history_and_comments() {
+    const PROJECT: &str = "[project]\ncity = \"x\"\nedition = 2020 # the reporting year\npublished = 2021-07-01 # stamped\noutput = \"x-vlr-2020\"\nlanguages = [\"en\"]\nreporting-lag = 0\n";
+    const DATA: &str = "# figures\n[[indicator]]\nid = \"a\"\nvalues = { 2019 = 4.0, 2020 = 1.2e9 } # as published\nunit = \"count\"\n\n[[indicator]]\nid = \"founded\"\nvalue = 1982\nyear = 1982\nunit = \"year\"\nfixed = true\n";
+
+    fn project() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(PROJECT_FILE),
-            "[project]\ncity = \"x\"\nedition = 2020 # year\npublished = 2021-07-01\noutput = \"x-vlr-2020\"\nlanguages = [\"en\"]\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join(PROJECT_FILE), PROJECT).unwrap();
         std::fs::create_dir(dir.path().join("data")).unwrap();
-        std::fs::write(
-            dir.path().join("data/d.toml"),
-            "# figures\n[[indicator]]\nid = \"a\"\nvalue = 4.0 # as published\nunit = \"percent\"\nyear = 2020\n\n[[indicator]]\nid = \"old\"\nvalue = 700\nunit = \"count\"\nyear = 2015\n",
-        )
-        .unwrap();
-        let r = new_edition(dir.path(), 2021).unwrap();
-        assert_eq!(r, Rolled { from: 2020, marked: 1, files: 1 });
-        let data = std::fs::read_to_string(dir.path().join("data/d.toml")).unwrap();
-        assert!(data.contains("# figures") && data.contains("# as published"), "{data}");
-        assert!(
-            data.contains("previous = 4.0") && data.contains("previous-year = 2020") && data.contains("stale = true"),
-            "{data}"
-        );
-        assert!(data.contains("year = 2015"), "history stays: {data}");
+        std::fs::write(dir.path().join("data/d.toml"), DATA).unwrap();
+        dir
+    }
+
+    #[test]
+    fn rolls_the_project_file_only_and_lists_what_needs_data() {
+        let dir = project();
+        let r = new_edition(dir.path(), 2021, false).unwrap();
+        assert_eq!(r.from, 2020);
+        assert_eq!(r.needing, vec![(PathBuf::from("data/d.toml"), 3, "a".to_string())]);
+        // The data keep their spelling and comments: they are not touched at all.
+        assert_eq!(std::fs::read_to_string(dir.path().join("data/d.toml")).unwrap(), DATA);
         let project = std::fs::read_to_string(dir.path().join(PROJECT_FILE)).unwrap();
-        assert!(
-            project.contains("edition = 2021")
-                && project.contains("published = 2022-07-01")
-                && project.contains("x-vlr-2021"),
-            "{project}"
-        );
-        assert!(new_edition(dir.path(), 2021).is_err());
+        assert!(project.contains("edition = 2021 # the reporting year"), "{project}");
+        assert!(project.contains("published = 2022-07-01 # stamped"), "{project}");
+        assert!(project.contains("\"x-vlr-2021\""), "{project}");
+        // Rolling again moves on and still lists the same indicator.
+        let r = new_edition(dir.path(), 2022, false).unwrap();
+        assert_eq!(r.needing.len(), 1);
+        assert!(new_edition(dir.path(), 2022, false).is_err());
+    }
+
+    #[test]
+    fn refuses_far_or_impossible_years_and_writes_nothing() {
+        let dir = project();
+        for year in [20211, 70000, 2026, 2020, 1999] {
+            assert!(new_edition(dir.path(), year, false).is_err(), "{year}");
+        }
+        assert!(new_edition(dir.path(), 70000, true).is_err());
+        assert_eq!(std::fs::read_to_string(dir.path().join(PROJECT_FILE)).unwrap(), PROJECT);
+        assert!(new_edition(dir.path(), 2026, true).is_ok());
     }
 }

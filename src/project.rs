@@ -39,6 +39,14 @@ pub struct ProjectMeta {
     pub template: Spanned<String>,
     /// Languages to build; the first is the source language.
     pub languages: Vec<Spanned<String>>,
+    /// Years an indicator's latest value may lag behind the edition (statistics
+    /// are often published a year or two late); default 1.
+    #[serde(default = "default_lag")]
+    pub reporting_lag: Spanned<i64>,
+}
+
+fn default_lag() -> Spanned<i64> {
+    Spanned::new(0..0, 1)
 }
 
 fn default_template() -> Spanned<String> {
@@ -98,6 +106,24 @@ impl Project {
         let mut out = Vec::new();
         let rel = Path::new(PROJECT_FILE);
         let meta = &self.file.project;
+        if !(0..=10).contains(meta.reporting_lag.get_ref()) {
+            out.push(Diag::error(
+                rel,
+                Some(meta.reporting_lag.span()),
+                "`reporting-lag` is a number of years from 0 to 10",
+            ));
+        }
+        if !crate::data::series::YEARS.contains(&meta.edition) {
+            out.push(Diag::error(
+                rel,
+                None,
+                format!(
+                    "`edition` is a year from {} to {}",
+                    crate::data::series::YEARS.start(),
+                    crate::data::series::YEARS.end()
+                ),
+            ));
+        }
         if meta.languages.is_empty() {
             out.push(Diag::error(rel, None, "`languages` must list at least one language"));
         }
@@ -126,6 +152,14 @@ impl Project {
     /// The project's languages, source language first.
     pub fn languages(&self) -> Vec<String> {
         self.file.project.languages.iter().map(|l| l.get_ref().clone()).collect()
+    }
+
+    /// What the data index needs to know of the project.
+    pub fn settings(&self) -> crate::data::index::Settings {
+        crate::data::index::Settings {
+            edition: self.file.project.edition,
+            lag: *self.file.project.reporting_lag.get_ref() as i32,
+        }
     }
 
     /// The source language.

@@ -136,7 +136,7 @@ fn chinese_uses_only_simplified_chinese_faces() {
 }
 
 #[test]
-fn init_scaffolds_a_project_that_builds_and_new_edition_marks_figures() {
+fn init_scaffolds_a_project_that_builds_and_new_edition_asks_for_data() {
     let dir = tempfile::tempdir().unwrap();
     let vlr = env!("CARGO_BIN_EXE_vlr");
     let run = |args: &[&str], cwd: &std::path::Path| {
@@ -147,22 +147,38 @@ fn init_scaffolds_a_project_that_builds_and_new_edition_marks_figures() {
     let project = dir.path().join("newtown");
     let out = run(&["build"], &project);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(pdf_text(&project.join("dist/newtown-vlr-2024.en.pdf")).contains("Newtown Voluntary Local Review"));
-    // The example figures are flagged until replaced.
-    assert!(stderr(&out).contains("indicator `population-urban` is stale"), "{}", stderr(&out));
+    let text = pdf_text(&project.join("dist/newtown-vlr-2024.en.pdf"));
+    assert!(text.contains("Newtown Voluntary Local Review"), "{text}");
+    // The latest value (from TOML), a past one, the change, and the CSV series.
+    assert!(text.contains("In 2024 , Newtown had 101,200 people [example value] , +2.7%"), "{text}");
+    assert!(text.contains("98,500 people [example value]"), "{text}");
+    assert!(text.contains("25.4%"), "{text}");
+    // The example figures are flagged until replaced; the gap is reported, never filled in.
+    let err = stderr(&out);
+    assert!(err.contains("indicator `population` holds an example value"), "{err}");
+    assert!(err.contains("no data for 2022 (census year: no estimate published)"), "{err}");
 
-    // Replace the examples, then roll to 2025: check lists each figure again.
-    let data = std::fs::read_to_string(project.join("data/indicators.toml")).unwrap().replace("stale = true\n", "");
-    std::fs::write(project.join("data/indicators.toml"), data).unwrap();
-    assert!(!stderr(&run(&["check"], &project)).contains("is stale"));
+    // Replace the examples, then roll to 2025 with a reporting lag of 0: the
+    // release build fails naming each indicator at its line; a draft builds.
+    let data = std::fs::read_to_string(project.join("data/indicators.toml")).unwrap().replace("example = true\n", "");
+    std::fs::write(project.join("data/indicators.toml"), &data).unwrap();
+    let cfg =
+        std::fs::read_to_string(project.join("vlr.toml")).unwrap().replace("reporting-lag = 1", "reporting-lag = 0");
+    std::fs::write(project.join("vlr.toml"), cfg).unwrap();
+    assert!(!stderr(&run(&["check"], &project)).contains("example value"));
     let out = run(&["new-edition", "2025"], &project);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("2 figures in 1 files need a 2025 value"), "{}", stderr(&out));
-    let check = stderr(&run(&["check"], &project));
-    assert!(
-        check.contains("indicator `population-urban` is stale")
-            && check.contains("indicator `population-rural` is stale"),
-        "{check}"
-    );
+    assert!(stderr(&out).contains("2 indicator(s) in 1 file(s) need data"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(project.join("data/indicators.toml")).unwrap(), data, "data are not rewritten");
+    let out = run(&["build"], &project);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("indicator `population` needs data for 2025 (edition 2025): the latest is 2024"), "{err}");
+    assert!(err.contains("data/indicators.toml:10:"), "{err}");
+    assert!(!project.join("dist/newtown-vlr-2025.en.pdf").exists());
+    let out = run(&["build", "--draft"], &project);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&project.join("dist/newtown-vlr-2025.en.pdf"));
+    assert!(text.contains("[not updated: 2024 value]"), "{text}");
     assert!(std::fs::read_to_string(project.join("vlr.toml")).unwrap().contains("edition = 2025"));
 }

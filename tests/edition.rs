@@ -33,7 +33,7 @@ fn english_edition_holds_every_heading_and_sample_figures() {
 fn chinese_edition_holds_every_heading_and_sample_figures() {
     edition_holds_headings_and_figures(
         "zh",
-        &["1485.6亿元", "185.94万", "80,392标箱", "1.90:1", "3129.5亿元", "175,865元"],
+        &["1485.6亿元", "185.94万", "80392标箱", "1.90∶1", "3129.5亿元", "175865元"],
     );
 }
 

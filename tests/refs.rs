@@ -18,7 +18,7 @@ fn compile(root: &Path, lang: &str) -> PagedDocument {
     let p = vlr::build::prepare(root, &[lang.to_string()]).unwrap_or_else(|_| panic!("project loads"));
     let fonts = Arc::new(vlr::fonts::Fonts::scan(&root.join("fonts"), false).expect("fonts"));
     let mut diags = Vec::new();
-    let idx = vlr::data::resolve::index(&p.loaded, &mut diags);
+    let idx = vlr::data::resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
     let ed = vlr::build::edition(&p, lang, false, vlr::export::Profile::Submission, &fonts, &idx, &mut diags);
     assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
     let world = vlr::build::world(&p, fonts, ed.files).expect("world");

@@ -17,7 +17,7 @@ fuzz_target!(|input: &[u8]| {
     let _ = std::fs::write(dir.join("text/en/meta.toml"), "title = \"t\"\ncity = \"c\"\nauthor = \"a\"\n");
     if let Ok(p) = vlr::build::prepare(&dir, &[]) {
         let mut diags = Vec::new();
-        let idx = vlr::data::resolve::index(&p.loaded, &mut diags);
+        let idx = vlr::data::resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
         for lang in p.project.languages() {
             let opts = vlr::data::resolve::ResolveOptions { lang: &lang, draft: true };
             let _ = vlr::data::resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, opts, &mut diags);
@@ -27,7 +27,7 @@ fuzz_target!(|input: &[u8]| {
         vlr::diag::emit(&mut sink, &p.sources, &diags, &dir);
     }
     // The inline markup parser on its own.
-    let _ = vlr::data::markup::parse(&text, |_| Ok(String::new()));
+    let _ = vlr::data::markup::parse(&text, |_| Ok((String::new(), None)));
 });
 
 fn codespan_reporting_sink(out: &mut Vec<u8>) -> vlr::diag::NoColor<&mut Vec<u8>> {

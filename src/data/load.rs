@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use toml::Spanned;
+
 use serde::de::DeserializeOwned;
 
 use super::model::{DataFile, MetaText, TextFile};
@@ -20,6 +22,8 @@ pub fn parse_toml<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diag
 pub struct Loaded {
     /// `data/*.toml`, by project-relative path.
     pub data: Vec<(PathBuf, DataFile)>,
+    /// Rows of `data/*.csv` (series in the long layout), by file.
+    pub csv: Vec<(PathBuf, Vec<CsvRow>)>,
     /// Per language: chapter id → (path, text).
     pub texts: std::collections::BTreeMap<String, LangTexts>,
 }
@@ -35,20 +39,49 @@ pub struct LangTexts {
 
 /// Lists `*.toml` files of a folder, sorted; an absent folder is empty.
 pub fn toml_files(root: &Path, rel_dir: &Path) -> Vec<PathBuf> {
+    files_with(root, rel_dir, "toml")
+}
+
+/// Lists the files of a folder with an extension, sorted.
+pub fn files_with(root: &Path, rel_dir: &Path, ext: &str) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(root.join(rel_dir)) else { return Vec::new() };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
         .filter_map(|p| p.file_name().map(|n| rel_dir.join(n)))
         .collect();
     files.sort();
     files
 }
 
+/// The largest data or text file vlr reads (a review's longest chapter is ~100 kB).
+pub const MAX_FILE: u64 = 16 << 20;
+
+/// Reads a project file as text: only regular files inside the project
+/// (a symlink that leaves it, a FIFO or a device is refused), at most [`MAX_FILE`].
+pub fn read_confined(root: &Path, rel: &Path) -> Result<String, String> {
+    let real = match crate::world::real_path(root, root, rel) {
+        Ok(p) => p,
+        Err(crate::world::Unusable::Leaves) => {
+            return Err(format!("{} leaves the project folder (a symlink or `..`): refused", rel.display()));
+        }
+        Err(crate::world::Unusable::Io(_, e)) => return Err(format!("cannot read {}: {e}", rel.display())),
+    };
+    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", rel.display()));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(format!("{} is larger than {} MB", rel.display(), MAX_FILE >> 20));
+    }
+    let bytes = std::fs::read(&real).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
+    String::from_utf8(bytes)
+        .map_err(|e| format!("{} is not UTF-8 text (byte {})", rel.display(), e.utf8_error().valid_up_to()))
+}
+
 fn read(root: &Path, rel: &Path, sources: &mut Sources) -> Result<String, Diag> {
-    let text = std::fs::read_to_string(root.join(rel))
-        .map_err(|e| Diag::general(format!("cannot read {}: {e}", rel.display())))?;
+    let text = read_confined(root, rel).map_err(Diag::general)?;
     sources.insert(rel, text.clone());
     Ok(text)
 }
@@ -57,10 +90,17 @@ fn read(root: &Path, rel: &Path, sources: &mut Sources) -> Result<String, Diag> 
 pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Vec<Diag>) -> Loaded {
     let mut loaded = Loaded::default();
     for rel in toml_files(root, Path::new("data")) {
-        match read(root, &rel, sources)
-            .and_then(|t| parse_toml::<DataFile>(&rel, &t).map(|f| keep_written_decimals(f, &t)))
-        {
+        match read(root, &rel, sources).and_then(|t| parse_toml::<DataFile>(&rel, &t)) {
             Ok(file) => loaded.data.push((rel, file)),
+            Err(d) => diags.push(d),
+        }
+    }
+    for rel in files_with(root, Path::new("data"), "csv") {
+        match read(root, &rel, sources) {
+            Ok(text) => match parse_csv(&rel, &text) {
+                Ok(rows) => loaded.csv.push((rel, rows)),
+                Err(mut d) => diags.append(&mut d),
+            },
             Err(d) => diags.push(d),
         }
     }
@@ -95,35 +135,191 @@ pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Ve
     loaded
 }
 
-/// A value written `4.0` or `1.90` keeps its decimals in print ("4.0%",
-/// "1.90:1"), since the source wrote them so.
-fn keep_written_decimals(mut file: DataFile, text: &str) -> DataFile {
-    for ind in &mut file.indicator {
-        if ind.decimals.is_some() {
-            continue;
+/// One row of a CSV series file: `indicator,period,value[,note]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvRow {
+    /// The indicator id and its cell's span.
+    pub indicator: Spanned<String>,
+    /// The period as written and its span.
+    pub period: Spanned<String>,
+    /// The value (none: a missing point) with its decimals as written, and the cell's span.
+    pub value: Spanned<Option<(f64, Option<u8>)>>,
+    /// The note, if the file has a `note` column.
+    pub note: Option<String>,
+}
+
+/// Splits CSV text (RFC 4180: quotes, `""` escapes, CRLF or LF) into records
+/// of cells with their byte spans.
+/// A CSV cell: its text and its byte span.
+type Cell = (String, std::ops::Range<usize>);
+
+fn csv_records(text: &str) -> Result<Vec<Vec<Cell>>, usize> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    loop {
+        // One cell.
+        let start = i;
+        let mut cell = String::new();
+        if bytes.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                match bytes.get(i) {
+                    None => return Err(start),
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
+                        cell.push('"');
+                        i += 2;
+                    }
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(_) => {
+                        let ch = text[i..].chars().next().unwrap_or('\0');
+                        cell.push(ch);
+                        i += ch.len_utf8();
+                    }
+                }
+            }
         }
-        let Some(v) = &ind.value else { continue };
-        let literal = text.get(v.span()).unwrap_or_default().trim().replace('_', "");
-        if let Some((_, frac)) = literal.split_once('.')
-            && !frac.is_empty()
-            && frac.chars().all(|c| c.is_ascii_digit())
-        {
-            ind.decimals = u8::try_from(frac.len()).ok();
+        while let Some(&b) = bytes.get(i) {
+            if b == b',' || b == b'\n' || b == b'\r' {
+                break;
+            }
+            let ch = text[i..].chars().next().unwrap_or('\0');
+            cell.push(ch);
+            i += ch.len_utf8();
+        }
+        record.push((cell, start..i));
+        match bytes.get(i) {
+            Some(b',') => i += 1,
+            Some(b'\r') | Some(b'\n') | None => {
+                if bytes.get(i) == Some(&b'\r') {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+                let blank = record.len() == 1 && record[0].0.trim().is_empty();
+                if !blank {
+                    records.push(std::mem::take(&mut record));
+                } else {
+                    record.clear();
+                }
+                if i >= bytes.len() {
+                    return Ok(records);
+                }
+            }
+            Some(_) => unreachable!("cells end at a comma or a line end"),
         }
     }
-    file
+}
+
+/// Parses a series file in the long layout: a header with at least
+/// `indicator,period,value` (and optionally `note`; other columns are ignored),
+/// then one row per indicator and period. Every bad cell is a located error.
+pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let off = text.len() - body.len();
+    let records = csv_records(body).map_err(|at| {
+        vec![
+            Diag::error(rel, Some(off + at..off + at + 1), "this quoted cell is never closed")
+                .with_hint("close it with `\"`; write `\"\"` for a quote inside a cell"),
+        ]
+    })?;
+    let Some((header, rows)) = records.split_first() else {
+        return Err(vec![Diag::error(rel, None, "empty CSV file: it needs a header `indicator,period,value`")]);
+    };
+    let col = |name: &str| header.iter().position(|(h, _)| h.trim().eq_ignore_ascii_case(name));
+    let mut diags = Vec::new();
+    let (Some(ci), Some(cp), Some(cv)) = (col("indicator"), col("period"), col("value")) else {
+        let span = header.first().map(|(_, s)| off + s.start..off + header.last().map_or(s.end, |(_, e)| e.end));
+        return Err(vec![
+            Diag::error(rel, span, "the header needs the columns `indicator`, `period` and `value`")
+                .with_hint("the long layout: one row per indicator and period, e.g. `indicator,period,value,note`"),
+        ]);
+    };
+    let cn = col("note");
+    let mut out = Vec::new();
+    for row in rows {
+        let cell = |c: usize| row.get(c).map(|(t, s)| (t.trim().to_string(), off + s.start..off + s.end));
+        if row.len() != header.len() {
+            let span = row.first().map(|(_, s)| off + s.start..off + row.last().map_or(s.end, |(_, e)| e.end));
+            diags.push(Diag::error(
+                rel,
+                span,
+                format!("this row has {} cells, the header {}", row.len(), header.len()),
+            ));
+            continue;
+        }
+        let (Some((id, ispan)), Some((period, pspan)), Some((value, vspan))) = (cell(ci), cell(cp), cell(cv)) else {
+            continue;
+        };
+        if id.is_empty() {
+            diags.push(Diag::error(rel, Some(ispan), "no indicator id in this row"));
+            continue;
+        }
+        let value = if value.is_empty() || ["na", "n/a", ".."].contains(&value.to_ascii_lowercase().as_str()) {
+            None
+        } else {
+            match value.replace('_', "").parse::<f64>() {
+                Ok(v) if v.is_finite() => Some((v, crate::data::series::literal_decimals(&value))),
+                _ => {
+                    let hint = if value.contains(',') {
+                        "write numbers without grouping, with `.` as decimal mark"
+                    } else {
+                        "write a number, or leave the cell empty for a missing value (say why in `note`)"
+                    };
+                    diags.push(Diag::error(rel, Some(vspan), format!("`{value}` is not a number")).with_hint(hint));
+                    continue;
+                }
+            }
+        };
+        let note = cn.and_then(cell).map(|(n, _)| n).filter(|n| !n.is_empty());
+        out.push(CsvRow {
+            indicator: Spanned::new(ispan, id),
+            period: Spanned::new(pspan, period),
+            value: Spanned::new(vspan, value),
+            note,
+        });
+    }
+    if diags.is_empty() { Ok(out) } else { Err(diags) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(text: &str, d: &Diag) -> String {
+        text[d.span.clone().expect("span")].to_string()
+    }
+
     #[test]
-    fn written_decimals_are_kept() {
-        let text = "[[indicator]]\nid = \"a\"\nvalue = 4.0\nunit = \"percent\"\n[[indicator]]\nid = \"b\"\nvalue = 148.56e9\nunit = \"yuan\"\n";
-        let f = keep_written_decimals(parse_toml::<DataFile>(Path::new("d.toml"), text).unwrap(), text);
-        assert_eq!(f.indicator[0].decimals, Some(1));
-        assert_eq!(f.indicator[1].decimals, None);
+    fn csv_rows_with_quotes_notes_and_gaps() {
+        let text = "\u{feff}indicator,period,value,note,unit\nco2,2005,1.20,,kt\n\"co2\",2006,,\"not published, see \"\"note\"\"\",kt\r\nco2,2022/23,1.2e3,provisional,kt\n\n";
+        let rows = parse_csv(Path::new("data/co2.csv"), text).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].value.get_ref(), &Some((1.2, Some(2))));
+        assert_eq!(rows[1].value.get_ref(), &None);
+        assert_eq!(rows[1].note.as_deref(), Some("not published, see \"note\""));
+        assert_eq!(rows[2].period.get_ref(), "2022/23");
+        assert_eq!(&text[rows[2].period.span()], "2022/23");
+    }
+
+    #[test]
+    fn csv_errors_are_located() {
+        let text = "indicator,period,value\nco2,2005,1.2\nco2,2006,12,5\nco2,2007,abc\nco2,2008,inf\n";
+        let errs = parse_csv(Path::new("d.csv"), text).unwrap_err();
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert_eq!(at(text, &errs[0]), "co2,2006,12,5");
+        assert!(errs[0].message.contains("4 cells"), "{}", errs[0].message);
+        assert_eq!(at(text, &errs[1]), "abc");
+        assert_eq!(at(text, &errs[2]), "inf");
+        let errs = parse_csv(Path::new("d.csv"), "id,year,value\nco2,2005,1\n").unwrap_err();
+        assert!(errs[0].message.contains("`indicator`"), "{}", errs[0].message);
+        let errs = parse_csv(Path::new("d.csv"), "indicator,period,value\nco2,2005,\"1\n").unwrap_err();
+        assert_eq!(at("indicator,period,value\nco2,2005,\"1\n", &errs[0]), "\"");
     }
 
     #[test]

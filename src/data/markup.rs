@@ -17,23 +17,156 @@ pub struct Run {
     /// A formatted figure (from a placeholder).
     #[serde(skip_serializing_if = "is_false")]
     pub v: bool,
+    /// A mark printed with a figure that is not this edition's (draft builds) or an example.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub m: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A placeholder found in text: `{id}` or `{id:n}`, with its byte offset.
+/// What a placeholder prints.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Form {
+    /// `{id}`: the value with its unit.
+    Value,
+    /// `{id:n}`: the number only (with its scale word).
+    Number,
+    /// `{id:period}`: the period of the value `{id}` prints.
+    Period,
+    /// `{id:change}`: the change since a period, with its unit and sign.
+    Change,
+    /// `{id:change%}`: the relative change since a period, in percent.
+    ChangePercent,
+    /// `{id:target}`: the indicator's target value.
+    Target,
+    /// `{id, plural, one {# place} other {# places}}`: ICU plural selection;
+    /// `#` in the chosen branch prints the number.
+    Plural(Vec<(String, String)>),
+}
+
+/// A placeholder found in text, with its byte offset:
+/// `{id}`, `{id:n}`, `{id@2015}`, `{id:period}`, `{id:change@2015}`,
+/// `{id, plural, one {…} other {…}}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placeholder {
     /// The indicator id.
     pub id: String,
-    /// Number only (no unit).
-    pub number_only: bool,
+    /// The period after `@`: the value's period, or for a change the period compared with.
+    pub period: Option<String>,
+    /// What to print.
+    pub form: Form,
     /// Byte offset of `{` in the text.
     pub offset: usize,
     /// Byte length including braces.
     pub len: usize,
+}
+
+/// CLDR plural categories, and `=N` for an exact value.
+const PLURAL_KEYS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The byte length of a placeholder starting at `{` (nested braces allowed), if closed.
+fn placeholder_len(rest: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            '\n' if depth == 1 => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Parses the inside of a placeholder (without the outer braces).
+pub fn parse_placeholder(inner: &str) -> Result<(String, Option<String>, Form), String> {
+    let not = || format!("`{{{inner}}}` is not a placeholder (write `{{{{` for a literal brace)");
+    if let Some((head, rest)) = inner.split_once(',') {
+        let rest = rest.trim_start();
+        let Some(branches) = rest.strip_prefix("plural") else {
+            return Err(format!(
+                "`{{{inner}}}`: only `plural` selection is supported, as in `{{id, plural, one {{# item}} other {{# items}}}}`"
+            ));
+        };
+        let (id, period) = split_period(head.trim());
+        if !is_id(id) {
+            return Err(not());
+        }
+        let mut branches = branches.trim_start().strip_prefix(',').ok_or_else(not)?.trim();
+        let mut out = Vec::new();
+        while !branches.is_empty() {
+            let open = branches.find('{').ok_or_else(|| format!("plural branch `{branches}` has no `{{text}}`"))?;
+            let key = branches[..open].trim();
+            let valid = PLURAL_KEYS.contains(&key) || key.strip_prefix('=').is_some_and(|n| n.parse::<f64>().is_ok());
+            if !valid {
+                return Err(format!("`{key}` is not a plural category (zero, one, two, few, many, other, or =N)"));
+            }
+            let len =
+                placeholder_len(&branches[open..]).ok_or_else(|| format!("plural branch `{key}` is not closed"))?;
+            let text = &branches[open + 1..open + len - 1];
+            if text.contains('{') {
+                return Err(format!("plural branch `{key}` holds a brace; write `#` for the number"));
+            }
+            out.push((key.to_string(), text.to_string()));
+            branches = branches[open + len..].trim_start();
+        }
+        if !out.iter().any(|(k, _)| k == "other") {
+            return Err(format!("`{{{inner}}}` needs an `other {{…}}` branch"));
+        }
+        return Ok((id.to_string(), period.map(str::to_string), Form::Plural(out)));
+    }
+    let (head, form) = match inner.split_once(':') {
+        Some((h, f)) => (h, f),
+        None => (inner, ""),
+    };
+    // `{id:change@2015}` is the same as `{id@2015:change}`.
+    let (head, form, late_period) = match form.split_once('@') {
+        Some((f, p)) => (head, f, Some(p)),
+        None => (head, form, None),
+    };
+    let (id, period) = split_period(head);
+    if !is_id(id) {
+        return Err(not());
+    }
+    let form = match form {
+        "" => Form::Value,
+        "n" => Form::Number,
+        "period" => Form::Period,
+        "change" => Form::Change,
+        "change%" => Form::ChangePercent,
+        "target" => Form::Target,
+        other => {
+            return Err(format!(
+                "unknown placeholder form `:{other}` (forms: `:n`, `:period`, `:change`, `:change%`, `:target`)"
+            ));
+        }
+    };
+    let period = match (period, late_period) {
+        (Some(_), Some(_)) => return Err(format!("`{{{inner}}}` names a period twice")),
+        (p, q) => p.or(q),
+    };
+    if period.is_some_and(str::is_empty) {
+        return Err(format!("`{{{inner}}}`: a period after `@`, e.g. `@2015`"));
+    }
+    Ok((id.to_string(), period.map(str::to_string), form))
+}
+
+fn split_period(head: &str) -> (&str, Option<&str>) {
+    match head.split_once('@') {
+        Some((id, p)) => (id, Some(p)),
+        None => (head, None),
+    }
 }
 
 /// A problem in inline markup, at a byte offset of the text.
@@ -69,10 +202,11 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
-/// Parses inline markup; `resolve` turns a placeholder into its formatted text.
+/// Parses inline markup; `resolve` turns a placeholder into its formatted text
+/// and, where the figure needs one, a mark.
 pub fn parse(
     text: &str,
-    mut resolve: impl FnMut(&Placeholder) -> Result<String, String>,
+    mut resolve: impl FnMut(&Placeholder) -> Result<(String, Option<String>), String>,
 ) -> Result<Vec<Run>, Vec<MarkupError>> {
     let mut runs: Vec<Run> = Vec::new();
     let mut errors = Vec::new();
@@ -80,7 +214,7 @@ pub fn parse(
     let mut buf = String::new();
     let flush = |buf: &mut String, runs: &mut Vec<Run>, b: bool, i: bool| {
         if !buf.is_empty() {
-            runs.push(Run { t: std::mem::take(buf), b, i, v: false });
+            runs.push(Run { t: std::mem::take(buf), b, i, v: false, m: None });
         }
     };
     let bytes = text.as_bytes();
@@ -102,27 +236,21 @@ pub fn parse(
             ital_at = pos;
             pos += 1;
         } else if bytes[pos] == b'{' {
-            let Some(end) = rest.find('}') else {
+            let Some(len) = placeholder_len(rest) else {
                 errors.push(MarkupError { message: "unclosed `{`".into(), offset: pos, len: 1 });
                 break;
             };
+            let end = len - 1;
             let inner = &rest[1..end];
-            let (id, number_only) = match inner.strip_suffix(":n") {
-                Some(id) => (id, true),
-                None => (inner, false),
-            };
-            let ph = Placeholder { id: id.to_string(), number_only, offset: pos, len: end + 1 };
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                errors.push(MarkupError {
-                    message: format!("`{{{inner}}}` is not a placeholder (write `{{{{` for a literal brace)"),
-                    offset: pos,
-                    len: end + 1,
-                });
-            } else {
+            let parsed = parse_placeholder(inner);
+            if let Err(message) = &parsed {
+                errors.push(MarkupError { message: message.clone(), offset: pos, len: end + 1 });
+            } else if let Ok((id, period, form)) = parsed {
+                let ph = Placeholder { id, period, form, offset: pos, len: end + 1 };
                 match resolve(&ph) {
-                    Ok(value) => {
+                    Ok((value, mark)) => {
                         flush(&mut buf, &mut runs, bold, ital);
-                        runs.push(Run { t: value, b: bold, i: ital, v: true });
+                        runs.push(Run { t: value, b: bold, i: ital, v: true, m: mark });
                     }
                     Err(message) => errors.push(MarkupError { message, offset: pos, len: end + 1 }),
                 }
@@ -161,7 +289,7 @@ mod tests {
 
     #[test]
     fn resolves_placeholders_and_styles() {
-        let runs = parse("GDP **grew** to {gdp} in *2020*", |ph| Ok(format!("<{}>", ph.id))).unwrap();
+        let runs = parse("GDP **grew** to {gdp} in *2020*", |ph| Ok((format!("<{}>", ph.id), None))).unwrap();
         assert_eq!(plain(&runs), "GDP grew to <gdp> in 2020");
         assert!(runs[1].b && !runs[0].b);
         assert!(runs[3].v);
@@ -170,13 +298,51 @@ mod tests {
 
     #[test]
     fn escapes_and_errors() {
-        let runs = parse("a {{b}} c", |_| Ok(String::new())).unwrap();
+        let runs = parse("a {{b}} c", |_| Ok((String::new(), None))).unwrap();
         assert_eq!(plain(&runs), "a {b} c");
         let errs = parse("x {nope} y {bad id}", |ph| Err(format!("unknown `{}`", ph.id))).unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].offset, 2);
         assert_eq!(errs[1].offset, 11);
-        assert!(parse("**open", |_| Ok(String::new())).is_err());
+        assert!(parse("**open", |_| Ok((String::new(), None))).is_err());
+    }
+
+    #[test]
+    fn placeholder_forms() {
+        let p = |s: &str| parse_placeholder(s);
+        assert_eq!(p("gdp"), Ok(("gdp".into(), None, Form::Value)));
+        assert_eq!(p("gdp:n"), Ok(("gdp".into(), None, Form::Number)));
+        assert_eq!(p("gdp@2015"), Ok(("gdp".into(), Some("2015".into()), Form::Value)));
+        assert_eq!(p("gdp@2022/23:n"), Ok(("gdp".into(), Some("2022/23".into()), Form::Number)));
+        assert_eq!(p("gdp:period"), Ok(("gdp".into(), None, Form::Period)));
+        assert_eq!(p("gdp:change@2015"), Ok(("gdp".into(), Some("2015".into()), Form::Change)));
+        assert_eq!(p("gdp:change%"), Ok(("gdp".into(), None, Form::ChangePercent)));
+        assert!(p("gdp:bogus").unwrap_err().contains("unknown placeholder form"));
+        assert!(p("gdp@").is_err());
+        assert!(p("bad id").is_err());
+        let (_, _, form) = p("n, plural, one {# stand} few {# stands} =0 {none} other {# stands}").unwrap();
+        assert_eq!(
+            form,
+            Form::Plural(vec![
+                ("one".into(), "# stand".into()),
+                ("few".into(), "# stands".into()),
+                ("=0".into(), "none".into()),
+                ("other".into(), "# stands".into())
+            ])
+        );
+        assert!(p("n, plural, one {# x}").unwrap_err().contains("other"));
+        assert!(p("n, plural, lots {# x} other {y}").unwrap_err().contains("plural category"));
+        assert!(p("n, select, a {x} other {y}").is_err());
+    }
+
+    #[test]
+    fn plural_placeholders_nest_braces() {
+        let runs = parse("more than {c, plural, one {# country} other {# countries}}.", |ph| {
+            assert!(matches!(ph.form, Form::Plural(_)));
+            Ok(("37 countries".into(), None))
+        })
+        .unwrap();
+        assert_eq!(plain(&runs), "more than 37 countries.");
     }
 
     #[test]

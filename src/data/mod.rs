@@ -1,7 +1,9 @@
 //! The project's data and text: the serde model, loading with locations,
 //! validation, and the document handed to the templates.
 
+pub mod index;
 pub mod load;
 pub mod markup;
 pub mod model;
 pub mod resolve;
+pub mod series;

@@ -20,34 +20,58 @@ pub struct DataFile {
     pub chart: Vec<ChartSpec>,
 }
 
-/// A figure with its unit, year and provenance.
+/// An indicator: a figure over time, with its unit, provenance and target.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Indicator {
     /// Project-wide unique id.
     pub id: Spanned<String>,
-    /// The value in base units; absent when `missing`.
+    /// Shorthand for a one-point series: the value in base units (with `year`).
     pub value: Option<Spanned<f64>>,
-    /// The unit (see [`crate::i18n::units`]).
+    /// Values by period: `{ 2016 = 95.2, 2020 = 98.7, 2018 = { missing = "not published" } }`.
+    pub values: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    /// The unit (see [`crate::i18n::format::UNITS`]).
     pub unit: Spanned<String>,
-    /// The year the figure refers to.
-    pub year: Option<i32>,
+    /// The period of `value` (default: the edition's year): `2020` or `"2022/23"`.
+    pub year: Option<Spanned<toml::Value>>,
     /// SDG goal or target, e.g. `8` or `"8.1"`.
     pub sdg: Option<Spanned<toml::Value>>,
-    /// Where in the source the figure is stated.
-    pub source: Option<String>,
-    /// The figure is not known (reported, never invented).
-    #[serde(default)]
-    pub missing: bool,
-    /// Decimals to print (e.g. 2 for "1.90:1"); default: as many as the value has.
+    /// Where the figure comes from: a citation, as text or `{ publisher, dataset, url }`.
+    pub source: Option<Spanned<toml::Value>>,
+    /// Where in the report the figure is discussed, e.g. `"4.1.3"`.
+    pub section: Option<String>,
+    /// The figure is not known at all: `true`, or the reason (reported, never invented).
+    pub missing: Option<Spanned<toml::Value>>,
+    /// A note on the figure (definitions, breaks in the series).
+    pub note: Option<String>,
+    /// Decimals to print (e.g. 2 for "1.90:1"); default: as written.
     pub decimals: Option<u8>,
-    /// Set by `vlr new-edition`: last edition's value, kept as history.
-    pub previous: Option<f64>,
-    /// Set by `vlr new-edition`: the year of `previous`.
-    pub previous_year: Option<i32>,
-    /// Set by `vlr new-edition`: the value must be updated for this edition.
+    /// The target the city or a plan sets, with the period it is due.
+    pub target: Option<Target>,
+    /// The period changes are measured from (default: the first period with a value).
+    pub baseline: Option<Spanned<toml::Value>>,
+    /// Which way is progress: `"higher"` or `"lower"`.
+    pub better: Option<Spanned<String>>,
+    /// A fact that does not recur (a founding year, a past event): a new edition never asks for a newer value.
     #[serde(default)]
-    pub stale: bool,
+    pub fixed: bool,
+    /// Years a value may lag behind the edition (default: `reporting-lag` in vlr.toml).
+    pub lag: Option<Spanned<i64>>,
+    /// An example value (from `vlr init`): warned about and marked on the page.
+    #[serde(default)]
+    pub example: bool,
+}
+
+/// An indicator's target.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Target {
+    /// The target value, in the indicator's unit.
+    pub value: Spanned<f64>,
+    /// The period it is due, e.g. `2030`.
+    pub year: Spanned<toml::Value>,
+    /// Who set it: an SDG target, a plan, a guideline.
+    pub source: Option<Spanned<toml::Value>>,
 }
 
 /// A key-figure panel.
@@ -68,14 +92,39 @@ pub struct ChartSpec {
     pub id: Spanned<String>,
     /// bar | hbar | grouped-bar | line
     pub kind: Spanned<String>,
-    /// The unit of every value.
-    pub unit: Spanned<String>,
-    /// Category keys (labels in the text files).
+    /// The unit of every value (charts of indicators take their indicators' unit).
+    pub unit: Option<Spanned<String>>,
+    /// Category keys (labels in the text files), for a chart of categories.
+    #[serde(default)]
     pub categories: Vec<Spanned<String>>,
-    /// The series.
+    /// The series of a chart of categories.
+    #[serde(default)]
     pub series: Vec<SeriesSpec>,
-    /// Where in the source the figures are stated.
-    pub source: Option<String>,
+    /// Indicators drawn over their periods (a chart of time series), one series each.
+    #[serde(default)]
+    pub indicators: Vec<Spanned<String>>,
+    /// Only these periods, in this order (default: every period from the first to the last).
+    pub periods: Option<Vec<Spanned<toml::Value>>>,
+    /// Draw each indicator's target as a line.
+    #[serde(default)]
+    pub targets: bool,
+    /// Reference lines (e.g. a WHO guideline): a value and a key for its label in the text files.
+    #[serde(default)]
+    pub reference: Vec<Reference>,
+    /// A citation for the chart's data (default: the indicators' sources).
+    pub source: Option<Spanned<toml::Value>>,
+    /// Where in the report the figures are discussed.
+    pub section: Option<String>,
+}
+
+/// A horizontal reference line on a chart.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The value, in the chart's unit.
+    pub value: Spanned<f64>,
+    /// Key of its label under `[charts.<id>] references` in the text files.
+    pub key: Spanned<String>,
 }
 
 /// One series of a chart.
@@ -181,6 +230,11 @@ pub struct ChartText {
     pub series: BTreeMap<String, String>,
     /// A note under the caption.
     pub note: Option<String>,
+    /// The value axis title (default: the unit).
+    pub axis: Option<String>,
+    /// Labels of reference lines by key.
+    #[serde(default)]
+    pub references: BTreeMap<String, String>,
 }
 
 /// `text/<lang>/meta.toml`: the cover and document metadata.

@@ -1,99 +1,21 @@
 //! Validates the loaded data and text and resolves one language's edition
 //! into the document the templates read as `/data.json`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use toml::Spanned;
 
+use super::index::Ind;
+pub use super::index::{Index, index};
 use super::load::Loaded;
-use super::markup::{self, Run};
-use super::model::{Block, ChartSpec, Indicator, Panel, TextFile};
+use super::markup::{self, Form, Placeholder, Run};
+use super::model::{Block, TextFile};
+use super::series::Period;
 use crate::diag::{Diag, Sources};
 use crate::i18n::{self, format};
 use crate::project::Project;
-
-/// Data indexed by id, checked once for all languages.
-pub struct Index<'a> {
-    /// Indicators by id, with their file.
-    pub indicators: HashMap<&'a str, (&'a Path, &'a Indicator)>,
-    /// Panels by id.
-    pub panels: HashMap<&'a str, (&'a Path, &'a Panel)>,
-    /// Charts by id, in file order.
-    pub charts: Vec<(&'a Path, &'a ChartSpec)>,
-}
-
-/// Indexes `data/` and reports duplicate ids, unknown units and dangling references.
-pub fn index<'a>(loaded: &'a Loaded, diags: &mut Vec<Diag>) -> Index<'a> {
-    let mut idx = Index { indicators: HashMap::new(), panels: HashMap::new(), charts: Vec::new() };
-    let mut chart_ids = HashSet::new();
-    for (path, file) in &loaded.data {
-        for ind in &file.indicator {
-            if idx.indicators.insert(ind.id.get_ref(), (path, ind)).is_some() {
-                diags.push(Diag::error(
-                    path,
-                    Some(ind.id.span()),
-                    format!("duplicate indicator id `{}`", ind.id.get_ref()),
-                ));
-            }
-            if !format::is_unit(ind.unit.get_ref()) {
-                diags.push(
-                    Diag::error(path, Some(ind.unit.span()), format!("unknown unit `{}`", ind.unit.get_ref()))
-                        .with_hint(format!("known units: {}", format::UNITS.join(", "))),
-                );
-            }
-            match (&ind.value, ind.missing) {
-                (None, false) => diags.push(
-                    Diag::error(path, Some(ind.id.span()), format!("indicator `{}` has no value", ind.id.get_ref()))
-                        .with_hint("give `value = …`, or `missing = true` if the figure is not known"),
-                ),
-                (Some(v), true) => {
-                    diags.push(Diag::error(path, Some(v.span()), "an indicator marked `missing` cannot have a value"))
-                }
-                _ => {}
-            }
-            if ind.stale {
-                diags.push(Diag::warning(
-                    path,
-                    Some(ind.id.span()),
-                    format!(
-                        "indicator `{}` is stale (last edition's or an example value): give this edition's figure and remove `stale = true`",
-                        ind.id.get_ref()
-                    ),
-                ));
-            }
-        }
-        for p in &file.panel {
-            if idx.panels.insert(p.id.get_ref(), (path, p)).is_some() {
-                diags.push(Diag::error(path, Some(p.id.span()), format!("duplicate panel id `{}`", p.id.get_ref())));
-            }
-        }
-        for c in &file.chart {
-            if !chart_ids.insert(c.id.get_ref().as_str()) {
-                diags.push(Diag::error(path, Some(c.id.span()), format!("duplicate chart id `{}`", c.id.get_ref())));
-            }
-            idx.charts.push((path, c));
-        }
-    }
-    for (path, file) in &loaded.data {
-        for p in &file.panel {
-            for item in &p.items {
-                check_ref(&idx, path, item, diags);
-            }
-        }
-        for c in &file.chart {
-            crate::charts::validate(&idx, path, c, diags);
-        }
-    }
-    idx
-}
-
-fn check_ref(idx: &Index, path: &Path, r: &Spanned<String>, diags: &mut Vec<Diag>) {
-    if !idx.indicators.contains_key(r.get_ref().as_str()) {
-        diags.push(Diag::error(path, Some(r.span()), format!("unknown indicator `{}`", r.get_ref())));
-    }
-}
 
 /// Options for resolving an edition.
 #[derive(Debug, Clone, Copy)]
@@ -135,6 +57,8 @@ pub fn resolve(
         texts_total: 0,
         texts_missing: 0,
         root: &project.root,
+        stale: BTreeSet::new(),
+        strings: i18n::strings_ref(lang),
     };
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
@@ -206,6 +130,15 @@ struct Resolver<'a, 'd> {
     texts_total: usize,
     texts_missing: usize,
     root: &'a Path,
+    /// Indicators reported as needing this edition's data (each once).
+    stale: BTreeSet<String>,
+    /// The edition's interface strings.
+    strings: &'static i18n::Strings,
+}
+
+/// ` (why)` for a missing value's reason, if one is given.
+fn reason(why: Option<&str>) -> String {
+    why.filter(|w| !w.is_empty()).map_or_else(String::new, |w| format!(" ({w})"))
 }
 
 impl Resolver<'_, '_> {
@@ -218,20 +151,134 @@ impl Resolver<'_, '_> {
         }
     }
 
+    /// Reports an indicator without data for the edition's period: an error
+    /// in a release build, a warning (and a mark on the page) in a draft.
+    fn needs_data(&mut self, ind: &Ind) -> Option<String> {
+        let edition = self.idx.edition;
+        let (expected, latest) = ind.needs_data(edition)?;
+        let id = ind.spec.id.get_ref();
+        let mark = latest
+            .map_or_else(|| self.strings.not_available.clone(), |p| self.strings.stale.replace("{period}", &p.label));
+        if self.stale.insert(id.clone()) {
+            let (path, span) = ind.loc();
+            let have = latest.map_or_else(|| "no value".to_string(), |p| format!("the latest is {p}"));
+            let lag = if ind.lag == 0 { String::new() } else { format!(", {} allowed by the reporting lag", ind.lag) };
+            let d = Diag::error(
+                path,
+                Some(span),
+                format!("indicator `{id}` needs data for {expected} (edition {edition}{lag}): {have}"),
+            )
+            .with_hint(format!("add `{expected} = …` to its `values`, or mark it `fixed = true` if it does not recur; `vlr build --draft` builds with the value marked"));
+            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+        }
+        Some(mark)
+    }
+
+    /// Formats what a placeholder asks for.
+    fn placeholder(&mut self, ph: &Placeholder) -> Result<(String, Option<String>), String> {
+        let idx = self.idx;
+        let ind = idx.indicators.get(ph.id.as_str()).ok_or_else(|| format!("unknown indicator `{}`", ph.id))?;
+        let lang = self.lang;
+        let unit = ind.unit();
+        let asked = match &ph.period {
+            Some(p) => Some(Period::parse(p)?),
+            None => None,
+        };
+        let example = ind.spec.example.then(|| self.strings.example.clone());
+        // The point printed: the named period's, or the edition's (latest up to it).
+        let point_at = |p: &Period| -> Result<(Period, f64, Option<u8>), String> {
+            match ind.series.at(p) {
+                Some(pt) => match pt.value {
+                    Some(v) => Ok((p.clone(), v, pt.decimals)),
+                    None => Err(format!("indicator `{}` is missing for {p}{}", ph.id, reason(pt.missing.as_deref()))),
+                },
+                None => Err(format!("indicator `{}` has no value for {p}", ph.id)),
+            }
+        };
+        let current = || -> Result<(Period, f64, Option<u8>), String> {
+            if let Some(why) = &ind.missing {
+                return Err(format!("indicator `{}` is missing{}: the text cannot print it", ph.id, reason(Some(why))));
+            }
+            ind.current(idx.edition)
+                .and_then(|(p, pt)| Some((p.clone(), pt.value?, pt.decimals)))
+                .ok_or_else(|| format!("indicator `{}` has no value up to {}", ph.id, idx.edition))
+        };
+        let fig = |value: f64, decimals: Option<u8>| format::Figure { value, unit, decimals };
+        let (text, stale) = match &ph.form {
+            Form::Value | Form::Number | Form::Period | Form::Plural(_) => {
+                let (period, value, decimals) = match &asked {
+                    Some(p) => point_at(p)?,
+                    None => current()?,
+                };
+                let stale = if asked.is_none() { self.needs_data(ind) } else { None };
+                let text = match &ph.form {
+                    Form::Value => format::figure(lang, fig(value, decimals)),
+                    Form::Number => format::figure_number(lang, fig(value, decimals)),
+                    Form::Period => period.label.clone(),
+                    Form::Plural(branches) => {
+                        let n = format::figure_number(lang, fig(value, decimals));
+                        let cat = i18n::plural_category(lang, value, decimals);
+                        let exact = branches
+                            .iter()
+                            .find(|(k, _)| k.strip_prefix('=').and_then(|n| n.parse::<f64>().ok()) == Some(value));
+                        let chosen = exact
+                            .or_else(|| branches.iter().find(|(k, _)| k == cat))
+                            .or_else(|| branches.iter().find(|(k, _)| k == "other"))
+                            .map_or("#", |(_, t)| t.as_str());
+                        chosen.replace('#', &n)
+                    }
+                    _ => unreachable!("matched above"),
+                };
+                (text, stale)
+            }
+            Form::Target => {
+                let (_, v, decimals) =
+                    ind.target.as_ref().ok_or_else(|| format!("indicator `{}` has no `target`", ph.id))?;
+                (format::figure(lang, fig(*v, *decimals)), None)
+            }
+            Form::Change | Form::ChangePercent => {
+                let (_, end, end_dec) = current()?;
+                let base = match (&asked, &ind.baseline) {
+                    (Some(p), _) | (None, Some(p)) => p.clone(),
+                    (None, None) => ind
+                        .series
+                        .first()
+                        .map(|(p, _)| p.clone())
+                        .ok_or_else(|| format!("indicator `{}` has no values", ph.id))?,
+                };
+                let (_, start, start_dec) = point_at(&base)?;
+                let stale = self.needs_data(ind);
+                let text = if ph.form == Form::Change {
+                    let decimals = match (start_dec, end_dec) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                    format::change(lang, fig(end - start, decimals))
+                } else {
+                    if start == 0.0 {
+                        return Err(format!("indicator `{}` is 0 in {base}: no relative change", ph.id));
+                    }
+                    format::change(
+                        lang,
+                        format::Figure {
+                            value: (end - start) / start.abs() * 100.0,
+                            unit: "percent",
+                            decimals: Some(1),
+                        },
+                    )
+                };
+                (text, stale)
+            }
+        };
+        // A period is not a figure: it carries no example mark.
+        let example = if ph.form == Form::Period { None } else { example };
+        Ok((text, stale.or(example)))
+    }
+
     /// Resolves inline markup of a text at its location.
     fn runs(&mut self, path: &Path, text: &Spanned<String>) -> Vec<Run> {
         let joined = markup::join_lines(text.get_ref(), i18n::is_cjk(self.lang));
-        let (idx, lang) = (self.idx, self.lang);
-        match markup::parse(&joined, |ph| {
-            let (_, ind) =
-                idx.indicators.get(ph.id.as_str()).ok_or_else(|| format!("unknown indicator `{}`", ph.id))?;
-            let value = ind
-                .value
-                .as_ref()
-                .ok_or_else(|| format!("indicator `{}` is missing: the text cannot print it", ph.id))?;
-            let f = format::Figure { value: *value.get_ref(), unit: ind.unit.get_ref(), decimals: ind.decimals };
-            Ok(if ph.number_only { format::figure_number(lang, f) } else { format::figure(lang, f) })
-        }) {
+        match markup::parse(&joined, |ph| self.placeholder(ph)) {
             // Figures are kept on one line in spaced scripts; in Chinese a
             // figure may break like any other text, or justification suffers.
             Ok(runs) if i18n::is_cjk(self.lang) => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
@@ -264,6 +311,11 @@ impl Resolver<'_, '_> {
                 let file = Path::new("text").join(self.lang).join(path.file_name().unwrap_or_default());
                 self.missing(&file, format!("label `{id}`"));
                 l
+            }
+            // `id@2015` without a label of its own: the indicator's label and the period.
+            None if id.contains('@') => {
+                let (base, period) = id.split_once('@').unwrap_or((id, ""));
+                format!("{} ({period})", self.label(base))
             }
             None => {
                 self.diags.push(
@@ -378,20 +430,36 @@ impl Resolver<'_, '_> {
                 return None;
             };
             let title = tb.title.as_ref().or(b.title.as_ref()).map(|t| self.runs(tp, t));
-            let items: Vec<Value> = p
-                .items
-                .iter()
-                .filter_map(|id| {
-                    let (_, ind) = self.idx.indicators.get(id.get_ref().as_str())?;
-                    let value = ind.value.as_ref().map(|v| {
-                        format::figure(
-                            self.lang,
-                            format::Figure { value: *v.get_ref(), unit: ind.unit.get_ref(), decimals: ind.decimals },
-                        )
-                    });
-                    Some(json!({"value": value, "label": self.label(id.get_ref())}))
-                })
-                .collect();
+            let mut items: Vec<Value> = Vec::new();
+            for item in &p.items {
+                let (id, period) = match item.get_ref().split_once('@') {
+                    Some((i, per)) => (i, Period::parse(per).ok()),
+                    None => (item.get_ref().as_str(), None),
+                };
+                let Some(ind) = self.idx.indicators.get(id) else { continue };
+                let point = match &period {
+                    Some(per) => ind.series.at(per),
+                    None => ind.current(self.idx.edition).map(|(_, pt)| pt),
+                };
+                let current = point.and_then(|pt| Some((pt.value?, pt.decimals)));
+                let label = self.label(item.get_ref());
+                let (value, note) = match current {
+                    Some((v, decimals)) => {
+                        let f = format::Figure { value: v, unit: ind.unit(), decimals };
+                        (format::figure(self.lang, f), None)
+                    }
+                    // Never dropped: a figure that is not known says so, with why.
+                    None => {
+                        let why = point.and_then(|pt| pt.missing.clone()).or_else(|| ind.missing.clone());
+                        (self.strings.not_available.clone(), why.filter(|m| !m.is_empty()))
+                    }
+                };
+                let mark = if current.is_some() && period.is_none() { self.needs_data(ind) } else { None };
+                let mark = mark.or_else(|| ind.spec.example.then(|| self.strings.example.clone()));
+                items.push(
+                    json!({"value": value, "label": label, "note": note, "mark": mark, "missing": current.is_none()}),
+                );
+            }
             return Some(json!({"kind": "panel", "title": title, "items": items}));
         }
         if let Some(fig) = &b.figure {
@@ -400,9 +468,19 @@ impl Resolver<'_, '_> {
                 return None;
             };
             self.figure_no += 1;
-            return Some(
-                json!({"kind": "figure", "chart": fig.get_ref(), "number": self.figure_no, "source": spec.source}),
-            );
+            let citation = crate::charts::citation(self.idx, spec);
+            // A chart over periods shows the edition's data: each indicator must have it.
+            let idx = self.idx;
+            let marks: Vec<String> = spec
+                .indicators
+                .iter()
+                .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
+                .filter_map(|ind| self.needs_data(ind))
+                .collect();
+            return Some(json!({
+                "kind": "figure", "chart": fig.get_ref(), "number": self.figure_no,
+                "source": spec.section, "citation": citation, "mark": marks.first(),
+            }));
         }
         if let Some(t) = &b.table {
             let tt = tb.table.as_ref().unwrap_or(t);

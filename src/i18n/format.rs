@@ -147,9 +147,23 @@ pub fn figure(lang: &str, f: Figure) -> String {
 /// Formats only the number of a figure (with its scale word, without unit).
 pub fn figure_number(lang: &str, f: Figure) -> String {
     match f.unit {
-        "ratio" | "ratio-to-1" | "year" => figure(lang, Figure { unit: "count", ..f }),
+        // A year never prints with grouping ("2030", not "2,030").
+        "year" => number(lang, f.value, Some(0), false),
+        "ratio" | "ratio-to-1" => number(lang, f.value, f.decimals, false),
         _ => scaled(lang, f).0,
     }
+}
+
+/// Formats a change with its sign: "+104.34 km²", "-3.2%".
+pub fn change(lang: &str, f: Figure) -> String {
+    let sign = if f.value > 0.0 { "+" } else { "" };
+    if f.value < 0.0 {
+        // The language's minus sign comes from CLDR, through the number formatter.
+        let abs = figure(lang, Figure { value: -f.value, ..f });
+        let minus = number(lang, -1.0, Some(0), false).replace('1', "");
+        return format!("{minus}{abs}");
+    }
+    format!("{sign}{}", figure(lang, f))
 }
 
 /// The axis unit of a chart: the scale chosen for its largest value and the unit words.
@@ -183,7 +197,7 @@ mod tests {
         assert_eq!(fig("en", 1_859_400.0, "count"), "1.8594 million");
         assert_eq!(fig("zh", 1_859_400.0, "count"), "185.94万");
         assert_eq!(fig("en", 75_000.0, "count"), "75,000");
-        assert_eq!(fig("zh", 80_392.0, "teu"), "80,392标箱");
+        assert_eq!(fig("zh", 80_392.0, "teu"), "80392标箱"); // Chinese government style: no grouping
         assert_eq!(fig("en", 80_392.0, "teu"), "80,392 TEUs");
         assert_eq!(fig("en", 1_234_567.0, "count"), "1,234,567");
     }
@@ -197,6 +211,9 @@ mod tests {
         assert_eq!(fig("zh", 1559.0, "km"), "1559公里");
         assert_eq!(fig("en", 2020.0, "year"), "2020");
         assert_eq!(figure_number("en", Figure { value: 148.56e9, unit: "yuan", decimals: None }), "148.56 billion");
+        assert_eq!(figure_number("en", Figure { value: 2030.0, unit: "year", decimals: None }), "2030");
+        assert_eq!(change("en", Figure { value: 104.34, unit: "km2", decimals: None }), "+104.34 km²");
+        assert_eq!(change("en", Figure { value: -3.2, unit: "percent", decimals: Some(1) }), "-3.2%");
     }
 
     #[test]

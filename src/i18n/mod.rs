@@ -49,6 +49,16 @@ pub struct Strings {
     pub incomplete: String,
     /// Marker of a draft fallback.
     pub draft_fallback: String,
+    /// A figure that is not known ("n/a").
+    pub not_available: String,
+    /// Mark of a figure older than the edition expects (draft builds); `{period}` is its period.
+    pub stale: String,
+    /// Mark of an example value.
+    pub example: String,
+    /// Label of a target line on a chart; `{period}` is the year it is due.
+    pub target: String,
+    /// A reference to a section of this report in a source line; `{section}` is its number.
+    pub report_section: String,
     /// Chart kinds for alt text.
     pub chart_kinds: BTreeMap<String, String>,
     /// The 17 goals' official names.
@@ -116,6 +126,31 @@ pub fn strings(lang: &str) -> Strings {
     strings_ref(lang).clone()
 }
 
+/// The CLDR plural category of a number in a language (`one`, `few`, `other` …),
+/// for the number as printed (with its decimals).
+pub fn plural_category(lang: &str, value: f64, decimals: Option<u8>) -> &'static str {
+    use icu_plurals::{PluralCategory, PluralRules};
+    static RULES: LazyLock<std::sync::Mutex<HashMap<String, Option<PluralRules>>>> = LazyLock::new(Default::default);
+    let text = match decimals {
+        Some(d) => format!("{value:.*}", usize::from(d)),
+        None => format!("{value}"),
+    };
+    let Ok(dec) = icu_decimal::input::Decimal::try_from_str(&text) else { return "other" };
+    let mut cache = RULES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rules = cache.entry(lang.to_string()).or_insert_with(|| {
+        let locale = lang.parse::<icu_locale_core::Locale>().ok()?;
+        PluralRules::try_new_cardinal((&locale).into()).ok()
+    });
+    match rules.as_ref().map(|r| r.category_for(&dec)) {
+        Some(PluralCategory::Zero) => "zero",
+        Some(PluralCategory::One) => "one",
+        Some(PluralCategory::Two) => "two",
+        Some(PluralCategory::Few) => "few",
+        Some(PluralCategory::Many) => "many",
+        _ => "other",
+    }
+}
+
 /// Whether a language is written right to left.
 pub fn is_rtl(lang: &str) -> bool {
     matches!(lang, "ar" | "he" | "fa" | "ur")
@@ -148,5 +183,20 @@ mod tests {
             }
         }
         assert_eq!(strings("zh").goals[14], "陆地生物");
+    }
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        assert_eq!(plural_category("en", 1.0, None), "one");
+        assert_eq!(plural_category("en", 1.0, Some(1)), "other"); // "1.0 tonnes"
+        assert_eq!(plural_category("ru", 21.0, None), "one");
+        assert_eq!(plural_category("ru", 24.0, None), "few");
+        assert_eq!(plural_category("ru", 25.0, None), "many");
+        assert_eq!(plural_category("ru", 1.5, Some(1)), "other");
+        assert_eq!(plural_category("fr", 1.5, Some(1)), "one");
+        assert_eq!(plural_category("fr", 2.0, None), "other");
+        assert_eq!(plural_category("ar", 2.0, None), "two");
+        assert_eq!(plural_category("ar", 11.0, None), "many");
+        assert_eq!(plural_category("zh", 1.0, None), "other");
     }
 }

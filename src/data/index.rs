@@ -1,0 +1,338 @@
+//! Validation: indexes `data/` by id, builds each indicator's series (from
+//! TOML and CSV) and reports duplicate ids, unknown units, bad periods and
+//! dangling references — once for all editions.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::load::Loaded;
+use super::model::{ChartSpec, Indicator, Panel};
+use super::series::{self, Loc, Period, Point, Series};
+use crate::diag::{Diag, Sources};
+use crate::i18n::format;
+
+/// An indicator with its series, ready for every edition.
+pub struct Ind<'a> {
+    /// The data file declaring it.
+    pub path: &'a Path,
+    /// As written.
+    pub spec: &'a Indicator,
+    /// Its values by period (TOML and CSV merged).
+    pub series: Series,
+    /// The target value, its period and its decimals as written.
+    pub target: Option<(Period, f64, Option<u8>)>,
+    /// The period changes are measured from.
+    pub baseline: Option<Period>,
+    /// Years its latest value may lag behind the edition.
+    pub lag: i32,
+    /// Why the whole indicator is not known (`missing = …`).
+    pub missing: Option<String>,
+}
+
+impl Ind<'_> {
+    /// The value an edition prints for `{id}`: the latest at or before the edition's year.
+    pub fn current(&self, edition: i32) -> Option<(&Period, &Point)> {
+        self.series.latest_until(edition)
+    }
+
+    /// If the edition needs a newer value: the year it expects, and the latest period there is.
+    pub fn needs_data(&self, edition: i32) -> Option<(i32, Option<&Period>)> {
+        if self.spec.fixed || self.missing.is_some() {
+            return None;
+        }
+        let expected = edition - self.lag;
+        match self.current(edition) {
+            Some((p, _)) if p.end >= expected => None,
+            latest => Some((expected, latest.map(|(p, _)| p))),
+        }
+    }
+
+    /// The data file and span to point at for this indicator.
+    pub fn loc(&self) -> (&Path, std::ops::Range<usize>) {
+        (self.path, self.spec.id.span())
+    }
+
+    /// The unit.
+    pub fn unit(&self) -> &str {
+        self.spec.unit.get_ref()
+    }
+}
+
+/// Data indexed by id, checked once for all languages.
+pub struct Index<'a> {
+    /// Indicators by id.
+    pub indicators: HashMap<&'a str, Ind<'a>>,
+    /// Panels by id.
+    pub panels: HashMap<&'a str, (&'a Path, &'a Panel)>,
+    /// Charts, in file order.
+    pub charts: Vec<(&'a Path, &'a ChartSpec)>,
+    /// The edition's reporting year.
+    pub edition: i32,
+}
+
+/// The settings of the project the index needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// The edition's reporting year.
+    pub edition: i32,
+    /// Years a value may lag behind the edition, unless an indicator says otherwise.
+    pub lag: i32,
+}
+
+/// Indexes `data/`, builds the series and reports every problem.
+pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings, diags: &mut Vec<Diag>) -> Index<'a> {
+    let mut idx =
+        Index { indicators: HashMap::new(), panels: HashMap::new(), charts: Vec::new(), edition: settings.edition };
+    let mut chart_ids = HashSet::new();
+    for (path, file) in &loaded.data {
+        let text = sources.get(path).unwrap_or_default();
+        for ind in &file.indicator {
+            let built = indicator(path, ind, text, settings, diags);
+            if idx.indicators.contains_key(ind.id.get_ref().as_str()) {
+                diags.push(Diag::error(
+                    path,
+                    Some(ind.id.span()),
+                    format!("duplicate indicator id `{}`", ind.id.get_ref()),
+                ));
+            } else {
+                idx.indicators.insert(ind.id.get_ref(), built);
+            }
+        }
+        for p in &file.panel {
+            if idx.panels.insert(p.id.get_ref(), (path, p)).is_some() {
+                diags.push(Diag::error(path, Some(p.id.span()), format!("duplicate panel id `{}`", p.id.get_ref())));
+            }
+        }
+        for c in &file.chart {
+            if !chart_ids.insert(c.id.get_ref().as_str()) {
+                diags.push(Diag::error(path, Some(c.id.span()), format!("duplicate chart id `{}`", c.id.get_ref())));
+            }
+            idx.charts.push((path, c));
+        }
+    }
+    merge_csv(loaded, &mut idx, diags);
+    for ind in idx.indicators.values() {
+        let (path, span) = ind.loc();
+        let id = ind.spec.id.get_ref();
+        if ind.series.points.is_empty() && ind.missing.is_none() {
+            diags.push(
+                Diag::error(path, Some(span.clone()), format!("indicator `{id}` has no value"))
+                    .with_hint("give `value = …` (with `year`), `values = { 2020 = … }`, rows in a data/*.csv file, or `missing = \"why\"` if the figure is not known"),
+            );
+        }
+        if ind.missing.is_some() && !ind.series.points.is_empty() {
+            diags.push(Diag::error(
+                path,
+                Some(span.clone()),
+                format!("indicator `{id}` is marked `missing` but has values"),
+            ));
+        }
+        if let Some(b) = &ind.baseline
+            && ind.series.at(b).and_then(|p| p.value).is_none()
+        {
+            let at = ind.spec.baseline.as_ref().map(Spanned::span);
+            diags.push(Diag::error(path, at, format!("indicator `{id}` has no value for its baseline {b}")));
+        }
+        if ind.spec.example {
+            diags.push(Diag::warning(
+                path,
+                Some(span),
+                format!("indicator `{id}` holds an example value: give the city's figure and remove `example = true`"),
+            ));
+        }
+    }
+    for (path, file) in &loaded.data {
+        for p in &file.panel {
+            for item in &p.items {
+                let (id, period) = match item.get_ref().split_once('@') {
+                    Some((i, per)) => (i, Some(per)),
+                    None => (item.get_ref().as_str(), None),
+                };
+                match (idx.indicators.get(id), period.map(Period::parse)) {
+                    (None, _) => diags.push(Diag::error(path, Some(item.span()), format!("unknown indicator `{id}`"))),
+                    (Some(_), Some(Err(e))) => diags.push(Diag::error(path, Some(item.span()), e)),
+                    (Some(ind), Some(Ok(per))) if ind.series.at(&per).is_none() => diags.push(Diag::error(
+                        path,
+                        Some(item.span()),
+                        format!("indicator `{id}` has no value for {per}"),
+                    )),
+                    _ => {}
+                }
+            }
+        }
+        for c in &file.chart {
+            crate::charts::validate(&idx, path, c, diags);
+        }
+    }
+    idx
+}
+
+/// One indicator: its series from TOML, its target, baseline and settings.
+fn indicator<'a>(path: &'a Path, ind: &'a Indicator, text: &str, settings: Settings, diags: &mut Vec<Diag>) -> Ind<'a> {
+    let id = ind.id.get_ref();
+    let unit = ind.unit.get_ref();
+    if !format::is_unit(unit) {
+        diags.push(
+            Diag::error(path, Some(ind.unit.span()), format!("unknown unit `{unit}`"))
+                .with_hint(format!("known units: {}", format::UNITS.join(", "))),
+        );
+    }
+    let series = series::from_toml(path, ind, text, settings.edition, diags);
+    let missing = match ind.missing.as_ref().map(|m| (m.span(), m.get_ref())) {
+        None | Some((_, toml::Value::Boolean(false))) => None,
+        Some((_, toml::Value::Boolean(true))) => Some(ind.note.clone().unwrap_or_default()),
+        Some((_, toml::Value::String(s))) => Some(s.clone()),
+        Some((span, _)) => {
+            diags.push(Diag::error(path, Some(span), "`missing` is `true` or the reason, as text"));
+            None
+        }
+    };
+    let target = ind.target.as_ref().and_then(|t| {
+        let period =
+            series::period_of(&t.year).map_err(|e| diags.push(Diag::error(path, Some(t.year.span()), e))).ok()?;
+        let v = *t.value.get_ref();
+        if let Err(e) = series::check_value(v, unit) {
+            diags.push(Diag::error(path, Some(t.value.span()), e));
+            return None;
+        }
+        Some((period, v, series::literal_decimals(text.get(t.value.span()).unwrap_or_default())))
+    });
+    let baseline = ind
+        .baseline
+        .as_ref()
+        .and_then(|b| series::period_of(b).map_err(|e| diags.push(Diag::error(path, Some(b.span()), e))).ok());
+    if let Some(b) = &ind.better
+        && !matches!(b.get_ref().as_str(), "higher" | "lower")
+    {
+        diags.push(Diag::error(path, Some(b.span()), "`better` is \"higher\" or \"lower\""));
+    }
+    if let Some(sdg) = &ind.sdg
+        && let Err(e) = check_sdg(sdg.get_ref())
+    {
+        diags.push(Diag::error(path, Some(sdg.span()), e));
+    }
+    if let Some(src) = &ind.source
+        && let Err(e) = citation(src.get_ref())
+    {
+        diags.push(Diag::error(path, Some(src.span()), e));
+    }
+    let lag = match &ind.lag {
+        Some(l) if !(0..=10).contains(l.get_ref()) => {
+            diags.push(Diag::error(path, Some(l.span()), "`lag` is a number of years from 0 to 10"));
+            settings.lag
+        }
+        Some(l) => *l.get_ref() as i32,
+        None => settings.lag,
+    };
+    let _ = id;
+    Ind { path, spec: ind, series, target, baseline, lag, missing }
+}
+
+/// Adds the rows of `data/*.csv` to their indicators.
+fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
+    for (path, rows) in &loaded.csv {
+        for row in rows {
+            let id = row.indicator.get_ref();
+            let Some(ind) = idx.indicators.get_mut(id.as_str()) else {
+                diags.push(
+                    Diag::error(path, Some(row.indicator.span()), format!("unknown indicator `{id}`"))
+                        .with_hint("declare it in a data/*.toml file with its unit: [[indicator]] id = …, unit = …"),
+                );
+                continue;
+            };
+            let period = match Period::parse(row.period.get_ref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    diags.push(Diag::error(path, Some(row.period.span()), e));
+                    continue;
+                }
+            };
+            let (value, decimals) = match row.value.get_ref() {
+                Some((v, d)) => {
+                    match series::check_value(*v, ind.unit()) {
+                        Ok(Some(w)) => diags.push(Diag::warning(path, Some(row.value.span()), w)),
+                        Ok(None) => {}
+                        Err(e) => {
+                            diags.push(Diag::error(path, Some(row.value.span()), e));
+                            continue;
+                        }
+                    }
+                    (Some(*v), ind.spec.decimals.or(*d))
+                }
+                None => (None, None),
+            };
+            let missing = value.is_none().then(|| row.note.clone().unwrap_or_default());
+            let note = if value.is_some() { row.note.clone() } else { None };
+            let at = Loc { file: path.clone(), span: row.value.span() };
+            ind.series.insert(period, Point { value, decimals, missing, note, at }, diags, id);
+        }
+    }
+}
+
+/// Checks an SDG reference: a goal 1–17 (`8`, `"8"`) or a target (`"8.1"`, `"11.a"`).
+pub fn check_sdg(v: &toml::Value) -> Result<(), String> {
+    let s = match v {
+        toml::Value::Integer(n) => n.to_string(),
+        toml::Value::String(s) => s.clone(),
+        _ => return Err("`sdg` is a goal (8) or a target (\"8.1\")".into()),
+    };
+    let (goal, target) = match s.split_once('.') {
+        Some((g, t)) => (g, Some(t)),
+        None => (s.as_str(), None),
+    };
+    let ok_goal = goal.parse::<u8>().is_ok_and(|g| (1..=17).contains(&g));
+    let ok_target = target.is_none_or(|t| {
+        !t.is_empty() && t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+    });
+    if ok_goal && ok_target {
+        Ok(())
+    } else {
+        Err(format!("`{s}` is not an SDG goal (1 to 17) or target (such as \"8.1\" or \"11.a\")"))
+    }
+}
+
+/// A citation as printed: text, or `{ publisher, dataset, url, year }` joined.
+pub fn citation(v: &toml::Value) -> Result<String, String> {
+    match v {
+        toml::Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        toml::Value::Table(t) => {
+            let mut parts = Vec::new();
+            for (k, v) in t {
+                if !matches!(k.as_str(), "publisher" | "dataset" | "url" | "year" | "accessed") {
+                    return Err(format!(
+                        "unknown field `{k}` in a source (fields: publisher, dataset, year, url, accessed)"
+                    ));
+                }
+                if v.as_str().is_none() && v.as_integer().is_none() {
+                    return Err(format!("`{k}` of a source is text"));
+                }
+            }
+            for k in ["publisher", "dataset", "year", "url"] {
+                if let Some(v) = t.get(k) {
+                    parts.push(v.as_str().map_or_else(|| v.to_string(), str::to_string));
+                }
+            }
+            if parts.is_empty() {
+                return Err("a source needs at least a `publisher` or a `dataset`".into());
+            }
+            Ok(parts.join(", "))
+        }
+        _ => Err("`source` is a citation: text, or `{ publisher = …, dataset = …, url = … }`".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdg_codes() {
+        assert!(check_sdg(&toml::Value::Integer(8)).is_ok());
+        assert!(check_sdg(&toml::Value::String("11.a".into())).is_ok());
+        assert!(check_sdg(&toml::Value::String("99".into())).is_err());
+        assert!(check_sdg(&toml::Value::Integer(0)).is_err());
+        assert!(check_sdg(&toml::Value::String("8.".into())).is_err());
+    }
+}

@@ -1,0 +1,394 @@
+//! Indicators as time series: periods, points, and the series built from an
+//! indicator's `value` + `year`, its `values = { … }` table and CSV rows.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+
+use super::model::Indicator;
+use crate::diag::Diag;
+
+/// A reporting period: a calendar year (`2020`) or a labelled period spanning
+/// two years, such as a fiscal year (`2022/23`). Periods order by their first
+/// year, then their last.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Period {
+    /// The first year.
+    pub start: i32,
+    /// The last year: the year the period counts as for reporting lags.
+    pub end: i32,
+    /// As written.
+    pub label: String,
+}
+
+impl Ord for Period {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.start, self.end).cmp(&(other.start, other.end))
+    }
+}
+
+impl PartialOrd for Period {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// Years a period may name: wide enough for history and targets, narrow
+/// enough to catch a typo such as `20200`.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
+
+impl Period {
+    /// A calendar year.
+    pub fn year(y: i32) -> Self {
+        Self { start: y, end: y, label: y.to_string() }
+    }
+
+    /// Parses `2020`, `2022/23` or `2022/2023`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let year = |t: &str| -> Option<i32> {
+            (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
+        };
+        let bad =
+            || format!("`{s}` is not a period: write a year (`2020`) or a year spanning two (`2022/23`, `2022/2023`)");
+        let p = if let Some(y) = year(s) {
+            Self::year(y)
+        } else if let Some((a, b)) = s.split_once('/') {
+            let start = year(a).ok_or_else(bad)?;
+            let end = match b.len() {
+                2 if b.bytes().all(|c| c.is_ascii_digit()) => {
+                    let yy: i32 = b.parse().map_err(|_| bad())?;
+                    let end = start - start.rem_euclid(100) + yy;
+                    if end <= start { end + 100 } else { end }
+                }
+                4 => year(b).ok_or_else(bad)?,
+                _ => return Err(bad()),
+            };
+            if end != start + 1 {
+                return Err(format!("`{s}`: a two-year period runs from one year to the next (e.g. `2022/23`)"));
+            }
+            Self { start, end, label: s.to_string() }
+        } else {
+            return Err(bad());
+        };
+        if !YEARS.contains(&p.start) || !YEARS.contains(&p.end) {
+            return Err(format!("`{s}`: years run from {} to {}", YEARS.start(), YEARS.end()));
+        }
+        Ok(p)
+    }
+
+    /// Whether the period spans two years (e.g. a fiscal year).
+    pub fn is_split(&self) -> bool {
+        self.start != self.end
+    }
+
+    /// The next period of the same kind (`2020` → `2021`, `2022/23` → `2023/24`).
+    pub fn next(&self) -> Self {
+        if self.is_split() {
+            let short = self.label.split_once('/').is_some_and(|(_, b)| b.len() == 2);
+            let end = self.end + 1;
+            let label =
+                if short { format!("{}/{:02}", self.end, end.rem_euclid(100)) } else { format!("{}/{end}", self.end) };
+            Self { start: self.end, end, label }
+        } else {
+            Self::year(self.start + 1)
+        }
+    }
+}
+
+/// Where something was written: file and byte range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loc {
+    /// Project-relative file.
+    pub file: PathBuf,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+}
+
+/// One point of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// The value in base units; `None` when the point is missing.
+    pub value: Option<f64>,
+    /// Decimals as written (`4.0` → 1), printed so.
+    pub decimals: Option<u8>,
+    /// Why the value is not known (a missing point).
+    pub missing: Option<String>,
+    /// A note on the value (provisional, revised, …).
+    pub note: Option<String>,
+    /// Where the point was written.
+    pub at: Loc,
+}
+
+/// An indicator's values by period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    /// Points in period order.
+    pub points: BTreeMap<Period, Point>,
+}
+
+impl Series {
+    /// The latest point with a value whose period ends in or before `year`.
+    pub fn latest_until(&self, year: i32) -> Option<(&Period, &Point)> {
+        self.points.iter().rev().find(|(p, pt)| p.end <= year && pt.value.is_some())
+    }
+
+    /// The latest point with a value.
+    pub fn latest(&self) -> Option<(&Period, &Point)> {
+        self.points.iter().rev().find(|(_, pt)| pt.value.is_some())
+    }
+
+    /// The point of a period, if any.
+    pub fn at(&self, period: &Period) -> Option<&Point> {
+        self.points.get(period)
+    }
+
+    /// The first point with a value.
+    pub fn first(&self) -> Option<(&Period, &Point)> {
+        self.points.iter().find(|(_, pt)| pt.value.is_some())
+    }
+
+    /// Adds a point; reports a period given twice.
+    pub fn insert(&mut self, period: Period, point: Point, diags: &mut Vec<Diag>, id: &str) {
+        if let Some(first) = self.points.get(&period) {
+            diags.push(
+                Diag::error(
+                    &point.at.file,
+                    Some(point.at.span.clone()),
+                    format!("indicator `{id}` has two values for {period}"),
+                )
+                .with_hint(format!("the other is at {}", first.at.file.display())),
+            );
+            return;
+        }
+        if let Some(other) = self.points.keys().find(|p| p.is_split() != period.is_split()) {
+            diags.push(Diag::error(
+                &point.at.file,
+                Some(point.at.span.clone()),
+                format!("indicator `{id}` mixes calendar years and two-year periods ({other} and {period})"),
+            ));
+            return;
+        }
+        self.points.insert(period, point);
+    }
+}
+
+/// Decimals of a number as written: `4.0` → 1, `148.56e9` → none (printed exactly).
+pub fn literal_decimals(literal: &str) -> Option<u8> {
+    let literal = literal.trim().replace('_', "");
+    if literal.contains(['e', 'E']) {
+        return None;
+    }
+    let (_, frac) = literal.split_once('.')?;
+    (!frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit())).then(|| u8::try_from(frac.len()).ok()).flatten()
+}
+
+/// A number from TOML (integer or float), if it is one.
+fn number(v: &toml::Value) -> Option<f64> {
+    v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
+}
+
+/// Checks a value is printable: finite, and not absurdly large or small.
+pub fn check_value(v: f64, unit: &str) -> Result<Option<String>, String> {
+    if !v.is_finite() {
+        return Err(format!("`{v}` is not a number a review can print"));
+    }
+    if v.abs() >= 1e15 {
+        return Err("values of a quadrillion or more are not supported: check the exponent".into());
+    }
+    if v != 0.0 && v.abs() < 1e-6 {
+        return Err("values smaller than one millionth are not supported: check the exponent".into());
+    }
+    let warn = match unit {
+        "percent" if v.abs() > 10_000.0 => Some("a percentage above 10,000: is the value in percent (5.2 for 5.2%)?"),
+        "people" | "households" | "teu" if v < 0.0 => Some("a negative count"),
+        _ => None,
+    };
+    Ok(warn.map(str::to_string))
+}
+
+/// Builds the series an indicator's TOML gives (`value` + `year`, or `values`).
+/// `text` is the data file's text, to read how numbers were written.
+pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: &mut Vec<Diag>) -> Series {
+    let id = ind.id.get_ref();
+    let mut s = Series::default();
+    let loc = |span: Range<usize>| Loc { file: path.to_path_buf(), span };
+    let lit = |span: &Range<usize>| text.get(span.clone()).unwrap_or_default();
+    let check = |v: f64, span: &Range<usize>, diags: &mut Vec<Diag>| -> bool {
+        match check_value(v, ind.unit.get_ref()) {
+            Ok(None) => true,
+            Ok(Some(w)) => {
+                diags.push(Diag::warning(path, Some(span.clone()), w));
+                true
+            }
+            Err(e) => {
+                diags.push(Diag::error(path, Some(span.clone()), e));
+                false
+            }
+        }
+    };
+    if let Some(v) = &ind.value {
+        let period = match &ind.year {
+            None => Ok(Period::year(edition)),
+            Some(y) => period_of(y),
+        };
+        match period {
+            Ok(p) if check(*v.get_ref(), &v.span(), diags) => {
+                let decimals = ind.decimals.or_else(|| literal_decimals(lit(&v.span())));
+                let point = Point { value: Some(*v.get_ref()), decimals, missing: None, note: None, at: loc(v.span()) };
+                s.insert(p, point, diags, id);
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diag::error(path, ind.year.as_ref().map(Spanned::span), e)),
+        }
+    } else if let Some(y) = &ind.year
+        && ind.values.is_none()
+        && let Err(e) = period_of(y)
+    {
+        diags.push(Diag::error(path, Some(y.span()), e));
+    }
+    if let Some(values) = &ind.values {
+        if ind.value.is_some() {
+            diags.push(Diag::error(
+                path,
+                Some(ind.id.span()),
+                "give either `value` (with `year`) or `values`, not both",
+            ));
+        }
+        for (key, val) in values {
+            let period = match Period::parse(key.get_ref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    diags.push(Diag::error(path, Some(key.span()), e));
+                    continue;
+                }
+            };
+            let span = val.span();
+            let point = match val.get_ref() {
+                v if number(v).is_some() => {
+                    let n = number(v).unwrap_or_default();
+                    if !check(n, &span, diags) {
+                        continue;
+                    }
+                    let decimals = ind.decimals.or_else(|| literal_decimals(lit(&span)));
+                    Point { value: Some(n), decimals, missing: None, note: None, at: loc(span) }
+                }
+                toml::Value::Table(t) => match point_table(t, ind.unit.get_ref()) {
+                    Ok(mut pt) => {
+                        if pt.value.is_some() {
+                            // The literal inside the inline table, for its decimals.
+                            let inner = lit(&span);
+                            pt.decimals = ind.decimals.or_else(|| {
+                                inner.split_once("value").and_then(|(_, r)| {
+                                    let r = r.trim_start().strip_prefix('=')?;
+                                    let end = r.find([',', '}']).unwrap_or(r.len());
+                                    literal_decimals(&r[..end])
+                                })
+                            });
+                        }
+                        pt.at = loc(span);
+                        pt
+                    }
+                    Err(e) => {
+                        diags.push(Diag::error(path, Some(span), e));
+                        continue;
+                    }
+                },
+                _ => {
+                    diags.push(
+                        Diag::error(path, Some(span), format!("the value for {period} is not a number"))
+                            .with_hint("write a number, or `{ missing = \"why\" }` for a value that is not known"),
+                    );
+                    continue;
+                }
+            };
+            s.insert(period, point, diags, id);
+        }
+    }
+    s
+}
+
+/// A year written as an integer (`2020`) or a string (`"2022/23"`).
+pub fn period_of(v: &Spanned<toml::Value>) -> Result<Period, String> {
+    match v.get_ref() {
+        toml::Value::Integer(y) => Period::parse(&y.to_string()),
+        toml::Value::String(s) => Period::parse(s),
+        other => Err(format!("`{other}` is not a period: write a year (2020) or a string such as \"2022/23\"")),
+    }
+}
+
+/// A point written as a table: `{ value = 1.2, note = "provisional" }` or `{ missing = "why" }`.
+fn point_table(t: &toml::Table, unit: &str) -> Result<Point, String> {
+    let mut pt =
+        Point { value: None, decimals: None, missing: None, note: None, at: Loc { file: PathBuf::new(), span: 0..0 } };
+    for (k, v) in t {
+        match (k.as_str(), v) {
+            ("value", v) if number(v).is_some() => {
+                let n = number(v).unwrap_or_default();
+                check_value(n, unit)?;
+                pt.value = Some(n);
+            }
+            ("missing", toml::Value::String(s)) => pt.missing = Some(s.clone()),
+            ("missing", toml::Value::Boolean(true)) => pt.missing = Some(String::new()),
+            ("note", toml::Value::String(s)) => pt.note = Some(s.clone()),
+            (k @ ("value" | "missing" | "note"), _) => {
+                return Err(format!("`{k}` has the wrong type (value: a number; missing, note: text)"));
+            }
+            (k, _) => return Err(format!("unknown field `{k}` in a point (fields: value, missing, note)")),
+        }
+    }
+    match (pt.value.is_some(), pt.missing.is_some()) {
+        (true, true) => Err("a point has either a `value` or `missing`, not both".into()),
+        (false, false) => Err("a point needs a `value`, or `missing = \"why\"` if it is not known".into()),
+        _ => Ok(pt),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse_and_order() {
+        let mut ps: Vec<Period> =
+            ["2023/24", "2021", "2022/23", "1990"].iter().map(|s| Period::parse(s).unwrap()).collect();
+        ps.sort();
+        let labels: Vec<&str> = ps.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["1990", "2021", "2022/23", "2023/24"]);
+        assert_eq!(Period::parse("2022/2023").unwrap().end, 2023);
+        assert_eq!(Period::parse("1999/00").unwrap().end, 2000);
+        assert_eq!(Period::parse("2022/23").unwrap().next().label, "2023/24");
+        assert_eq!(Period::parse("2020").unwrap().next().label, "2021");
+        for bad in ["20200", "2022/24", "2022-23", "abcd", "", "0999", "2022/"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn literals_keep_their_decimals() {
+        assert_eq!(literal_decimals("4.0"), Some(1));
+        assert_eq!(literal_decimals(" 1.90 "), Some(2));
+        assert_eq!(literal_decimals("148.56e9"), None);
+        assert_eq!(literal_decimals("700_000"), None);
+    }
+
+    #[test]
+    fn values_must_be_printable() {
+        assert!(check_value(f64::NAN, "count").is_err());
+        assert!(check_value(f64::INFINITY, "count").is_err());
+        assert!(check_value(1e308, "count").is_err());
+        assert!(check_value(1e-320, "count").is_err());
+        assert!(check_value(1e9, "percent").unwrap().is_some());
+        assert!(check_value(-3.0, "people").unwrap().is_some());
+        assert_eq!(check_value(-3.0, "percent"), Ok(None));
+    }
+}
