@@ -57,6 +57,8 @@ pub struct Prepared {
     pub loaded: Loaded,
     /// Problems found (errors and warnings).
     pub diags: Vec<Diag>,
+    /// Each language's strings: built in, overlaid with the project's `i18n/<lang>.toml`.
+    pub strings: std::collections::BTreeMap<String, crate::i18n::Strings>,
 }
 
 /// Loads and validates the project for the given languages.
@@ -76,8 +78,17 @@ pub fn prepare(root: &Path, langs: &[String]) -> Result<Prepared, (Sources, Vec<
         all.retain(|l| langs.contains(l) || l == project.source_language());
     }
     let mut diags = Vec::new();
+    let mut strings = std::collections::BTreeMap::new();
+    for lang in &all {
+        match crate::i18n::load_strings(&project.root, lang, &mut sources) {
+            Ok(s) => {
+                strings.insert(lang.clone(), s);
+            }
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
     let loaded = load::load(&project.root, &all, &mut sources, &mut diags);
-    Ok(Prepared { project, sources, loaded, diags })
+    Ok(Prepared { project, sources, loaded, diags, strings })
 }
 
 /// One edition's document and the virtual files it needs.
@@ -88,6 +99,8 @@ pub struct Edition {
     pub files: HashMap<String, Vec<u8>>,
     /// Texts translated and texts in all (source-language editions: all translated).
     pub translated: (usize, usize),
+    /// Where the document's texts come from, to locate typst's complaints about them.
+    pub map: crate::sourcemap::SourceMap,
 }
 
 /// Resolves an edition: data document and charts. Problems go to `diags`.
@@ -101,8 +114,13 @@ pub fn edition(
     diags: &mut Vec<Diag>,
 ) -> Edition {
     charts::register_fonts(fonts);
-    let mut doc = resolve::resolve(&p.project, &p.loaded, idx, &p.sources, ResolveOptions { lang, draft }, diags);
-    let strings = crate::i18n::strings(lang);
+    // The edition's locale, built once and passed down.
+    let strings = p.strings.get(lang).cloned().unwrap_or_else(|| crate::i18n::Locale::builtin(lang).strings);
+    let locale = crate::i18n::Locale::new(lang, strings, p.project.file.units.clone());
+    check_units(idx, &locale, diags);
+    let (mut doc, map) =
+        resolve::resolve(&p.project, &p.loaded, idx, &p.sources, ResolveOptions { locale: &locale, draft }, diags);
+    let strings = &locale.strings;
     let texts = p.loaded.texts.get(lang);
     let src_texts = p.loaded.texts.get(p.project.source_language());
     let chart_text = |id: &str| find_chart_text(texts, id).or_else(|| find_chart_text(src_texts, id));
@@ -121,15 +139,15 @@ pub fn edition(
         }
         let label =
             |id: &str| find_label(texts, id).or_else(|| find_label(src_texts, id)).unwrap_or_else(|| id.to_string());
-        let prepared = charts::prepare(idx, spec, text, lang, &label);
+        let prepared = charts::prepare(idx, spec, text, &locale, &label);
         let title = text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone());
-        match charts::render(&prepared, lang, accents.get(id.as_str()).copied()) {
+        match charts::render(&prepared, &locale, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
                 files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
             }
             Err(e) => diags.push(Diag::error(*path, Some(spec.id.span()), format!("cannot draw chart `{id}`: {e}"))),
         }
-        let alt = charts::alt_text(&prepared, &title, lang, &strings);
+        let alt = charts::alt_text(&prepared, &title, &locale);
         let mut note = text.and_then(|t| t.note.clone()).unwrap_or_default();
         if !prepared.dropped.is_empty() {
             note = format!("{note} {}", strings.incomplete).trim().to_string();
@@ -155,7 +173,22 @@ pub fn edition(
         }
     }
     files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
-    Edition { lang: lang.to_string(), files, translated }
+    Edition { lang: lang.to_string(), files, translated, map }
+}
+
+/// Reports each unit the edition's language cannot word, at the data file that uses it.
+fn check_units(idx: &resolve::Index, locale: &crate::i18n::Locale, diags: &mut Vec<Diag>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut ids: Vec<_> = idx.indicators.values().map(|i| (i.path, &i.spec.unit)).collect();
+    ids.sort_by_key(|(p, u)| (p.to_path_buf(), u.span().start));
+    let chart_units = idx.charts.iter().filter_map(|(p, c)| Some((*p, c.unit.as_ref()?)));
+    for (path, unit) in ids.into_iter().chain(chart_units) {
+        if let Err(e) = locale.can_print(unit.get_ref())
+            && seen.insert(unit.get_ref().clone())
+        {
+            diags.push(Diag::error(path, Some(unit.span()), e));
+        }
+    }
 }
 
 /// Each chart drawn in the colour of the first goal of the chapter showing it.

@@ -15,7 +15,9 @@ use toml::Spanned;
 use crate::data::model::{ChartSpec, ChartText};
 use crate::data::resolve::Index;
 use crate::diag::Diag;
+use crate::i18n::Locale;
 use crate::i18n::format::{self, Scale};
+use crate::i18n::units;
 
 /// Chart kinds.
 pub const KINDS: &[&str] = &["bar", "hbar", "grouped-bar", "line"];
@@ -51,9 +53,12 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
         );
     }
     if let Some(u) = &c.unit
-        && !format::is_unit(u.get_ref())
+        && units::kind(&units::canonical(u.get_ref()), &idx.units).is_none()
     {
-        diags.push(Diag::error(path, Some(u.span()), format!("unknown unit `{}`", u.get_ref())));
+        diags.push(
+            Diag::error(path, Some(u.span()), format!("unknown unit `{}`", u.get_ref()))
+                .with_hint(format!("known units: {}", units::listing())),
+        );
     }
     if let Some(src) = &c.source
         && let Err(e) = crate::data::index::citation(src.get_ref())
@@ -272,10 +277,10 @@ pub fn prepare(
     idx: &Index,
     spec: &ChartSpec,
     text: Option<&ChartText>,
-    lang: &str,
+    loc: &Locale,
     label: &dyn Fn(&str) -> String,
 ) -> Prepared {
-    let strings = crate::i18n::strings_ref(lang);
+    let strings = &loc.strings;
     let unit = unit(idx, spec).unwrap_or("count").to_string();
     let key_label = |map: Option<&std::collections::BTreeMap<String, String>>, key: &str| {
         map.and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
@@ -344,7 +349,7 @@ pub fn prepare(
         (labels, series, decimals, Vec::new(), true)
     };
     let max = largest(&series).max(lines.iter().map(|l| l.0).fold(0.0, f64::max));
-    let (scale, words) = format::axis(lang, &unit, max);
+    let (scale, words) = loc.axis(&unit, max);
     let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
     Prepared {
         kind: spec.kind.get_ref().clone(),
@@ -403,27 +408,29 @@ pub fn text_width(family: &str, text: &str, px: f64) -> Option<f64> {
 }
 
 /// Formats a value on the chart's axis scale.
-fn tick(lang: &str, p: &Prepared, v: f64) -> String {
-    tick_with(lang, p, v, None)
+fn tick(loc: &Locale, p: &Prepared, v: f64) -> String {
+    tick_with(loc, p, v, None)
 }
 
 /// Formats a data value: as written in the source when unscaled.
-fn value_label(lang: &str, p: &Prepared, si: usize, ci: usize, v: f64) -> String {
+fn value_label(loc: &Locale, p: &Prepared, si: usize, ci: usize, v: f64) -> String {
     let written = p.decimals.get(si).and_then(|d| d.get(ci)).copied().flatten();
-    tick_with(lang, p, v, if p.scale.divisor == 1.0 { written } else { None })
+    tick_with(loc, p, v, if p.scale.divisor == 1.0 { written } else { None })
 }
 
-fn tick_with(lang: &str, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
+fn tick_with(loc: &Locale, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
     let n = v / p.scale.divisor;
-    let s = format::number(lang, (n * 1e4).round() / 1e4, decimals, true);
-    if p.unit == "ratio" { format!("1:{s}") } else { s }
+    let s = loc.number((n * 1e4).round() / 1e4, decimals, true);
+    // Only "1:n" ratios print their pattern on ticks (the language's ratio sign: Chinese ∶).
+    if p.unit == "ratio" { loc.ratio(&p.unit, &s) } else { s }
 }
 
 /// Draws the chart as SVG.
-pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, String> {
+pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String, String> {
+    let lang = loc.lang.as_str();
     let palette = palette(accent);
     // Right-to-left scripts mirror the chart: axis on the right, bars growing leftwards.
-    let rtl = crate::i18n::is_rtl(lang);
+    let rtl = loc.rtl;
     let m = |x: f64| (if rtl { W - x } else { x }) as i32;
     let mut svg = String::new();
     {
@@ -470,7 +477,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
         }
         y0 += unit_h + 12.0;
         let ticks: Vec<f64> = (0..).map(|i| f64::from(i) * step).take_while(|t| *t <= top + step * 1e-9).collect();
-        let tick_w = ticks.iter().map(|t| measure(&tick(lang, p, *t), FONT_PX).0).fold(0.0, f64::max);
+        let tick_w = ticks.iter().map(|t| measure(&tick(loc, p, *t), FONT_PX).0).fold(0.0, f64::max);
         let n = p.categories.len().max(1);
         if p.kind == "hbar" {
             let label_w = p
@@ -489,7 +496,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                 let x = x0 + (x1 - x0) * t / top;
                 root.draw(&PathElement::new(vec![(m(x), y0 as i32), (m(x), y1 as i32)], GRID))
                     .map_err(|e| e.to_string())?;
-                text(&tick(lang, p, *t), x, y1 + 4.0, FONT_PX, Pos::new(HPos::Center, VPos::Top), &INK)?;
+                text(&tick(loc, p, *t), x, y1 + 4.0, FONT_PX, Pos::new(HPos::Center, VPos::Top), &INK)?;
             }
             for (ci, cat) in p.categories.iter().enumerate() {
                 let cy = y0 + slot * (ci as f64 + 0.5);
@@ -523,7 +530,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                     ))
                     .map_err(|e| e.to_string())?;
                     text(
-                        &value_label(lang, p, si, ci, v),
+                        &value_label(loc, p, si, ci, v),
                         x + 4.0,
                         y + bh / 2.0,
                         FONT_PX,
@@ -551,7 +558,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                 let y = yof(*t);
                 root.draw(&PathElement::new(vec![(m(x0), y as i32), (m(x1), y as i32)], GRID))
                     .map_err(|e| e.to_string())?;
-                text(&tick(lang, p, *t), x0 - 6.0, y, FONT_PX, Pos::new(HPos::Right, VPos::Center), &INK)?;
+                text(&tick(loc, p, *t), x0 - 6.0, y, FONT_PX, Pos::new(HPos::Right, VPos::Center), &INK)?;
             }
             for (ci, lines) in label_lines.iter().enumerate() {
                 let cx = x0 + slot * (ci as f64 + 0.5);
@@ -604,7 +611,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                         root.draw(&Circle::new((m(x), y as i32), 4, palette[si % 5].filled()))
                             .map_err(|e| e.to_string())?;
                         text(
-                            &value_label(lang, p, si, i, *v),
+                            &value_label(loc, p, si, i, *v),
                             x,
                             y - 8.0,
                             FONT_PX,
@@ -638,7 +645,7 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                             palette[si % 5].filled(),
                         ))
                         .map_err(|e| e.to_string())?;
-                        let label = value_label(lang, p, si, ci, v);
+                        let label = value_label(loc, p, si, ci, v);
                         let px = if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.8 } else { FONT_PX };
                         text(&label, x + bw / 2.0, yof(v) - 3.0, px, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
                     }
@@ -724,9 +731,10 @@ pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<Strin
 }
 
 /// Alt text generated from the chart's data.
-pub fn alt_text(p: &Prepared, title: &str, lang: &str, strings: &crate::i18n::Strings) -> String {
+pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
+    let strings = &loc.strings;
     let kind = strings.chart_kinds.get(&p.kind).cloned().unwrap_or_default();
-    let (sep, colon, end) = if lang == "zh" { ("；", "：", "。") } else { ("; ", ": ", ". ") };
+    let (sep, colon, end) = if loc.cjk { ("；", "：", "。") } else { ("; ", ": ", ". ") };
     let mut parts = Vec::new();
     for (si, (name, vals)) in p.series.iter().enumerate() {
         let pts: Vec<String> = p
@@ -735,7 +743,7 @@ pub fn alt_text(p: &Prepared, title: &str, lang: &str, strings: &crate::i18n::St
             .zip(vals)
             .map(|(c, v)| match v {
                 Some(v) => {
-                    format!("{c} {}", format::figure(lang, format::Figure { value: *v, unit: &p.unit, decimals: None }))
+                    format!("{c} {}", loc.figure(format::Figure { value: *v, unit: &p.unit, decimals: None }))
                 }
                 None => format!("{c} {}", strings.not_given),
             })
@@ -777,7 +785,7 @@ mod tests {
             by_period: false,
             gap_word: "n/a".into(),
         };
-        let svg = render(&p, "en", None).unwrap();
+        let svg = render(&p, &Locale::builtin("en"), None).unwrap();
         assert!(svg.contains(">\n2020\n</text>"), "{svg}");
         let texts: Vec<&str> =
             svg.split("<text").skip(1).map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]).collect();

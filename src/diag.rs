@@ -84,6 +84,11 @@ impl Sources {
         self.texts.get(path).map(String::as_str)
     }
 
+    /// The paths of every file read.
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.texts.keys().cloned().collect()
+    }
+
     /// 1-based line and column of a byte offset, if the file is known.
     pub fn line_col(&self, path: &Path, offset: usize) -> Option<(usize, usize)> {
         let text = self.get(path)?;

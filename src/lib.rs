@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod init;
 pub mod new_edition;
 pub mod project;
+pub mod sourcemap;
 pub mod watch;
 pub mod world;
 
@@ -271,14 +272,14 @@ pub fn build_with(
                 code = EXIT_PROBLEMS;
             }
             Edition::Fatal(d, exit) => return report(out, &p.sources, &[d], &p.project.root, v, exit),
-            Edition::Compiled { world, compiled, emitted, diags: ed_diags, resolve_ms, secs } => {
+            Edition::Compiled { world, compiled, emitted, diags: ed_diags, placed, resolve_ms, secs } => {
                 diags.extend(ed_diags);
                 code = quietly(&bar, || {
                     if let Some(at) = emitted {
                         status(out, v, "Emitted", &format!("{lang} Typst sources to {}", at.display()));
                     }
                     let (layout, pdf) = compiled.timings;
-                    let code = write_edition(p, opts, lang, &world, compiled, secs, v, out, code);
+                    let code = write_edition(p, opts, lang, &world, (compiled, &placed), secs, v, out, code);
                     if v == Verbosity::Verbose {
                         let t = format!(
                             "{lang}: text and charts {resolve_ms} ms, typst compile {layout} ms, PDF export {pdf} ms"
@@ -313,6 +314,8 @@ enum Edition {
         compiled: build::Compiled,
         emitted: Option<PathBuf>,
         diags: Vec<Diag>,
+        /// Typst's complaints about content, placed at the text or data file that produced it.
+        placed: Vec<Diag>,
         resolve_ms: u128,
         secs: f64,
     },
@@ -338,8 +341,11 @@ fn edition(p: &Prepared, opts: &BuildOptions, lang: &str, fonts: &Arc<fonts::Fon
         Err(e) => return Edition::Fatal(Diag::general(e), EXIT_PROBLEMS),
     };
     let resolve_ms = t0.elapsed().as_millis();
-    let compiled = build::compile(&world, p, lang, opts.profile);
-    Edition::Compiled { world: Box::new(world), compiled, emitted, diags, resolve_ms, secs: t0.elapsed().as_secs_f64() }
+    let mut compiled = build::compile(&world, p, lang, opts.profile);
+    let (left, placed) = sourcemap::relocate(std::mem::take(&mut compiled.diagnostics), &ed.map, &p.sources, lang);
+    compiled.diagnostics = left;
+    let secs = t0.elapsed().as_secs_f64();
+    Edition::Compiled { world: Box::new(world), compiled, emitted, diags, placed, resolve_ms, secs }
 }
 
 /// Prints an edition's typst diagnostics and writes its PDF; returns the exit code so far.
@@ -349,12 +355,13 @@ fn write_edition(
     opts: &BuildOptions,
     lang: &str,
     world: &world::VlrWorld,
-    compiled: build::Compiled,
+    (compiled, placed): (build::Compiled, &[Diag]),
     secs: f64,
     v: Verbosity,
     out: &mut dyn WriteColor,
     mut code: u8,
 ) -> u8 {
+    report(out, &p.sources, placed, &p.project.root, v, 0);
     if v != Verbosity::Quiet || build::has_errors(&compiled.diagnostics) {
         let shown: Vec<_> = compiled
             .diagnostics
@@ -367,19 +374,26 @@ fn write_edition(
     }
     let path = build::output_path(p, &opts.out_dir, lang, opts.profile);
     match compiled.pdf {
-        Some(pdf) if !build::has_errors(&compiled.diagnostics) => match export::write_atomic(&path, &pdf) {
-            Ok(()) => {
-                let shown = diag::display_path(Path::new("/"), &path);
-                let size = pdf.len() as f64 / 1e6;
-                status(out, v, "Written", &format!("{shown} ({} pages, {size:.1} MB) in {secs:.1}s", compiled.pages));
+        Some(pdf) if !build::has_errors(&compiled.diagnostics) && !placed.iter().any(Diag::is_error) => {
+            match export::write_atomic(&path, &pdf) {
+                Ok(()) => {
+                    let shown = diag::display_path(Path::new("/"), &path);
+                    let size = pdf.len() as f64 / 1e6;
+                    status(
+                        out,
+                        v,
+                        "Written",
+                        &format!("{shown} ({} pages, {size:.1} MB) in {secs:.1}s", compiled.pages),
+                    );
+                }
+                Err(e) => {
+                    let d = Diag::general(format!("cannot write {}: {e}", path.display()))
+                        .with_hint("check that the output folder is writable (or pass --out DIR)");
+                    report(out, &p.sources, &[d], &p.project.root, v, EXIT_USAGE);
+                    code = code.max(EXIT_USAGE);
+                }
             }
-            Err(e) => {
-                let d = Diag::general(format!("cannot write {}: {e}", path.display()))
-                    .with_hint("check that the output folder is writable (or pass --out DIR)");
-                report(out, &p.sources, &[d], &p.project.root, v, EXIT_USAGE);
-                code = code.max(EXIT_USAGE);
-            }
-        },
+        }
         _ => {
             status(out, v, "Failed", &format!("{lang}: not written; the previous PDF, if any, is untouched"));
             code = code.max(EXIT_PROBLEMS);
@@ -388,7 +402,8 @@ fn write_edition(
     code
 }
 
-/// Validates the project and compiles every edition without writing PDFs.
+/// Validates the project and compiles and exports every edition, with the
+/// same PDF standards as `vlr build`, without writing PDFs.
 pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteColor) -> u8 {
     let p: Prepared = match build::prepare(root, langs) {
         Ok(p) => p,
@@ -416,10 +431,14 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
             && !diags.iter().any(Diag::is_error)
             && let Ok(world) = build::world(&p, fonts.clone(), ed.files)
         {
-            let (_, tdiags) = build::layout(&world);
-            typst_failed |= build::has_errors(&tdiags);
-            let (diags, sources) = world.diagnostics(&tdiags);
-            diag::emit(out, &sources, &diags, &p.project.root);
+            // The same compilation and export as `vlr build` (PDF/A and PDF/UA
+            // checks included); only the writing is left out.
+            let compiled = build::compile(&world, &p, lang, export::Profile::Submission);
+            let (left, placed) = sourcemap::relocate(compiled.diagnostics, &ed.map, &p.sources, lang);
+            typst_failed |= build::has_errors(&left);
+            diags.extend(placed);
+            let (tdiags, sources) = world.diagnostics(&left);
+            diag::emit(out, &sources, &tdiags, &p.project.root);
         }
     }
     let diags = dedup(diags);

@@ -20,6 +20,9 @@ pub struct ProjectFile {
     /// The chapters, in print order.
     #[serde(default)]
     pub chapter: Vec<ChapterSpec>,
+    /// Units the project defines beyond the built-in catalogue, with a pattern per language.
+    #[serde(default)]
+    pub units: std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
 }
 
 /// The `[project]` table of `vlr.toml`.
@@ -128,11 +131,29 @@ impl Project {
             out.push(Diag::error(rel, None, "`languages` must list at least one language"));
         }
         for lang in &meta.languages {
-            if !crate::i18n::is_supported(lang.get_ref()) {
+            if !crate::i18n::is_supported(&self.root, lang.get_ref()) {
                 out.push(
                     Diag::error(rel, Some(lang.span()), format!("unsupported language `{}`", lang.get_ref()))
-                        .with_hint(format!("supported: {}", crate::i18n::SUPPORTED.join(", "))),
+                        .with_hint(format!(
+                            "built in: {}; any other language with CLDR data needs its strings in {} (the keys of vlr's src/i18n/en.toml)",
+                            crate::i18n::SUPPORTED.join(", "),
+                            crate::i18n::project_file(lang.get_ref()).display()
+                        )),
                 );
+            }
+        }
+        for (id, def) in &self.file.units {
+            let bad = def
+                .patterns
+                .iter()
+                .chain(&def.scaled)
+                .find(|(_, p)| p.texts().iter().any(|t| t.matches("{n}").count() != 1));
+            if let Some((lang, _)) = bad {
+                out.push(Diag::error(
+                    rel,
+                    None,
+                    format!("the `{lang}` pattern of unit `{id}` under [units.{id}] needs `{{n}}` exactly once"),
+                ));
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -155,10 +176,11 @@ impl Project {
     }
 
     /// What the data index needs to know of the project.
-    pub fn settings(&self) -> crate::data::index::Settings {
+    pub fn settings(&self) -> crate::data::index::Settings<'_> {
         crate::data::index::Settings {
             edition: self.file.project.edition,
             lag: *self.file.project.reporting_lag.get_ref() as i32,
+            units: &self.file.units,
         }
     }
 

@@ -11,7 +11,7 @@ use super::load::Loaded;
 use super::model::{ChartSpec, Indicator, Panel};
 use super::series::{self, Loc, Period, Point, Series};
 use crate::diag::{Diag, Sources};
-use crate::i18n::format;
+use crate::i18n::units;
 
 /// An indicator with its series, ready for every edition.
 pub struct Ind<'a> {
@@ -70,21 +70,30 @@ pub struct Index<'a> {
     pub charts: Vec<(&'a Path, &'a ChartSpec)>,
     /// The edition's reporting year.
     pub edition: i32,
+    /// Units the project defines in `vlr.toml`.
+    pub units: std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
 }
 
 /// The settings of the project the index needs.
 #[derive(Debug, Clone, Copy)]
-pub struct Settings {
+pub struct Settings<'a> {
     /// The edition's reporting year.
     pub edition: i32,
     /// Years a value may lag behind the edition, unless an indicator says otherwise.
     pub lag: i32,
+    /// Units the project defines in `vlr.toml`.
+    pub units: &'a std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
 }
 
 /// Indexes `data/`, builds the series and reports every problem.
-pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings, diags: &mut Vec<Diag>) -> Index<'a> {
-    let mut idx =
-        Index { indicators: HashMap::new(), panels: HashMap::new(), charts: Vec::new(), edition: settings.edition };
+pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, diags: &mut Vec<Diag>) -> Index<'a> {
+    let mut idx = Index {
+        indicators: HashMap::new(),
+        panels: HashMap::new(),
+        charts: Vec::new(),
+        edition: settings.edition,
+        units: settings.units.clone(),
+    };
     let mut chart_ids = HashSet::new();
     for (path, file) in &loaded.data {
         let text = sources.get(path).unwrap_or_default();
@@ -170,13 +179,19 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings, diag
 }
 
 /// One indicator: its series from TOML, its target, baseline and settings.
-fn indicator<'a>(path: &'a Path, ind: &'a Indicator, text: &str, settings: Settings, diags: &mut Vec<Diag>) -> Ind<'a> {
+fn indicator<'a>(
+    path: &'a Path,
+    ind: &'a Indicator,
+    text: &str,
+    settings: Settings<'_>,
+    diags: &mut Vec<Diag>,
+) -> Ind<'a> {
     let id = ind.id.get_ref();
     let unit = ind.unit.get_ref();
-    if !format::is_unit(unit) {
+    if units::kind(&units::canonical(unit), settings.units).is_none() {
         diags.push(
             Diag::error(path, Some(ind.unit.span()), format!("unknown unit `{unit}`"))
-                .with_hint(format!("known units: {}", format::UNITS.join(", "))),
+                .with_hint(format!("known units: {}", units::listing())),
         );
     }
     let series = series::from_toml(path, ind, text, settings.edition, diags);

@@ -14,14 +14,15 @@ use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, TextFile};
 use super::series::Period;
 use crate::diag::{Diag, Sources};
-use crate::i18n::{self, format};
+use crate::i18n::{self, Locale, format};
 use crate::project::Project;
+use crate::sourcemap::SourceMap;
 
 /// Options for resolving an edition.
 #[derive(Debug, Clone, Copy)]
 pub struct ResolveOptions<'a> {
-    /// The edition's language.
-    pub lang: &'a str,
+    /// The edition's locale.
+    pub locale: &'a Locale,
     /// Fall back to the source language where text is missing, and mark it.
     pub draft: bool,
 }
@@ -33,7 +34,8 @@ struct ChapterText<'a> {
     by_id: HashMap<&'a str, &'a Block>,
 }
 
-/// Builds the edition's document; problems go to `diags`.
+/// Builds the edition's document, and the map of where its texts come from;
+/// problems go to `diags`.
 pub fn resolve(
     project: &Project,
     loaded: &Loaded,
@@ -41,8 +43,9 @@ pub fn resolve(
     sources: &Sources,
     opts: ResolveOptions,
     diags: &mut Vec<Diag>,
-) -> Value {
-    let lang = opts.lang;
+) -> (Value, SourceMap) {
+    let locale = opts.locale;
+    let lang = locale.lang.as_str();
     let src = project.source_language();
     let mut r = Resolver {
         idx,
@@ -58,7 +61,9 @@ pub fn resolve(
         texts_missing: 0,
         root: &project.root,
         stale: BTreeSet::new(),
-        strings: i18n::strings_ref(lang),
+        locale,
+        strings: &locale.strings,
+        map: SourceMap::default(),
     };
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
@@ -102,19 +107,21 @@ pub fn resolve(
         chapters.push(r.chapter(spec, &ct));
     }
     let meta = r.meta(project, loaded, src);
-    let strings = i18n::strings(lang);
+    let strings = &locale.strings;
     let goals: Vec<Value> =
-        (0..17).map(|i| json!({"n": i + 1, "name": strings.goals[i], "colour": i18n::GOAL_COLOURS[i]})).collect();
-    json!({
+        (0..17).map(|i| json!({"n": i + 1, "name": strings.goals.get(i), "colour": i18n::GOAL_COLOURS[i]})).collect();
+    let map = std::mem::take(&mut r.map);
+    let doc = json!({
         "lang": lang,
-        "dir": if i18n::is_rtl(lang) { "rtl" } else { "ltr" },
+        "dir": if locale.rtl { "rtl" } else { "ltr" },
         "draft": opts.draft,
         "strings": strings,
         "goals": goals,
         "meta": meta,
         "chapters": chapters,
         "translation": {"total": r.texts_total, "missing": r.texts_missing},
-    })
+    });
+    (doc, map)
 }
 
 struct Resolver<'a, 'd> {
@@ -132,8 +139,11 @@ struct Resolver<'a, 'd> {
     root: &'a Path,
     /// Indicators reported as needing this edition's data (each once).
     stale: BTreeSet<String>,
-    /// The edition's interface strings.
-    strings: &'static i18n::Strings,
+    /// The edition's locale and its strings.
+    locale: &'a Locale,
+    strings: &'a i18n::Strings,
+    /// Where each text of the document comes from.
+    map: SourceMap,
 }
 
 /// ` (why)` for a missing value's reason, if one is given.
@@ -178,7 +188,7 @@ impl Resolver<'_, '_> {
     fn placeholder(&mut self, ph: &Placeholder) -> Result<(String, Option<String>), String> {
         let idx = self.idx;
         let ind = idx.indicators.get(ph.id.as_str()).ok_or_else(|| format!("unknown indicator `{}`", ph.id))?;
-        let lang = self.lang;
+        let locale = self.locale;
         let unit = ind.unit();
         let asked = match &ph.period {
             Some(p) => Some(Period::parse(p)?),
@@ -212,12 +222,12 @@ impl Resolver<'_, '_> {
                 };
                 let stale = if asked.is_none() { self.needs_data(ind) } else { None };
                 let text = match &ph.form {
-                    Form::Value => format::figure(lang, fig(value, decimals)),
-                    Form::Number => format::figure_number(lang, fig(value, decimals)),
+                    Form::Value => locale.figure(fig(value, decimals)),
+                    Form::Number => locale.figure_number(fig(value, decimals)),
                     Form::Period => period.label.clone(),
                     Form::Plural(branches) => {
-                        let n = format::figure_number(lang, fig(value, decimals));
-                        let cat = i18n::plural_category(lang, value, decimals);
+                        let n = locale.figure_number(fig(value, decimals));
+                        let cat = locale.plural(value, decimals);
                         let exact = branches
                             .iter()
                             .find(|(k, _)| k.strip_prefix('=').and_then(|n| n.parse::<f64>().ok()) == Some(value));
@@ -234,7 +244,7 @@ impl Resolver<'_, '_> {
             Form::Target => {
                 let (_, v, decimals) =
                     ind.target.as_ref().ok_or_else(|| format!("indicator `{}` has no `target`", ph.id))?;
-                (format::figure(lang, fig(*v, *decimals)), None)
+                (locale.figure(fig(*v, *decimals)), None)
             }
             Form::Change | Form::ChangePercent => {
                 let (_, end, end_dec) = current()?;
@@ -253,19 +263,16 @@ impl Resolver<'_, '_> {
                         (Some(a), Some(b)) => Some(a.max(b)),
                         (a, b) => a.or(b),
                     };
-                    format::change(lang, fig(end - start, decimals))
+                    locale.change(fig(end - start, decimals))
                 } else {
                     if start == 0.0 {
                         return Err(format!("indicator `{}` is 0 in {base}: no relative change", ph.id));
                     }
-                    format::change(
-                        lang,
-                        format::Figure {
-                            value: (end - start) / start.abs() * 100.0,
-                            unit: "percent",
-                            decimals: Some(1),
-                        },
-                    )
+                    locale.change(format::Figure {
+                        value: (end - start) / start.abs() * 100.0,
+                        unit: "percent",
+                        decimals: Some(1),
+                    })
                 };
                 (text, stale)
             }
@@ -277,11 +284,16 @@ impl Resolver<'_, '_> {
 
     /// Resolves inline markup of a text at its location.
     fn runs(&mut self, path: &Path, text: &Spanned<String>) -> Vec<Run> {
-        let joined = markup::join_lines(text.get_ref(), i18n::is_cjk(self.lang));
-        match markup::parse(&joined, |ph| self.placeholder(ph)) {
+        let cjk = self.locale.cjk;
+        let joined = markup::join_lines(text.get_ref(), cjk);
+        let parsed = markup::parse(&joined, |ph| self.placeholder(ph));
+        if let Ok(runs) = &parsed {
+            self.map.push(path, text.span(), runs.iter().map(|r| r.t.as_str()).collect(), None);
+        }
+        match parsed {
             // Figures are kept on one line in spaced scripts; in Chinese a
             // figure may break like any other text, or justification suffers.
-            Ok(runs) if i18n::is_cjk(self.lang) => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
+            Ok(runs) if cjk => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
             Ok(runs) => runs,
             Err(errors) => {
                 for e in errors {
@@ -332,6 +344,7 @@ impl Resolver<'_, '_> {
         let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
         let fallback = ct.tr.is_none();
         let title = self.runs(tpath, &ttext.title);
+        self.map.mark_heading(1, tpath, ttext.title.span());
         let subtitle = ttext.subtitle.as_ref().map(|s| self.runs(tpath, s));
         let mut blocks = Vec::new();
         let mut seen = HashSet::new();
@@ -413,7 +426,9 @@ impl Resolver<'_, '_> {
         for (level, m, t) in [(2, &b.h, &tb.h), (3, &b.h3, &tb.h3), (4, &b.h4, &tb.h4)] {
             if m.is_some() {
                 let text = t.as_ref().or(m.as_ref())?;
-                return Some(json!({"kind": "h", "level": level, "runs": self.runs(tp, text)}));
+                let runs = self.runs(tp, text);
+                self.map.mark_heading(level, tp, text.span());
+                return Some(json!({"kind": "h", "level": level, "runs": runs}));
             }
         }
         if b.list.is_some() {
@@ -446,7 +461,7 @@ impl Resolver<'_, '_> {
                 let (value, note) = match current {
                     Some((v, decimals)) => {
                         let f = format::Figure { value: v, unit: ind.unit(), decimals };
-                        (format::figure(self.lang, f), None)
+                        (self.locale.figure(f), None)
                     }
                     // Never dropped: a figure that is not known says so, with why.
                     None => {

@@ -1,52 +1,21 @@
-//! Formats figures for a language: scale words (million, 亿, milliards),
-//! digits, grouping and decimal marks (CLDR data through ICU4X) and unit
-//! patterns (from the language's strings file).
+//! Formats figures for a [`Locale`]: scale words ("1,2 milliard", "1485.6亿")
+//! and digits, grouping and decimal marks from CLDR through ICU4X; currency
+//! symbols and names from CLDR; units from the catalogue ([`super::units`]),
+//! worded by the language's strings or the project.
 //!
 //! Values are printed exactly as stored — never rounded — so a figure reads
-//! as the source gives it.
+//! as the source gives it. Plural forms follow CLDR's plural rules for the
+//! number as printed.
 
-use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
-use icu_decimal::options::{DecimalFormatterOptions, GroupingStrategy};
-use icu_locale_core::Locale;
 
-use super::{NumberRules, strings_ref};
-
-/// Units an indicator may have.
-pub const UNITS: &[&str] = &[
-    "count",
-    "people",
-    "households",
-    "yuan",
-    "usd",
-    "percent",
-    "km",
-    "km2",
-    "m2",
-    "m3",
-    "ha",
-    "mu",
-    "tonne",
-    "teu",
-    "year",
-    "years",
-    "ratio",
-    "ratio-to-1",
-    "yuan-per-person",
-];
-
-/// Units whose large values are written with scale words.
-const SCALABLE: &[&str] = &["count", "people", "households", "yuan", "usd", "m2", "m3", "tonne"];
-
-/// Whether `unit` is known.
-pub fn is_unit(unit: &str) -> bool {
-    UNITS.contains(&unit)
-}
+use super::Locale;
+use super::units::{self, Kind};
 
 /// How to print one figure.
 #[derive(Debug, Clone, Copy)]
 pub struct Figure<'a> {
-    /// The value in base units.
+    /// The value in the unit's own measure.
     pub value: f64,
     /// Its unit.
     pub unit: &'a str,
@@ -77,103 +46,286 @@ fn exact_decimals(v: f64, max: usize) -> Option<usize> {
     })
 }
 
-fn rules(lang: &str) -> &'static NumberRules {
-    &strings_ref(lang).number
+fn decimal(v: f64, decimals: Option<usize>) -> Option<Decimal> {
+    let dec = decimals.or_else(|| exact_decimals(v, 6)).unwrap_or(6);
+    Decimal::try_from_str(&format!("{:.dec$}", v.abs())).ok()
 }
 
-/// Picks the largest scale that keeps the value exact with few decimals.
-pub fn pick_scale(lang: &str, value: f64, unit: &str) -> Scale {
-    if !SCALABLE.contains(&unit) {
-        return Scale::one();
+/// Drops `{n}` from a pattern: the unit words alone ("km", "millions de tonnes").
+fn words(pattern: &str) -> String {
+    pattern.replace("{n}", "").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Locale {
+    /// Formats a plain number with the language's digits, grouping and decimal mark.
+    pub fn number(&self, value: f64, decimals: Option<u8>, group: bool) -> String {
+        let dec = decimals.map(usize::from).or_else(|| exact_decimals(value, 6)).unwrap_or(6);
+        let text = format!("{value:.dec$}");
+        let formatter = if group { &self.grouped } else { &self.ungrouped };
+        match (formatter, Decimal::try_from_str(&text)) {
+            (Some(f), Ok(d)) => f.format(&d).to_string(),
+            _ => text,
+        }
     }
-    let max_decimals = usize::from(rules(lang).max_decimals);
-    first_scale(lang, |d| value.abs() >= d && exact_decimals(value / d, max_decimals).is_some())
-}
 
-/// The language's largest scale whose divisor passes `fits`, or none.
-fn first_scale(lang: &str, fits: impl Fn(f64) -> bool) -> Scale {
-    rules(lang)
-        .scales
-        .iter()
-        .find(|s| fits(s.divisor))
-        .map_or_else(Scale::one, |s| Scale { divisor: s.divisor, word: s.word.clone() })
-}
-
-/// Formats a plain number with the language's digits, grouping and decimal mark.
-pub fn number(lang: &str, value: f64, decimals: Option<u8>, group: bool) -> String {
-    let dec = decimals.map(usize::from).or_else(|| exact_decimals(value, 6)).unwrap_or(6);
-    let text = format!("{value:.dec$}");
-    let int_digits = text.trim_start_matches('-').split('.').next().map_or(0, str::len);
-    let grouping = if group && int_digits >= usize::from(rules(lang).min_grouping_digits) {
-        GroupingStrategy::Auto
-    } else {
-        GroupingStrategy::Never
-    };
-    let Ok(locale) = lang.parse::<Locale>() else { return text };
-    let mut options = DecimalFormatterOptions::default();
-    options.grouping_strategy = Some(grouping);
-    match (DecimalFormatter::try_new((&locale).into(), options), Decimal::try_from_str(&text)) {
-        (Ok(f), Ok(d)) => f.format(&d).to_string(),
-        _ => text,
+    /// Whether large values of `unit` take scale words in this language.
+    fn scalable(&self, unit: &str) -> bool {
+        if let Some(def) = self.project_unit(unit) {
+            return def.scale;
+        }
+        let list = &self.strings.number.scalable;
+        list.iter().any(|u| u == unit)
+            || (list.iter().any(|u| u == "currency")
+                && matches!(units::kind(unit, &self.units), Some(Kind::Currency(_))))
     }
-}
 
-fn with_unit(lang: &str, unit: &str, n: &str) -> String {
-    let pattern = strings_ref(lang).units.get(unit).map_or("{n}", String::as_str);
-    pattern.replace("{n}", n)
-}
-
-/// The number with its scale word, and whether a scale word was used.
-fn scaled(lang: &str, f: Figure) -> (String, bool) {
-    let scale = pick_scale(lang, f.value, f.unit);
-    let n = number(lang, f.value / scale.divisor, if scale.divisor == 1.0 { f.decimals } else { None }, true);
-    if scale.word.is_empty() { (n, false) } else { (format!("{n}{}{}", rules(lang).scale_sep, scale.word), true) }
-}
-
-/// Formats a figure with its unit, e.g. "148.56 billion yuan" or "1485.6亿元".
-pub fn figure(lang: &str, f: Figure) -> String {
-    let (n, is_scaled) = match f.unit {
-        "ratio" | "ratio-to-1" => (number(lang, f.value, f.decimals, false), false),
-        "year" => (number(lang, f.value, Some(0), false), false),
-        _ => scaled(lang, f),
-    };
-    // After a scale word some languages word the unit differently ("milliards de yuans").
-    match strings_ref(lang).scaled_units.get(f.unit).filter(|_| is_scaled) {
-        Some(pattern) => pattern.replace("{n}", &n),
-        None => with_unit(lang, f.unit, &n),
+    /// The largest scale that keeps every digit with at most `max-decimals`
+    /// decimals: its exponent and the scaled value.
+    fn pick_exponent(&self, value: f64) -> Option<(u8, f64)> {
+        let max = usize::from(self.strings.number.max_decimals);
+        self.scales.iter().find_map(|&e| {
+            let d = 10f64.powi(i32::from(e));
+            (value.abs() >= d && exact_decimals(value / d, max).is_some()).then_some((e, value / d))
+        })
     }
-}
 
-/// Formats only the number of a figure (with its scale word, without unit).
-pub fn figure_number(lang: &str, f: Figure) -> String {
-    match f.unit {
-        // A year never prints with grouping ("2030", not "2,030").
-        "year" => number(lang, f.value, Some(0), false),
-        "ratio" | "ratio-to-1" => number(lang, f.value, f.decimals, false),
-        _ => scaled(lang, f).0,
+    /// The scale word pattern of 10^`e` for a significand ("{n} milliard").
+    fn scale_pattern(&self, e: u8, significand: &Decimal) -> Option<String> {
+        let rules = self.plurals.as_ref()?;
+        self.compact.as_ref()?.pattern(e, significand, rules)
     }
-}
 
-/// Formats a change with its sign: "+104.34 km²", "-3.2%".
-pub fn change(lang: &str, f: Figure) -> String {
-    let sign = if f.value > 0.0 { "+" } else { "" };
-    if f.value < 0.0 {
-        // The language's minus sign comes from CLDR, through the number formatter.
-        let abs = figure(lang, Figure { value: -f.value, ..f });
-        let minus = number(lang, -1.0, Some(0), false).replace('1', "");
-        return format!("{minus}{abs}");
+    /// The plural form of a noun after a scale word and on a chart axis:
+    /// "other" ("millions de tonnes"), Russian "many" («млн юаней»).
+    fn scaled_plural(&self) -> &'static str {
+        match self.strings.number.scaled_plural.as_str() {
+            "zero" => "zero",
+            "one" => "one",
+            "two" => "two",
+            "few" => "few",
+            "many" => "many",
+            _ => "other",
+        }
     }
-    format!("{sign}{}", figure(lang, f))
-}
 
-/// The axis unit of a chart: the scale chosen for its largest value and the unit words.
-pub fn axis(lang: &str, unit: &str, max: f64) -> (Scale, String) {
-    let scale = if SCALABLE.contains(&unit) { first_scale(lang, |d| max >= d) } else { Scale::one() };
-    let words = match unit {
-        "ratio" | "ratio-to-1" | "year" => String::new(),
-        _ => with_unit(lang, unit, &scale.word),
-    };
-    (scale, words.trim().to_string())
+    /// The number with its scale word, whether one was used, and the plural
+    /// category the unit's noun takes.
+    fn scaled(&self, f: Figure, unit: &str) -> (String, bool, &'static str) {
+        if self.scalable(unit)
+            && let Some((e, sig)) = self.pick_exponent(f.value)
+            && let Some(pattern) = decimal(sig, None).and_then(|d| self.scale_pattern(e, &d))
+        {
+            let n = self.number(sig, None, true);
+            return (pattern.replace("{n}", &n), true, self.scaled_plural());
+        }
+        (self.number(f.value, f.decimals, true), false, self.plural(f.value, f.decimals))
+    }
+
+    /// The language's or the project's own pattern for a unit, if any.
+    fn own_pattern(&self, unit: &str, original: &str, scaled: bool, cat: &str) -> Option<String> {
+        if let Some(def) = self.project_unit(unit) {
+            let p = if scaled {
+                def.scaled.get(&self.lang).or_else(|| def.patterns.get(&self.lang))
+            } else {
+                def.patterns.get(&self.lang)
+            };
+            return p.map(|p| p.pick(cat).to_string());
+        }
+        let s = &self.strings;
+        let table = |t: &'_ std::collections::BTreeMap<String, super::Pattern>| {
+            t.get(unit).or_else(|| t.get(original)).map(|p| p.pick(cat).to_string())
+        };
+        if scaled && let Some(p) = table(&s.scaled_units) {
+            return Some(p);
+        }
+        table(&s.units)
+    }
+
+    /// A currency's name after a scale word: "{n} de livres sterling", "{n} d’euros".
+    fn currency_name_scaled(&self, code: &str, cat: &str) -> Option<String> {
+        let c = self.currency(code)?;
+        let name = c.names.iter().find(|(k, _)| *k == cat).or_else(|| c.names.iter().find(|(k, _)| *k == "other"))?;
+        let name = words(&name.1);
+        let mut pattern = self.strings.number.scaled_currency.clone();
+        let vowel = name.chars().next().is_some_and(|c| "aeiouyàâéèêëîïôûüœhAEIOUYÉÈÊÎÔÛH".contains(c));
+        if vowel {
+            for (from, to) in &self.strings.number.elide {
+                pattern = pattern.replace(&format!("{from}{{unit}}"), &format!("{to}{{unit}}"));
+            }
+        }
+        Some(pattern.replace("{unit}", &name))
+    }
+
+    /// The pattern of a unit for a plural category; after a scale word if `scaled`.
+    fn unit_pattern(&self, original: &str, scaled: bool, cat: &str) -> String {
+        let unit = units::canonical(original);
+        if let Some(p) = self.own_pattern(&unit, original, scaled, cat) {
+            return p;
+        }
+        match units::kind(&unit, &self.units) {
+            Some(Kind::Currency(code)) => {
+                let c = self.currency(code);
+                if self.strings.number.currency == "name" {
+                    if scaled && let Some(p) = self.currency_name_scaled(code, cat) {
+                        return p;
+                    }
+                    if let Some((_, p)) = c.as_ref().and_then(|c| {
+                        c.names.iter().find(|(k, _)| *k == cat).or_else(|| c.names.iter().find(|(k, _)| *k == "other"))
+                    }) {
+                        return p.clone();
+                    }
+                }
+                c.map_or_else(|| format!("{{n}}{}{code}", self.strings.number.unit_space), |c| c.symbol_pattern)
+            }
+            Some(Kind::Symbol(sym)) => format!("{{n}}{}{sym}", self.strings.number.unit_space),
+            Some(Kind::Prefixed(family, step)) => {
+                format!("{{n}}{}{}", self.strings.number.unit_space, family.steps[step].2)
+            }
+            Some(Kind::Ratio) => "1:{n}".into(),
+            Some(Kind::RatioTo1) => "{n}:1".into(),
+            _ => "{n}".into(),
+        }
+    }
+
+    /// A value of a prefix-scaled family, in the largest step that keeps it exact:
+    /// 1,360 kt prints "1.36 Mt CO₂e".
+    fn prefixed(&self, family: &units::Family, own: usize, f: Figure) -> String {
+        let base = f.value * family.steps[own].0;
+        let max = usize::from(self.strings.number.max_decimals);
+        let step = (0..family.steps.len())
+            .rev()
+            .find(|&s| {
+                let d = family.steps[s].0;
+                base.abs() >= d && exact_decimals(base / d, max).is_some()
+            })
+            .unwrap_or(own);
+        let v = base / family.steps[step].0;
+        let decimals = if step == own { f.decimals } else { None };
+        let n = self.number(v, decimals, true);
+        self.unit_pattern(family.steps[step].1, false, self.plural(v, decimals)).replace("{n}", &n)
+    }
+
+    /// Formats a figure with its unit: "148.56 billion yuan", "1485.6亿元",
+    /// "£1.2 billion", "1,2 milliard de livres sterling", "1.36 Mt CO₂e".
+    pub fn figure(&self, f: Figure) -> String {
+        let unit = units::canonical(f.unit);
+        match units::kind(&unit, &self.units) {
+            Some(Kind::Year) => {
+                let n = self.number(f.value, Some(0), false);
+                self.unit_pattern(f.unit, false, "other").replace("{n}", &n)
+            }
+            Some(Kind::Ratio | Kind::RatioTo1) => {
+                let n = self.number(f.value, f.decimals, false);
+                self.unit_pattern(f.unit, false, "other").replace("{n}", &n)
+            }
+            Some(Kind::Prefixed(family, own)) => self.prefixed(family, own, f),
+            _ => {
+                let (n, scaled, cat) = self.scaled(f, &unit);
+                self.unit_pattern(f.unit, scaled, cat).replace("{n}", &n)
+            }
+        }
+    }
+
+    /// Formats only the number of a figure (with its scale word, without unit).
+    pub fn figure_number(&self, f: Figure) -> String {
+        let unit = units::canonical(f.unit);
+        match units::kind(&unit, &self.units) {
+            // A year never prints with grouping ("2030", not "2,030").
+            Some(Kind::Year) => self.number(f.value, Some(0), false),
+            Some(Kind::Ratio | Kind::RatioTo1) => self.number(f.value, f.decimals, false),
+            Some(Kind::Prefixed(..)) => self.number(f.value, f.decimals, true),
+            _ => self.scaled(f, &unit).0,
+        }
+    }
+
+    /// Formats a change with its sign: "+104.34 km²", "-3.2%".
+    pub fn change(&self, f: Figure) -> String {
+        if f.value < 0.0 {
+            // The language's minus sign comes from CLDR, through the number formatter.
+            let abs = self.figure(Figure { value: -f.value, ..f });
+            let minus = self.number(-1.0, Some(0), false).replace('1', "");
+            return format!("{minus}{abs}");
+        }
+        let sign = if f.value > 0.0 { "+" } else { "" };
+        format!("{sign}{}", self.figure(f))
+    }
+
+    /// A ratio's tick label on a chart axis: "1:13.2", Chinese "1∶13.2".
+    pub fn ratio(&self, unit: &str, n: &str) -> String {
+        match units::kind(unit, &self.units) {
+            Some(Kind::Ratio | Kind::RatioTo1) => self.unit_pattern(unit, false, "other").replace("{n}", n),
+            _ => n.to_string(),
+        }
+    }
+
+    /// The axis of a chart: the scale chosen for its largest value and the
+    /// unit words, in the plural ("billion yuan", "millions de tonnes", "kt CO₂e").
+    pub fn axis(&self, unit: &str, max: f64) -> (Scale, String) {
+        let canonical = units::canonical(unit);
+        match units::kind(&canonical, &self.units) {
+            Some(Kind::Ratio | Kind::RatioTo1 | Kind::Year) => (Scale::one(), String::new()),
+            Some(Kind::Prefixed(family, own)) => {
+                let base = max * family.steps[own].0;
+                let step = (0..family.steps.len()).rev().find(|&s| base >= family.steps[s].0).unwrap_or(own);
+                let divisor = family.steps[step].0 / family.steps[own].0;
+                let w = words(&self.unit_pattern(family.steps[step].1, false, "other"));
+                (Scale { divisor, word: String::new() }, w)
+            }
+            kind => {
+                let e = if self.scalable(&canonical) {
+                    self.scales.iter().copied().find(|&e| max >= 10f64.powi(i32::from(e)))
+                } else {
+                    None
+                };
+                // The plural of a scale word ("millions"), as on an axis of many values.
+                let word = e.and_then(|e| Some((e, words(&self.scale_pattern(e, &Decimal::from(100))?))));
+                match word {
+                    Some((e, word)) => {
+                        let pattern = match kind {
+                            Some(Kind::Currency(code))
+                                if self.own_pattern(&canonical, unit, true, "other").is_none() =>
+                            {
+                                self.currency_name_scaled(code, self.scaled_plural()).unwrap_or_else(|| "{n}".into())
+                            }
+                            _ => self.unit_pattern(unit, true, self.scaled_plural()),
+                        };
+                        let scale = Scale { divisor: 10f64.powi(i32::from(e)), word: word.clone() };
+                        (scale, pattern.replace("{n}", &word).split_whitespace().collect::<Vec<_>>().join(" "))
+                    }
+                    None => (Scale::one(), words(&self.unit_pattern(unit, false, self.scaled_plural()))),
+                }
+            }
+        }
+    }
+
+    /// Whether this language can print `unit`; if not, what to add where.
+    pub fn can_print(&self, unit: &str) -> Result<(), String> {
+        let canonical = units::canonical(unit);
+        if let Some(def) = self.project_unit(&canonical) {
+            return if def.patterns.contains_key(&self.lang) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "unit `{unit}` has no `{}` pattern: add `{} = \"{{n}} …\"` under [units.{unit}] in vlr.toml",
+                    self.lang, self.lang
+                ))
+            };
+        }
+        match units::kind(&canonical, &self.units) {
+            None => Err(format!("unknown unit `{unit}`")),
+            Some(Kind::Worded) if self.own_pattern(&canonical, unit, false, "other").is_none() => Err(format!(
+                "unit `{unit}` has no `{}` pattern: add `{unit} = \"{{n}} …\"` under [units] in {}",
+                self.lang,
+                super::project_file(&self.lang).display()
+            )),
+            Some(Kind::Currency(code))
+                if self.currency(code).is_none() && self.own_pattern(&canonical, unit, false, "other").is_none() =>
+            {
+                Err(format!("CLDR has no `{}` data for the currency `{code}`", self.lang))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -181,15 +333,73 @@ mod tests {
     use super::*;
 
     fn fig(lang: &str, value: f64, unit: &str) -> String {
-        figure(lang, Figure { value, unit, decimals: None })
+        Locale::builtin(lang).figure(Figure { value, unit, decimals: None })
+    }
+
+    fn number(lang: &str, value: f64, decimals: Option<u8>, group: bool) -> String {
+        Locale::builtin(lang).number(value, decimals, group)
     }
 
     #[test]
     fn money_in_english_and_chinese() {
         assert_eq!(fig("en", 148.56e9, "yuan"), "148.56 billion yuan");
         assert_eq!(fig("zh", 148.56e9, "yuan"), "1485.6亿元");
+        assert_eq!(fig("zh", 148.56e9, "CNY"), "1485.6亿元");
         assert_eq!(fig("en", 80_137.0, "yuan"), "80,137 yuan");
         assert_eq!(fig("zh", 34.52e6, "yuan"), "3452万元");
+    }
+
+    #[test]
+    fn any_currency_by_its_code_from_cldr() {
+        assert_eq!(fig("en", 1.2e9, "GBP"), "£1.2 billion");
+        assert_eq!(fig("en", 80_137.0, "GBP"), "£80,137");
+        assert_eq!(fig("en", 2.5e6, "EUR"), "€2.5 million");
+        assert_eq!(fig("fr", 1.2e9, "GBP"), "1,2 milliard de livres sterling");
+        assert_eq!(fig("fr", 3.4e9, "GBP"), "3,4 milliards de livres sterling");
+        assert_eq!(fig("fr", 2.5e6, "EUR"), "2,5 millions d’euros");
+        assert_eq!(fig("fr", 80_137.0, "GBP"), "80\u{202F}137 livres sterling");
+        assert_eq!(fig("fr", 1.0, "EUR"), "1 euro");
+        assert_eq!(fig("zh", 1.2e9, "GBP"), "12亿英镑");
+        assert_eq!(fig("ru", 1.5e6, "yuan"), "1,5\u{A0}млн\u{A0}юаней");
+        assert_eq!(fig("en", 3.0e6, "usd"), "US$3 million");
+    }
+
+    #[test]
+    fn french_scale_words_are_singular_below_two() {
+        assert_eq!(fig("fr", 1.36e6, "tonne"), "1,36 million de tonnes");
+        assert_eq!(fig("fr", 148.56e9, "yuan"), "148,56 milliards de yuans");
+        assert_eq!(fig("fr", 1.5, "tonne"), "1,5\u{A0}tonne");
+        assert_eq!(fig("fr", 2.0, "tonne"), "2\u{A0}tonnes");
+    }
+
+    #[test]
+    fn plural_forms_follow_cldr() {
+        assert_eq!(fig("ru", 21.0, "years"), "21\u{A0}год");
+        assert_eq!(fig("ru", 24.0, "years"), "24\u{A0}года");
+        assert_eq!(fig("ru", 25.0, "years"), "25\u{A0}лет");
+        assert_eq!(fig("en", 1.0, "people"), "1 person");
+        assert_eq!(fig("en", 1.0, "pp"), "1 percentage point");
+        assert_eq!(
+            Locale::builtin("en").figure(Figure { value: 1.0, unit: "pp", decimals: Some(1) }),
+            "1.0 percentage points"
+        );
+        // Arabic: the six CLDR categories.
+        let ar = Locale::builtin("ar");
+        let cats: Vec<&str> = [0.0, 1.0, 2.0, 3.0, 11.0, 100.0].iter().map(|v| ar.plural(*v, None)).collect();
+        assert_eq!(cats, ["zero", "one", "two", "few", "many", "other"]);
+    }
+
+    #[test]
+    fn prefixed_families_scale_by_prefix() {
+        assert_eq!(fig("en", 412.3, "kt-co2e"), "412.3 kt CO₂e");
+        assert_eq!(fig("en", 1360.0, "kt-co2e"), "1.36 Mt CO₂e");
+        assert_eq!(fig("en", 850.0, "t-co2e"), "850 t CO₂e");
+        assert_eq!(fig("fr", 1360.0, "kt-co2e"), "1,36\u{A0}Mt CO₂e");
+        assert_eq!(fig("en", 2400.0, "gwh"), "2.4 TWh");
+        assert_eq!(fig("en", 12.5, "ug-m3"), "12.5 µg/m³");
+        assert_eq!(fig("en", 312.4, "per-100k"), "312.4 per 100,000 people");
+        assert_eq!(Locale::builtin("en").axis("kt-co2e", 1360.0).1, "Mt CO₂e");
+        assert_eq!(Locale::builtin("en").axis("kt-co2e", 1360.0).0.divisor, 1000.0);
     }
 
     #[test]
@@ -200,25 +410,29 @@ mod tests {
         assert_eq!(fig("zh", 80_392.0, "teu"), "80392标箱"); // Chinese government style: no grouping
         assert_eq!(fig("en", 80_392.0, "teu"), "80,392 TEUs");
         assert_eq!(fig("en", 1_234_567.0, "count"), "1,234,567");
+        // Chinese never scales lengths.
+        assert_eq!(fig("zh", 100_000.0, "km"), "100000公里");
     }
 
     #[test]
     fn percentages_ratios_units() {
+        let en = Locale::builtin("en");
         assert_eq!(fig("en", 5.2, "percent"), "5.2%");
-        assert_eq!(figure("en", Figure { value: 1.9, unit: "ratio-to-1", decimals: Some(2) }), "1.90:1");
+        assert_eq!(en.figure(Figure { value: 1.9, unit: "ratio-to-1", decimals: Some(2) }), "1.90:1");
         assert_eq!(fig("en", 13.2, "ratio"), "1:13.2");
+        assert_eq!(fig("zh", 13.2, "ratio"), "1∶13.2");
+        assert_eq!(Locale::builtin("zh").ratio("ratio", "13.2"), "1∶13.2");
         assert_eq!(fig("en", 1559.0, "km"), "1,559 km");
         assert_eq!(fig("zh", 1559.0, "km"), "1559公里");
         assert_eq!(fig("en", 2020.0, "year"), "2020");
-        assert_eq!(figure_number("en", Figure { value: 148.56e9, unit: "yuan", decimals: None }), "148.56 billion");
-        assert_eq!(figure_number("en", Figure { value: 2030.0, unit: "year", decimals: None }), "2030");
-        assert_eq!(change("en", Figure { value: 104.34, unit: "km2", decimals: None }), "+104.34 km²");
-        assert_eq!(change("en", Figure { value: -3.2, unit: "percent", decimals: Some(1) }), "-3.2%");
+        assert_eq!(en.figure_number(Figure { value: 148.56e9, unit: "yuan", decimals: None }), "148.56 billion");
+        assert_eq!(en.figure_number(Figure { value: 2030.0, unit: "year", decimals: None }), "2030");
+        assert_eq!(en.change(Figure { value: 104.34, unit: "km2", decimals: None }), "+104.34 km²");
+        assert_eq!(en.change(Figure { value: -3.2, unit: "percent", decimals: Some(1) }), "-3.2%");
     }
 
     #[test]
     fn other_un_languages_follow_cldr() {
-        assert_eq!(fig("fr", 148.56e9, "yuan"), "148,56 milliards de yuans");
         assert_eq!(fig("fr", 1559.0, "km"), "1\u{202F}559\u{A0}km");
         assert_eq!(fig("fr", 5.2, "percent"), "5,2\u{202F}%");
         assert_eq!(fig("es", 1559.0, "km"), "1559\u{A0}km");
@@ -232,8 +446,11 @@ mod tests {
 
     #[test]
     fn axis_units() {
-        assert_eq!(axis("en", "yuan", 312e9).1, "billion yuan");
-        assert_eq!(axis("zh", "yuan", 312e9).1, "亿元");
-        assert_eq!(axis("en", "percent", 90.0).1, "%");
+        assert_eq!(Locale::builtin("en").axis("yuan", 312e9).1, "billion yuan");
+        assert_eq!(Locale::builtin("zh").axis("yuan", 312e9).1, "亿元");
+        assert_eq!(Locale::builtin("en").axis("percent", 90.0).1, "%");
+        assert_eq!(Locale::builtin("fr").axis("tonne", 3.2e6).1, "millions de tonnes");
+        assert_eq!(Locale::builtin("fr").axis("GBP", 3.2e9).1, "milliards de livres sterling");
+        assert_eq!(Locale::builtin("en").axis("GBP", 3.2e9).1, "billion British pounds");
     }
 }

@@ -1,11 +1,22 @@
-//! Languages: interface strings, goal names and locale-aware formatting of figures.
+//! Languages: one [`Locale`] per edition — interface strings, goal names,
+//! CLDR plural rules, number formatting, units and typography — built once
+//! and passed down.
+//!
+//! The six UN languages are built in (`src/i18n/<lang>.toml`); a project adds
+//! a language, or overrides built-in strings, with `i18n/<lang>.toml` in its
+//! folder (the same keys).
 
+pub mod cldr;
 pub mod format;
+pub mod units;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diag, Sources};
 
 /// The languages vlr ships interface strings for.
 pub const SUPPORTED: &[&str] = &["ar", "en", "es", "fr", "ru", "zh"];
@@ -16,12 +27,52 @@ pub const GOAL_COLOURS: [&str; 17] = [
     "#FD9D24", "#BF8B2E", "#3F7E44", "#0A97D9", "#56C02B", "#00689D", "#19486A",
 ];
 
-/// Whether vlr can build an edition in `lang`.
-pub fn is_supported(lang: &str) -> bool {
+/// Whether vlr has built-in strings for `lang`.
+pub fn is_builtin(lang: &str) -> bool {
     SUPPORTED.contains(&lang)
 }
 
-/// Interface strings of one language.
+/// Where a project adds or overrides a language's strings.
+pub fn project_file(lang: &str) -> PathBuf {
+    Path::new("i18n").join(format!("{lang}.toml"))
+}
+
+/// Whether a project can build an edition in `lang`: the language has CLDR
+/// data (a valid BCP 47 tag) and strings, built in or in `i18n/<lang>.toml`.
+pub fn is_supported(root: &Path, lang: &str) -> bool {
+    lang.parse::<icu_locale_core::Locale>().is_ok() && (is_builtin(lang) || root.join(project_file(lang)).is_file())
+}
+
+/// A unit pattern, `{n}` standing for the number: one text, or one per CLDR
+/// plural category (`{ one = "{n} год", few = "{n} года", many = "{n} лет", other = "{n} года" }`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Pattern {
+    /// The same for every number.
+    One(String),
+    /// By plural category; `other` is the fallback.
+    Plural(BTreeMap<String, String>),
+}
+
+impl Pattern {
+    /// The pattern for a plural category.
+    pub fn pick(&self, category: &str) -> &str {
+        match self {
+            Pattern::One(s) => s,
+            Pattern::Plural(m) => m.get(category).or_else(|| m.get("other")).map_or("{n}", String::as_str),
+        }
+    }
+
+    /// Every text of the pattern.
+    pub fn texts(&self) -> Vec<&str> {
+        match self {
+            Pattern::One(s) => vec![s.as_str()],
+            Pattern::Plural(m) => m.values().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// Interface strings and number style of one language.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Strings {
@@ -64,101 +115,335 @@ pub struct Strings {
     /// The 17 goals' official names.
     pub goals: Vec<String>,
     /// How numbers are written.
+    #[serde(default)]
     pub number: NumberRules,
-    /// Unit patterns, `{n}` standing for the number.
-    pub units: BTreeMap<String, String>,
+    /// Unit patterns, `{n}` standing for the number (currencies by ISO code).
+    #[serde(default)]
+    pub units: BTreeMap<String, Pattern>,
     /// Unit patterns after a scale word, where the language differs ("milliards de yuans").
     #[serde(default)]
-    pub scaled_units: BTreeMap<String, String>,
+    pub scaled_units: BTreeMap<String, Pattern>,
+    /// Direction and script.
+    #[serde(default)]
+    pub typography: Typography,
 }
 
-/// How a language writes numbers.
+/// How a language writes numbers. Digits, decimal marks, grouping and scale
+/// words come from CLDR; these settings choose among them.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct NumberRules {
-    /// Scale words, largest first.
-    pub scales: Vec<ScaleWord>,
-    /// At most this many decimals after scaling.
+    /// Scale words: CLDR's `long` ("billion", "milliard") or `short` ("млрд") compact form, or `none`.
+    pub scale_words: String,
+    /// The smallest scale written with a word (1e6 "million"; Chinese 1e4 "万").
+    pub smallest_scale: f64,
+    /// At most this many decimals after scaling; a value that needs more is written in full.
     pub max_decimals: u8,
-    /// Between number and scale word.
-    pub scale_sep: String,
-    /// Group digits from this many integer digits on.
-    pub min_grouping_digits: u8,
+    /// Digit grouping: `cldr` (the language's CLDR rule: "1,559", Spanish "1559" but "80.392") or `never`.
+    pub grouping: String,
+    /// Units written with scale words; `currency` stands for every currency.
+    pub scalable: Vec<String>,
+    /// Between a number and a unit symbol where the language has no pattern ("12 kt CO₂e").
+    pub unit_space: String,
+    /// Money: `symbol` ("£1.2 billion") or `name` ("1,2 milliard de livres sterling"), from CLDR.
+    pub currency: String,
+    /// A currency's name after a scale word: `{n}` is the number with its scale word.
+    pub scaled_currency: String,
+    /// The plural form of a noun after a scale word and on chart axes (Russian `many`: «1,5 млн фунтов»).
+    pub scaled_plural: String,
+    /// Words elided before a vowel: `{ "de " = "d’" }` makes "d’euros".
+    pub elide: BTreeMap<String, String>,
 }
 
-/// One scale word.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScaleWord {
-    /// 1e9, 1e8, 1e6, 1e4 …
-    pub divisor: f64,
-    /// "billion", "亿" …
-    pub word: String,
+impl Default for NumberRules {
+    fn default() -> Self {
+        Self {
+            scale_words: "long".into(),
+            smallest_scale: 1e6,
+            max_decimals: 4,
+            grouping: "cldr".into(),
+            scalable: ["count", "people", "households", "currency", "m2", "m3", "tonne"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            unit_space: "\u{A0}".into(),
+            currency: "symbol".into(),
+            scaled_currency: "{n} {unit}".into(),
+            scaled_plural: "other".into(),
+            elide: BTreeMap::new(),
+        }
+    }
 }
 
-fn source(lang: &str) -> &'static str {
-    match lang {
+/// Direction and script of a language (by default from its code).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Typography {
+    /// Written right to left (tables and charts mirrored).
+    pub rtl: Option<bool>,
+    /// Written in CJK characters without spaces: lines join without a space, figures may break.
+    pub cjk: Option<bool>,
+}
+
+fn builtin_source(lang: &str) -> Option<&'static str> {
+    Some(match lang {
         "ar" => include_str!("ar.toml"),
+        "en" => include_str!("en.toml"),
         "es" => include_str!("es.toml"),
         "fr" => include_str!("fr.toml"),
         "ru" => include_str!("ru.toml"),
         "zh" => include_str!("zh.toml"),
-        _ => include_str!("en.toml"),
+        _ => return None,
+    })
+}
+
+/// Overlays `over` onto `base`, table by table.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
     }
 }
 
-/// The interface strings of a supported language (parsed once).
-pub fn strings_ref(lang: &str) -> &'static Strings {
-    static CACHE: LazyLock<HashMap<&'static str, Strings>> = LazyLock::new(|| {
-        SUPPORTED
-            .iter()
-            // Compiled in and covered by a test, so this cannot fail at run time.
-            .map(|l| {
-                (*l, toml::from_str(source(l)).unwrap_or_else(|e| panic!("built-in strings for {l} are invalid: {e}")))
-            })
-            .collect()
-    });
-    CACHE.get(lang).or_else(|| CACHE.get("en")).unwrap_or_else(|| unreachable!("en is always supported"))
+/// The span of `key = ` (or `[key]`) in a TOML text, for a located error.
+fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let lead = line.len() - t.len();
+        if t.starts_with(&format!("[{key}]")) || (t.starts_with(last) && t[last.len()..].trim_start().starts_with('='))
+        {
+            return Some(at + lead..at + lead + t.trim_end().len());
+        }
+        at += line.len();
+    }
+    None
 }
 
-/// The interface strings of a supported language.
-pub fn strings(lang: &str) -> Strings {
-    strings_ref(lang).clone()
-}
-
-/// The CLDR plural category of a number in a language (`one`, `few`, `other` …),
-/// for the number as printed (with its decimals).
-pub fn plural_category(lang: &str, value: f64, decimals: Option<u8>) -> &'static str {
-    use icu_plurals::{PluralCategory, PluralRules};
-    static RULES: LazyLock<std::sync::Mutex<HashMap<String, Option<PluralRules>>>> = LazyLock::new(Default::default);
-    let text = match decimals {
-        Some(d) => format!("{value:.*}", usize::from(d)),
-        None => format!("{value}"),
+/// The key of a project strings file whose value does not fit (the built-in
+/// English strings stand in for the rest), as `number.max-decimals`.
+fn culprit(text: &str) -> Option<String> {
+    let base: toml::Table = toml::from_str(builtin_source("en")?).ok()?;
+    let over: toml::Table = toml::from_str(text).ok()?;
+    let fails = |k: &str, v: &toml::Value| {
+        let mut t = base.clone();
+        let mut one = toml::Table::new();
+        one.insert(k.to_string(), v.clone());
+        merge(&mut t, one);
+        toml::Value::Table(t).try_into::<Strings>().is_err()
     };
-    let Ok(dec) = icu_decimal::input::Decimal::try_from_str(&text) else { return "other" };
-    let mut cache = RULES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let rules = cache.entry(lang.to_string()).or_insert_with(|| {
-        let locale = lang.parse::<icu_locale_core::Locale>().ok()?;
-        PluralRules::try_new_cardinal((&locale).into()).ok()
-    });
-    match rules.as_ref().map(|r| r.category_for(&dec)) {
-        Some(PluralCategory::Zero) => "zero",
-        Some(PluralCategory::One) => "one",
-        Some(PluralCategory::Two) => "two",
-        Some(PluralCategory::Few) => "few",
-        Some(PluralCategory::Many) => "many",
-        _ => "other",
+    for (k, v) in &over {
+        if !fails(k, v) {
+            continue;
+        }
+        if let toml::Value::Table(inner) = v {
+            for (ik, iv) in inner {
+                let mut sub = toml::Table::new();
+                sub.insert(ik.clone(), iv.clone());
+                if fails(k, &toml::Value::Table(sub)) {
+                    return Some(format!("{k}.{ik}"));
+                }
+            }
+        }
+        return Some(k.clone());
+    }
+    None
+}
+
+/// The keys every strings file must give (the rest have defaults).
+const REQUIRED: &[&str] = &[
+    "contents",
+    "chapter",
+    "figure",
+    "table",
+    "source",
+    "page",
+    "notes",
+    "goal",
+    "key-figures",
+    "not-given",
+    "incomplete",
+    "draft-fallback",
+    "not-available",
+    "stale",
+    "example",
+    "target",
+    "report-section",
+    "chart-kinds",
+    "goals",
+];
+
+/// A language's strings: the built-in ones, overlaid with the project's
+/// `i18n/<lang>.toml` if there is one. Every problem is located in that file.
+pub fn load_strings(root: &Path, lang: &str, sources: &mut Sources) -> Result<Strings, Vec<Diag>> {
+    let rel = project_file(lang);
+    let mut table: toml::Table = match builtin_source(lang) {
+        Some(src) => {
+            toml::from_str(src).map_err(|e| vec![Diag::general(format!("built-in strings of `{lang}`: {e}"))])?
+        }
+        None => toml::Table::new(),
+    };
+    let path = root.join(&rel);
+    let mut text = String::new();
+    if path.is_file() {
+        text = crate::data::load::read_confined(root, &rel).map_err(|e| vec![Diag::general(e)])?;
+        sources.insert(&rel, text.clone());
+        let over: toml::Table = crate::data::load::parse_toml(&rel, &text).map_err(|d| vec![d])?;
+        merge(&mut table, over);
+    }
+    let origin = if path.is_file() { rel.display().to_string() } else { format!("src/i18n/{lang}.toml") };
+    let mut diags = Vec::new();
+    for key in REQUIRED {
+        if !table.contains_key(*key) {
+            let d = Diag::error(&rel, None, format!("missing key `{key}` in {origin}"));
+            diags.push(d.with_hint(format!(
+                "`{lang}` has no built-in strings for it: give every key of the built-in files (see src/i18n/en.toml)"
+            )));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let strings: Strings = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
+        let msg = e.message().trim().to_string();
+        let key = culprit(&text).unwrap_or_default();
+        let what = if key.is_empty() { String::new() } else { format!(" at `{key}`") };
+        vec![Diag::error(&rel, key_span(&text, &key), format!("{msg}{what} (in {origin})"))]
+    })?;
+    let mut diags = Vec::new();
+    if strings.goals.len() != 17 {
+        diags.push(Diag::error(
+            &rel,
+            key_span(&text, "goals"),
+            format!("`goals` lists {} names: the 17 goals need 17", strings.goals.len()),
+        ));
+    }
+    for (table_name, map) in [("units", &strings.units), ("scaled-units", &strings.scaled_units)] {
+        for (unit, p) in map {
+            if p.texts().iter().any(|t| t.matches("{n}").count() != 1) {
+                diags.push(Diag::error(
+                    &rel,
+                    key_span(&text, unit),
+                    format!("the pattern of `{unit}` under [{table_name}] needs `{{n}}` exactly once"),
+                ));
+            }
+        }
+    }
+    if diags.is_empty() { Ok(strings) } else { Err(diags) }
+}
+
+/// Everything an edition needs to know of its language, built once.
+pub struct Locale {
+    /// The language tag, e.g. `fr`.
+    pub lang: String,
+    /// Interface strings and number style.
+    pub strings: Strings,
+    /// Written right to left.
+    pub rtl: bool,
+    /// Written in CJK characters without spaces.
+    pub cjk: bool,
+    icu: icu_locale_core::Locale,
+    plurals: Option<icu_plurals::PluralRules>,
+    grouped: Option<icu_decimal::DecimalFormatter>,
+    ungrouped: Option<icu_decimal::DecimalFormatter>,
+    compact: Option<cldr::Compact>,
+    /// Exponents with a scale word, largest first.
+    scales: Vec<u8>,
+    /// Units the project defines.
+    units: BTreeMap<String, units::UnitDef>,
+    currencies: Mutex<HashMap<String, Option<cldr::Currency>>>,
+}
+
+impl std::fmt::Debug for Locale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Locale({})", self.lang)
     }
 }
 
-/// Whether a language is written right to left.
-pub fn is_rtl(lang: &str) -> bool {
-    matches!(lang, "ar" | "he" | "fa" | "ur")
+impl Locale {
+    /// Builds the locale of `lang` from its strings and the project's units.
+    pub fn new(lang: &str, strings: Strings, project_units: BTreeMap<String, units::UnitDef>) -> Self {
+        use icu_decimal::options::{DecimalFormatterOptions, GroupingStrategy};
+        let icu: icu_locale_core::Locale = lang.parse().unwrap_or(icu_locale_core::locale!("und"));
+        let formatter = |g: GroupingStrategy| {
+            let mut options = DecimalFormatterOptions::default();
+            options.grouping_strategy = Some(g);
+            icu_decimal::DecimalFormatter::try_new((&icu).into(), options).ok()
+        };
+        let grouping =
+            if strings.number.grouping == "never" { GroupingStrategy::Never } else { GroupingStrategy::Auto };
+        let compact = match strings.number.scale_words.as_str() {
+            "none" => None,
+            "short" => cldr::Compact::load(&icu, cldr::CompactStyle::Short),
+            _ => cldr::Compact::load(&icu, cldr::CompactStyle::Long),
+        };
+        let smallest = strings.number.smallest_scale.log10().round() as i64;
+        let mut scales: Vec<u8> = compact
+            .as_ref()
+            .map(|c| c.exponents().into_iter().filter(|e| i64::from(*e) >= smallest).collect())
+            .unwrap_or_default();
+        scales.reverse();
+        let base = lang.split(['-', '_']).next().unwrap_or(lang);
+        let rtl = strings.typography.rtl.unwrap_or(matches!(base, "ar" | "he" | "fa" | "ur"));
+        let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
+        Self {
+            lang: lang.to_string(),
+            rtl,
+            cjk,
+            plurals: icu_plurals::PluralRules::try_new_cardinal((&icu).into()).ok(),
+            grouped: formatter(grouping),
+            ungrouped: formatter(GroupingStrategy::Never),
+            compact,
+            scales,
+            icu,
+            strings,
+            units: project_units,
+            currencies: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The locale of a language with built-in strings only (tests, tools).
+    pub fn builtin(lang: &str) -> Self {
+        let strings = builtin_source(lang)
+            .and_then(|s| toml::from_str(s).ok())
+            .or_else(|| builtin_source("en").and_then(|s| toml::from_str(s).ok()));
+        match strings {
+            Some(s) => Self::new(lang, s, BTreeMap::new()),
+            None => unreachable!("the built-in English strings are tested"),
+        }
+    }
+
+    /// The CLDR plural category of a number as printed (with its decimals):
+    /// `zero`, `one`, `two`, `few`, `many` or `other`.
+    pub fn plural(&self, value: f64, decimals: Option<u8>) -> &'static str {
+        let text = match decimals {
+            Some(d) => format!("{value:.*}", usize::from(d)),
+            None => format!("{value}"),
+        };
+        let Ok(dec) = icu_decimal::input::Decimal::try_from_str(&text) else { return "other" };
+        self.plurals.as_ref().map_or("other", |r| cldr::category_name(r.category_for(&dec)))
+    }
+
+    /// The project's definition of a unit, if it defines it.
+    pub fn project_unit(&self, unit: &str) -> Option<&units::UnitDef> {
+        self.units.get(unit)
+    }
+
+    /// CLDR's data for a currency in this language (loaded once).
+    pub fn currency(&self, code: &str) -> Option<cldr::Currency> {
+        let mut cache = self.currencies.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.entry(code.to_string()).or_insert_with(|| cldr::currency(&self.icu, code, &self.plurals)).clone()
+    }
 }
 
-/// Whether a language is written in CJK characters without spaces.
-pub fn is_cjk(lang: &str) -> bool {
-    matches!(lang, "zh" | "ja")
+/// The CLDR plural category of a number in a language (see [`Locale::plural`]).
+pub fn plural_category(lang: &str, value: f64, decimals: Option<u8>) -> &'static str {
+    Locale::builtin(lang).plural(value, decimals)
 }
 
 #[cfg(test)]
@@ -167,22 +452,50 @@ mod tests {
 
     #[test]
     fn every_language_has_all_strings_and_17_goals() {
+        let dir = tempfile::tempdir().unwrap();
         for lang in SUPPORTED {
-            let s = strings(lang);
+            let s = load_strings(dir.path(), lang, &mut Sources::default()).unwrap();
             assert_eq!(s.goals.len(), 17, "{lang}");
             for kind in ["bar", "hbar", "grouped-bar", "line"] {
                 assert!(s.chart_kinds.contains_key(kind), "{lang}: {kind}");
             }
-        }
-        assert_eq!(strings("en").goals[13], "Life Below Water");
-        for lang in SUPPORTED {
-            let s = strings(lang);
-            for unit in format::UNITS {
-                let pattern = s.units.get(*unit).unwrap_or_else(|| panic!("{lang}: no pattern for unit {unit}"));
-                assert_eq!(pattern.matches("{n}").count(), 1, "{lang}: {unit}");
+            // Every unit the language words itself has a pattern.
+            for unit in units::WORDED {
+                assert!(s.units.contains_key(*unit), "{lang}: no pattern for unit {unit}");
             }
         }
-        assert_eq!(strings("zh").goals[14], "陆地生物");
+        assert_eq!(Locale::builtin("en").strings.goals[13], "Life Below Water");
+        assert_eq!(Locale::builtin("zh").strings.goals[14], "陆地生物");
+    }
+
+    #[test]
+    fn a_project_adds_a_language_and_a_missing_key_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("i18n")).unwrap();
+        let en = include_str!("en.toml");
+        let de = en.replace("contents = \"Contents\"", "contents = \"Inhalt\"").replace("chapter = \"Chapter\"\n", "");
+        std::fs::write(dir.path().join("i18n/de.toml"), &de).unwrap();
+        assert!(is_supported(dir.path(), "de") && !is_supported(dir.path(), "pt"));
+        let errs = load_strings(dir.path(), "de", &mut Sources::default()).unwrap_err();
+        assert_eq!(errs[0].file.as_deref(), Some(Path::new("i18n/de.toml")));
+        assert!(errs[0].message.contains("missing key `chapter` in i18n/de.toml"), "{}", errs[0].message);
+        std::fs::write(
+            dir.path().join("i18n/de.toml"),
+            de.replace("contents = ", "chapter = \"Kapitel\"\ncontents = "),
+        )
+        .unwrap();
+        let s = load_strings(dir.path(), "de", &mut Sources::default()).unwrap();
+        assert_eq!(s.contents, "Inhalt");
+        // An override of a built-in language changes only the keys it gives.
+        std::fs::write(dir.path().join("i18n/fr.toml"), "source = \"Sources\"\n").unwrap();
+        let s = load_strings(dir.path(), "fr", &mut Sources::default()).unwrap();
+        assert_eq!((s.source.as_str(), s.contents.as_str()), ("Sources", "Table des matières"));
+        // A wrong type is located at its key.
+        std::fs::write(dir.path().join("i18n/fr.toml"), "\n[number]\nmax-decimals = \"four\"\n").unwrap();
+        let mut sources = Sources::default();
+        let errs = load_strings(dir.path(), "fr", &mut sources).unwrap_err();
+        let span = errs[0].span.clone().unwrap_or_else(|| panic!("not located: {errs:?}"));
+        assert_eq!(sources.line_col(Path::new("i18n/fr.toml"), span.start), Some((3, 1)), "{errs:?}");
     }
 
     #[test]

@@ -1,0 +1,207 @@
+//! Where the resolved document's texts come from, so that typst's complaints
+//! about content — a glyph no font has, a heading level skipped (PDF/UA) —
+//! point at the text or data file and line that produced it, not at the
+//! template line that typeset it.
+//!
+//! The resolved document (`/data.json`) is built from text blocks whose
+//! spans are known; each text is recorded here with its file, span and, for
+//! headings, its level, in document order.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use typst::diag::SourceDiagnostic;
+
+use crate::diag::{Diag, Sources};
+
+/// One text of the document and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The project file.
+    pub file: PathBuf,
+    /// The span of the string in it.
+    pub span: Range<usize>,
+    /// The text as resolved (placeholders filled in).
+    pub text: String,
+    /// The heading level, for headings.
+    pub heading: Option<u8>,
+}
+
+/// The texts of one edition's document, in document order.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+impl SourceMap {
+    /// Records a text.
+    pub fn push(&mut self, file: &Path, span: Range<usize>, text: String, heading: Option<u8>) {
+        self.entries.push(Entry { file: file.to_path_buf(), span, text, heading });
+    }
+
+    /// Marks the text just recorded at `file`/`span` as a heading of `level`.
+    pub fn mark_heading(&mut self, level: u8, file: &Path, span: Range<usize>) {
+        if let Some(e) = self.entries.last_mut()
+            && e.file == file
+            && e.span == span
+        {
+            e.heading = Some(level);
+        }
+    }
+
+    /// The headings whose level is more than one below the previous one's, in
+    /// order: what PDF/UA-1 refuses ("skipped from heading level 2 to 4").
+    pub fn heading_jumps(&self) -> Vec<(&Entry, u8)> {
+        let mut prev = 0u8;
+        let mut out = Vec::new();
+        for e in &self.entries {
+            let Some(level) = e.heading else { continue };
+            if level > prev + 1 {
+                out.push((e, prev));
+            }
+            prev = level;
+        }
+        out
+    }
+}
+
+/// The text typst names in "the text `…` could not be displayed with font …".
+fn missing_glyph_text(message: &str) -> Option<String> {
+    let rest = message.split_once("the text `")?.1;
+    let repr = rest.split_once("` could not be displayed")?.0;
+    let inner = repr.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(repr);
+    // Typst's string repr escapes quotes, backslashes and some characters as \u{…}.
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('u') => {
+                let hex: String = chars.by_ref().skip_while(|c| *c == '{').take_while(|c| *c != '}').collect();
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Where `needle` is written in a project file: first in the document's
+/// texts (in order), then in any file read whose path starts with one of
+/// `prefer` (the edition's text and strings), then in any file read.
+fn find_written(
+    map: &SourceMap,
+    sources: &Sources,
+    prefer: &[PathBuf],
+    needle: &str,
+) -> Option<(PathBuf, Range<usize>)> {
+    let within = |file: &Path, span: &Range<usize>| -> Option<Range<usize>> {
+        let text = sources.get(file)?;
+        let raw = text.get(span.clone())?;
+        raw.find(needle).map(|i| span.start + i..span.start + i + needle.len())
+    };
+    for e in &map.entries {
+        if e.text.contains(needle) {
+            // The character itself if it is written literally, else the whole string.
+            let at = within(&e.file, &e.span).unwrap_or_else(|| e.span.clone());
+            return Some((e.file.clone(), at));
+        }
+    }
+    let mut files = sources.files();
+    files.sort();
+    let preferred = files.iter().filter(|f| prefer.iter().any(|p| f.starts_with(p)));
+    for f in preferred.chain(files.iter()) {
+        if let Some(i) = sources.get(f).and_then(|t| t.find(needle)) {
+            return Some((f.clone(), i..i + needle.len()));
+        }
+    }
+    None
+}
+
+/// Turns typst's complaints about content into problems at the project file
+/// and line that produced that content; returns the diagnostics it could not
+/// place (to be reported at typst's location) and the placed ones.
+pub fn relocate(
+    list: Vec<SourceDiagnostic>,
+    map: &SourceMap,
+    sources: &Sources,
+    lang: &str,
+) -> (Vec<SourceDiagnostic>, Vec<Diag>) {
+    let mut left = Vec::new();
+    let mut placed: Vec<Diag> = Vec::new();
+    let mut jumps = map.heading_jumps().into_iter();
+    let prefer = [Path::new("text").join(lang), crate::i18n::project_file(lang), PathBuf::from("data")];
+    for d in list {
+        let message = d.message.to_string();
+        let severity = match d.severity {
+            typst::diag::Severity::Error => crate::diag::Severity::Error,
+            typst::diag::Severity::Warning => crate::diag::Severity::Warning,
+        };
+        let hints: Vec<String> = d.hints.iter().map(|h| format!("hint: {}", h.v)).collect();
+        let found =
+            if message.contains("skipped from heading level") || message.contains("first heading must be of level 1") {
+                jumps.next().map(|(e, prev)| {
+                    let why = format!("this heading is level {} after a level-{prev} heading", e.heading.unwrap_or(0));
+                    (e.file.clone(), e.span.clone(), Some(why))
+                })
+            } else if message.contains("could not be displayed with") {
+                missing_glyph_text(&message).and_then(|needle| {
+                    find_written(map, sources, &prefer, &needle).map(|(f, s)| {
+                        let code: Vec<String> = needle.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
+                        (f, s, Some(format!("{} is not in the edition's fonts", code.join(" "))))
+                    })
+                })
+            } else {
+                None
+            };
+        match found {
+            Some((file, span, why)) => {
+                let mut notes = Vec::new();
+                notes.extend(why.map(|w| format!("note: {w}")));
+                notes.extend(hints);
+                notes.push("note: found by typst's PDF export (the same check `vlr build` runs)".to_string());
+                let diag = Diag { severity, message, file: Some(file), span: Some(span), notes };
+                if !placed.contains(&diag) {
+                    placed.push(diag);
+                }
+            }
+            None => left.push(d),
+        }
+    }
+    (left, placed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_text_typst_names() {
+        let m = "PDF/A-2b error: the text `\"↑\"` could not be displayed with font \"Noto Serif\"";
+        assert_eq!(missing_glyph_text(m).as_deref(), Some("↑"));
+        let m = "PDF/UA-1 error: the text `\"\\u{2212}\"` could not be displayed with font \"Noto Serif\"";
+        assert_eq!(missing_glyph_text(m).as_deref(), Some("\u{2212}"));
+    }
+
+    #[test]
+    fn finds_heading_jumps_in_document_order() {
+        let mut map = SourceMap::default();
+        let f = Path::new("text/en/a.toml");
+        for (i, level) in [1u8, 2, 4, 2, 3].iter().enumerate() {
+            map.push(f, i * 10..i * 10 + 5, format!("h{i}"), Some(*level));
+        }
+        map.push(f, 100..105, "p".into(), None);
+        let jumps = map.heading_jumps();
+        assert_eq!(jumps.len(), 1);
+        assert_eq!((jumps[0].0.text.as_str(), jumps[0].1), ("h2", 2));
+    }
+}
