@@ -107,14 +107,22 @@ pub struct Currency {
     pub names: Vec<(&'static str, String)>,
 }
 
-/// Whether `code` is an ISO 4217 currency CLDR has data for.
+/// Whether `code` is an ISO 4217 currency CLDR has data for (its English names).
 pub fn is_currency(code: &str) -> bool {
-    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) && {
-        let en: Locale = icu_locale_core::locale!("en");
-        currency(&en, code, &rules_for(&en)).is_some()
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return false;
     }
+    let Ok(attrs) = DataMarkerAttributes::try_from_str(code) else { return false };
+    let en = DataLocale::from(&icu_locale_core::locale!("en"));
+    let id = DataIdentifierBorrowed::for_marker_attributes_and_locale(attrs, &en);
+    DataProvider::<CurrencyExtendedDataV1>::load(
+        &icu_experimental::provider::Baked,
+        DataRequest { id, metadata: silent() },
+    )
+    .is_ok()
 }
 
+#[cfg(test)]
 fn rules_for(locale: &Locale) -> Option<PluralRules> {
     PluralRules::try_new_cardinal(locale.into()).ok()
 }

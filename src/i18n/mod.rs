@@ -441,11 +441,6 @@ impl Locale {
     }
 }
 
-/// The CLDR plural category of a number in a language (see [`Locale::plural`]).
-pub fn plural_category(lang: &str, value: f64, decimals: Option<u8>) -> &'static str {
-    Locale::builtin(lang).plural(value, decimals)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,6 +491,10 @@ mod tests {
         let errs = load_strings(dir.path(), "fr", &mut sources).unwrap_err();
         let span = errs[0].span.clone().unwrap_or_else(|| panic!("not located: {errs:?}"));
         assert_eq!(sources.line_col(Path::new("i18n/fr.toml"), span.start), Some((3, 1)), "{errs:?}");
+    }
+
+    fn plural_category(lang: &str, value: f64, decimals: Option<u8>) -> &'static str {
+        Locale::builtin(lang).plural(value, decimals)
     }
 
     #[test]
