@@ -734,7 +734,8 @@ pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<Strin
 pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
     let strings = &loc.strings;
     let kind = strings.chart_kinds.get(&p.kind).cloned().unwrap_or_default();
-    let (sep, colon, end) = if loc.cjk { ("；", "：", "。") } else { ("; ", ": ", ". ") };
+    let (sep, end) = if loc.cjk { ("；", "。") } else { ("; ", ". ") };
+    let colon = loc.colon.as_str();
     let mut parts = Vec::new();
     for (si, (name, vals)) in p.series.iter().enumerate() {
         let pts: Vec<String> = p

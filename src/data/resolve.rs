@@ -114,6 +114,7 @@ pub fn resolve(
     let doc = json!({
         "lang": lang,
         "dir": if locale.rtl { "rtl" } else { "ltr" },
+        "typography": {"rtl": locale.rtl, "cjk": locale.cjk, "colon": locale.colon},
         "draft": opts.draft,
         "strings": strings,
         "goals": goals,

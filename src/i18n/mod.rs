@@ -183,6 +183,8 @@ pub struct Typography {
     pub rtl: Option<bool>,
     /// Written in CJK characters without spaces: lines join without a space, figures may break.
     pub cjk: Option<bool>,
+    /// A colon with its spacing, after a label ("Source: …"; French "Source\u{A0}: …"; Chinese "资料来源：…").
+    pub colon: Option<String>,
 }
 
 fn builtin_source(lang: &str) -> Option<&'static str> {
@@ -347,6 +349,8 @@ pub struct Locale {
     pub rtl: bool,
     /// Written in CJK characters without spaces.
     pub cjk: bool,
+    /// A colon with its spacing after a label.
+    pub colon: String,
     icu: icu_locale_core::Locale,
     plurals: Option<icu_plurals::PluralRules>,
     grouped: Option<icu_decimal::DecimalFormatter>,
@@ -391,7 +395,9 @@ impl Locale {
         let base = lang.split(['-', '_']).next().unwrap_or(lang);
         let rtl = strings.typography.rtl.unwrap_or(matches!(base, "ar" | "he" | "fa" | "ur"));
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
+        let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
         Self {
+            colon,
             lang: lang.to_string(),
             rtl,
             cjk,
@@ -461,6 +467,10 @@ mod tests {
         }
         assert_eq!(Locale::builtin("en").strings.goals[13], "Life Below Water");
         assert_eq!(Locale::builtin("zh").strings.goals[14], "陆地生物");
+        // Typography is data too: the colon after a label.
+        let colons: Vec<String> = ["en", "fr", "zh"].iter().map(|l| Locale::builtin(l).colon).collect();
+        assert_eq!(colons, [": ", "\u{A0}: ", "："]);
+        assert!(Locale::builtin("ar").rtl && Locale::builtin("zh").cjk && !Locale::builtin("fr").cjk);
     }
 
     #[test]
