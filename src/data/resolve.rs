@@ -295,7 +295,7 @@ impl Resolver<'_, '_> {
             // Figures are kept on one line in spaced scripts; in Chinese a
             // figure may break like any other text, or justification suffers.
             Ok(runs) if cjk => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
-            Ok(runs) => runs,
+            Ok(runs) => runs.into_iter().flat_map(split_long_figure).collect(),
             Err(errors) => {
                 for e in errors {
                     let span = locate(self.sources, path, text, &joined, e.offset, e.len);
@@ -571,6 +571,25 @@ impl Resolver<'_, '_> {
     }
 }
 
+/// A figure worded at length ("1,2 milliard de livres sterling", "900 yuan
+/// per person") keeps its number and the word after it on one line and lets
+/// the rest break like text, so a long unit does not stretch a justified
+/// line. Shorter figures ("148.56 billion yuan", "£1.2 billion") stay whole.
+fn split_long_figure(run: Run) -> Vec<Run> {
+    if !run.v || run.m.is_some() {
+        return vec![run];
+    }
+    let words: Vec<&str> = run.t.split(' ').collect();
+    let Some(first) = words.iter().position(|w| w.chars().any(|c| c.is_ascii_digit())) else { return vec![run] };
+    let keep = first + 2;
+    if words.len() < keep + 2 {
+        return vec![run];
+    }
+    let head = words[..keep].join(" ");
+    let tail = format!(" {}", words[keep..].join(" "));
+    vec![Run { t: head, ..run.clone() }, Run { t: tail, v: false, ..run }]
+}
+
 fn with_fallback(mut v: Value, fallback: bool) -> Value {
     if fallback && let Some(o) = v.as_object_mut() {
         o.insert("fallback".into(), Value::Bool(true));
@@ -595,4 +614,27 @@ fn locate(
     let nth = joined[..offset].matches(snippet).count();
     let at = raw.match_indices(snippet).nth(nth).map(|(i, _)| i)?;
     Some(span.start + at..span.start + at + snippet.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig(t: &str) -> Run {
+        Run { t: t.into(), b: false, i: false, v: true, m: None }
+    }
+
+    #[test]
+    fn long_figures_break_after_their_number() {
+        let parts = split_long_figure(fig("1,2 milliard de livres sterling"));
+        let texts: Vec<(&str, bool)> = parts.iter().map(|r| (r.t.as_str(), r.v)).collect();
+        assert_eq!(texts, [("1,2 milliard", true), (" de livres sterling", false)]);
+        let parts = split_long_figure(fig("1,36 million de tonnes"));
+        assert_eq!(parts.iter().map(|r| r.t.as_str()).collect::<Vec<_>>(), ["1,36 million", " de tonnes"]);
+        for whole in ["148.56 billion yuan", "£1.2 billion", "2,5 millions d’euros", "1.8594 million people"] {
+            assert_eq!(split_long_figure(fig(whole)), vec![fig(whole)], "{whole}");
+        }
+        let marked = Run { m: Some("example value".into()), ..fig("1,2 milliard de livres sterling") };
+        assert_eq!(split_long_figure(marked.clone()), vec![marked]);
+    }
 }
