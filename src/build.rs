@@ -116,7 +116,7 @@ pub fn edition(
     charts::register_fonts(fonts);
     // The edition's locale, built once and passed down.
     let strings = p.strings.get(lang).cloned().unwrap_or_else(|| crate::i18n::Locale::builtin(lang).strings);
-    let locale = crate::i18n::Locale::new(lang, strings, p.project.file.units.clone());
+    let locale = crate::i18n::Locale::new(lang, strings, p.project.units.clone());
     check_units(idx, &locale, diags);
     let (mut doc, map) =
         resolve::resolve(&p.project, &p.loaded, idx, &p.sources, ResolveOptions { locale: &locale, draft }, diags);

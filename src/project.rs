@@ -22,7 +22,7 @@ pub struct ProjectFile {
     pub chapter: Vec<ChapterSpec>,
     /// Units the project defines beyond the built-in catalogue, with a pattern per language.
     #[serde(default)]
-    pub units: std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
+    pub units: std::collections::BTreeMap<String, Spanned<crate::i18n::units::UnitDef>>,
 }
 
 /// The `[project]` table of `vlr.toml`.
@@ -79,6 +79,8 @@ pub struct Project {
     pub root: PathBuf,
     /// The parsed project file.
     pub file: ProjectFile,
+    /// The units the project defines (`[units.<id>]`).
+    pub units: std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
 }
 
 impl Project {
@@ -97,7 +99,8 @@ impl Project {
         sources.insert(rel, text.clone());
         let file: ProjectFile = parse_toml(rel, &text).map_err(|d| vec![d])?;
         let root = root.canonicalize().map_err(|e| vec![Diag::general(format!("{}: {e}", root.display()))])?;
-        let project = Self { root, file };
+        let units = file.units.iter().map(|(k, v)| (k.clone(), v.get_ref().clone())).collect();
+        let project = Self { root, file, units };
         let problems = project.validate();
         if problems.iter().any(Diag::is_error) {
             return Err(problems);
@@ -142,7 +145,8 @@ impl Project {
                 );
             }
         }
-        for (id, def) in &self.file.units {
+        for (id, spanned) in &self.file.units {
+            let def = spanned.get_ref();
             let bad = def
                 .patterns
                 .iter()
@@ -151,7 +155,7 @@ impl Project {
             if let Some((lang, _)) = bad {
                 out.push(Diag::error(
                     rel,
-                    None,
+                    Some(spanned.span()),
                     format!("the `{lang}` pattern of unit `{id}` under [units.{id}] needs `{{n}}` exactly once"),
                 ));
             }
@@ -180,7 +184,7 @@ impl Project {
         crate::data::index::Settings {
             edition: self.file.project.edition,
             lag: *self.file.project.reporting_lag.get_ref() as i32,
-            units: &self.file.units,
+            units: &self.units,
         }
     }
 
@@ -233,6 +237,17 @@ mod tests {
         assert!(errs[0].message.contains("1 to 17"));
         let errs = load(&OK.replace("edition = 2020", "edition = \"2020\"")).unwrap_err();
         assert!(errs[0].span.is_some(), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn project_units_are_read_and_a_bad_pattern_is_located() {
+        let units = "\n[units.bus-routes]\nen = { one = \"{n} bus route\", other = \"{n} bus routes\" }\n";
+        let p = load(&format!("{OK}{units}")).unwrap();
+        assert!(p.units["bus-routes"].patterns.contains_key("en"));
+        let bad = format!("{OK}{}", units.replace("{n} bus routes", "bus routes"));
+        let errs = load(&bad).unwrap_err();
+        assert!(errs[0].message.contains("`en` pattern of unit `bus-routes`"), "{}", errs[0].message);
+        assert_eq!(&bad[errs[0].span.clone().unwrap()], "[units.bus-routes]", "{errs:?}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ fuzz_target!(|input: &[u8]| {
         let idx = vlr::data::resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
         for lang in p.project.languages() {
             let strings = p.strings.get(&lang).cloned().unwrap_or_else(|| vlr::i18n::Locale::builtin("en").strings);
-            let locale = vlr::i18n::Locale::new(&lang, strings, p.project.file.units.clone());
+            let locale = vlr::i18n::Locale::new(&lang, strings, p.project.units.clone());
             let opts = vlr::data::resolve::ResolveOptions { locale: &locale, draft: true };
             let _ = vlr::data::resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, opts, &mut diags);
         }
