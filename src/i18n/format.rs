@@ -74,9 +74,10 @@ impl Locale {
             return def.scale;
         }
         let list = &self.strings.number.scalable;
+        let kind = units::kind(unit, &self.units);
         list.iter().any(|u| u == unit)
-            || (list.iter().any(|u| u == "currency")
-                && matches!(units::kind(unit, &self.units), Some(Kind::Currency(_))))
+            || (list.iter().any(|u| u == "currency") && matches!(kind, Some(Kind::Currency(_))))
+            || (!self.strings.number.prefixes && matches!(kind, Some(Kind::Prefixed(..))))
     }
 
     /// The largest scale that keeps every digit with at most `max-decimals`
@@ -218,7 +219,16 @@ impl Locale {
                 let n = self.number(f.value, f.decimals, false);
                 self.unit_pattern(f.unit, false, "other").replace("{n}", &n)
             }
-            Some(Kind::Prefixed(family, own)) => self.prefixed(family, own, f),
+            Some(Kind::Prefixed(family, own)) if self.strings.number.prefixes => self.prefixed(family, own, f),
+            // A language that writes such units with its scale words (Chinese 127.5万吨):
+            // the family's smallest unit, scaled like any count.
+            Some(Kind::Prefixed(family, own)) => {
+                let (_, base, _) = family.steps[0];
+                let value = f.value * family.steps[own].0;
+                let decimals = if own == 0 { f.decimals } else { None };
+                let (n, scaled, cat) = self.scaled(Figure { value, unit: base, decimals }, base);
+                self.unit_pattern(base, scaled, cat).replace("{n}", &n)
+            }
             _ => {
                 let (n, scaled, cat) = self.scaled(f, &unit);
                 self.unit_pattern(f.unit, scaled, cat).replace("{n}", &n)
@@ -262,8 +272,14 @@ impl Locale {
     /// unit words, in the plural ("billion yuan", "millions de tonnes", "kt CO₂e").
     pub fn axis(&self, unit: &str, max: f64) -> (Scale, String) {
         let canonical = units::canonical(unit);
-        match units::kind(&canonical, &self.units) {
+        let kind = units::kind(&canonical, &self.units);
+        match kind {
             Some(Kind::Ratio | Kind::RatioTo1 | Kind::Year) => (Scale::one(), String::new()),
+            Some(Kind::Prefixed(family, own)) if !self.strings.number.prefixes => {
+                let (_, base, _) = family.steps[0];
+                let (scale, words) = self.scaled_axis(base, base, None, max * family.steps[own].0);
+                (Scale { divisor: scale.divisor / family.steps[own].0, ..scale }, words)
+            }
             Some(Kind::Prefixed(family, own)) => {
                 let base = max * family.steps[own].0;
                 let step = (0..family.steps.len()).rev().find(|&s| base >= family.steps[s].0).unwrap_or(own);
@@ -271,30 +287,37 @@ impl Locale {
                 let w = words(&self.unit_pattern(family.steps[step].1, false, "other"));
                 (Scale { divisor, word: String::new() }, w)
             }
-            kind => {
-                let e = if self.scalable(&canonical) {
-                    self.scales.iter().copied().find(|&e| max >= 10f64.powi(i32::from(e)))
-                } else {
-                    None
+            _ => {
+                let code = match kind {
+                    Some(Kind::Currency(code)) => Some(code),
+                    _ => None,
                 };
-                // The plural of a scale word ("millions"), as on an axis of many values.
-                let word = e.and_then(|e| Some((e, words(&self.scale_pattern(e, &Decimal::from(100))?))));
-                match word {
-                    Some((e, word)) => {
-                        let pattern = match kind {
-                            Some(Kind::Currency(code))
-                                if self.own_pattern(&canonical, unit, true, "other").is_none() =>
-                            {
-                                self.currency_name_scaled(code, self.scaled_plural()).unwrap_or_else(|| "{n}".into())
-                            }
-                            _ => self.unit_pattern(unit, true, self.scaled_plural()),
-                        };
-                        let scale = Scale { divisor: 10f64.powi(i32::from(e)), word: word.clone() };
-                        (scale, pattern.replace("{n}", &word).split_whitespace().collect::<Vec<_>>().join(" "))
-                    }
-                    None => (Scale::one(), words(&self.unit_pattern(unit, false, self.scaled_plural()))),
-                }
+                self.scaled_axis(&canonical, unit, code, max)
             }
+        }
+    }
+
+    /// The axis of a unit that may take scale words (`code`: a currency's).
+    fn scaled_axis(&self, canonical: &str, unit: &str, code: Option<&str>, max: f64) -> (Scale, String) {
+        let e = if self.scalable(canonical) {
+            self.scales.iter().copied().find(|&e| max >= 10f64.powi(i32::from(e)))
+        } else {
+            None
+        };
+        // The plural of a scale word ("millions"), as on an axis of many values.
+        let word = e.and_then(|e| Some((e, words(&self.scale_pattern(e, &Decimal::from(100))?))));
+        match word {
+            Some((e, word)) => {
+                let pattern = match code {
+                    Some(code) if self.own_pattern(canonical, unit, true, "other").is_none() => {
+                        self.currency_name_scaled(code, self.scaled_plural()).unwrap_or_else(|| "{n}".into())
+                    }
+                    _ => self.unit_pattern(unit, true, self.scaled_plural()),
+                };
+                let scale = Scale { divisor: 10f64.powi(i32::from(e)), word: word.clone() };
+                (scale, pattern.replace("{n}", &word).split_whitespace().collect::<Vec<_>>().join(" "))
+            }
+            None => (Scale::one(), words(&self.unit_pattern(unit, false, self.scaled_plural()))),
         }
     }
 
@@ -400,6 +423,13 @@ mod tests {
         assert_eq!(fig("en", 312.4, "per-100k"), "312.4 per 100,000 people");
         assert_eq!(Locale::builtin("en").axis("kt-co2e", 1360.0).1, "Mt CO₂e");
         assert_eq!(Locale::builtin("en").axis("kt-co2e", 1360.0).0.divisor, 1000.0);
+        // Chinese writes them with its scale words instead: 万吨, 亿千瓦时.
+        assert_eq!(fig("zh", 1275.0, "kt-co2e"), "127.5万吨二氧化碳当量");
+        assert_eq!(fig("zh", 845.0, "gwh"), "8.45亿千瓦时");
+        // At most two decimals after 万 or 亿 (zh.toml rule 2).
+        assert_eq!(fig("zh", 845.2, "gwh"), "84520万千瓦时");
+        let (scale, words) = Locale::builtin("zh").axis("kt-co2e", 1480.0);
+        assert_eq!((scale.divisor, words.as_str()), (10.0, "万吨二氧化碳当量"));
     }
 
     #[test]

@@ -153,6 +153,9 @@ pub struct NumberRules {
     pub scaled_plural: String,
     /// Words elided before a vowel: `{ "de " = "d’" }` makes "d’euros".
     pub elide: BTreeMap<String, String>,
+    /// CO₂e mass and energy scaled by prefix ("1.36 Mt CO₂e", "845.2 GWh"); `false`:
+    /// in the smallest unit with scale words (Chinese "127.5万吨二氧化碳当量").
+    pub prefixes: bool,
 }
 
 impl Default for NumberRules {
@@ -171,6 +174,7 @@ impl Default for NumberRules {
             scaled_currency: "{n} {unit}".into(),
             scaled_plural: "other".into(),
             elide: BTreeMap::new(),
+            prefixes: true,
         }
     }
 }
