@@ -410,6 +410,8 @@ mod tests {
         let ar = Locale::builtin("ar");
         let cats: Vec<&str> = [0.0, 1.0, 2.0, 3.0, 11.0, 100.0].iter().map(|v| ar.plural(*v, None)).collect();
         assert_eq!(cats, ["zero", "one", "two", "few", "many", "other"]);
+        let people: Vec<String> = [3.0, 11.0, 100.0].iter().map(|v| fig("ar", *v, "people")).collect();
+        assert_eq!(people, ["3\u{A0}أشخاص", "11\u{A0}شخصًا", "100\u{A0}شخص"]);
     }
 
     #[test]
