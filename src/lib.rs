@@ -261,11 +261,16 @@ pub fn build_with(
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
+    let mut reported: Vec<Diag> = Vec::new();
     for (lang, ed) in langs.iter().zip(editions) {
         match ed {
             Edition::Failed(ed_diags) => {
+                // A problem in the data (e.g. an indicator that needs data) is the
+                // same in every edition: print it once, with the first edition.
+                let fresh: Vec<Diag> = dedup(ed_diags).into_iter().filter(|d| !reported.contains(d)).collect();
+                reported.extend(fresh.iter().cloned());
                 quietly(&bar, || {
-                    report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
+                    report(out, &p.sources, &fresh, &p.project.root, v, EXIT_PROBLEMS);
                     status(out, v, "Failed", &format!("{lang}: not written (fix the errors above)"));
                 });
                 code = EXIT_PROBLEMS;

@@ -471,9 +471,12 @@ impl Resolver<'_, '_> {
             let citation = crate::charts::citation(self.idx, spec);
             // A chart over periods shows the edition's data: each indicator must have it.
             let idx = self.idx;
+            // So does a chart of categories, for each value it takes at the edition (no `@period`).
+            let current = spec.series.iter().flat_map(|s| &s.values).filter(|v| !v.get_ref().contains('@'));
             let marks: Vec<String> = spec
                 .indicators
                 .iter()
+                .chain(current)
                 .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
                 .filter_map(|ind| self.needs_data(ind))
                 .collect();
