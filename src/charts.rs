@@ -785,6 +785,32 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_period_is_a_gap_in_a_line() {
+        let p = Prepared {
+            kind: "line".into(),
+            categories: vec!["2016".into(), "2017".into(), "2018".into(), "2019".into()],
+            series: vec![("AQI".into(), vec![Some(90.0), Some(91.5), None, Some(95.0)])],
+            decimals: vec![vec![None, Some(1), None, None]],
+            scale: crate::i18n::format::Scale { divisor: 1.0, word: String::new() },
+            unit_words: "%".into(),
+            unit: "percent".into(),
+            dropped: vec![],
+            lines: vec![(98.0, "Target 2030".into())],
+            by_period: true,
+            gap_word: "n/a".into(),
+        };
+        let svg = render(&p, "en", None).unwrap();
+        // One segment joins 2016 and 2017; 2019 stands alone: no line crosses 2018.
+        let lines: Vec<&str> =
+            svg.lines().filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\"")).collect();
+        assert_eq!(lines.len(), 1, "{svg}");
+        assert_eq!(lines[0].matches(',').count(), 2, "two points: {}", lines[0]);
+        assert!(svg.contains(">\nn/a\n</text>"), "the gap is labelled: {svg}");
+        assert!(svg.contains(">\n91.5\n</text>") && svg.contains(">\n90\n</text>"), "labels as written: {svg}");
+        assert!(svg.contains("Target 2030"), "{svg}");
+    }
+
+    #[test]
     fn wraps_words_and_cjk() {
         let m = |s: &str| s.chars().count() as f64;
         assert_eq!(wrap("Junior middle school", 10.0, m), vec!["Junior", "middle", "school"]);
