@@ -344,7 +344,8 @@ mod tests {
         let mut diags = Vec::new();
         let at = |edition: i32, lag: i32, diags: &mut Vec<Diag>| {
             let idx = index(&l, &sources, Settings { edition, lag }, diags);
-            let mut v: Vec<(String, Option<(i32, Option<String>)>)> = idx
+            type Needs = Option<(i32, Option<String>)>;
+            let mut v: Vec<(String, Needs)> = idx
                 .indicators
                 .iter()
                 .map(|(id, i)| (id.to_string(), i.needs_data(edition).map(|(y, p)| (y, p.map(|p| p.label.clone())))))
