@@ -182,3 +182,39 @@ fn init_scaffolds_a_project_that_builds_and_new_edition_asks_for_data() {
     assert!(text.contains("[not updated: 2024 value]"), "{text}");
     assert!(std::fs::read_to_string(project.join("vlr.toml")).unwrap().contains("edition = 2025"));
 }
+
+#[test]
+fn series_from_toml_and_csv_print_latest_past_and_missing_values() {
+    let f = Fixture::new("basic");
+    // A fiscal-year series with a gap, from CSV; a calendar series in TOML; a
+    // panel with a missing figure.
+    f.write(
+        "data/budget.csv",
+        "indicator,period,value,note\nbudget,2017/18,1.20e9,\nbudget,2018/19,,not audited yet\nbudget,2019/20,1.35e9,provisional\n",
+    );
+    let data = f.read("data/figures.toml")
+        + "\n[[indicator]]\nid = \"budget\"\nunit = \"yuan\"\nfixed = true\n\n[[indicator]]\nid = \"trees\"\nunit = \"count\"\nvalues = { 2016 = 1200, 2018 = { missing = \"survey skipped\" }, 2020 = 1500 }\nbaseline = 2016\n\n[[panel]]\nid = \"more\"\nitems = [\"trees\", \"trees@2018\", \"trips-2019\"]\n\n[[chart]]\nid = \"budget\"\nkind = \"line\"\nindicators = [\"budget\"]\n";
+    f.write("data/figures.toml", &data);
+    let text = f.read("text/en/intro.toml").replace(
+        "[labels]",
+        "[[block]]\nid = \"p2\"\np = \"Trees: {trees} in {trees:period}, {trees@2016} in 2016 ({trees:change}, {trees:change%}); budget {budget:n} in {budget:period}.\"\n\n[[block]]\nid = \"panel2\"\npanel = \"more\"\ntitle = \"More\"\n\n[[block]]\nfigure = \"budget\"\n\n[labels]\ntrees = \"Street trees\"\nbudget = \"Budget\"\n\"trips-2019\" = \"Trips in 2019\"\n",
+    ) + "\n[charts.budget]\ntitle = \"Budget by fiscal year\"\n";
+    f.write("text/en/intro.toml", &text);
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Trees: 1,500 in 2020 , 1,200 in 2016 ( +300 , +25.0% ); budget 1.35 billion in 2019/20"),
+        "{flat}"
+    );
+    // The panel shows every item: a missing one as n/a with its reason.
+    let bare: String = pdf.split_whitespace().collect();
+    assert!(bare.contains("n/aStreettrees(2018)surveyskipped"), "{flat}");
+    assert!(bare.contains("n/aTripsin2019"), "{flat}");
+    // The chart's axis has the missing fiscal year as a gap, labelled n/a.
+    assert!(bare.contains("2017/182018/192019/201.2n/a1.35"), "{flat}");
+    assert!(bare.contains("Source:TestvilleCityGovernment"), "no citation: the city is the source: {flat}");
+    let err = stderr(&out);
+    assert!(err.contains("chart `budget` has gaps: no data for 2018/19 (not audited yet)"), "{err}");
+}
