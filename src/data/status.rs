@@ -205,7 +205,7 @@ pub fn goal_tile(rated: &[(Band, Trend)]) -> Option<(Band, Trend)> {
         }
         _ => unreachable!("at most two"),
     };
-    let ranks: Vec<u8> = worst.iter().filter_map(|(_, t)| (*t != Trend::NoData).then(|| trend_rank(*t))).collect();
+    let ranks: Vec<u8> = worst.iter().filter(|(_, t)| *t != Trend::NoData).map(|(_, t)| trend_rank(*t)).collect();
     let trend = match ranks.as_slice() {
         [] => Trend::NoData,
         [r] => Trend::ALL[usize::from(*r)],
