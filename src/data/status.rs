@@ -228,8 +228,10 @@ fn trend_rank(t: Trend) -> u8 {
 pub enum Rating {
     /// Rated: its band and trend.
     Rated(Band, Trend),
-    /// No target or no thresholds: listed, not rated.
+    /// No target: listed, not rated.
     NoTarget,
+    /// A target but no thresholds: listed, not rated.
+    NoThresholds,
     /// A target and thresholds, but no value up to the edition.
     NoData,
 }
@@ -240,6 +242,7 @@ impl Rating {
         match self {
             Rating::Rated(b, _) => b.code(),
             Rating::NoTarget => "no-target",
+            Rating::NoThresholds => "no-thresholds",
             Rating::NoData => "no-data",
         }
     }
@@ -255,7 +258,8 @@ impl Rating {
 
 /// Rates an indicator for an edition.
 pub fn rate(ind: &Ind, edition: i32) -> Rating {
-    let (Some((tp, tv, _)), Some(th)) = (&ind.target, &ind.thresholds) else { return Rating::NoTarget };
+    let Some((tp, tv, _)) = &ind.target else { return Rating::NoTarget };
+    let Some(th) = &ind.thresholds else { return Rating::NoThresholds };
     let Some((_, current)) = ind.current(edition) else { return Rating::NoData };
     let Some(value) = current.value else { return Rating::NoData };
     let points: Vec<(i32, f64)> = ind
@@ -290,7 +294,7 @@ pub struct Dashboard<'a> {
 impl Dashboard<'_> {
     /// Indicators not rated for want of a target or thresholds.
     pub fn without_target(&self) -> impl Iterator<Item = &Ind<'_>> {
-        self.indicators.iter().filter(|(_, r)| *r == Rating::NoTarget).map(|(i, _)| *i)
+        self.indicators.iter().filter(|(_, r)| matches!(r, Rating::NoTarget | Rating::NoThresholds)).map(|(i, _)| *i)
     }
 }
 
@@ -634,7 +638,7 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
             // 86 is under green 90, over the midpoint 82.5; +6 a year against (100 − 86) / 10 = 1.4 needed.
             assert_eq!(rating("rated"), Rating::Rated(Band::ChallengesRemain, Trend::OnTrack));
             assert_eq!(rating("single"), Rating::Rated(Band::SignificantChallenges, Trend::NoData), "a single point");
-            assert_eq!(rating("target-only"), Rating::NoTarget, "no thresholds: not rated");
+            assert_eq!(rating("target-only"), Rating::NoThresholds, "no thresholds: not rated");
             assert_eq!(rating("bare"), Rating::NoTarget);
             assert_eq!(rating("unknown"), Rating::NoData, "a target but no value: not rated, not guessed");
             let d = dashboard(idx);

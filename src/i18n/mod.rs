@@ -88,6 +88,8 @@ pub struct DashboardStrings {
     pub trends: BTreeMap<String, String>,
     /// An indicator without a target or thresholds.
     pub no_target: String,
+    /// An indicator with a target but no thresholds.
+    pub no_thresholds: String,
     /// An indicator with a target but no value.
     pub no_data: String,
     /// A goal without a rated indicator.
@@ -110,6 +112,8 @@ pub struct DashboardStrings {
     pub target: String,
     /// Column: goal or target of the SDGs.
     pub goal_target: String,
+    /// Before the three thresholds of an indicator.
+    pub thresholds: String,
     /// Column: values by period.
     pub values: String,
     /// Under the dashboard: `{rated}`, `{total}`, `{unrated}`.

@@ -47,12 +47,13 @@ impl Resolver<'_, '_> {
             let rows: Vec<Value> = d
                 .indicators
                 .iter()
-                .filter(|(i, r)| status::goal_of(i.spec) == Some(g) && *r != Rating::NoTarget)
+                .filter(|(i, r)| status::goal_of(i.spec) == Some(g) && matches!(r, Rating::Rated(..) | Rating::NoData))
                 .map(|(i, r)| {
                     let (value, period) = self.current(i);
                     json!({
                         "sdg": status::sdg_code(i.spec), "label": self.label(i.spec.id.get_ref()),
                         "value": value, "period": period, "target": self.target(i),
+                        "thresholds": self.thresholds(i),
                         "status": r.status_code(), "trend": r.trend_code(),
                     })
                 })
@@ -108,6 +109,14 @@ impl Resolver<'_, '_> {
             }
             None => (None, None),
         }
+    }
+
+    /// The thresholds, formatted, with their citation.
+    fn thresholds(&self, ind: &Ind) -> Value {
+        let Some(t) = &ind.thresholds else { return Value::Null };
+        let source = ind.spec.thresholds.as_ref().and_then(|s| citation(s.get_ref().source.get_ref()).ok());
+        let f = |v: f64| format::figure(self.lang, self.fig(ind, v, None));
+        json!({"green": f(t.green), "yellow": f(t.yellow), "red": f(t.red), "source": source})
     }
 
     /// The target, formatted, with its year and citation.
