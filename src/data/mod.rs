@@ -2,6 +2,7 @@
 //! validation, and the document handed to the templates.
 
 pub mod index;
+pub mod indicators_csv;
 pub mod load;
 pub mod markup;
 pub mod model;
