@@ -250,6 +250,25 @@ pub fn output_path(p: &Prepared, out_dir: &Path, lang: &str, profile: Profile) -
     dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output, profile.suffix()))
 }
 
+/// The path of the indicators' CSV (the statistical annex as data), beside the PDFs.
+pub fn indicators_csv_path(p: &Prepared, out_dir: &Path) -> PathBuf {
+    let dir = if out_dir.is_absolute() { out_dir.to_path_buf() } else { p.project.root.join(out_dir) };
+    dir.join(format!("{}.indicators.csv", p.project.file.project.output))
+}
+
+/// The source language's labels of indicators, by id.
+pub fn source_labels(p: &Prepared) -> std::collections::BTreeMap<&str, &str> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Some(texts) = p.loaded.texts.get(p.project.source_language()) {
+        for (_, file) in texts.chapters.values() {
+            for (id, label) in &file.labels {
+                out.insert(id.as_str(), label.get_ref().as_str());
+            }
+        }
+    }
+    out
+}
+
 /// Writes an edition as plain Typst sources the stock typst CLI compiles to the
 /// same document: `<dir>/<lang>/` holds the templates, `data.json`, the charts
 /// and the images, with the project's folder layout.

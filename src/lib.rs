@@ -28,7 +28,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColo
 
 use crate::build::{BuildOptions, Prepared};
 use crate::cli::{Cli, Command, ProjectArgs};
-use crate::data::resolve;
+use crate::data::{resolve, status};
 use crate::diag::{Diag, Sources};
 
 /// Exit code: problems in the project's files.
@@ -235,6 +235,8 @@ pub fn build_with(
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
     }
+    let dashboard = status::dashboard(&idx);
+    diags.extend(unrated_warning(&dashboard));
     if v == Verbosity::Verbose {
         status(out, v, "Timings", &format!("load and check {} ms", started.elapsed().as_millis()));
     }
@@ -297,6 +299,10 @@ pub fn build_with(
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    // The annex as data, once for all editions; like the PDFs, only from a build that succeeded.
+    if code == 0 {
+        code = write_indicators_csv(p, opts, &dashboard, v, out);
     }
     let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
     report(out, &p.sources, &warnings, &p.project.root, v, 0);
@@ -393,6 +399,43 @@ fn write_edition(
     code
 }
 
+/// The warning, once per build, that some indicators are not rated.
+fn unrated_warning(d: &status::Dashboard) -> Option<Diag> {
+    let n = d.without_target().count();
+    (n > 0).then(|| {
+        let msg = format!(
+            "{n} of {} indicator(s) are not rated: they have no target or no thresholds (the annex says which)",
+            d.indicators.len()
+        );
+        Diag { severity: diag::Severity::Warning, ..Diag::general(msg) }
+            .with_hint("`vlr check` lists them; a rating needs `target` and `thresholds`, each with its source")
+    })
+}
+
+/// Writes `<output>.indicators.csv` beside the PDFs (atomically); returns the exit code.
+fn write_indicators_csv(
+    p: &Prepared,
+    opts: &BuildOptions,
+    d: &status::Dashboard,
+    v: Verbosity,
+    out: &mut dyn WriteColor,
+) -> u8 {
+    let path = build::indicators_csv_path(p, &opts.out_dir);
+    let csv = data::indicators_csv::write(d, &build::source_labels(p), p.project.file.project.edition);
+    match export::write_atomic(&path, csv.as_bytes()) {
+        Ok(()) => {
+            let rows = csv.lines().count().saturating_sub(1);
+            status(out, v, "Written", &format!("{} ({rows} rows)", diag::display_path(Path::new("/"), &path)));
+            0
+        }
+        Err(e) => {
+            let d = Diag::general(format!("cannot write {}: {e}", path.display()))
+                .with_hint("check that the output folder is writable (or pass --out DIR)");
+            report(out, &p.sources, &[d], &p.project.root, v, EXIT_USAGE)
+        }
+    }
+}
+
 /// Validates the project and compiles every edition without writing PDFs.
 pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteColor) -> u8 {
     let p: Prepared = match build::prepare(root, langs) {
@@ -406,6 +449,7 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
     };
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    let dashboard = status::dashboard(&idx);
     let mut typst_failed = false;
     for lang in &langs {
         let mut ed_diags = Vec::new();
@@ -431,6 +475,7 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     report(out, &p.sources, &diags, &p.project.root, v, 0);
+    list_unrated(&p, &dashboard, v, out);
     if errors == 0 && !typst_failed {
         status(
             out,
@@ -442,6 +487,33 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     } else {
         status(out, v, "Checked", &format!("{errors} error(s), {warnings} warning(s)"));
         EXIT_PROBLEMS
+    }
+}
+
+/// Lists the indicators that are not rated for want of a target or thresholds.
+fn list_unrated(p: &Prepared, d: &status::Dashboard, v: Verbosity, out: &mut dyn WriteColor) {
+    let unrated: Vec<_> = d.without_target().collect();
+    if unrated.is_empty() || v == Verbosity::Quiet {
+        return;
+    }
+    let rated = d.indicators.len() - unrated.len();
+    status(
+        out,
+        v,
+        "Not rated",
+        &format!("{} indicator(s) have no target or no thresholds ({rated} rated):", unrated.len()),
+    );
+    let mut at: Vec<(&Path, usize, &str)> = unrated
+        .iter()
+        .map(|ind| {
+            let (path, span) = ind.loc();
+            let line = p.sources.get(path).map_or(0, |t| t[..span.start.min(t.len())].matches('\n').count() + 1);
+            (path, line, ind.spec.id.get_ref().as_str())
+        })
+        .collect();
+    at.sort();
+    for (path, line, id) in at {
+        let _ = writeln!(out, "             {}:{line}: {id}", path.display());
     }
 }
 

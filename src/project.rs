@@ -67,6 +67,20 @@ pub struct ChapterSpec {
     /// Whether the chapter starts with a full opener page.
     #[serde(default)]
     pub opener: bool,
+    /// What the chapter holds: `"text"` (the default: its text file),
+    /// `"dashboard"` (the SDG dashboard and the indicators behind each goal's
+    /// rating) or `"annex"` (the statistical annex of every indicator).
+    pub kind: Option<Spanned<String>>,
+}
+
+/// The kinds of chapter.
+pub const CHAPTER_KINDS: &[&str] = &["text", "dashboard", "annex"];
+
+impl ChapterSpec {
+    /// The chapter's kind: `text`, `dashboard` or `annex`.
+    pub fn kind(&self) -> &str {
+        self.kind.as_ref().map_or("text", |k| k.get_ref().as_str())
+    }
 }
 
 /// A loaded project: its root folder and parsed project file.
@@ -140,6 +154,14 @@ impl Project {
             if !seen.insert(ch.id.get_ref().clone()) {
                 out.push(Diag::error(rel, Some(ch.id.span()), format!("duplicate chapter `{}`", ch.id.get_ref())));
             }
+            if let Some(k) = &ch.kind
+                && !CHAPTER_KINDS.contains(&k.get_ref().as_str())
+            {
+                out.push(
+                    Diag::error(rel, Some(k.span()), format!("unknown chapter kind `{}`", k.get_ref()))
+                        .with_hint(format!("kinds: {}", CHAPTER_KINDS.join(", "))),
+                );
+            }
             for g in &ch.goals {
                 if !(1..=17).contains(g.get_ref()) {
                     out.push(Diag::error(rel, Some(g.span()), "an SDG goal is a number from 1 to 17"));
@@ -209,6 +231,10 @@ mod tests {
         assert_eq!(&bad[span], "\"xx\"");
         let errs = load(&OK.replace("goals = [8]", "goals = [18]")).unwrap_err();
         assert!(errs[0].message.contains("1 to 17"));
+        let bad = OK.replace("goals = [8]", "kind = \"dashbord\"");
+        let errs = load(&bad).unwrap_err();
+        assert!(errs[0].message.contains("unknown chapter kind `dashbord`"), "{errs:?}");
+        assert_eq!(&bad[errs[0].span.clone().unwrap()], "\"dashbord\"");
         let errs = load(&OK.replace("edition = 2020", "edition = \"2020\"")).unwrap_err();
         assert!(errs[0].span.is_some(), "{:?}", errs[0]);
     }

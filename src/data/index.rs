@@ -23,6 +23,8 @@ pub struct Ind<'a> {
     pub series: Series,
     /// The target value, its period and its decimals as written.
     pub target: Option<(Period, f64, Option<u8>)>,
+    /// The thresholds of the SDG dashboard's bands, checked.
+    pub thresholds: Option<super::status::Thresholds>,
     /// The period changes are measured from.
     pub baseline: Option<Period>,
     /// Years its latest value may lag behind the edition.
@@ -227,7 +229,8 @@ fn indicator<'a>(path: &'a Path, ind: &'a Indicator, text: &str, settings: Setti
         None => settings.lag,
     };
     let _ = id;
-    Ind { path, spec: ind, series, target, baseline, lag, missing }
+    let thresholds = super::status::thresholds(path, ind, text, diags);
+    Ind { path, spec: ind, series, target, thresholds, baseline, lag, missing }
 }
 
 /// Adds the rows of `data/*.csv` to their indicators.

@@ -48,6 +48,8 @@ pub struct Indicator {
     pub decimals: Option<u8>,
     /// The target the city or a plan sets, with the period it is due.
     pub target: Option<Target>,
+    /// The thresholds between the SDG dashboard's four bands, with their citation.
+    pub thresholds: Option<Spanned<ThresholdSpec>>,
     /// The period changes are measured from (default: the first period with a value).
     pub baseline: Option<Spanned<toml::Value>>,
     /// Which way is progress: `"higher"` or `"lower"`.
@@ -72,6 +74,21 @@ pub struct Target {
     pub year: Spanned<toml::Value>,
     /// Who set it: an SDG target, a plan, a guideline.
     pub source: Option<Spanned<toml::Value>>,
+}
+
+/// An indicator's thresholds: `{ green = 90, red = 75, source = "…" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdSpec {
+    /// From this value on (in the direction of `better`): achieved.
+    pub green: Spanned<f64>,
+    /// The boundary between challenges remain and significant challenges
+    /// (default: midway between green and red).
+    pub yellow: Option<Spanned<f64>>,
+    /// Beyond this value: major challenges.
+    pub red: Spanned<f64>,
+    /// Who set them: a citation (text, or `{ publisher, dataset, url }`).
+    pub source: Spanned<toml::Value>,
 }
 
 /// A key-figure panel.

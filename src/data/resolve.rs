@@ -17,6 +17,8 @@ use crate::diag::{Diag, Sources};
 use crate::i18n::{self, format};
 use crate::project::Project;
 
+mod generated;
+
 /// Options for resolving an edition.
 #[derive(Debug, Clone, Copy)]
 pub struct ResolveOptions<'a> {
@@ -76,7 +78,13 @@ pub fn resolve(
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
         let id = spec.id.get_ref();
+        let generated = spec.kind() != "text";
         let Some((mpath, master)) = src_texts.chapters.get(id) else {
+            if generated {
+                // The dashboard and the annex need no text file.
+                chapters.push(r.generated(spec, None));
+                continue;
+            }
             r.diags.push(Diag::error(
                 "vlr.toml",
                 Some(spec.id.span()),
@@ -99,7 +107,8 @@ pub fn resolve(
             .map(|(_, t)| t.block.iter().filter_map(|b| Some((b.id.as_ref()?.get_ref().as_str(), b))).collect())
             .unwrap_or_default();
         let ct = ChapterText { master: (mpath, master), tr, by_id };
-        chapters.push(r.chapter(spec, &ct));
+        let ch = r.chapter(spec, &ct);
+        chapters.push(if generated { r.generated(spec, Some(ch)) } else { ch });
     }
     let meta = r.meta(project, loaded, src);
     let strings = i18n::strings(lang);

@@ -70,6 +70,56 @@ pub struct Strings {
     /// Unit patterns after a scale word, where the language differs ("milliards de yuans").
     #[serde(default)]
     pub scaled_units: BTreeMap<String, String>,
+    /// The SDG dashboard and the statistical annex.
+    pub dashboard: DashboardStrings,
+}
+
+/// Strings of the SDG dashboard and the statistical annex.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DashboardStrings {
+    /// The dashboard chapter's title (unless its text file gives one).
+    pub title: String,
+    /// The annex chapter's title (unless its text file gives one).
+    pub annex_title: String,
+    /// The four status bands by code (`achieved` …).
+    pub bands: BTreeMap<String, String>,
+    /// The trends by code (`on-track` …).
+    pub trends: BTreeMap<String, String>,
+    /// An indicator without a target or thresholds.
+    pub no_target: String,
+    /// An indicator with a target but no thresholds.
+    pub no_thresholds: String,
+    /// An indicator with a target but no value.
+    pub no_data: String,
+    /// A goal without a rated indicator.
+    pub not_rated: String,
+    /// "Legend".
+    pub legend: String,
+    /// What the status says.
+    pub legend_status: String,
+    /// What the trend says.
+    pub legend_trend: String,
+    /// Column: status.
+    pub status: String,
+    /// Column: trend.
+    pub trend: String,
+    /// Column: indicator.
+    pub indicator: String,
+    /// Column: value.
+    pub value: String,
+    /// Column: target.
+    pub target: String,
+    /// Column: goal or target of the SDGs.
+    pub goal_target: String,
+    /// Before the three thresholds of an indicator.
+    pub thresholds: String,
+    /// Column: values by period.
+    pub values: String,
+    /// Under the dashboard: `{rated}`, `{total}`, `{unrated}`.
+    pub summary: String,
+    /// Caption of a goal's table: `{n}` is the goal.
+    pub goal_table: String,
 }
 
 /// How a language writes numbers.
@@ -183,6 +233,20 @@ mod tests {
             }
         }
         assert_eq!(strings("zh").goals[14], "陆地生物");
+        for lang in SUPPORTED {
+            let d = strings(lang).dashboard;
+            for band in crate::data::status::Band::ALL {
+                assert!(d.bands.contains_key(band.code()), "{lang}: band {}", band.code());
+            }
+            for trend in crate::data::status::Trend::ALL {
+                assert!(d.trends.contains_key(trend.code()), "{lang}: trend {}", trend.code());
+            }
+            assert_eq!((d.bands.len(), d.trends.len()), (4, 5), "{lang}: no stray codes");
+            for key in ["{rated}", "{total}", "{unrated}"] {
+                assert!(d.summary.contains(key), "{lang}: summary lacks {key}");
+            }
+            assert!(d.goal_table.contains("{n}"), "{lang}");
+        }
     }
 
     #[test]
