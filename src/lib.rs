@@ -161,6 +161,7 @@ fn translate_command(cmd: cli::TranslateCommand, v: Verbosity, err: &mut dyn Wri
                     .map_or_else(|_| "vlr".to_string(), |p| p.file.project.output.clone());
                 root.join(format!("{name}.{}.xlf", a.lang))
             });
+            let out = std::path::absolute(&out).unwrap_or(out);
             match export::write_atomic(&out, xml.as_bytes()) {
                 Ok(()) => {
                     let mut outcome = outcome;

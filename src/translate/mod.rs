@@ -255,9 +255,51 @@ pub fn export(root: &Path, lang: &str, all: bool) -> Result<(String, Outcome), (
     Ok((xml, out))
 }
 
+/// The CLDR plural categories of a language's cardinal numbers.
+fn plural_categories(lang: &str) -> Vec<&'static str> {
+    use icu_plurals::{PluralCategory, PluralRules};
+    let Some(rules) =
+        lang.parse::<icu_locale_core::Locale>().ok().and_then(|l| PluralRules::try_new_cardinal((&l).into()).ok())
+    else {
+        return Vec::new();
+    };
+    rules
+        .categories()
+        .map(|c| match c {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        })
+        .collect()
+}
+
+/// Plural selections of a translation that lack a category its language
+/// distinguishes: (byte range, message).
+fn plural_gaps(target: &str, lang: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let wanted = plural_categories(lang);
+    let mut out = Vec::new();
+    let _ = markup::parse(target, |ph| {
+        if let Form::Plural(branches) = &ph.form {
+            let absent: Vec<&str> = wanted.iter().copied().filter(|c| !branches.iter().any(|(k, _)| k == c)).collect();
+            if !absent.is_empty() {
+                out.push((
+                    ph.offset..ph.offset + ph.len,
+                    format!("the plural of `{}` has no {} branch, which `{lang}` distinguishes: `other` is printed for those numbers", ph.id, absent.join(", ")),
+                ));
+            }
+        }
+        Ok((String::new(), None))
+    });
+    out
+}
+
 /// A placeholder as a translation must keep it: the indicator, its period,
-/// and what it prints (a value, a number and a plural selection all print the value).
-fn placeholders(text: &str) -> Vec<String> {
+/// and what it prints (a value, a number and a plural selection all print the value);
+/// with where it is.
+fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
     let mut out = Vec::new();
     let _ = markup::parse(text, |ph| {
         let form = match &ph.form {
@@ -268,10 +310,9 @@ fn placeholders(text: &str) -> Vec<String> {
             Form::Target => ":target",
         };
         let period = ph.period.as_ref().map_or_else(String::new, |p| format!("@{p}"));
-        out.push(format!("{{{}{period}{form}}}", ph.id));
+        out.push((format!("{{{}{period}{form}}}", ph.id), ph.offset..ph.offset + ph.len));
         Ok((String::new(), None))
     });
-    out.sort();
     out
 }
 
@@ -303,20 +344,18 @@ fn check_segment(source: &str, target: &str, kind: Kind) -> Vec<(std::ops::Range
     }
     let (mut want, have) = (placeholders(source), placeholders(target));
     let mut extra = Vec::new();
-    for h in have {
-        match want.iter().position(|w| *w == h) {
+    for (h, at) in have {
+        match want.iter().position(|(w, _)| *w == h) {
             Some(i) => {
                 want.remove(i);
             }
-            None => extra.push(h),
+            None => extra.push((h, at)),
         }
     }
-    for w in want {
+    for (w, _) in want {
         out.push((0..0, format!("placeholder `{w}` of the source is missing from the translation")));
     }
-    for x in extra {
-        let id = x.trim_start_matches('{').split(['@', ':', '}']).next().unwrap_or_default().to_string();
-        let at = target.find(&format!("{{{id}")).map_or(0..0, |i| i..i + id.len() + 1);
+    for (x, at) in extra {
         out.push((at, format!("placeholder `{x}` is not in the source")));
     }
     out
@@ -362,7 +401,7 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut edits = Vec::new();
-    let mut skipped = 0;
+    let (mut skipped, mut pending_units) = (0, 0);
     for f in &doc.files {
         if !statuses.iter().any(|s| xliff::nmtoken(&s.file) == f.id) {
             errors.push(located(f.at.clone(), format!("unknown file `{}`: no text/{}/{}.toml", f.id, l.src(), f.id)));
@@ -390,9 +429,15 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
                     unconfirmed.push(s.id.clone());
                     continue;
                 };
+                let what = format!("{}, segment `{}`", st.source.key.describe(), seg.id);
+                let place = |at: std::ops::Range<usize>| if at.is_empty() { t.at.clone() } else { t.locate(&text, at) };
                 for (at, msg) in check_segment(&seg.text, &t.text, seg.kind) {
-                    let at = if at.is_empty() && at.start == 0 { t.at.clone() } else { t.locate(&text, at) };
-                    unit_errors.push(located(at, format!("{} of {}: {msg}", seg.id, st.source.key.describe())));
+                    unit_errors.push(located(place(at), format!("{what}: {msg}")));
+                }
+                if seg.kind != Kind::Plain {
+                    for (at, msg) in plural_gaps(&t.text, &lang) {
+                        warnings.push(Diag::warning(&shown, Some(place(at)), format!("{what}: {msg}")));
+                    }
                 }
                 texts.insert(seg.id.clone(), t.text.clone());
             }
@@ -403,7 +448,12 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
             let absent: Vec<&str> =
                 st.source.segs.iter().filter(|g| !texts.contains_key(&g.id)).map(|g| g.id.as_str()).collect();
             if texts.is_empty() {
-                skipped += 1;
+                let pending = u.segs.iter().any(|s| s.target.is_some() && s.state.as_deref() == Some("initial"));
+                if pending {
+                    pending_units += 1;
+                } else {
+                    skipped += 1;
+                }
                 continue;
             }
             if !absent.is_empty() {
@@ -443,8 +493,14 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
     let files = l.apply(&lang, edits).map_err(|d| fail(&l, d))?;
     l.write_files(&files).map_err(|d| fail(&l, vec![d]))?;
     let mut out = Outcome { warnings, ..Outcome::default() };
-    let skipped = if skipped == 0 { String::new() } else { format!("; {skipped} left untranslated") };
-    out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{skipped}", files.len())));
+    let mut rest = String::new();
+    if skipped > 0 {
+        rest.push_str(&format!("; {skipped} left untranslated"));
+    }
+    if pending_units > 0 {
+        rest.push_str(&format!("; {pending_units} not confirmed (state `initial`), left as they were"));
+    }
+    out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{rest}", files.len())));
     Ok(out)
 }
 
@@ -466,5 +522,16 @@ mod tests {
         assert!(bad[1].1.contains("`{y}` is not in the source"), "{bad:?}");
         let broken = check_segment("{n} places", "{n places", Kind::Markup);
         assert!(broken[0].1.contains("unclosed"), "{broken:?}");
+    }
+
+    #[test]
+    fn plurals_are_checked_against_the_languages_categories() {
+        let text = "всего {n, plural, one {# место} other {# места}}";
+        let gaps = plural_gaps(text, "ru");
+        assert_eq!(gaps.len(), 1);
+        assert_eq!(&text[gaps[0].0.clone()], "{n, plural, one {# место} other {# места}}");
+        assert!(gaps[0].1.contains("no few, many branch"), "{gaps:?}");
+        assert!(plural_gaps("{n, plural, one {# place} other {# places}}", "en").is_empty());
+        assert!(plural_gaps("{n, plural, other {#个}}", "zh").is_empty());
     }
 }
