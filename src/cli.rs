@@ -117,7 +117,7 @@ pub struct BuildArgs {
     /// Output profile.
     #[arg(long, value_enum, default_value_t = Profile::Submission)]
     pub profile: Profile,
-    /// Build even where translations are missing, marking each fallback on the page.
+    /// Build even where translations are missing or stale, marking each on the page.
     #[arg(long)]
     pub draft: bool,
     /// Also use the system's fonts (default: only the project's fonts/).
