@@ -76,7 +76,14 @@ fn xliff_round_trip_reproduces_the_bundled_translations_byte_for_byte() {
 #[test]
 fn xliff_round_trip_reproduces_the_fixture_and_recreates_what_is_missing() {
     let f = Fixture::new("basic");
-    round_trip(f.root(), "zh");
+    let xlf = round_trip(f.root(), "zh");
+    // CAT tools may name the language with a region.
+    f.write(
+        "zh-CN.xlf",
+        &xlf.replace("trgLang=\"zh\"", "trgLang=\"zh-CN\"").replace("srcLang=\"en\"", "srcLang=\"en-US\""),
+    );
+    let out = vlr(f.root(), &["translate", "import", "zh-CN.xlf"]);
+    assert!(stderr(&out).contains("Imported zh: 10 text(s), 0 file(s) changed"), "{}", stderr(&out));
     // Missing texts are created in the source's order, in the layout of the original.
     let original = f.read("text/zh/intro.toml");
     let xlf = f.root().join("all.xlf");

@@ -328,14 +328,13 @@ fn state(source: &Group, translation: Option<&Group>) -> State {
     }
 }
 
-/// The state of every source group in one language, file by file in the
-/// order of `chapters` (then `meta`).
+/// The state of every source group of the chapters listed (in their order)
+/// and of `meta.toml`, in one language.
 pub fn status(src: &LangTexts, tr: Option<&LangTexts>, lang: &str, chapters: &[String]) -> Vec<Status> {
     let mut out = Vec::new();
     let dir = Path::new("text").join(lang);
-    let mut stems: Vec<&String> = chapters.iter().filter(|c| src.chapters.contains_key(*c)).collect();
-    stems.extend(src.chapters.keys().filter(|c| !chapters.contains(c)));
-    for stem in stems {
+    // Only the book's chapters: a text file vlr.toml does not list is never printed.
+    for stem in chapters {
         let Some((_, source)) = src.chapters.get(stem) else { continue };
         let translated = tr.and_then(|t| t.chapters.get(stem));
         let path = translated.map_or_else(|| dir.join(format!("{stem}.toml")), |(p, _)| p.clone());

@@ -374,7 +374,9 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
     let located = |at: std::ops::Range<usize>, msg: String| Diag::error(&shown, Some(at), msg);
     let doc = xliff::read(&text)
         .map_err(|ps| (xsources.clone(), ps.into_iter().map(|p| located(p.at, p.message)).collect::<Vec<_>>()))?;
-    let lang = doc.trg_lang.clone();
+    // CAT tools often write a region: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
+    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    let lang = primary(&doc.trg_lang);
     let mut l = match load_texts(root, &lang) {
         Ok(l) => l,
         Err((mut s, d)) => {
@@ -388,7 +390,7 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
     };
     l.sources.insert(&shown, text.clone());
     let fail = |l: &Loaded2, d: Vec<Diag>| (l.sources.clone(), d);
-    if doc.src_lang != l.src() {
+    if primary(&doc.src_lang) != l.src() {
         let d = located(
             0..0,
             format!("the source language is `{}`, but this file translates from `{}`", l.src(), doc.src_lang),
@@ -402,6 +404,7 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
     let mut warnings = Vec::new();
     let mut edits = Vec::new();
     let (mut skipped, mut pending_units) = (0, 0);
+    let mut seen = std::collections::HashSet::new();
     for f in &doc.files {
         if !statuses.iter().any(|s| xliff::nmtoken(&s.file) == f.id) {
             errors.push(located(f.at.clone(), format!("unknown file `{}`: no text/{}/{}.toml", f.id, l.src(), f.id)));
@@ -412,6 +415,11 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
                 errors.push(located(u.at.clone(), format!("unknown key `{}` in `{}`", u.id, f.id)));
                 continue;
             };
+            if !seen.insert((f.id.as_str(), u.id.as_str())) {
+                errors
+                    .push(located(u.at.clone(), format!("`{}` in `{}` is translated twice in this file", u.id, f.id)));
+                continue;
+            }
             let current = st.source.fingerprint();
             let changed = u.fingerprint.as_deref() != Some(current.as_str());
             // Every segment of the source, each with a confirmed target.

@@ -18,7 +18,7 @@ use crate::data::units::{Kind, Seg};
 /// The XLIFF 2 namespace.
 pub const NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
 /// vlr's namespace, for the fingerprint attribute.
-pub const VLR_NS: &str = "https://github.com/vlr/translate";
+pub const VLR_NS: &str = "urn:x-vlr:translate";
 
 /// A piece of a text: plain text or an inline code.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +173,8 @@ struct Codes {
     data: Vec<String>,
     /// Codes of the source: (id, original start, original end).
     source: Vec<(usize, String, Option<String>)>,
+    /// Where the current segment's source codes start in `source`.
+    seg_from: usize,
     next: usize,
 }
 
@@ -192,12 +194,15 @@ impl Codes {
     /// the source's code with the same original text, if one is left.
     fn render(&mut self, toks: &[Tok], target: bool) -> String {
         let mut out = String::new();
-        let mut open: Vec<Option<usize>> = Vec::new();
         let mut used: Vec<usize> = Vec::new();
+        if !target {
+            self.seg_from = self.source.len();
+        }
         let mut id_for = |codes: &mut Codes, start: &str, end: Option<&str>| -> usize {
             if target
-                && let Some((id, _, _)) =
-                    codes.source.iter().find(|(id, s, e)| !used.contains(id) && s == start && e.as_deref() == end)
+                && let Some((id, _, _)) = codes.source[codes.seg_from..]
+                    .iter()
+                    .find(|(id, s, e)| !used.contains(id) && s == start && e.as_deref() == end)
             {
                 used.push(*id);
                 return *id;
@@ -236,12 +241,8 @@ impl Codes {
                         String::new()
                     };
                     let _ = write!(out, "<pc id=\"{id}\"{kind} dataRefStart=\"{ds}\" dataRefEnd=\"{de}\"{disp}>");
-                    open.push(Some(id));
                 }
-                Tok::Close => {
-                    open.pop();
-                    out.push_str("</pc>");
-                }
+                Tok::Close => out.push_str("</pc>"),
             }
         }
         out
@@ -634,6 +635,24 @@ mod tests {
         let u = &back.files[0].units[0];
         assert_eq!(u.fingerprint.as_deref(), Some("0badcafe"));
         assert_eq!(u.segs[0].target.as_ref().unwrap().text, t.text);
+    }
+
+    #[test]
+    fn target_codes_match_their_own_segments_codes() {
+        let (a, b) = (seg("{gdp} a", Kind::Markup), Seg { id: "q".into(), ..seg("{gdp} b", Kind::Markup) });
+        let files = vec![File {
+            id: "f".into(),
+            original: "f".into(),
+            units: vec![Unit {
+                id: "block.l".into(),
+                fingerprint: "0".into(),
+                note: None,
+                segs: vec![(&a, Some((&a, "translated"))), (&b, Some((&b, "translated")))],
+            }],
+        }];
+        let xml = write("en", "fr", &files);
+        assert_eq!(xml.matches("<ph id=\"1\"").count(), 2, "{xml}");
+        assert_eq!(xml.matches("<ph id=\"2\"").count(), 2, "{xml}");
     }
 
     #[test]
