@@ -154,25 +154,7 @@ fn translate_command(cmd: cli::TranslateCommand, v: Verbosity, err: &mut dyn Wri
         Err(d) => return report(err, &Sources::default(), &[d], Path::new("."), v, EXIT_USAGE),
     };
     let done = match &cmd {
-        T::Export(a) => translate::export(&root, &a.lang, a.all).and_then(|(xml, outcome)| {
-            let out = a.out.clone().unwrap_or_else(|| {
-                let mut sources = Sources::default();
-                let name = project::Project::load(&root, &mut sources)
-                    .map_or_else(|_| "vlr".to_string(), |p| p.file.project.output.clone());
-                root.join(format!("{name}.{}.xlf", a.lang))
-            });
-            let out = std::path::absolute(&out).unwrap_or(out);
-            match export::write_atomic(&out, xml.as_bytes()) {
-                Ok(()) => {
-                    let mut outcome = outcome;
-                    outcome.lines.push(("Written".into(), diag::display_path(Path::new("/"), &out)));
-                    Ok(outcome)
-                }
-                Err(e) => {
-                    Err((Sources::default(), vec![Diag::general(format!("cannot write {}: {e}", out.display()))]))
-                }
-            }
-        }),
+        T::Export(a) => translate::export(&root, &a.lang, a.all, a.out.as_deref()),
         T::Import(a) => translate::import(&root, &a.file),
         T::Stamp(a) => translate::stamp(&root, &a.lang, &a.keys, a.all),
     };

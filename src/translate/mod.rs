@@ -24,8 +24,8 @@ use crate::diag::{Diag, Sources};
 use crate::project::Project;
 use write::Edit;
 
-/// A project with its source language and one other language loaded.
-pub struct Loaded2 {
+/// A project with the texts of its source language and of one other language.
+pub struct Texts {
     /// The project.
     pub project: Project,
     /// Texts of the files read.
@@ -44,7 +44,7 @@ pub struct Outcome {
 }
 
 /// Loads the project's source texts and `lang`'s; problems in them stop the command.
-pub fn load_texts(root: &Path, lang: &str) -> Result<Loaded2, (Sources, Vec<Diag>)> {
+pub fn load_texts(root: &Path, lang: &str) -> Result<Texts, (Sources, Vec<Diag>)> {
     let mut sources = Sources::default();
     let project = Project::load(root, &mut sources).map_err(|d| (sources.clone(), d))?;
     let src = project.source_language().to_string();
@@ -64,10 +64,10 @@ pub fn load_texts(root: &Path, lang: &str) -> Result<Loaded2, (Sources, Vec<Diag
     if !diags.is_empty() {
         return Err((sources, diags));
     }
-    Ok(Loaded2 { project, sources, loaded })
+    Ok(Texts { project, sources, loaded })
 }
 
-impl Loaded2 {
+impl Texts {
     fn src(&self) -> &str {
         self.project.source_language()
     }
@@ -200,8 +200,9 @@ pub fn stamp(root: &Path, lang: &str, keys: &[String], all: bool) -> Result<Outc
     Ok(out)
 }
 
-/// `vlr translate export`: the XLIFF of what `lang` needs (or, with `all`, of everything).
-pub fn export(root: &Path, lang: &str, all: bool) -> Result<(String, Outcome), (Sources, Vec<Diag>)> {
+/// `vlr translate export`: writes the XLIFF of what `lang` needs (or, with
+/// `all`, of everything) to `out` (default: `<output>.<lang>.xlf` in the project).
+pub fn export(root: &Path, lang: &str, all: bool, out: Option<&Path>) -> Result<Outcome, (Sources, Vec<Diag>)> {
     let l = load_texts(root, lang)?;
     let statuses = l.status(lang);
     let mut files: Vec<xliff::File> = Vec::new();
@@ -241,6 +242,15 @@ pub fn export(root: &Path, lang: &str, all: bool) -> Result<(String, Outcome), (
         }
     }
     let xml = xliff::write(l.src(), lang, &files);
+    let path = match out {
+        Some(p) => p.to_path_buf(),
+        None => l.project.root.join(format!("{}.{lang}.xlf", l.project.file.project.output)),
+    };
+    let path = std::path::absolute(&path).unwrap_or(path);
+    crate::export::write_atomic(&path, xml.as_bytes()).map_err(|e| {
+        let d = Diag::general(format!("cannot write {}: {e}", path.display()));
+        (l.sources.clone(), vec![d])
+    })?;
     let mut out = Outcome::default();
     let line = if all {
         format!("{lang}: all {count} text(s), in {} file(s)", files.len())
@@ -252,7 +262,8 @@ pub fn export(root: &Path, lang: &str, all: bool) -> Result<(String, Outcome), (
         )
     };
     out.lines.push(("Exported".into(), line));
-    Ok((xml, out))
+    out.lines.push(("Written".into(), crate::diag::display_path(Path::new("/"), &path)));
+    Ok(out)
 }
 
 /// The CLDR plural categories of a language's cardinal numbers.
@@ -389,7 +400,7 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
         }
     };
     l.sources.insert(&shown, text.clone());
-    let fail = |l: &Loaded2, d: Vec<Diag>| (l.sources.clone(), d);
+    let fail = |l: &Texts, d: Vec<Diag>| (l.sources.clone(), d);
     if primary(&doc.src_lang) != l.src() {
         let d = located(
             0..0,

@@ -363,7 +363,8 @@ impl Target {
     pub fn locate(&self, src: &str, at: Range<usize>) -> Range<usize> {
         for (r, x, exact) in &self.pieces {
             if r.start <= at.start && at.start < r.end.max(r.start + 1) {
-                if *exact && src.get(x.clone()).is_some() {
+                // Offsets carry over only where the file holds the text as it is (no entities).
+                if *exact && src.get(x.clone()).is_some() && src.get(x.clone()) == self.text.get(r.clone()) {
                     let start = x.start + (at.start - r.start);
                     return start..(start + at.len()).min(x.end.max(start));
                 }
@@ -446,8 +447,9 @@ pub fn read(text: &str) -> Result<Xliff, Vec<Problem>> {
     let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
     let doc = roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
         let pos = e.pos();
-        let at = offset_of(text, pos.row, pos.col);
-        vec![problem(at..at + 1, format!("not well-formed XML: {e}"))]
+        let at = offset_of(text, pos.row, pos.col).min(text.len());
+        let len = text[at..].chars().next().map_or(0, char::len_utf8);
+        vec![problem(at..at + len, format!("not well-formed XML: {e}"))]
     })?;
     let root = doc.root_element();
     if root.tag_name().name() != "xliff" || root.tag_name().namespace() != Some(NS) {
@@ -661,5 +663,16 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.len(), 1);
         assert!(e[0].at.start > 60, "{e:?}");
+        // Odd input gives problems, never a panic.
+        for odd in [
+            "",
+            "é",
+            "<xliff>é",
+            "<a:b/>",
+            "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" trgLang=\"x\"><file><unit><segment><target><ph dataRef=\"nope\"/><cp hex=\"zz\"/><b/></target></segment></unit></file></xliff>",
+        ] {
+            let e = read(odd).unwrap_err();
+            assert!(!e.is_empty() && e.iter().all(|p| odd.get(p.at.clone()).is_some()), "{odd}: {e:?}");
+        }
     }
 }
