@@ -233,7 +233,11 @@ impl Resolver<'_, '_> {
                     Diag::error(
                         &st.path,
                         st.span(),
-                        format!("stale translation: {what} was translated from an earlier version of {}", source.display()),
+                        format!(
+                            "stale translation: {what} {} translated from an earlier version of {}",
+                            if matches!(st.source.key, Key::Chart(_) | Key::Meta) { "were" } else { "was" },
+                            source.display()
+                        ),
                     )
                     .with_hint(format!("translate it anew (`vlr translate export --lang {lang}`), or if it is still right, `{stamp}`; `--draft` builds with it marked"))
                 }
