@@ -86,8 +86,9 @@ pub struct Edition {
     pub lang: String,
     /// `/data.json` and `/charts/*.svg`.
     pub files: HashMap<String, Vec<u8>>,
-    /// Texts translated and texts in all (source-language editions: all translated).
-    pub translated: (usize, usize),
+    /// Texts translated and current, texts in all, and stale texts
+    /// (source-language editions: all translated).
+    pub translated: (usize, usize, usize),
 }
 
 /// Resolves an edition: data document and charts. Problems go to `diags`.
@@ -144,7 +145,7 @@ pub fn edition(
         o.insert("profile".into(), profile.name().into());
     }
     let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
-    let translated = (count("total") - count("missing"), count("total"));
+    let translated = (count("total") - count("missing") - count("stale"), count("total"), count("stale"));
     // One file per chapter, so an edit to one chapter leaves typst's cached
     // work on the others valid (watch mode); /data.json lists them.
     if let Some(chapters) = doc.get_mut("chapters").and_then(serde_json::Value::as_array_mut) {

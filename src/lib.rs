@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod init;
 pub mod new_edition;
 pub mod project;
+pub mod translate;
 pub mod watch;
 pub mod world;
 
@@ -131,12 +132,46 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Translate(cmd) => translate_command(cmd, verbosity, &mut err),
         Command::Check(args) => match root(&args) {
             Ok(root) => check(&root, &args.langs, verbosity, &mut err),
             Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
         },
     };
     ExitCode::from(code)
+}
+
+/// Runs `vlr translate …`.
+fn translate_command(cmd: cli::TranslateCommand, v: Verbosity, err: &mut dyn WriteColor) -> u8 {
+    use cli::TranslateCommand as T;
+    let dir = match &cmd {
+        T::Export(a) => &a.root,
+        T::Import(a) => &a.root,
+        T::Stamp(a) => &a.root,
+    };
+    let root = match root(&ProjectArgs { root: dir.clone(), langs: Vec::new() }) {
+        Ok(r) => r,
+        Err(d) => return report(err, &Sources::default(), &[d], Path::new("."), v, EXIT_USAGE),
+    };
+    let done = match &cmd {
+        T::Export(a) => translate::export(&root, &a.lang, a.all, a.out.as_deref()),
+        T::Import(a) => translate::import(&root, &a.file),
+        T::Stamp(a) => translate::stamp(&root, &a.lang, &a.keys, a.all),
+    };
+    match done {
+        Ok(outcome) => {
+            report(err, &Sources::default(), &outcome.warnings, &root, v, 0);
+            for (verb, rest) in &outcome.lines {
+                status(err, v, verb, rest);
+            }
+            0
+        }
+        Err((sources, diags)) => {
+            report(err, &sources, &diags, &root, v, EXIT_PROBLEMS);
+            status(err, v, "Failed", "nothing written (fix the errors above)");
+            EXIT_PROBLEMS
+        }
+    }
 }
 
 fn root(args: &ProjectArgs) -> Result<PathBuf, Diag> {
@@ -454,10 +489,12 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     for lang in &langs {
         let mut ed_diags = Vec::new();
         let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &idx, &mut ed_diags);
-        let (done, total) = ed.translated;
+        let (done, total, stale) = ed.translated;
         if lang != p.project.source_language() {
-            let pct = if total == 0 { 100.0 } else { done as f64 * 100.0 / total as f64 };
-            status(out, v, "Translated", &format!("{lang}: {done} of {total} texts ({pct:.0}%)"));
+            // Rounded down: 399 of 400 is not 100%.
+            let pct = (done * 100).checked_div(total).unwrap_or(100);
+            let stale = if stale == 0 { String::new() } else { format!("; {stale} stale") };
+            status(out, v, "Translated", &format!("{lang}: {done} of {total} texts ({pct}%){stale}"));
         }
         let ok = !ed_diags.iter().any(Diag::is_error);
         diags.extend(ed_diags);

@@ -101,7 +101,7 @@ fn same_inputs_give_byte_identical_pdfs() {
 fn missing_translation_fails_release_and_is_marked_in_draft() {
     let f = Fixture::new("basic");
     let zh = f.read("text/zh/intro.toml");
-    f.write("text/zh/intro.toml", &zh.replace("[[block]]\nid = \"s1\"\nh = \"概述\"\n", ""));
+    f.write("text/zh/intro.toml", &zh.replace("[[block]]\nid = \"s1\"\nh = \"概述\"\nsrc = \"98037332\"\n", ""));
     let out = f.run(&["build", "--lang", "zh"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -109,7 +109,8 @@ fn missing_translation_fails_release_and_is_marked_in_draft() {
     assert!(err.contains("text/zh/intro.toml"), "{err}");
     assert!(!f.root().join("dist/testville.zh.pdf").exists());
     let check = f.run(&["check", "--lang", "zh"]);
-    assert!(stderr(&check).contains("zh: 4 of 5 texts"), "{}", stderr(&check));
+    // Heading, 5 blocks, 2 labels, a chart's texts and the metadata.
+    assert!(stderr(&check).contains("zh: 9 of 10 texts (90%)"), "{}", stderr(&check));
 
     let out = f.run(&["build", "--lang", "zh", "--draft"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -74,7 +74,7 @@ fn is_id(s: &str) -> bool {
 }
 
 /// The byte length of a placeholder starting at `{` (nested braces allowed), if closed.
-fn placeholder_len(rest: &str) -> Option<usize> {
+pub fn placeholder_len(rest: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in rest.char_indices() {
         match c {

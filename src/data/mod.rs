@@ -9,3 +9,4 @@ pub mod model;
 pub mod resolve;
 pub mod series;
 pub mod status;
+pub mod units;

@@ -171,6 +171,11 @@ pub struct TextFile {
     /// Texts of charts.
     #[serde(default)]
     pub charts: BTreeMap<String, ChartText>,
+    /// Translations: the fingerprint of the source `title` and `subtitle` this was translated from.
+    pub src: Option<Spanned<String>>,
+    /// Translations: the fingerprint of each source label, by key (see [`super::units`]).
+    #[serde(default, rename = "labels-src")]
+    pub labels_src: BTreeMap<String, Spanned<String>>,
 }
 
 /// One block of a chapter.
@@ -201,6 +206,8 @@ pub struct Block {
     pub table: Option<TableSpec>,
     /// A photo.
     pub photo: Option<PhotoSpec>,
+    /// Translations: the fingerprint of the source block's text this was translated from.
+    pub src: Option<Spanned<String>>,
 }
 
 /// A table written in a text file.
@@ -252,6 +259,8 @@ pub struct ChartText {
     /// Labels of reference lines by key.
     #[serde(default)]
     pub references: BTreeMap<String, String>,
+    /// Translations: the fingerprint of the source chart texts this was translated from.
+    pub src: Option<Spanned<String>>,
 }
 
 /// `text/<lang>/meta.toml`: the cover and document metadata.
@@ -273,4 +282,6 @@ pub struct MetaText {
     /// Extra keywords.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Translations: the fingerprint of the source metadata this was translated from.
+    pub src: Option<Spanned<String>>,
 }

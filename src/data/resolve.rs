@@ -13,6 +13,7 @@ use super::load::Loaded;
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, TextFile};
 use super::series::Period;
+use super::units::{self, Key, State, Status};
 use crate::diag::{Diag, Sources};
 use crate::i18n::{self, format};
 use crate::project::Project;
@@ -58,6 +59,8 @@ pub fn resolve(
         table_no: 0,
         texts_total: 0,
         texts_missing: 0,
+        texts_stale: 0,
+        marks: HashMap::new(),
         root: &project.root,
         stale: BTreeSet::new(),
         strings: i18n::strings_ref(lang),
@@ -74,6 +77,11 @@ pub fn resolve(
         for (k, v) in &t.labels {
             r.labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
         }
+    }
+    if lang != src {
+        let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
+        let statuses = units::status(src_texts, Some(texts), lang, &order);
+        r.report_translation(&statuses, src);
     }
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
@@ -122,7 +130,7 @@ pub fn resolve(
         "goals": goals,
         "meta": meta,
         "chapters": chapters,
-        "translation": {"total": r.texts_total, "missing": r.texts_missing},
+        "translation": {"total": r.texts_total, "missing": r.texts_missing, "stale": r.texts_stale},
     })
 }
 
@@ -138,6 +146,10 @@ struct Resolver<'a, 'd> {
     table_no: usize,
     texts_total: usize,
     texts_missing: usize,
+    texts_stale: usize,
+    /// Translations marked in a draft: (chapter, group) → the mark's note
+    /// (`None`: the source language is shown).
+    marks: HashMap<(String, Key), Option<String>>,
     root: &'a Path,
     /// Indicators reported as needing this edition's data (each once).
     stale: BTreeSet<String>,
@@ -158,6 +170,100 @@ impl Resolver<'_, '_> {
         } else {
             self.diags.push(d.with_hint("translate it, or build with --draft to fall back to the source language"));
         }
+    }
+
+    /// Counts the translation's texts and reports every missing, incomplete,
+    /// stale or unstamped one: errors, or in a draft warnings (and marks).
+    fn report_translation(&mut self, statuses: &[Status], src: &str) {
+        let lang = self.lang;
+        // Translations without fingerprints (written before vlr recorded them)
+        // are reported once per file, not one by one.
+        let mut unstamped: Vec<(&Status, usize)> = Vec::new();
+        for st in statuses.iter().filter(|s| s.state == State::Unstamped) {
+            match unstamped.iter_mut().find(|(f, _)| f.file == st.file) {
+                Some((_, n)) => *n += 1,
+                None => unstamped.push((st, 1)),
+            }
+        }
+        for (st, n) in unstamped {
+            let source = Path::new("text").join(src).join(st.source_file());
+            let (msg, key) = if n == 1 {
+                let what = st.source.key.describe();
+                (
+                    format!("the translation of {what} records no fingerprint of its source (`src`): it may be stale"),
+                    st.full_key(),
+                )
+            } else {
+                let what = st.source.key.describe();
+                let msg = format!(
+                    "{n} translations in this file, from the {what} on, record no fingerprint of their source (`src`): they may be stale"
+                );
+                (msg, st.file.clone())
+            };
+            let d = Diag::error(&st.path, st.span(), msg).with_hint(format!(
+                "if up to date with {}: `vlr translate stamp --lang {lang} {key}`; `--draft` builds with them marked",
+                source.display()
+            ));
+            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+        }
+        for st in statuses {
+            self.texts_total += 1;
+            let what = st.source.key.describe();
+            let key = (st.file.clone(), st.source.key.clone());
+            let stamp = format!("vlr translate stamp --lang {lang} {}", st.full_key());
+            let d = match &st.state {
+                State::Current => continue,
+                State::Missing => {
+                    self.texts_missing += 1;
+                    self.marks.insert(key, None);
+                    // A missing file is reported once, as a whole.
+                    if !st.file_exists {
+                        continue;
+                    }
+                    Diag::error(&st.path, None, format!("missing translation: {what}"))
+                        .with_hint("translate it, or build with --draft to fall back to the source language")
+                }
+                State::Incomplete(absent) => {
+                    self.texts_missing += 1;
+                    self.marks.insert(key, None);
+                    let absent = absent.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                    Diag::error(&st.path, st.span(), format!("missing translation: {what} has no {absent}"))
+                        .with_hint("translate it, or build with --draft to fall back to the source language")
+                }
+                State::Unstamped => {
+                    self.texts_stale += 1;
+                    self.marks.insert(key, Some(self.strings.draft_stale.clone()));
+                    continue;
+                }
+                State::Stale => {
+                    self.texts_stale += 1;
+                    self.marks.insert(key, Some(self.strings.draft_stale.clone()));
+                    let source = Path::new("text").join(src).join(st.source_file());
+                    Diag::error(
+                        &st.path,
+                        st.span(),
+                        format!(
+                            "stale translation: {what} {} translated from an earlier version of {}",
+                            if matches!(st.source.key, Key::Chart(_) | Key::Meta) { "were" } else { "was" },
+                            source.display()
+                        ),
+                    )
+                    .with_hint(format!("translate it anew (`vlr translate export --lang {lang}`), or if it is still right, `{stamp}`; `--draft` builds with it marked"))
+                }
+            };
+            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+        }
+    }
+
+    /// The draft mark of a translated text: `None` if it is current,
+    /// `Some(None)` if the source language is shown, `Some(Some(note))` if stale.
+    fn mark(&self, chapter: &str, key: Key) -> Option<Option<String>> {
+        self.marks.get(&(chapter.to_string(), key)).cloned()
+    }
+
+    /// The draft mark of a label or chart text, whichever file holds it.
+    fn mark_anywhere(&self, key: &Key) -> Option<Option<String>> {
+        self.marks.iter().find(|((_, k), _)| k == key).map(|(_, m)| m.clone())
     }
 
     /// Reports an indicator without data for the edition's period: an error
@@ -316,11 +422,8 @@ impl Resolver<'_, '_> {
             return l.clone();
         }
         match self.src_labels.get(id).cloned() {
-            Some((path, l)) => {
-                let file = Path::new("text").join(self.lang).join(path.file_name().unwrap_or_default());
-                self.missing(&file, format!("label `{id}`"));
-                l
-            }
+            // Reported with the translation's other texts.
+            Some((_, l)) => l,
             // `id@2015` without a label of its own: the indicator's label and the period.
             None if id.contains('@') => {
                 let (base, period) = id.split_once('@').unwrap_or((id, ""));
@@ -370,33 +473,36 @@ impl Resolver<'_, '_> {
             }
             let needs_text = b.figure.is_none() && b.goals.is_none() && !(b.panel.is_some() && b.title.is_none());
             let (tb, tp, fb) = match (&b.id, needs_text) {
-                (_, false) => (b, mpath, false),
+                (_, false) => (b, mpath, None),
                 (None, true) => {
                     self.diags.push(Diag::error(
                         mpath,
                         None,
                         format!("block {} holds text and needs an `id` so translations can match it", n + 1),
                     ));
-                    (b, mpath, false)
+                    (b, mpath, None)
                 }
                 (Some(id), true) => {
-                    self.texts_total += 1;
+                    let mark = self.mark(spec.id.get_ref(), Key::Block(id.get_ref().clone()));
                     match ct.by_id.get(id.get_ref().as_str()) {
-                        Some(tb) if !fallback => (*tb, tpath, false),
-                        Some(tb) => {
-                            self.texts_missing += 1;
-                            (*tb, tpath, true)
-                        }
-                        None => {
-                            self.texts_missing += 1;
-                            if ct.tr.is_some() {
-                                self.missing(tpath, format!("block `{}`", id.get_ref()));
-                            }
-                            (b, mpath, true)
-                        }
+                        Some(tb) if !fallback => (*tb, tpath, mark),
+                        _ => (b, mpath, Some(None)),
                     }
                 }
             };
+            // A figure or panel whose chart texts or labels are not current is marked too.
+            let fb = fb.or_else(|| {
+                let chart = b.figure.as_ref().and_then(|f| self.mark_anywhere(&Key::Chart(f.get_ref().clone())));
+                let panel =
+                    b.panel.as_ref().and_then(|p| self.idx.panels.get(p.get_ref().as_str())).and_then(|(_, p)| {
+                        p.items.iter().find_map(|i| {
+                            let base = i.get_ref().split('@').next().unwrap_or_default().to_string();
+                            self.mark_anywhere(&Key::Label(i.get_ref().clone()))
+                                .or_else(|| self.mark_anywhere(&Key::Label(base)))
+                        })
+                    });
+                chart.or(panel)
+            });
             if let Some(v) = self.block(b, tb, tp, mpath) {
                 blocks.push(with_fallback(v, fb));
             }
@@ -567,9 +673,16 @@ impl Resolver<'_, '_> {
     }
 }
 
-fn with_fallback(mut v: Value, fallback: bool) -> Value {
-    if fallback && let Some(o) = v.as_object_mut() {
+/// Marks a block shown in the source language (`Some(None)`) or with a
+/// translation that is not current (`Some(Some(note))`).
+fn with_fallback(mut v: Value, fallback: Option<Option<String>>) -> Value {
+    if let Some(note) = fallback
+        && let Some(o) = v.as_object_mut()
+    {
         o.insert("fallback".into(), Value::Bool(true));
+        if let Some(note) = note {
+            o.insert("fallback-note".into(), Value::String(note));
+        }
     }
     v
 }

@@ -49,6 +49,8 @@ pub struct Strings {
     pub incomplete: String,
     /// Marker of a draft fallback.
     pub draft_fallback: String,
+    /// Marker of a translation whose source has changed (draft builds).
+    pub draft_stale: String,
     /// A figure that is not known ("n/a").
     pub not_available: String,
     /// Mark of a figure older than the edition expects (draft builds); `{period}` is its period.
