@@ -7,3 +7,4 @@ pub mod markup;
 pub mod model;
 pub mod resolve;
 pub mod series;
+pub mod typography;
