@@ -4,10 +4,17 @@
     tools/page-fill.py dist/yiwu-vlr-2020.en.pdf [--max-empty 40] [--max-bare 12] [-v]
 
 For every page it reports
-  * whether the page carries body text: at least --min-chars characters set in
-    a body face (Noto Serif, Noto Serif CJK, Noto Naskh Arabic) at body size
-    (9 to 12 pt) inside the text block. Covers, openers, the contents, the
-    imprint and blank pages carry none;
+  * whether the page carries body text (reading matter): at least --min-chars
+    characters inside the text block that are
+      - running text: a body face (Noto Serif, Noto Serif CJK, Noto Naskh
+        Arabic) at 9 to 12.5 pt, or
+      - table and key-figure text: any face at 8 to 12.5 pt, except chart
+        labels (drawn by src/charts.rs in #333333 and #777777);
+    before the first chapter (cover, imprint, contents, lists) only running
+    text counts: contents and lists are navigation. A CJK character counts
+    as two (it carries about two Latin letters' worth of text). Covers,
+    openers, the contents, the imprint, chart-only and blank pages carry none.
+    The strict count (running text only) is printed too;
   * how empty it is: the page is rasterized (pdftoppm, 50 dpi, grey) and the
     lowest inked row of the text block is found; emptiness is the share of the
     text block's height below it (a full-bleed colour page is 0% empty);
@@ -33,6 +40,13 @@ import xml.etree.ElementTree as ET
 
 MM = 72 / 25.4
 BODY_FACES = ("NotoSerif-", "NotoSerifCJK", "NotoNaskhArabic")
+CHART_COLOURS = ("#333333", "#777777")
+
+
+def weight(ch):
+    """A CJK character counts as two."""
+    o = ord(ch)
+    return 2 if 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF else 1
 
 
 def pgm(path):
@@ -82,8 +96,10 @@ def page_text(pdf, n_pages):
         for line in page.iter("line"):
             y0, y1 = (float(v) for v in line.get("bbox").split()[1::2])
             for font in line.iter("font"):
-                chars = sum(1 for c in font.iter("char") if not c.get("c", " ").isspace())
-                lines.append((font.get("name", ""), float(font.get("size", 0)), y0, y1, chars))
+                chars = [c for c in font.iter("char") if not c.get("c", " ").isspace()]
+                body = sum(weight(c.get("c")) for c in chars)
+                matter = sum(weight(c.get("c")) for c in chars if c.get("color") not in CHART_COLOURS)
+                lines.append((font.get("name", ""), float(font.get("size", 0)), y0, y1, body, matter))
         pages.append((float(page.get("height")), lines))
     return pages
 
@@ -122,29 +138,34 @@ def main():
                     lowest = y
                     break
             empty = 100.0 if lowest is None else 100.0 * (bot - 1 - lowest) / (bot - top)
-            body = sum(
-                c
-                for (font, size, y0, y1, c) in lines
-                if font.split("+")[-1].startswith(BODY_FACES) and 9 <= size <= 12.5 and y0 >= top_pt and y1 <= bot_pt
+            inside = [ln for ln in lines if ln[2] >= top_pt and ln[3] <= bot_pt]
+            running = sum(
+                c for (font, size, _, _, c, _) in inside if font.split("+")[-1].startswith(BODY_FACES) and 9 <= size <= 12.5
             )
-            rows.append((i + 1, body >= a.min_chars, empty, lines, top_pt, bot_pt))
+            other = sum(m for (font, size, _, _, _, m) in inside if 8 <= size <= 12.5)
+            rows.append((i + 1, running, other, empty, lines, top_pt, bot_pt))
 
     def starts_page(p):
         """Page p (1-based) opens with a level-1 heading."""
         if p not in starts or p > n:
             return False
         _, lines = texts[p - 1]
-        top_pt, bot_pt = rows[p - 1][4], rows[p - 1][5]
-        first = min((y0 for (_, _, y0, y1, _) in lines if y0 >= top_pt and y1 <= bot_pt), default=None)
+        top_pt, bot_pt = rows[p - 1][5], rows[p - 1][6]
+        first = min((ln[2] for ln in lines if ln[2] >= top_pt and ln[3] <= bot_pt), default=None)
         return first is None or min(starts[p]) <= first + 40
 
-    bare = 0
-    worst = (0.0, None)
+    bare = strict = 0
+    worst = any_worst = (0.0, None)
     failures = []
-    for p, body, empty, _, _, _ in rows:
+    first_chapter = min(starts, default=1)
+    for p, running, other, empty, _, _, _ in rows:
+        body = running >= a.min_chars or (p >= first_chapter and running + other >= a.min_chars)
+        strict += running < a.min_chars
         last_of_part = p == n - 1 or starts_page(p + 1)
         exempt = last_of_part or p == n or p == 1
         bare += not body
+        if p not in (1, n) and empty > any_worst[0]:
+            any_worst = (empty, p)
         if not exempt and empty > worst[0]:
             worst = (empty, p)
         if not exempt and empty > a.max_empty:
@@ -154,8 +175,10 @@ def main():
             print(f"{p:4d}  {'body' if body else '----'}  {empty:5.1f}% empty  {tag}")
     share = 100.0 * bare / n
     print(
-        f"{os.path.basename(a.pdf)}: {n} pages, {bare} without body text ({share:.0f}%); "
-        f"worst page {worst[1]} is {worst[0]:.0f}% empty (parts' last pages excepted)"
+        f"{os.path.basename(a.pdf)}: {n} pages, {bare} without body text ({share:.0f}%; "
+        f"{strict} without running text); "
+        f"worst page {worst[1]} is {worst[0]:.0f}% empty (parts' last pages excepted; "
+        f"of all pages, page {any_worst[1]}: {any_worst[0]:.0f}%)"
     )
     if share > a.max_bare:
         failures.append(f"{share:.0f}% of the pages carry no body text (at most {a.max_bare:.0f}%)")
