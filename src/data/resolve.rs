@@ -592,6 +592,7 @@ impl Resolver<'_, '_> {
         let mine = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref());
         let source = loaded.texts.get(src).and_then(|t| t.meta.as_ref());
         let mut out = Vec::new();
+        let mut untranslated = Vec::new();
         for (path, file) in &loaded.data {
             for a in &file.acronym {
                 let id = a.id.get_ref();
@@ -601,8 +602,7 @@ impl Resolver<'_, '_> {
                         let fallback = source.and_then(|(_, m)| m.acronyms.get(id)).map(|t| t.get_ref().clone());
                         match fallback {
                             Some(t) if self.lang != src => {
-                                let file = Path::new("text").join(self.lang).join("meta.toml");
-                                self.missing(&file, format!("acronym `{id}` under [acronyms]"));
+                                untranslated.push(id.clone());
                                 t
                             }
                             _ => {
@@ -617,8 +617,16 @@ impl Resolver<'_, '_> {
                         }
                     }
                 };
-                out.push(json!({"short": id, "long": super::typography::apply_str(self.lang, &text)}));
+                let fallback = untranslated.last() == Some(id);
+                out.push(
+                    json!({"short": id, "long": super::typography::apply_str(self.lang, &text), "fallback": fallback}),
+                );
             }
+        }
+        if !untranslated.is_empty() {
+            let file = Path::new("text").join(self.lang).join("meta.toml");
+            let what = format!("{} acronym(s) under [acronyms]: {}", untranslated.len(), untranslated.join(", "));
+            self.missing(&file, what);
         }
         out.sort_by_key(|a| a["short"].as_str().unwrap_or_default().to_lowercase());
         out
