@@ -20,10 +20,11 @@ use crate::i18n::format::{self, Scale};
 /// Chart kinds.
 pub const KINDS: &[&str] = &["bar", "hbar", "grouped-bar", "line"];
 
-/// Width of a full-width chart, px (the text block's 166 mm: 13 px ≈ 9.5 pt).
+/// Width of a full-width chart, px (set across the text block's 166 mm).
 const W_FULL: f64 = 640.0;
-/// Width of a small chart, set half the block wide: 13 px ≈ 7.6 pt at print size.
-const W_SMALL: f64 = 400.0;
+/// Width of a small chart, px: set half the block wide (80 mm), as legible as
+/// a full-width one (labels ≥ 7 pt at print size).
+const W_SMALL: f64 = 300.0;
 
 /// Whether a chart has so few points that it is set half width.
 pub fn is_small(p: &Prepared) -> bool {
@@ -38,12 +39,14 @@ fn canvas(p: &Prepared) -> (f64, f64) {
         // A row per category, as tall as its bars need.
         (W_FULL, (60.0 + n * (14.0 + 16.0 * k).max(30.0)).clamp(120.0, 420.0))
     } else if is_small(p) {
-        (W_SMALL, 300.0)
+        (W_SMALL, 230.0)
     } else {
         (W_FULL, if n <= 6.0 { 280.0 } else { 340.0 })
     }
 }
-const FONT_PX: f64 = 13.0;
+/// Label size, px: plotters draws it at 1/1.24 of this, so 14 px on a
+/// 640 px chart set 166 mm wide is 8.3 pt; the smallest labels (× 0.85) 7.1 pt.
+const FONT_PX: f64 = 14.0;
 const PALETTE: [RGBColor; 5] = [
     RGBColor(0x00, 0x68, 0x9D),
     RGBColor(0xFD, 0x9D, 0x24),
@@ -669,7 +672,8 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                         ))
                         .map_err(|e| e.to_string())?;
                         let label = value_label(lang, p, si, ci, v);
-                        let px = if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.8 } else { FONT_PX };
+                        let px =
+                            if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.85 } else { FONT_PX };
                         text(&label, x + bw / 2.0, yof(v) - 3.0, px, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
                     }
                 }
@@ -812,6 +816,57 @@ mod tests {
         let texts: Vec<&str> =
             svg.split("<text").skip(1).map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]).collect();
         assert!(!texts.is_empty() && texts.iter().all(|t| !t.trim().is_empty()), "{texts:?}");
+    }
+
+    fn chart(kind: &str, unit: &str, values: &[f64]) -> Prepared {
+        Prepared {
+            kind: kind.into(),
+            categories: (0..values.len()).map(|i| format!("C{i}")).collect(),
+            series: vec![("S".into(), values.iter().map(|v| Some(*v)).collect())],
+            decimals: vec![vec![None; values.len()]],
+            scale: crate::i18n::format::Scale { divisor: 1.0, word: String::new() },
+            unit_words: String::new(),
+            unit: unit.into(),
+            dropped: vec![],
+            lines: vec![],
+            by_period: false,
+            gap_word: "n/a".into(),
+        }
+    }
+
+    fn labels(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn percentage_axes_stop_at_100() {
+        let svg = render(&chart("bar", "percent", &[96.0, 98.7, 100.0, 99.0, 97.0, 95.0, 94.0]), "en", None).unwrap();
+        let ticks = labels(&svg);
+        assert!(ticks.iter().any(|t| t == "100"), "{ticks:?}");
+        assert!(!ticks.iter().any(|t| t == "120" || t == "125"), "{ticks:?}");
+        // Above 100 (a growth rate) the axis goes on.
+        let svg = render(&chart("bar", "percent", &[90.0, 130.0, 100.0, 80.0, 70.0, 60.0, 50.0]), "en", None).unwrap();
+        assert!(labels(&svg).iter().any(|t| t == "140" || t == "150"), "{:?}", labels(&svg));
+    }
+
+    #[test]
+    fn ratio_axes_print_no_impossible_tick() {
+        let svg = render(&chart("bar", "ratio", &[1.9, 2.0, 2.1, 1.8, 1.95, 2.05, 2.2]), "en", None).unwrap();
+        let ticks = labels(&svg);
+        assert!(!ticks.iter().any(|t| t == "1:0"), "{ticks:?}");
+        assert!(ticks.iter().any(|t| t == "0"), "{ticks:?}");
+    }
+
+    #[test]
+    fn charts_are_sized_by_their_data() {
+        let few = canvas(&chart("hbar", "count", &[1.0, 2.0, 3.0]));
+        let many = canvas(&chart("hbar", "count", &[1.0; 10]));
+        assert!(many.1 > few.1, "{few:?} {many:?}");
+        let small = chart("bar", "count", &[1.0, 2.0, 3.0]);
+        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart("bar", "count", &[1.0; 8])).0);
     }
 
     #[test]

@@ -682,3 +682,20 @@ fn locate(
     let at = raw.match_indices(snippet).nth(nth).map(|(i, _)| i)?;
     Some(span.start + at..span.start + at + snippet.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::qr_matrix;
+
+    #[test]
+    fn qr_codes_are_square_with_finder_patterns() {
+        let m = qr_matrix("https://testville.example/vlr").expect("encodes");
+        let n = m.len();
+        assert!(n >= 21 && (n - 17).is_multiple_of(4), "a QR version has 17 + 4v modules a side: {n}");
+        assert!(m.iter().all(|row| row.len() == n));
+        // The three finder patterns: dark 7×7 rings at three corners.
+        for (x, y) in [(0, 0), (n - 7, 0), (0, n - 7)] {
+            assert!(m[y][x] && m[y + 6][x + 6] && m[y + 3][x + 3] && !m[y + 1][x + 1], "finder at {x},{y}");
+        }
+    }
+}
