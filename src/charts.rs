@@ -549,7 +549,8 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                         }
                         continue;
                     };
-                    let x = x0 + (x1 - x0) * v / top;
+                    // A small value keeps a visible bar (2 px), never a hairline.
+                    let x = (x0 + (x1 - x0) * v / top).max(if v > 0.0 { x0 + 2.0 } else { x0 });
                     root.draw(&Rectangle::new(
                         [(m(x0), y as i32), (m(x), (y + bh - 1.0) as i32)],
                         palette[si % 5].filled(),
@@ -667,7 +668,10 @@ pub fn render(p: &Prepared, lang: &str, accent: Option<&str>) -> Result<String, 
                             continue;
                         };
                         root.draw(&Rectangle::new(
-                            [(m(x + 1.0), yof(v) as i32), (m(x + bw - 1.0), y1 as i32)],
+                            [
+                                (m(x + 1.0), yof(v).min(if v > 0.0 { y1 - 2.0 } else { y1 }) as i32),
+                                (m(x + bw - 1.0), y1 as i32),
+                            ],
                             palette[si % 5].filled(),
                         ))
                         .map_err(|e| e.to_string())?;
@@ -858,6 +862,19 @@ mod tests {
         let ticks = labels(&svg);
         assert!(!ticks.iter().any(|t| t == "1:0"), "{ticks:?}");
         assert!(ticks.iter().any(|t| t == "0"), "{ticks:?}");
+    }
+
+    #[test]
+    fn small_values_keep_a_visible_bar() {
+        // 221 beside 116,451: the bar is at least 2 px tall (one rect per bar).
+        let svg = render(&chart("bar", "count", &[16858.0, 10994.0, 38486.0, 116451.0, 221.0]), "en", None).unwrap();
+        let heights: Vec<f64> = svg
+            .split("<rect")
+            .skip(1)
+            .filter_map(|r| r.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(heights.len(), 5, "{svg}");
+        assert!(heights.iter().all(|h| *h >= 2.0), "{heights:?}");
     }
 
     #[test]
