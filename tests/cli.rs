@@ -18,7 +18,7 @@ fn builds_fixture_into_pdf_with_text_and_pages() {
     // The photo's caption and credit (the format supports photos; the bundled edition has none).
     assert!(text.contains("The market at dawn"), "{text}");
     assert!(text.contains("Testville City Government"), "{text}");
-    // Cover, contents, opener, one text page, back cover.
+    // Cover, imprint, contents, opener, text pages, back cover.
     let pages = pdf_pages(&pdf);
     assert!((4..=8).contains(&pages), "{pages} pages");
     // The chart's missing 2019 point is reported, not invented.
@@ -109,7 +109,7 @@ fn missing_translation_fails_release_and_is_marked_in_draft() {
     assert!(err.contains("text/zh/intro.toml"), "{err}");
     assert!(!f.root().join("dist/testville.zh.pdf").exists());
     let check = f.run(&["check", "--lang", "zh"]);
-    assert!(stderr(&check).contains("zh: 4 of 5 texts"), "{}", stderr(&check));
+    assert!(stderr(&check).contains("zh: 5 of 6 texts"), "{}", stderr(&check));
 
     let out = f.run(&["build", "--lang", "zh", "--draft"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -181,4 +181,26 @@ fn init_scaffolds_a_project_that_builds_and_new_edition_asks_for_data() {
     let text = pdf_text(&project.join("dist/newtown-vlr-2025.en.pdf"));
     assert!(text.contains("[not updated: 2024 value]"), "{text}");
     assert!(std::fs::read_to_string(project.join("vlr.toml")).unwrap().contains("edition = 2025"));
+}
+
+#[test]
+fn level_3_headings_are_numbered_per_language_and_project() {
+    let f = Fixture::new("basic");
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let zh = pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(en.contains("(1) Measures taken"), "{en}");
+    assert!(zh.replace(' ', "").contains("（一）主要举措"), "{zh}");
+    // A project sets its own style for a language.
+    let toml = f
+        .read("vlr.toml")
+        .replace("languages = [\"en\", \"zh\"]", "languages = [\"en\", \"zh\"]\nnumbering = { en = \"(a)\" }");
+    f.write("vlr.toml", &toml);
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let zh = pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(en.contains("(a) Measures taken"), "{en}");
+    assert!(zh.replace(' ', "").contains("（一）主要举措"), "{zh}");
 }

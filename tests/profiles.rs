@@ -484,3 +484,22 @@ fn back_cover_carries_the_link_and_a_vector_qr_code() {
     let text = common::pdf_text(&output(&f, "en", ""));
     assert!(text.contains("sdg@testville.example") && text.contains("CC BY 4.0"), "{text}");
 }
+
+#[test]
+fn cover_photo_is_on_the_cover_and_credited_in_the_imprint() {
+    let f = Fixture::new("basic");
+    build(&f, "");
+    let doc = Document::load(output(&f, "en", "")).unwrap();
+    let (_, &cover) = doc.get_pages().iter().next().unwrap();
+    let images = doc
+        .get_dictionary(cover)
+        .and_then(|p| p.get_deref(b"Resources", &doc))
+        .and_then(Object::as_dict)
+        .and_then(|r| r.get_deref(b"XObject", &doc))
+        .and_then(Object::as_dict)
+        .map(|x| x.len())
+        .unwrap_or(0);
+    assert!(images > 0, "the cover has no image");
+    let imprint = doc.extract_text(&[2]).unwrap_or_default();
+    assert!(imprint.contains("Cover photo: Testville City Government"), "{imprint}");
+}
