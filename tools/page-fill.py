@@ -21,7 +21,8 @@ For every page it reports
   * whether it is a part's last page, allowed to run short: the next page
     starts with a level-1 heading (a chapter that begins a new page: the
     outline entry lies above every other text of that page's text block), or
-    it is the last page before the back cover.
+    it is the last page before the back cover (a blank page of a print
+    edition, before a right-hand opener or the back cover, is skipped).
 
 It exits 1 when more than --max-bare percent of the pages carry no body text
 or when a page other than a part's last page is more than --max-empty percent
@@ -158,10 +159,14 @@ def main():
     worst = any_worst = (0.0, None)
     failures = []
     first_chapter = min(starts, default=1)
+    blank = {p for (p, _, _, empty, _, _, _) in rows if empty >= 100.0}
     for p, running, other, empty, _, _, _ in rows:
         body = running >= a.min_chars or (p >= first_chapter and running + other >= a.min_chars)
         strict += running < a.min_chars
-        last_of_part = p == n - 1 or starts_page(p + 1)
+        # A print edition's blank page (before a right-hand opener or the back
+        # cover) ends the part before it too.
+        nxt = p + 2 if p + 1 in blank else p + 1
+        last_of_part = p in blank or nxt >= n or starts_page(nxt)
         exempt = last_of_part or p == n or p == 1
         bare += not body
         if p not in (1, n) and empty > any_worst[0]:
