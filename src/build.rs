@@ -123,7 +123,8 @@ pub fn edition(
         let label =
             |id: &str| find_label(texts, id).or_else(|| find_label(src_texts, id)).unwrap_or_else(|| id.to_string());
         let prepared = charts::prepare(idx, spec, text, lang, &label);
-        let title = text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone());
+        let title =
+            crate::data::typography::apply_str(lang, &text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone()));
         match charts::render(&prepared, lang, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
                 files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
@@ -135,9 +136,34 @@ pub fn edition(
         if !prepared.dropped.is_empty() {
             note = format!("{note} {}", strings.incomplete).trim().to_string();
         }
+        // One or two values make a key-figure callout, not a chart; a chart of
+        // few points is small (half the text block wide, paired with the next).
+        let points: Vec<(usize, usize, f64)> = prepared
+            .series
+            .iter()
+            .enumerate()
+            .flat_map(|(si, (_, vals))| vals.iter().enumerate().filter_map(move |(ci, v)| v.map(|v| (si, ci, v))))
+            .collect();
+        let callout = (points.len() <= 2 && prepared.lines.is_empty() && !points.is_empty()).then(|| {
+            points
+                .iter()
+                .map(|&(si, ci, v)| {
+                    let decimals = prepared.decimals.get(si).and_then(|d| d.get(ci)).copied().flatten();
+                    let value = crate::i18n::format::figure(
+                        lang,
+                        crate::i18n::format::Figure { value: v, unit: &prepared.unit, decimals },
+                    );
+                    let cat = prepared.categories.get(ci).cloned().unwrap_or_default();
+                    let label =
+                        if prepared.series.len() > 1 { format!("{}, {cat}", prepared.series[si].0) } else { cat };
+                    serde_json::json!({"value": value, "label": label})
+                })
+                .collect::<Vec<_>>()
+        });
         figures.insert(
             id.clone(),
-            serde_json::json!({"title": title, "alt": alt, "note": note, "path": format!("/charts/{id}.svg")}),
+            serde_json::json!({"title": title, "alt": alt, "note": note, "path": format!("/charts/{id}.svg"),
+                "callout": callout, "small": charts::is_small(&prepared)}),
         );
     }
     if let Some(o) = doc.as_object_mut() {

@@ -18,7 +18,7 @@ fn builds_fixture_into_pdf_with_text_and_pages() {
     // The photo's caption and credit (the format supports photos; the bundled edition has none).
     assert!(text.contains("The market at dawn"), "{text}");
     assert!(text.contains("Testville City Government"), "{text}");
-    // Cover, contents, opener, one text page, back cover.
+    // Cover, imprint, contents, opener, text pages, back cover.
     let pages = pdf_pages(&pdf);
     assert!((4..=8).contains(&pages), "{pages} pages");
     // The chart's missing 2019 point is reported, not invented.
@@ -218,4 +218,26 @@ fn series_from_toml_and_csv_print_latest_past_and_missing_values() {
     assert!(bare.contains("Source:TestvilleCityGovernment"), "no citation: the city is the source: {flat}");
     let err = stderr(&out);
     assert!(err.contains("chart `budget` has gaps: no data for 2018/19 (not audited yet)"), "{err}");
+}
+
+#[test]
+fn level_3_headings_are_numbered_per_language_and_project() {
+    let f = Fixture::new("basic");
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let zh = pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(en.contains("(1) Measures taken"), "{en}");
+    assert!(zh.replace(' ', "").contains("（一）主要举措"), "{zh}");
+    // A project sets its own style for a language.
+    let toml = f
+        .read("vlr.toml")
+        .replace("languages = [\"en\", \"zh\"]", "languages = [\"en\", \"zh\"]\nnumbering = { en = \"(a)\" }");
+    f.write("vlr.toml", &toml);
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let zh = pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(en.contains("(a) Measures taken"), "{en}");
+    assert!(zh.replace(' ', "").contains("（一）主要举措"), "{zh}");
 }

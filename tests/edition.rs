@@ -174,3 +174,73 @@ fn headings_reach_the_pdf(lang: &str, text: &str) {
     }
     assert!(missing.is_empty(), "headings missing from the PDF:\n{}", missing.join("\n"));
 }
+
+/// Names of the fonts a PDF embeds (subset prefixes dropped).
+fn embedded_fonts(path: &std::path::Path) -> Vec<String> {
+    let doc = lopdf::Document::load(path).unwrap();
+    let mut names = Vec::new();
+    for obj in doc.objects.values() {
+        if let Ok(dict) = obj.as_dict()
+            && let Ok(name) = dict.get(b"BaseFont").and_then(lopdf::Object::as_name)
+        {
+            let name = String::from_utf8_lossy(name);
+            names.push(name.split_once('+').map_or(name.to_string(), |(_, n)| n.to_string()));
+        }
+    }
+    names
+}
+
+#[test]
+fn yiwu_editions_are_set_as_publications() {
+    let dir = bundled();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_vlr")).args(["build"]).current_dir(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en_pdf = dir.path().join("dist/yiwu-vlr-2020.en.pdf");
+    let zh_pdf = dir.path().join("dist/yiwu-vlr-2020.zh.pdf");
+    let en = pdf_text(&en_pdf);
+    let zh = pdf_text(&zh_pdf);
+    // The language's own quotes: straight double quotes in the source became “ ”.
+    assert!(!en.contains('"'), "straight quotes in the English edition: {}", en.matches('"').count());
+    assert!(en.contains("“Melting Pot”"), "curly quotes expected");
+    // Chinese is set as Chinese: a bold CJK face, （一） headings.
+    let fonts = embedded_fonts(&zh_pdf);
+    assert!(fonts.iter().any(|f| f == "NotoSansCJKsc-Bold"), "{fonts:?}");
+    assert!(zh.contains("（一）") && zh.contains("（二）"), "level-3 headings numbered （一）");
+    assert!(!zh.contains("(1) "), "no Latin (1) numbering in Chinese");
+    // Front and back matter from data, in both languages.
+    for (text, words) in [
+        (
+            &en,
+            &[
+                "Publisher: Yiwu Municipal Government",
+                "Published: July 2021",
+                "Key messages",
+                "Figures",
+                "Tables",
+                "Abbreviations and acronyms",
+                "United Cities and Local Governments",
+                "Figure 1: ",
+            ][..],
+        ),
+        (
+            &zh,
+            &[
+                "发布单位：义乌市人民政府",
+                "发布日期：2021年7月",
+                "要点",
+                "图目录",
+                "表目录",
+                "缩略语",
+                "世界城市和地方政府组织",
+                "图1",
+            ][..],
+        ),
+    ] {
+        let squeezed: String = text.split_whitespace().collect();
+        for w in words {
+            let w: String = w.split_whitespace().collect();
+            assert!(squeezed.contains(&w), "{w:?} missing");
+        }
+    }
+}

@@ -9,4 +9,5 @@ pub mod model;
 pub mod resolve;
 pub mod series;
 pub mod status;
+pub mod typography;
 pub mod units;

@@ -18,6 +18,18 @@ pub struct DataFile {
     /// Chart specifications.
     #[serde(default)]
     pub chart: Vec<ChartSpec>,
+    /// Acronyms: each defined once here, spelt out in every language's
+    /// `meta.toml` under `[acronyms]`.
+    #[serde(default)]
+    pub acronym: Vec<Acronym>,
+}
+
+/// An acronym of the review: its short form, the same in every edition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acronym {
+    /// The short form, e.g. `UCLG`; also the key of its expansion in `[acronyms]`.
+    pub id: Spanned<String>,
 }
 
 /// An indicator: a figure over time, with its unit, provenance and target.
@@ -265,7 +277,7 @@ pub struct ChartText {
 
 /// `text/<lang>/meta.toml`: the cover and document metadata.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MetaText {
     /// The document title.
     pub title: Spanned<String>,
@@ -284,4 +296,38 @@ pub struct MetaText {
     pub keywords: Vec<String>,
     /// Translations: the fingerprint of the source metadata this was translated from.
     pub src: Option<Spanned<String>>,
+    /// The title as set on the cover, with line breaks where the phrases end
+    /// (default: the title, broken where it must).
+    pub cover_title: Option<String>,
+    /// The imprint (copyright page) and back cover.
+    #[serde(default)]
+    pub imprint: Imprint,
+    /// Acronyms spelt out, by short form (the short forms are listed in `data/`).
+    #[serde(default)]
+    pub acronyms: BTreeMap<String, Spanned<String>>,
+    /// Credit of the cover photo.
+    pub cover_credit: Option<String>,
+    /// Alt text of the cover photo.
+    pub cover_alt: Option<String>,
+}
+
+/// What the imprint page and back cover print; every field is optional and
+/// printed only when given (never invented).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Imprint {
+    /// The publisher (default: the author).
+    pub publisher: Option<String>,
+    /// Licence or copyright notice.
+    pub licence: Option<String>,
+    /// Disclaimer.
+    pub disclaimer: Option<String>,
+    /// Contact lines (address, e-mail, telephone).
+    #[serde(default)]
+    pub contact: Vec<String>,
+    /// A link to the review online: printed, and as a QR code on the back cover.
+    pub link: Option<String>,
+    /// Further lines (prepared by, printed by, ISBN …).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }

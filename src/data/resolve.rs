@@ -396,8 +396,15 @@ impl Resolver<'_, '_> {
         match markup::parse(&joined, |ph| self.placeholder(ph)) {
             // Figures are kept on one line in spaced scripts; in Chinese a
             // figure may break like any other text, or justification suffers.
-            Ok(runs) if i18n::is_cjk(self.lang) => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
-            Ok(runs) => runs,
+            Ok(runs) if i18n::is_cjk(self.lang) => {
+                let mut runs: Vec<Run> = runs.into_iter().map(|r| Run { v: false, ..r }).collect();
+                super::typography::apply(self.lang, &mut runs);
+                runs
+            }
+            Ok(mut runs) => {
+                super::typography::apply(self.lang, &mut runs);
+                runs
+            }
             Err(errors) => {
                 for e in errors {
                     let span = locate(self.sources, path, text, &joined, e.offset, e.len);
@@ -418,6 +425,11 @@ impl Resolver<'_, '_> {
     }
 
     fn label(&mut self, id: &str) -> String {
+        let l = self.raw_label(id);
+        super::typography::apply_str(self.lang, &l)
+    }
+
+    fn raw_label(&mut self, id: &str) -> String {
         if let Some((_, l)) = self.labels.get(id) {
             return l.clone();
         }
@@ -427,7 +439,7 @@ impl Resolver<'_, '_> {
             // `id@2015` without a label of its own: the indicator's label and the period.
             None if id.contains('@') => {
                 let (base, period) = id.split_once('@').unwrap_or((id, ""));
-                format!("{} ({period})", self.label(base))
+                format!("{} ({period})", self.raw_label(base))
             }
             None => {
                 self.diags.push(
@@ -513,7 +525,7 @@ impl Resolver<'_, '_> {
             "title": title,
             "subtitle": subtitle,
             "goals": spec.goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>(),
-            "opener": spec.opener,
+            "opener": spec.opener(),
             "fallback": fallback,
             "blocks": blocks,
         })
@@ -665,12 +677,102 @@ impl Resolver<'_, '_> {
         let mut keywords: Vec<String> = m.keywords.clone();
         keywords.extend(goals.iter().map(|g| format!("SDG {g}")));
         let date = project.published().map(|(y, mo, d)| format!("{y:04}-{mo:02}-{d:02}"));
+        let pub_date = project.published().map(|(y, mo, _)| {
+            let month = self.strings.months.get(usize::from(mo).saturating_sub(1)).cloned().unwrap_or_default();
+            self.strings.date.replace("{year}", &y.to_string()).replace("{month}", &month)
+        });
+        let t = |s: &str| super::typography::apply_str(self.lang, s);
+        let mut imprint = m.imprint.clone();
+        imprint.publisher = Some(imprint.publisher.unwrap_or_else(|| m.author.clone()));
+        for line in imprint.licence.iter_mut().chain(imprint.disclaimer.iter_mut()).chain(imprint.notes.iter_mut()) {
+            *line = t(line);
+        }
+        let qr = imprint.link.as_deref().and_then(qr_matrix);
+        let acronyms = self.acronyms(loaded, src);
+        let logo = self.project_file(project.file.project.logo.as_ref(), "logo");
+        let photo = self.project_file(project.file.project.cover_photo.as_ref(), "cover photo");
+        let numbering =
+            project.file.project.numbering.get(self.lang).cloned().unwrap_or_else(|| self.strings.h3_numbering.clone());
         json!({
             "title": m.title.get_ref(), "kicker": m.kicker, "subtitle": m.subtitle, "motto": m.motto,
             "city": m.city, "author": m.author, "keywords": keywords,
-            "edition": project.file.project.edition, "date": date,
+            "edition": project.file.project.edition, "date": date, "published": pub_date,
+            "cover-title": m.cover_title.as_ref().unwrap_or(m.title.get_ref()),
+            "imprint": imprint, "qr": qr, "acronyms": acronyms,
+            "logo": logo, "cover-photo": photo, "cover-credit": m.cover_credit.as_deref().map(t),
+            "cover-alt": m.cover_alt, "h3-numbering": numbering,
         })
     }
+
+    /// The acronyms listed in `data/`, spelt out in the edition's language
+    /// (the source language's, marked missing, where a translation lacks one).
+    fn acronyms(&mut self, loaded: &Loaded, src: &str) -> Vec<Value> {
+        let mine = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref());
+        let source = loaded.texts.get(src).and_then(|t| t.meta.as_ref());
+        let mut out = Vec::new();
+        let mut untranslated = Vec::new();
+        for (path, file) in &loaded.data {
+            for a in &file.acronym {
+                let id = a.id.get_ref();
+                let text = match mine.and_then(|(_, m)| m.acronyms.get(id)) {
+                    Some(t) => t.get_ref().clone(),
+                    None => {
+                        let fallback = source.and_then(|(_, m)| m.acronyms.get(id)).map(|t| t.get_ref().clone());
+                        match fallback {
+                            Some(t) if self.lang != src => {
+                                untranslated.push(id.clone());
+                                t
+                            }
+                            _ => {
+                                self.diags.push(
+                                    Diag::error(path, Some(a.id.span()), format!("acronym `{id}` is not spelt out"))
+                                        .with_hint(format!(
+                                            "add `{id} = \"…\"` under [acronyms] in text/{src}/meta.toml"
+                                        )),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let fallback = untranslated.last() == Some(id);
+                out.push(
+                    json!({"short": id, "long": super::typography::apply_str(self.lang, &text), "fallback": fallback}),
+                );
+            }
+        }
+        if !untranslated.is_empty() {
+            let file = Path::new("text").join(self.lang).join("meta.toml");
+            let what = format!("{} acronym(s) under [acronyms]: {}", untranslated.len(), untranslated.join(", "));
+            self.missing(&file, what);
+        }
+        out.sort_by_key(|a| a["short"].as_str().unwrap_or_default().to_lowercase());
+        out
+    }
+
+    /// A file the project names in `vlr.toml` (logo, cover photo), as a typst path.
+    fn project_file(&mut self, file: Option<&Spanned<String>>, what: &str) -> Option<String> {
+        let file = file?;
+        let name = file.get_ref();
+        let real = crate::world::real_path(self.root, self.root, Path::new(name));
+        if !real.is_ok_and(|p| p.is_file()) {
+            self.diags.push(Diag::error(
+                crate::project::PROJECT_FILE,
+                Some(file.span()),
+                format!("{what} `{name}` not found in the project"),
+            ));
+            return None;
+        }
+        Some(format!("/{}", name.trim_start_matches("./")))
+    }
+}
+
+/// A QR code of `text` as rows of dark (true) and light modules, drawn as
+/// vectors by the template; medium error correction, as printers advise.
+pub fn qr_matrix(text: &str) -> Option<Vec<Vec<bool>>> {
+    let qr = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let n = qr.size();
+    Some((0..n).map(|y| (0..n).map(|x| qr.get_module(x, y)).collect()).collect())
 }
 
 /// Marks a block shown in the source language (`Some(None)`) or with a
@@ -704,4 +806,21 @@ fn locate(
     let nth = joined[..offset].matches(snippet).count();
     let at = raw.match_indices(snippet).nth(nth).map(|(i, _)| i)?;
     Some(span.start + at..span.start + at + snippet.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::qr_matrix;
+
+    #[test]
+    fn qr_codes_are_square_with_finder_patterns() {
+        let m = qr_matrix("https://testville.example/vlr").expect("encodes");
+        let n = m.len();
+        assert!(n >= 21 && (n - 17).is_multiple_of(4), "a QR version has 17 + 4v modules a side: {n}");
+        assert!(m.iter().all(|row| row.len() == n));
+        // The three finder patterns: dark 7×7 rings at three corners.
+        for (x, y) in [(0, 0), (n - 7, 0), (0, n - 7)] {
+            assert!(m[y][x] && m[y + 6][x + 6] && m[y + 3][x + 3] && !m[y + 1][x + 1], "finder at {x},{y}");
+        }
+    }
 }

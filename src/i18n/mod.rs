@@ -61,6 +61,26 @@ pub struct Strings {
     pub target: String,
     /// A reference to a section of this report in a source line; `{section}` is its number.
     pub report_section: String,
+    /// Title of the list of figures.
+    pub list_of_figures: String,
+    /// Title of the list of tables.
+    pub list_of_tables: String,
+    /// Title of the list of acronyms.
+    pub acronyms: String,
+    /// Imprint: "Published".
+    pub published: String,
+    /// Imprint: "Publisher".
+    pub publisher: String,
+    /// Imprint and back cover: "Contact".
+    pub contact: String,
+    /// Beside the QR code on the back cover.
+    pub read_online: String,
+    /// Typst numbering pattern of level-3 headings ("(1)", "（一）").
+    pub h3_numbering: String,
+    /// Month names, January first.
+    pub months: Vec<String>,
+    /// A month and year: `{month}`, `{year}`.
+    pub date: String,
     /// Chart kinds for alt text.
     pub chart_kinds: BTreeMap<String, String>,
     /// The 17 goals' official names.

@@ -22,7 +22,7 @@ impl Resolver<'_, '_> {
             let title = if kind == "annex" { &s.annex_title } else { &s.title };
             json!({
                 "id": spec.id.get_ref(), "number": spec.number, "title": [{"t": title}], "subtitle": null,
-                "goals": [], "opener": spec.opener, "fallback": false, "blocks": [],
+                "goals": [], "opener": spec.opener(), "fallback": false, "blocks": [],
             })
         });
         let d = status::dashboard(self.idx);
