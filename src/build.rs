@@ -144,7 +144,9 @@ pub fn edition(
             .enumerate()
             .flat_map(|(si, (_, vals))| vals.iter().enumerate().filter_map(move |(ci, v)| v.map(|v| (si, ci, v))))
             .collect();
-        let callout = (points.len() <= 2 && prepared.lines.is_empty() && !points.is_empty()).then(|| {
+        // A chart of periods with a missing one stays a chart: the gap must show.
+        let gaps = prepared.by_period && prepared.series.iter().any(|(_, vals)| vals.iter().any(Option::is_none));
+        let callout = (points.len() <= 2 && prepared.lines.is_empty() && !points.is_empty() && !gaps).then(|| {
             points
                 .iter()
                 .map(|&(si, ci, v)| {

@@ -254,6 +254,26 @@ pub fn meta_group(m: &MetaText) -> Group {
     segs.push(plain("city", &m.city));
     segs.push(plain("author", &m.author));
     segs.extend(m.keywords.iter().enumerate().map(|(i, k)| plain(format!("keywords.{i}"), k)));
+    // The cover's and the imprint's texts, and the acronyms spelt out.
+    for (name, v) in [("cover-title", &m.cover_title), ("cover-credit", &m.cover_credit), ("cover-alt", &m.cover_alt)] {
+        if let Some(v) = v {
+            segs.push(plain(name, v));
+        }
+    }
+    let imprint = &m.imprint;
+    for (name, v) in [
+        ("imprint.publisher", &imprint.publisher),
+        ("imprint.licence", &imprint.licence),
+        ("imprint.disclaimer", &imprint.disclaimer),
+        ("imprint.link", &imprint.link),
+    ] {
+        if let Some(v) = v {
+            segs.push(plain(name, v));
+        }
+    }
+    segs.extend(imprint.contact.iter().enumerate().map(|(i, c)| plain(format!("imprint.contact.{i}"), c)));
+    segs.extend(imprint.notes.iter().enumerate().map(|(i, n)| plain(format!("imprint.notes.{i}"), n)));
+    segs.extend(m.acronyms.iter().map(|(k, v)| plain(format!("acronyms.{k}"), v.get_ref())));
     Group { key: Key::Meta, segs, at: m.title.span(), recorded: recorded(m.src.as_ref()) }
 }
 

@@ -173,6 +173,8 @@ fn set_texts(t: &mut dyn TableLike, group: &Group, texts: &BTreeMap<String, Stri
         let parts: Vec<&str> = s.id.split('.').collect();
         match parts.as_slice() {
             ["list" | "keywords", _] => arrays.entry(parts[0]).or_default().push(new.to_string()),
+            ["imprint", "contact", _] => arrays.entry("imprint.contact").or_default().push(new.to_string()),
+            ["imprint", "notes", _] => arrays.entry("imprint.notes").or_default().push(new.to_string()),
             ["table", "header", _] => arrays.entry("table.header").or_default().push(new.to_string()),
             ["table", "rows", r, _] => {
                 let r: usize = r.parse().unwrap_or(0);
@@ -198,6 +200,12 @@ fn set_texts(t: &mut dyn TableLike, group: &Group, texts: &BTreeMap<String, Stri
                 }
             }
             "list" => set_strings(t, "list", items, Kind::Markup, cjk, true),
+            "imprint.contact" | "imprint.notes" => {
+                let name = field.trim_start_matches("imprint.");
+                if let Some(st) = sub(t, "imprint") {
+                    set_strings(st, name, items, Kind::Plain, cjk, false);
+                }
+            }
             _ => set_strings(t, field, items, Kind::Plain, cjk, false),
         }
     }
@@ -287,6 +295,13 @@ pub fn apply(doc: &mut DocumentMut, source: &DocumentMut, edits: &[Edit], cjk: b
         match &e.source.key {
             Key::Heading | Key::Meta => {
                 let root = doc.as_table_mut();
+                // meta.toml's sub-tables are written as tables of their own: [imprint], [acronyms].
+                for name in ["imprint", "acronyms"] {
+                    let wanted = e.source.segs.iter().any(|s| s.id.starts_with(&format!("{name}.")));
+                    if wanted && !root.contains_key(name) {
+                        root.insert(name, Item::Table(Table::new()));
+                    }
+                }
                 if let Some(texts) = &e.texts {
                     set_texts(root, e.source, texts, cjk);
                 }
