@@ -97,8 +97,9 @@ pub struct Edition {
     pub lang: String,
     /// `/data.json` and `/charts/*.svg`.
     pub files: HashMap<String, Vec<u8>>,
-    /// Texts translated and texts in all (source-language editions: all translated).
-    pub translated: (usize, usize),
+    /// Texts translated and current, texts in all, and stale texts
+    /// (source-language editions: all translated).
+    pub translated: (usize, usize, usize),
     /// Where the document's texts come from, to locate typst's complaints about them.
     pub map: crate::sourcemap::SourceMap,
 }
@@ -140,7 +141,10 @@ pub fn edition(
         let label =
             |id: &str| find_label(texts, id).or_else(|| find_label(src_texts, id)).unwrap_or_else(|| id.to_string());
         let prepared = charts::prepare(idx, spec, text, &locale, &label);
-        let title = text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone());
+        let title = crate::data::typography::apply_str(
+            &locale,
+            &text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone()),
+        );
         match charts::render(&prepared, &locale, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
                 files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
@@ -152,9 +156,33 @@ pub fn edition(
         if !prepared.dropped.is_empty() {
             note = format!("{note} {}", strings.incomplete).trim().to_string();
         }
+        // One or two values make a key-figure callout, not a chart; a chart of
+        // few points is small (half the text block wide, paired with the next).
+        let points: Vec<(usize, usize, f64)> = prepared
+            .series
+            .iter()
+            .enumerate()
+            .flat_map(|(si, (_, vals))| vals.iter().enumerate().filter_map(move |(ci, v)| v.map(|v| (si, ci, v))))
+            .collect();
+        // A chart of periods with a missing one stays a chart: the gap must show.
+        let gaps = prepared.by_period && prepared.series.iter().any(|(_, vals)| vals.iter().any(Option::is_none));
+        let callout = (points.len() <= 2 && prepared.lines.is_empty() && !points.is_empty() && !gaps).then(|| {
+            points
+                .iter()
+                .map(|&(si, ci, v)| {
+                    let decimals = prepared.decimals.get(si).and_then(|d| d.get(ci)).copied().flatten();
+                    let value = locale.figure(crate::i18n::format::Figure { value: v, unit: &prepared.unit, decimals });
+                    let cat = prepared.categories.get(ci).cloned().unwrap_or_default();
+                    let label =
+                        if prepared.series.len() > 1 { format!("{}, {cat}", prepared.series[si].0) } else { cat };
+                    serde_json::json!({"value": value, "label": label})
+                })
+                .collect::<Vec<_>>()
+        });
         figures.insert(
             id.clone(),
-            serde_json::json!({"title": title, "alt": alt, "note": note, "path": format!("/charts/{id}.svg")}),
+            serde_json::json!({"title": title, "alt": alt, "note": note, "path": format!("/charts/{id}.svg"),
+                "callout": callout, "small": charts::is_small(&prepared)}),
         );
     }
     if let Some(o) = doc.as_object_mut() {
@@ -162,7 +190,7 @@ pub fn edition(
         o.insert("profile".into(), profile.name().into());
     }
     let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
-    let translated = (count("total") - count("missing"), count("total"));
+    let translated = (count("total") - count("missing") - count("stale"), count("total"), count("stale"));
     // One file per chapter, so an edit to one chapter leaves typst's cached
     // work on the others valid (watch mode); /data.json lists them.
     if let Some(chapters) = doc.get_mut("chapters").and_then(serde_json::Value::as_array_mut) {
@@ -281,6 +309,25 @@ pub fn world(p: &Prepared, fonts: Arc<Fonts>, files: HashMap<String, Vec<u8>>) -
 pub fn output_path(p: &Prepared, out_dir: &Path, lang: &str, profile: Profile) -> PathBuf {
     let dir = if out_dir.is_absolute() { out_dir.to_path_buf() } else { p.project.root.join(out_dir) };
     dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output, profile.suffix()))
+}
+
+/// The path of the indicators' CSV (the statistical annex as data), beside the PDFs.
+pub fn indicators_csv_path(p: &Prepared, out_dir: &Path) -> PathBuf {
+    let dir = if out_dir.is_absolute() { out_dir.to_path_buf() } else { p.project.root.join(out_dir) };
+    dir.join(format!("{}.indicators.csv", p.project.file.project.output))
+}
+
+/// The source language's labels of indicators, by id.
+pub fn source_labels(p: &Prepared) -> std::collections::BTreeMap<&str, &str> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Some(texts) = p.loaded.texts.get(p.project.source_language()) {
+        for (_, file) in texts.chapters.values() {
+            for (id, label) in &file.labels {
+                out.insert(id.as_str(), label.get_ref().as_str());
+            }
+        }
+    }
+    out
 }
 
 /// Writes an edition as plain Typst sources the stock typst CLI compiles to the

@@ -22,9 +22,33 @@ use crate::i18n::units;
 /// Chart kinds.
 pub const KINDS: &[&str] = &["bar", "hbar", "grouped-bar", "line"];
 
-const W: f64 = 640.0;
-const H: f64 = 340.0;
-const FONT_PX: f64 = 13.0;
+/// Width of a full-width chart, px (set across the text block's 166 mm).
+const W_FULL: f64 = 640.0;
+/// Width of a small chart, px: set half the block wide (80 mm), as legible as
+/// a full-width one (labels ≥ 7 pt at print size).
+const W_SMALL: f64 = 300.0;
+
+/// Whether a chart has so few points that it is set half width.
+pub fn is_small(p: &Prepared) -> bool {
+    p.kind != "hbar" && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4
+}
+
+/// The canvas of a chart, px: width by its kind, height by its category count.
+fn canvas(p: &Prepared) -> (f64, f64) {
+    let n = p.categories.len().max(1) as f64;
+    let k = p.series.len().max(1) as f64;
+    if p.kind == "hbar" {
+        // A row per category, as tall as its bars need.
+        (W_FULL, (60.0 + n * (14.0 + 16.0 * k).max(30.0)).clamp(120.0, 420.0))
+    } else if is_small(p) {
+        (W_SMALL, 230.0)
+    } else {
+        (W_FULL, if n <= 6.0 { 280.0 } else { 340.0 })
+    }
+}
+/// Label size, px: plotters draws it at 1/1.24 of this, so 14 px on a
+/// 640 px chart set 166 mm wide is 8.3 pt; the smallest labels (× 0.85) 7.1 pt.
+const FONT_PX: f64 = 14.0;
 const PALETTE: [RGBColor; 5] = [
     RGBColor(0x00, 0x68, 0x9D),
     RGBColor(0xFD, 0x9D, 0x24),
@@ -421,20 +445,22 @@ fn value_label(loc: &Locale, p: &Prepared, si: usize, ci: usize, v: f64) -> Stri
 fn tick_with(loc: &Locale, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
     let n = v / p.scale.divisor;
     let s = loc.number((n * 1e4).round() / 1e4, decimals, true);
-    // Only "1:n" ratios print their pattern on ticks (the language's ratio sign: Chinese ∶).
-    if p.unit == "ratio" { loc.ratio(&p.unit, &s) } else { s }
+    // A ratio of 1:0 does not exist: the axis origin reads 0. Only "1:n" ratios
+    // print their pattern on ticks (the language's ratio sign: Chinese ∶).
+    if p.unit == "ratio" && n != 0.0 { loc.ratio(&p.unit, &s) } else { s }
 }
 
 /// Draws the chart as SVG.
 pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String, String> {
     let lang = loc.lang.as_str();
     let palette = palette(accent);
+    let (cw, ch) = canvas(p);
     // Right-to-left scripts mirror the chart: axis on the right, bars growing leftwards.
     let rtl = loc.rtl;
-    let m = |x: f64| (if rtl { W - x } else { x }) as i32;
+    let m = |x: f64| (if rtl { cw - x } else { x }) as i32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (W as u32, H as u32)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (cw as u32, ch as u32)).into_drawing_area();
         let font = |px: f64| (family(lang), px).into_font();
         // plotters writes font-size = size / 1.24; measure what is drawn.
         let measure = |s: &str, px: f64| {
@@ -454,14 +480,21 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
             root.draw(&Text::new(s.to_string(), (m(x), y as i32), style)).map_err(|e| e.to_string())
         };
         let max = largest(&p.series).max(p.lines.iter().map(|l| l.0).fold(0.0, f64::max));
-        let (step, top) = nice_axis(max);
+        let (mut step, mut top) = nice_axis(max);
+        // A share never exceeds 100%: the axis stops there when the data allow.
+        if p.unit == "percent" && max <= 100.0 && top > 100.0 {
+            top = 100.0;
+            if (100.0 / step).fract() != 0.0 {
+                step = 20.0;
+            }
+        }
         let muted = RGBColor(0x77, 0x77, 0x77);
         // Legend (multi-series) at the top; unit words at the top left.
         let mut y0 = 8.0;
         let unit_h = measure("Hg", FONT_PX).1;
         text(&p.unit_words, 4.0, y0, FONT_PX, Pos::new(HPos::Left, VPos::Top), &INK)?;
         if p.series.len() > 1 {
-            let mut x = W - 4.0;
+            let mut x = cw - 4.0;
             for (i, (name, _)) in p.series.iter().enumerate().rev() {
                 let (w, _) = measure(name, FONT_PX);
                 x -= w;
@@ -484,13 +517,13 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
                 .categories
                 .iter()
                 .map(|c| {
-                    wrap(c, W * 0.35, |s| measure(s, FONT_PX).0)
+                    wrap(c, cw * 0.35, |s| measure(s, FONT_PX).0)
                         .iter()
                         .map(|l| measure(l, FONT_PX).0)
                         .fold(0.0, f64::max)
                 })
                 .fold(0.0, f64::max);
-            let (x0, x1, y1) = (label_w + 12.0, W - 70.0, H - 24.0);
+            let (x0, x1, y1) = (label_w + 12.0, cw - 70.0, ch - 24.0);
             let slot = (y1 - y0) / n as f64;
             for t in &ticks {
                 let x = x0 + (x1 - x0) * t / top;
@@ -500,7 +533,7 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
             }
             for (ci, cat) in p.categories.iter().enumerate() {
                 let cy = y0 + slot * (ci as f64 + 0.5);
-                let lines = wrap(cat, W * 0.35, |s| measure(s, FONT_PX).0);
+                let lines = wrap(cat, cw * 0.35, |s| measure(s, FONT_PX).0);
                 let lh = FONT_PX * 1.25;
                 for (li, l) in lines.iter().enumerate() {
                     let y = cy - lh * (lines.len() as f64 - 1.0) / 2.0 + lh * li as f64;
@@ -523,7 +556,8 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
                         }
                         continue;
                     };
-                    let x = x0 + (x1 - x0) * v / top;
+                    // A small value keeps a visible bar (2 px), never a hairline.
+                    let x = (x0 + (x1 - x0) * v / top).max(if v > 0.0 { x0 + 2.0 } else { x0 });
                     root.draw(&Rectangle::new(
                         [(m(x0), y as i32), (m(x), (y + bh - 1.0) as i32)],
                         palette[si % 5].filled(),
@@ -547,12 +581,12 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
             root.draw(&PathElement::new(vec![(m(x0), y0 as i32), (m(x0), y1 as i32)], INK))
                 .map_err(|e| e.to_string())?;
         } else {
-            let (x0, x1) = (tick_w + 12.0, W - 8.0);
+            let (x0, x1) = (tick_w + 12.0, cw - 8.0);
             let slot = (x1 - x0) / n as f64;
             let label_lines =
                 p.categories.iter().map(|c| wrap(c, slot - 6.0, |s| measure(s, FONT_PX).0)).collect::<Vec<_>>();
             let rows = label_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-            let y1 = H - 8.0 - rows * FONT_PX * 1.25;
+            let y1 = ch - 8.0 - rows * FONT_PX * 1.25;
             let yof = |v: f64| y1 - (y1 - y0) * v / top;
             for t in &ticks {
                 let y = yof(*t);
@@ -641,12 +675,16 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
                             continue;
                         };
                         root.draw(&Rectangle::new(
-                            [(m(x + 1.0), yof(v) as i32), (m(x + bw - 1.0), y1 as i32)],
+                            [
+                                (m(x + 1.0), yof(v).min(if v > 0.0 { y1 - 2.0 } else { y1 }) as i32),
+                                (m(x + bw - 1.0), y1 as i32),
+                            ],
                             palette[si % 5].filled(),
                         ))
                         .map_err(|e| e.to_string())?;
                         let label = value_label(loc, p, si, ci, v);
-                        let px = if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.8 } else { FONT_PX };
+                        let px =
+                            if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.85 } else { FONT_PX };
                         text(&label, x + bw / 2.0, yof(v) - 3.0, px, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
                     }
                 }
@@ -791,6 +829,109 @@ mod tests {
         let texts: Vec<&str> =
             svg.split("<text").skip(1).map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]).collect();
         assert!(!texts.is_empty() && texts.iter().all(|t| !t.trim().is_empty()), "{texts:?}");
+    }
+
+    fn chart(kind: &str, unit: &str, values: &[f64]) -> Prepared {
+        Prepared {
+            kind: kind.into(),
+            categories: (0..values.len()).map(|i| format!("C{i}")).collect(),
+            series: vec![("S".into(), values.iter().map(|v| Some(*v)).collect())],
+            decimals: vec![vec![None; values.len()]],
+            scale: crate::i18n::format::Scale { divisor: 1.0, word: String::new() },
+            unit_words: String::new(),
+            unit: unit.into(),
+            dropped: vec![],
+            lines: vec![],
+            by_period: false,
+            gap_word: "n/a".into(),
+        }
+    }
+
+    fn labels(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn percentage_axes_stop_at_100() {
+        let svg = render(
+            &chart("bar", "percent", &[96.0, 98.7, 100.0, 99.0, 97.0, 95.0, 94.0]),
+            &Locale::builtin("en"),
+            None,
+        )
+        .unwrap();
+        let ticks = labels(&svg);
+        assert!(ticks.iter().any(|t| t == "100"), "{ticks:?}");
+        assert!(!ticks.iter().any(|t| t == "120" || t == "125"), "{ticks:?}");
+        // Above 100 (a growth rate) the axis goes on.
+        let svg = render(
+            &chart("bar", "percent", &[90.0, 130.0, 100.0, 80.0, 70.0, 60.0, 50.0]),
+            &Locale::builtin("en"),
+            None,
+        )
+        .unwrap();
+        assert!(labels(&svg).iter().any(|t| t == "140" || t == "150"), "{:?}", labels(&svg));
+    }
+
+    #[test]
+    fn ratio_axes_print_no_impossible_tick() {
+        let svg = render(&chart("bar", "ratio", &[1.9, 2.0, 2.1, 1.8, 1.95, 2.05, 2.2]), &Locale::builtin("en"), None)
+            .unwrap();
+        let ticks = labels(&svg);
+        assert!(!ticks.iter().any(|t| t == "1:0"), "{ticks:?}");
+        assert!(ticks.iter().any(|t| t == "0"), "{ticks:?}");
+    }
+
+    #[test]
+    fn small_values_keep_a_visible_bar() {
+        // 221 beside 116,451: the bar is at least 2 px tall (one rect per bar).
+        let svg =
+            render(&chart("bar", "count", &[16858.0, 10994.0, 38486.0, 116451.0, 221.0]), &Locale::builtin("en"), None)
+                .unwrap();
+        let heights: Vec<f64> = svg
+            .split("<rect")
+            .skip(1)
+            .filter_map(|r| r.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(heights.len(), 5, "{svg}");
+        assert!(heights.iter().all(|h| *h >= 2.0), "{heights:?}");
+    }
+
+    #[test]
+    fn charts_are_sized_by_their_data() {
+        let few = canvas(&chart("hbar", "count", &[1.0, 2.0, 3.0]));
+        let many = canvas(&chart("hbar", "count", &[1.0; 10]));
+        assert!(many.1 > few.1, "{few:?} {many:?}");
+        let small = chart("bar", "count", &[1.0, 2.0, 3.0]);
+        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart("bar", "count", &[1.0; 8])).0);
+    }
+
+    #[test]
+    fn a_missing_period_is_a_gap_in_a_line() {
+        let p = Prepared {
+            kind: "line".into(),
+            categories: vec!["2016".into(), "2017".into(), "2018".into(), "2019".into()],
+            series: vec![("AQI".into(), vec![Some(90.0), Some(91.5), None, Some(95.0)])],
+            decimals: vec![vec![None, Some(1), None, None]],
+            scale: crate::i18n::format::Scale { divisor: 1.0, word: String::new() },
+            unit_words: "%".into(),
+            unit: "percent".into(),
+            dropped: vec![],
+            lines: vec![(98.0, "Target 2030".into())],
+            by_period: true,
+            gap_word: "n/a".into(),
+        };
+        let svg = render(&p, &Locale::builtin("en"), None).unwrap();
+        // One segment joins 2016 and 2017; 2019 stands alone: no line crosses 2018.
+        let lines: Vec<&str> =
+            svg.lines().filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\"")).collect();
+        assert_eq!(lines.len(), 1, "{svg}");
+        assert_eq!(lines[0].matches(',').count(), 2, "two points: {}", lines[0]);
+        assert!(svg.contains(">\nn/a\n</text>"), "the gap is labelled: {svg}");
+        assert!(svg.contains(">\n91.5\n</text>") && svg.contains(">\n90\n</text>"), "labels as written: {svg}");
+        assert!(svg.contains("Target 2030"), "{svg}");
     }
 
     #[test]

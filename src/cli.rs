@@ -34,6 +34,64 @@ pub enum Command {
     Init(InitArgs),
     /// Roll the project to a new reporting year; `vlr check` then lists every figure to update.
     NewEdition(NewEditionArgs),
+    /// Hand texts to translators as XLIFF and take their translations back.
+    #[command(subcommand)]
+    Translate(TranslateCommand),
+}
+
+/// `vlr translate`'s commands.
+#[derive(Debug, Subcommand)]
+pub enum TranslateCommand {
+    /// Write the source texts a language needs (untranslated or stale) as XLIFF 2.0, for a CAT tool.
+    Export(ExportArgs),
+    /// Check a translated XLIFF file and write it into text/<lang>/ (nothing is written if it has errors).
+    Import(ImportArgs),
+    /// Mark the current translation as up to date with the source (records its fingerprints).
+    Stamp(StampArgs),
+}
+
+/// Arguments of `vlr translate export`.
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// The language to translate into.
+    #[arg(long, short = 'l')]
+    pub lang: String,
+    /// Every text, translated or not (translations included, for review or a full round trip).
+    #[arg(long)]
+    pub all: bool,
+    /// The XLIFF file to write (default: <output>.<lang>.xlf in the project folder).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// Arguments of `vlr translate import`.
+#[derive(Debug, Args, Clone)]
+pub struct ImportArgs {
+    /// The translated XLIFF file (its trgLang names the language).
+    pub file: PathBuf,
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// Arguments of `vlr translate stamp`.
+#[derive(Debug, Args, Clone)]
+pub struct StampArgs {
+    /// The translation's language.
+    #[arg(long, short = 'l')]
+    pub lang: String,
+    /// Only these texts: a file (`intro`) or a file and a text as vlr check names them (`intro/block.p1`).
+    #[arg(value_name = "KEY")]
+    pub keys: Vec<String>,
+    /// Also stamp stale texts (default: only texts that record no fingerprint yet).
+    #[arg(long)]
+    pub all: bool,
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 /// Where the project is.
@@ -59,7 +117,7 @@ pub struct BuildArgs {
     /// Output profile.
     #[arg(long, value_enum, default_value_t = Profile::Submission)]
     pub profile: Profile,
-    /// Build even where translations are missing, marking each fallback on the page.
+    /// Build even where translations are missing or stale, marking each on the page.
     #[arg(long)]
     pub draft: bool,
     /// Also use the system's fonts (default: only the project's fonts/).

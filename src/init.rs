@@ -11,6 +11,7 @@ const FILES: &[(&str, &str)] = &[
     ("text/en/intro.toml", include_str!("scaffold/intro.toml")),
     ("templates/main.typ", include_str!("../templates/main.typ")),
     ("templates/lib.typ", include_str!("../templates/lib.typ")),
+    ("templates/dashboard.typ", include_str!("../templates/dashboard.typ")),
     (".gitignore", "/dist\n"),
 ];
 

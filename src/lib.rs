@@ -16,6 +16,7 @@ pub mod init;
 pub mod new_edition;
 pub mod project;
 pub mod sourcemap;
+pub mod translate;
 pub mod watch;
 pub mod world;
 
@@ -29,7 +30,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColo
 
 use crate::build::{BuildOptions, Prepared};
 use crate::cli::{Cli, Command, ProjectArgs};
-use crate::data::resolve;
+use crate::data::{resolve, status};
 use crate::diag::{Diag, Sources};
 
 /// Exit code: problems in the project's files.
@@ -132,12 +133,46 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Translate(cmd) => translate_command(cmd, verbosity, &mut err),
         Command::Check(args) => match root(&args) {
             Ok(root) => check(&root, &args.langs, verbosity, &mut err),
             Err(d) => report(&mut err, &Sources::default(), &[d], Path::new("."), verbosity, EXIT_USAGE),
         },
     };
     ExitCode::from(code)
+}
+
+/// Runs `vlr translate …`.
+fn translate_command(cmd: cli::TranslateCommand, v: Verbosity, err: &mut dyn WriteColor) -> u8 {
+    use cli::TranslateCommand as T;
+    let dir = match &cmd {
+        T::Export(a) => &a.root,
+        T::Import(a) => &a.root,
+        T::Stamp(a) => &a.root,
+    };
+    let root = match root(&ProjectArgs { root: dir.clone(), langs: Vec::new() }) {
+        Ok(r) => r,
+        Err(d) => return report(err, &Sources::default(), &[d], Path::new("."), v, EXIT_USAGE),
+    };
+    let done = match &cmd {
+        T::Export(a) => translate::export(&root, &a.lang, a.all, a.out.as_deref()),
+        T::Import(a) => translate::import(&root, &a.file),
+        T::Stamp(a) => translate::stamp(&root, &a.lang, &a.keys, a.all),
+    };
+    match done {
+        Ok(outcome) => {
+            report(err, &Sources::default(), &outcome.warnings, &root, v, 0);
+            for (verb, rest) in &outcome.lines {
+                status(err, v, verb, rest);
+            }
+            0
+        }
+        Err((sources, diags)) => {
+            report(err, &sources, &diags, &root, v, EXIT_PROBLEMS);
+            status(err, v, "Failed", "nothing written (fix the errors above)");
+            EXIT_PROBLEMS
+        }
+    }
 }
 
 fn root(args: &ProjectArgs) -> Result<PathBuf, Diag> {
@@ -236,6 +271,8 @@ pub fn build_with(
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
     }
+    let dashboard = status::dashboard(&idx);
+    diags.extend(unrated_warning(&dashboard));
     if v == Verbosity::Verbose {
         status(out, v, "Timings", &format!("load and check {} ms", started.elapsed().as_millis()));
     }
@@ -262,11 +299,16 @@ pub fn build_with(
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
+    let mut reported: Vec<Diag> = Vec::new();
     for (lang, ed) in langs.iter().zip(editions) {
         match ed {
             Edition::Failed(ed_diags) => {
+                // A problem in the data (e.g. an indicator that needs data) is the
+                // same in every edition: print it once, with the first edition.
+                let fresh: Vec<Diag> = dedup(ed_diags).into_iter().filter(|d| !reported.contains(d)).collect();
+                reported.extend(fresh.iter().cloned());
                 quietly(&bar, || {
-                    report(out, &p.sources, &dedup(ed_diags), &p.project.root, v, EXIT_PROBLEMS);
+                    report(out, &p.sources, &fresh, &p.project.root, v, EXIT_PROBLEMS);
                     status(out, v, "Failed", &format!("{lang}: not written (fix the errors above)"));
                 });
                 code = EXIT_PROBLEMS;
@@ -293,6 +335,10 @@ pub fn build_with(
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    // The annex as data, once for all editions; like the PDFs, only from a build that succeeded.
+    if code == 0 {
+        code = write_indicators_csv(p, opts, &dashboard, v, out);
     }
     let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
     report(out, &p.sources, &warnings, &p.project.root, v, 0);
@@ -402,6 +448,43 @@ fn write_edition(
     code
 }
 
+/// The warning, once per build, that some indicators are not rated.
+fn unrated_warning(d: &status::Dashboard) -> Option<Diag> {
+    let n = d.without_target().count();
+    (n > 0).then(|| {
+        let msg = format!(
+            "{n} of {} indicator(s) are not rated: they have no target or no thresholds (the annex says which)",
+            d.indicators.len()
+        );
+        Diag { severity: diag::Severity::Warning, ..Diag::general(msg) }
+            .with_hint("`vlr check` lists them; a rating needs `target` and `thresholds`, each with its source")
+    })
+}
+
+/// Writes `<output>.indicators.csv` beside the PDFs (atomically); returns the exit code.
+fn write_indicators_csv(
+    p: &Prepared,
+    opts: &BuildOptions,
+    d: &status::Dashboard,
+    v: Verbosity,
+    out: &mut dyn WriteColor,
+) -> u8 {
+    let path = build::indicators_csv_path(p, &opts.out_dir);
+    let csv = data::indicators_csv::write(d, &build::source_labels(p), p.project.file.project.edition);
+    match export::write_atomic(&path, csv.as_bytes()) {
+        Ok(()) => {
+            let rows = csv.lines().count().saturating_sub(1);
+            status(out, v, "Written", &format!("{} ({rows} rows)", diag::display_path(Path::new("/"), &path)));
+            0
+        }
+        Err(e) => {
+            let d = Diag::general(format!("cannot write {}: {e}", path.display()))
+                .with_hint("check that the output folder is writable (or pass --out DIR)");
+            report(out, &p.sources, &[d], &p.project.root, v, EXIT_USAGE)
+        }
+    }
+}
+
 /// Validates the project and compiles and exports every edition, with the
 /// same PDF standards as `vlr build`, without writing PDFs.
 pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteColor) -> u8 {
@@ -416,14 +499,17 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
     };
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    let dashboard = status::dashboard(&idx);
     let mut typst_failed = false;
     for lang in &langs {
         let mut ed_diags = Vec::new();
         let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &idx, &mut ed_diags);
-        let (done, total) = ed.translated;
+        let (done, total, stale) = ed.translated;
         if lang != p.project.source_language() {
-            let pct = if total == 0 { 100.0 } else { done as f64 * 100.0 / total as f64 };
-            status(out, v, "Translated", &format!("{lang}: {done} of {total} texts ({pct:.0}%)"));
+            // Rounded down: 399 of 400 is not 100%.
+            let pct = (done * 100).checked_div(total).unwrap_or(100);
+            let stale = if stale == 0 { String::new() } else { format!("; {stale} stale") };
+            status(out, v, "Translated", &format!("{lang}: {done} of {total} texts ({pct}%){stale}"));
         }
         let ok = !ed_diags.iter().any(Diag::is_error);
         diags.extend(ed_diags);
@@ -445,6 +531,7 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     report(out, &p.sources, &diags, &p.project.root, v, 0);
+    list_unrated(&p, &dashboard, v, out);
     if errors == 0 && !typst_failed {
         status(
             out,
@@ -456,6 +543,33 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     } else {
         status(out, v, "Checked", &format!("{errors} error(s), {warnings} warning(s)"));
         EXIT_PROBLEMS
+    }
+}
+
+/// Lists the indicators that are not rated for want of a target or thresholds.
+fn list_unrated(p: &Prepared, d: &status::Dashboard, v: Verbosity, out: &mut dyn WriteColor) {
+    let unrated: Vec<_> = d.without_target().collect();
+    if unrated.is_empty() || v == Verbosity::Quiet {
+        return;
+    }
+    let rated = d.indicators.len() - unrated.len();
+    status(
+        out,
+        v,
+        "Not rated",
+        &format!("{} indicator(s) have no target or no thresholds ({rated} rated):", unrated.len()),
+    );
+    let mut at: Vec<(&Path, usize, &str)> = unrated
+        .iter()
+        .map(|ind| {
+            let (path, span) = ind.loc();
+            let line = p.sources.get(path).map_or(0, |t| t[..span.start.min(t.len())].matches('\n').count() + 1);
+            (path, line, ind.spec.id.get_ref().as_str())
+        })
+        .collect();
+    at.sort();
+    for (path, line, id) in at {
+        let _ = writeln!(out, "             {}:{line}: {id}", path.display());
     }
 }
 

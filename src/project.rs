@@ -46,6 +46,16 @@ pub struct ProjectMeta {
     /// are often published a year or two late); default 1.
     #[serde(default = "default_lag")]
     pub reporting_lag: Spanned<i64>,
+    /// The city's logo (SVG or PNG in the project), on the cover and back cover.
+    pub logo: Option<Spanned<String>>,
+    /// A photo for the cover (JPEG or PNG in the project); its credit and alt
+    /// text are in each language's `meta.toml`.
+    pub cover_photo: Option<Spanned<String>>,
+    /// Numbering of level-3 headings by language, overriding the language's
+    /// own (`"(1)"` in English, `"（一）"` in Chinese): a typst numbering
+    /// pattern such as `"(a)"` or `"1."`.
+    #[serde(default)]
+    pub numbering: std::collections::BTreeMap<String, String>,
 }
 
 fn default_lag() -> Spanned<i64> {
@@ -67,9 +77,51 @@ pub struct ChapterSpec {
     /// SDGs the chapter covers; the first sets the opener's colour.
     #[serde(default)]
     pub goals: Vec<Spanned<u8>>,
-    /// Whether the chapter starts with a full opener page.
+    /// How the chapter opens: `"full"` (a page in the chapter's colour),
+    /// `"half"` (a new page whose top half carries the title, goal tiles,
+    /// measures and key figures) or `"none"` (runs on after the previous
+    /// chapter). `true` / `false` are accepted for `"full"` / `"none"`.
+    /// Default: full for chapters with goals, none for the others.
     #[serde(default)]
-    pub opener: bool,
+    pub opener: Option<Spanned<OpenerSpec>>,
+    /// What the chapter holds: `"text"` (the default: its text file),
+    /// `"dashboard"` (the SDG dashboard and the indicators behind each goal's
+    /// rating) or `"annex"` (the statistical annex of every indicator).
+    pub kind: Option<Spanned<String>>,
+}
+
+/// The kinds of chapter.
+pub const CHAPTER_KINDS: &[&str] = &["text", "dashboard", "annex"];
+
+/// An opener as written in `vlr.toml`: a style name or a boolean.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OpenerSpec {
+    /// `opener = true` (full) or `false` (none).
+    Bool(bool),
+    /// `opener = "full" | "half" | "none"`.
+    Style(String),
+}
+
+/// The opener styles.
+pub const OPENERS: &[&str] = &["full", "half", "none"];
+
+impl ChapterSpec {
+    /// The chapter's kind: `text`, `dashboard` or `annex`.
+    pub fn kind(&self) -> &str {
+        self.kind.as_ref().map_or("text", |k| k.get_ref().as_str())
+    }
+
+    /// The chapter's opener style: `full`, `half` or `none`.
+    pub fn opener(&self) -> &str {
+        match self.opener.as_ref().map(Spanned::get_ref) {
+            Some(OpenerSpec::Bool(true)) => "full",
+            Some(OpenerSpec::Bool(false)) => "none",
+            Some(OpenerSpec::Style(s)) => OPENERS.iter().find(|o| **o == s).copied().unwrap_or("none"),
+            None if self.goals.is_empty() => "none",
+            None => "full",
+        }
+    }
 }
 
 /// A loaded project: its root folder and parsed project file.
@@ -165,6 +217,23 @@ impl Project {
             if !seen.insert(ch.id.get_ref().clone()) {
                 out.push(Diag::error(rel, Some(ch.id.span()), format!("duplicate chapter `{}`", ch.id.get_ref())));
             }
+            if let Some(k) = &ch.kind
+                && !CHAPTER_KINDS.contains(&k.get_ref().as_str())
+            {
+                out.push(
+                    Diag::error(rel, Some(k.span()), format!("unknown chapter kind `{}`", k.get_ref()))
+                        .with_hint(format!("kinds: {}", CHAPTER_KINDS.join(", "))),
+                );
+            }
+            if let Some(o) = &ch.opener
+                && let OpenerSpec::Style(style) = o.get_ref()
+                && !OPENERS.contains(&style.as_str())
+            {
+                out.push(
+                    Diag::error(rel, Some(o.span()), format!("unknown opener style `{style}`"))
+                        .with_hint("openers: \"full\", \"half\" or \"none\""),
+                );
+            }
             for g in &ch.goals {
                 if !(1..=17).contains(g.get_ref()) {
                     out.push(Diag::error(rel, Some(g.span()), "an SDG goal is a number from 1 to 17"));
@@ -224,6 +293,14 @@ mod tests {
         assert_eq!(p.source_language(), "en");
         assert_eq!(p.published(), Some((2021, 7, 1)));
         assert_eq!(p.file.project.template.get_ref(), "templates/main.typ");
+        // Goal chapters open on a full page by default; the others run on.
+        assert_eq!(p.file.chapter[0].opener(), "full");
+        let p = load(&OK.replace("goals = [8]", "opener = \"half\"")).unwrap();
+        assert_eq!(p.file.chapter[0].opener(), "half");
+        let p = load(&OK.replace("goals = [8]", "")).unwrap();
+        assert_eq!(p.file.chapter[0].opener(), "none");
+        let p = load(&OK.replace("goals = [8]", "opener = false\ngoals = [8]")).unwrap();
+        assert_eq!(p.file.chapter[0].opener(), "none");
     }
 
     #[test]
@@ -235,6 +312,12 @@ mod tests {
         assert_eq!(&bad[span], "\"xx\"");
         let errs = load(&OK.replace("goals = [8]", "goals = [18]")).unwrap_err();
         assert!(errs[0].message.contains("1 to 17"));
+        let bad = OK.replace("goals = [8]", "kind = \"dashbord\"");
+        let errs = load(&bad).unwrap_err();
+        assert!(errs[0].message.contains("unknown chapter kind `dashbord`"), "{errs:?}");
+        assert_eq!(&bad[errs[0].span.clone().unwrap()], "\"dashbord\"");
+        let errs = load(&OK.replace("goals = [8]", "goals = [8]\nopener = \"quarter\"")).unwrap_err();
+        assert!(errs[0].message.contains("unknown opener style `quarter`"), "{errs:?}");
         let errs = load(&OK.replace("edition = 2020", "edition = \"2020\"")).unwrap_err();
         assert!(errs[0].span.is_some(), "{:?}", errs[0]);
     }

@@ -172,3 +172,45 @@ fn unwritable_output() {
     assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
     assert!(!f.root().join("dist").exists());
 }
+
+#[test]
+fn unknown_opener_style() {
+    run(&Case {
+        file: "vlr.toml",
+        from: "opener = true",
+        to: "opener = \"quarter\"",
+        at: Some("\"quarter\""),
+        message: "unknown opener style `quarter`",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn acronym_without_text_in_the_source_language() {
+    run(&Case {
+        file: "text/en/meta.toml",
+        from: "SDG = \"Sustainable Development Goal\"",
+        to: "",
+        at: None,
+        message: "acronym `SDG` is not spelt out",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn acronym_missing_in_a_translation_falls_back_in_draft() {
+    let f = Fixture::new("basic");
+    let meta = f.read("text/zh/meta.toml").replace("SDG = \"可持续发展目标\"", "");
+    f.write("text/zh/meta.toml", &meta);
+    let out = f.run(&["build", "--lang", "zh"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("missing translation: 1 acronym(s) under [acronyms]: SDG"), "{err}");
+    assert!(err.contains("text/zh/meta.toml"), "{err}");
+    let out = f.run(&["build", "--lang", "zh", "--draft"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = common::pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(text.contains("Sustainable Development Goal"), "the source language's text is shown");
+}

@@ -18,7 +18,7 @@ fn builds_fixture_into_pdf_with_text_and_pages() {
     // The photo's caption and credit (the format supports photos; the bundled edition has none).
     assert!(text.contains("The market at dawn"), "{text}");
     assert!(text.contains("Testville City Government"), "{text}");
-    // Cover, contents, opener, one text page, back cover.
+    // Cover, imprint, contents, opener, text pages, back cover.
     let pages = pdf_pages(&pdf);
     assert!((4..=8).contains(&pages), "{pages} pages");
     // The chart's missing 2019 point is reported, not invented.
@@ -101,7 +101,7 @@ fn same_inputs_give_byte_identical_pdfs() {
 fn missing_translation_fails_release_and_is_marked_in_draft() {
     let f = Fixture::new("basic");
     let zh = f.read("text/zh/intro.toml");
-    f.write("text/zh/intro.toml", &zh.replace("[[block]]\nid = \"s1\"\nh = \"概述\"\n", ""));
+    f.write("text/zh/intro.toml", &zh.replace("[[block]]\nid = \"s1\"\nh = \"概述\"\nsrc = \"98037332\"\n", ""));
     let out = f.run(&["build", "--lang", "zh"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -109,7 +109,8 @@ fn missing_translation_fails_release_and_is_marked_in_draft() {
     assert!(err.contains("text/zh/intro.toml"), "{err}");
     assert!(!f.root().join("dist/testville.zh.pdf").exists());
     let check = f.run(&["check", "--lang", "zh"]);
-    assert!(stderr(&check).contains("zh: 4 of 5 texts"), "{}", stderr(&check));
+    // Heading, blocks, labels, the charts' texts and the metadata: one missing.
+    assert!(stderr(&check).contains("zh: 14 of 15 texts (93%)"), "{}", stderr(&check));
 
     let out = f.run(&["build", "--lang", "zh", "--draft"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -181,4 +182,62 @@ fn init_scaffolds_a_project_that_builds_and_new_edition_asks_for_data() {
     let text = pdf_text(&project.join("dist/newtown-vlr-2025.en.pdf"));
     assert!(text.contains("[not updated: 2024 value]"), "{text}");
     assert!(std::fs::read_to_string(project.join("vlr.toml")).unwrap().contains("edition = 2025"));
+}
+
+#[test]
+fn series_from_toml_and_csv_print_latest_past_and_missing_values() {
+    let f = Fixture::new("basic");
+    // A fiscal-year series with a gap, from CSV; a calendar series in TOML; a
+    // panel with a missing figure.
+    f.write(
+        "data/budget.csv",
+        "indicator,period,value,note\nbudget,2017/18,1.20e9,\nbudget,2018/19,,not audited yet\nbudget,2019/20,1.35e9,provisional\n",
+    );
+    let data = f.read("data/figures.toml")
+        + "\n[[indicator]]\nid = \"budget\"\nunit = \"yuan\"\nfixed = true\n\n[[indicator]]\nid = \"trees\"\nunit = \"count\"\nvalues = { 2016 = 1200, 2018 = { missing = \"survey skipped\" }, 2020 = 1500 }\nbaseline = 2016\n\n[[panel]]\nid = \"more\"\nitems = [\"trees\", \"trees@2018\", \"trips-2019\"]\n\n[[chart]]\nid = \"budget\"\nkind = \"line\"\nindicators = [\"budget\"]\n";
+    f.write("data/figures.toml", &data);
+    let text = f.read("text/en/intro.toml").replace(
+        "[labels]",
+        "[[block]]\nid = \"p2\"\np = \"Trees: {trees} in {trees:period}, {trees@2016} in 2016 ({trees:change}, {trees:change%}); budget {budget:n} in {budget:period}.\"\n\n[[block]]\nid = \"panel2\"\npanel = \"more\"\ntitle = \"More\"\n\n[[block]]\nfigure = \"budget\"\n\n[labels]\ntrees = \"Street trees\"\nbudget = \"Budget\"\n\"trips-2019\" = \"Trips in 2019\"\n",
+    ) + "\n[charts.budget]\ntitle = \"Budget by fiscal year\"\n";
+    f.write("text/en/intro.toml", &text);
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Trees: 1,500 in 2020 , 1,200 in 2016 ( +300 , +25.0% ); budget 1.35 billion in 2019/20"),
+        "{flat}"
+    );
+    // The panel shows every item: a missing one as n/a with its reason.
+    let bare: String = pdf.split_whitespace().collect();
+    assert!(bare.contains("n/aStreettrees(2018)surveyskipped"), "{flat}");
+    assert!(bare.contains("n/aTripsin2019"), "{flat}");
+    // The chart's axis has the missing fiscal year as a gap, labelled n/a.
+    assert!(bare.contains("2017/182018/192019/201.2n/a1.35"), "{flat}");
+    assert!(bare.contains("Source:TestvilleCityGovernment"), "no citation: the city is the source: {flat}");
+    let err = stderr(&out);
+    assert!(err.contains("chart `budget` has gaps: no data for 2018/19 (not audited yet)"), "{err}");
+}
+
+#[test]
+fn level_3_headings_are_numbered_per_language_and_project() {
+    let f = Fixture::new("basic");
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let zh = pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(en.contains("(1) Measures taken"), "{en}");
+    assert!(zh.replace(' ', "").contains("（一）主要举措"), "{zh}");
+    // A project sets its own style for a language.
+    let toml = f
+        .read("vlr.toml")
+        .replace("languages = [\"en\", \"zh\"]", "languages = [\"en\", \"zh\"]\nnumbering = { en = \"(a)\" }");
+    f.write("vlr.toml", &toml);
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    let zh = pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    assert!(en.contains("(a) Measures taken"), "{en}");
+    assert!(zh.replace(' ', "").contains("（一）主要举措"), "{zh}");
 }

@@ -1,4 +1,5 @@
-//! The bundled Yiwu edition: every heading and a sample of figures reach the PDF.
+//! The bundled Yiwu editions: every heading and every figure reach the PDF, in
+//! every language, and every language prints the same figures as the English.
 
 mod common;
 
@@ -17,8 +18,10 @@ fn bundled() -> tempfile::TempDir {
 }
 
 fn normalise(s: &str) -> String {
-    // Whitespace is dropped: text extraction may split styled runs.
-    s.replace(['“', '”'], "\"").replace(['‘', '’'], "'").split_whitespace().collect::<Vec<_>>().join("")
+    // Whitespace, quotation marks and hyphens are dropped: text extraction may
+    // split styled runs, and maps a hyphen and a soft hyphen (a line broken by
+    // hyphenation) to the same glyph.
+    s.chars().filter(|c| !c.is_whitespace() && !"\"'“”‘’«»„‚‹›-\u{ad}".contains(*c)).collect()
 }
 
 #[test]
@@ -37,6 +40,87 @@ fn chinese_edition_holds_every_heading_and_sample_figures() {
     );
 }
 
+#[test]
+fn every_edition_holds_every_heading_and_figure_of_the_english() {
+    let dir = bundled();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
+        .args(["build", "--emit-typst", "emitted"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let langs: Vec<String> = std::fs::read_dir(dir.path().join("emitted"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for lang in ["ar", "en", "es", "fr", "ru", "zh"] {
+        assert!(langs.iter().any(|l| l == lang), "vlr.toml builds {lang}: {langs:?}");
+    }
+    let english = placeholders("en");
+    for lang in &langs {
+        // The same indicators are printed in every language.
+        assert_eq!(placeholders(lang), english, "{lang} prints other figures than the English");
+        // Every figure resolved for the edition reaches its PDF.
+        let text = normalise(&pdf_text(&dir.path().join(format!("dist/yiwu-vlr-2020.{lang}.pdf"))));
+        let mut figures = Vec::new();
+        for entry in std::fs::read_dir(dir.path().join("emitted").join(lang).join("data")).unwrap() {
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+            collect_figures(&json, &mut figures);
+        }
+        assert!(figures.len() >= 300, "{lang}: {} figures", figures.len());
+        // Arabic text comes out of the PDF in presentation forms and visual
+        // order: there, each figure's digits are looked for.
+        let found = |f: &String| {
+            if lang == "ar" {
+                f.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+                    .filter(|n| n.chars().any(|c| c.is_ascii_digit()))
+                    .all(|n| text.contains(n.trim_matches(['.', ','])))
+            } else {
+                text.contains(&normalise(f))
+            }
+        };
+        let missing: Vec<&String> = figures.iter().filter(|f| !found(f)).collect();
+        assert!(missing.is_empty(), "{lang}: figures missing from the PDF: {missing:?}");
+        headings_reach_the_pdf(lang, &text);
+    }
+}
+
+/// The indicator ids a language's text files print.
+fn placeholders(lang: &str) -> std::collections::BTreeSet<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(repo().join("text").join(lang)).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (i, _) in text.match_indices('{') {
+            let rest = &text[i + 1..];
+            let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+            if !id.is_empty() && !text[..i].ends_with('{') && !rest.starts_with('{') {
+                ids.insert(id);
+            }
+        }
+    }
+    ids
+}
+
+/// The texts of figure runs (`"f": true`) in a resolved chapter.
+fn collect_figures(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            if o.get("f").and_then(serde_json::Value::as_bool) == Some(true)
+                && let Some(t) = o.get("t").and_then(serde_json::Value::as_str)
+            {
+                out.push(t.to_string());
+            }
+            if let Some(t) = o.get("value").and_then(serde_json::Value::as_str) {
+                out.push(t.to_string()); // a key-figure panel's value
+            }
+            o.values().for_each(|v| collect_figures(v, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_figures(v, out)),
+        _ => {}
+    }
+}
+
 fn edition_holds_headings_and_figures(lang: &str, figures: &[&str]) {
     let dir = bundled();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
@@ -46,6 +130,13 @@ fn edition_holds_headings_and_figures(lang: &str, figures: &[&str]) {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = normalise(&pdf_text(&dir.path().join(format!("dist/yiwu-vlr-2020.{lang}.pdf"))));
+    headings_reach_the_pdf(lang, &text);
+    for figure in figures {
+        assert!(text.contains(&normalise(figure)), "figure {figure} not in the PDF");
+    }
+}
+
+fn headings_reach_the_pdf(lang: &str, text: &str) {
     let mut missing = Vec::new();
     for entry in std::fs::read_dir(repo().join("text").join(lang)).unwrap() {
         let path = entry.unwrap().path();
@@ -60,14 +151,96 @@ fn edition_holds_headings_and_figures(lang: &str, figures: &[&str]) {
             }
         }
         for h in headings {
-            let h = normalise(&h.replace(['*'], ""));
-            if !h.contains('{') && !text.contains(&h) {
+            let raw = h.replace(['*'], "");
+            let h = normalise(&raw);
+            // Arabic comes out of the PDF in visual order, line by line, with its
+            // vowel marks reordered and some mark ligatures mapped to other letters:
+            // there, the words of the heading are looked for backwards, and at
+            // least three in four must be found.
+            let found = if lang == "ar" {
+                let marks = |c: &char| !('\u{64b}'..='\u{670}').contains(c) && !"()/«»“”".contains(*c);
+                let bare: String = text.chars().filter(marks).collect();
+                let words: Vec<&str> = raw.split_whitespace().collect();
+                let hits =
+                    words.iter().filter(|w| bare.contains(&w.chars().rev().filter(marks).collect::<String>())).count();
+                hits * 4 >= words.len() * 3
+            } else {
+                text.contains(&h)
+            };
+            if !h.contains('{') && !found {
                 missing.push(format!("{}: {h}", path.display()));
             }
         }
     }
     assert!(missing.is_empty(), "headings missing from the PDF:\n{}", missing.join("\n"));
-    for figure in figures {
-        assert!(text.contains(&normalise(figure)), "figure {figure} not in the PDF");
+}
+
+/// Names of the fonts a PDF embeds (subset prefixes dropped).
+fn embedded_fonts(path: &std::path::Path) -> Vec<String> {
+    let doc = lopdf::Document::load(path).unwrap();
+    let mut names = Vec::new();
+    for obj in doc.objects.values() {
+        if let Ok(dict) = obj.as_dict()
+            && let Ok(name) = dict.get(b"BaseFont").and_then(lopdf::Object::as_name)
+        {
+            let name = String::from_utf8_lossy(name);
+            names.push(name.split_once('+').map_or(name.to_string(), |(_, n)| n.to_string()));
+        }
+    }
+    names
+}
+
+#[test]
+fn yiwu_editions_are_set_as_publications() {
+    let dir = bundled();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_vlr")).args(["build"]).current_dir(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let en_pdf = dir.path().join("dist/yiwu-vlr-2020.en.pdf");
+    let zh_pdf = dir.path().join("dist/yiwu-vlr-2020.zh.pdf");
+    let en = pdf_text(&en_pdf);
+    let zh = pdf_text(&zh_pdf);
+    // The language's own quotes: straight double quotes in the source became “ ”.
+    assert!(!en.contains('"'), "straight quotes in the English edition: {}", en.matches('"').count());
+    assert!(en.contains("“Melting Pot”"), "curly quotes expected");
+    // Chinese is set as Chinese: a bold CJK face, （一） headings.
+    let fonts = embedded_fonts(&zh_pdf);
+    assert!(fonts.iter().any(|f| f == "NotoSansCJKsc-Bold"), "{fonts:?}");
+    assert!(zh.contains("（一）") && zh.contains("（二）"), "level-3 headings numbered （一）");
+    assert!(!zh.contains("(1) "), "no Latin (1) numbering in Chinese");
+    // Front and back matter from data, in both languages.
+    for (text, words) in [
+        (
+            &en,
+            &[
+                "Publisher: Yiwu Municipal Government",
+                "Published: July 2021",
+                "Key messages",
+                "Figures",
+                "Tables",
+                "Abbreviations and acronyms",
+                "United Cities and Local Governments",
+                "Figure 1: ",
+            ][..],
+        ),
+        (
+            &zh,
+            &[
+                "发布单位：义乌市人民政府",
+                "发布日期：2021年7月",
+                "要点",
+                "图目录",
+                "表目录",
+                "缩略语",
+                "世界城市和地方政府组织",
+                "图1",
+            ][..],
+        ),
+    ] {
+        let squeezed: String = text.split_whitespace().collect();
+        for w in words {
+            let w: String = w.split_whitespace().collect();
+            assert!(squeezed.contains(&w), "{w:?} missing");
+        }
     }
 }

@@ -30,6 +30,8 @@ fuzz_target!(|input: &[u8]| {
     }
     // The inline markup parser on its own.
     let _ = vlr::data::markup::parse(&text, |_| Ok((String::new(), None)));
+    // The XLIFF reader of `vlr translate import`.
+    let _ = vlr::translate::xliff::read(&text);
 });
 
 fn codespan_reporting_sink(out: &mut Vec<u8>) -> vlr::diag::NoColor<&mut Vec<u8>> {

@@ -23,6 +23,8 @@ pub struct Ind<'a> {
     pub series: Series,
     /// The target value, its period and its decimals as written.
     pub target: Option<(Period, f64, Option<u8>)>,
+    /// The thresholds of the SDG dashboard's bands, checked.
+    pub thresholds: Option<super::status::Thresholds>,
     /// The period changes are measured from.
     pub baseline: Option<Period>,
     /// Years its latest value may lag behind the edition.
@@ -242,7 +244,8 @@ fn indicator<'a>(
         None => settings.lag,
     };
     let _ = id;
-    Ind { path, spec: ind, series, target, baseline, lag, missing }
+    let thresholds = super::status::thresholds(path, ind, text, diags);
+    Ind { path, spec: ind, series, target, thresholds, baseline, lag, missing }
 }
 
 /// Adds the rows of `data/*.csv` to their indicators.
@@ -341,6 +344,55 @@ pub fn citation(v: &toml::Value) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::load::{Loaded, parse_toml};
+
+    fn loaded(text: &str) -> (Loaded, Sources) {
+        let path = std::path::PathBuf::from("data/d.toml");
+        let mut sources = Sources::default();
+        sources.insert(&path, text.to_string());
+        let file = parse_toml(&path, text).unwrap();
+        (Loaded { data: vec![(path, file)], ..Loaded::default() }, sources)
+    }
+
+    const SERIES: &str = "[[indicator]]\nid = \"a\"\nunit = \"count\"\nvalues = { 2018 = 1, 2019 = 2, 2021 = { missing = \"not yet published\" } }\n\n[[indicator]]\nid = \"b\"\nunit = \"count\"\nvalues = { 2018 = 1 }\nlag = 2\n\n[[indicator]]\nid = \"c\"\nunit = \"year\"\nvalue = 1982\nyear = 1982\nfixed = true\n";
+
+    #[test]
+    fn the_lag_rule_decides_what_needs_data() {
+        let (l, sources) = loaded(SERIES);
+        let mut diags = Vec::new();
+        let at = |edition: i32, lag: i32, diags: &mut Vec<Diag>| {
+            let idx = index(&l, &sources, Settings { edition, lag, units: &Default::default() }, diags);
+            type Needs = Option<(i32, Option<String>)>;
+            let mut v: Vec<(String, Needs)> = idx
+                .indicators
+                .iter()
+                .map(|(id, i)| (id.to_string(), i.needs_data(edition).map(|(y, p)| (y, p.map(|p| p.label.clone())))))
+                .collect();
+            v.sort();
+            v
+        };
+        // Edition 2020, lag 1: a (2019) is fine; b lags 2 years by its own setting; c is fixed.
+        assert_eq!(at(2020, 1, &mut diags), vec![("a".into(), None), ("b".into(), None), ("c".into(), None)]);
+        // Lag 0: a needs 2020; the latest value it has is 2019.
+        assert_eq!(at(2020, 0, &mut diags)[0], ("a".into(), Some((2020, Some("2019".into())))));
+        // 2021 is missing: it does not count as data, so a still needs 2021 with lag 0.
+        assert_eq!(at(2021, 0, &mut diags)[0], ("a".into(), Some((2021, Some("2019".into())))));
+        // b: edition 2021, its lag of 2 years expects 2019; it has 2018.
+        assert_eq!(at(2021, 1, &mut diags)[1], ("b".into(), Some((2019, Some("2018".into())))));
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    }
+
+    #[test]
+    fn series_problems_are_located() {
+        let text = "[[indicator]]\nid = \"a\"\nunit = \"count\"\nvalues = { 2018 = 1, 20x9 = 2, 2020 = \"3\", 2021 = nan, \"2022/23\" = 4 }\n";
+        let (l, sources) = loaded(text);
+        let mut diags = Vec::new();
+        index(&l, &sources, Settings { edition: 2020, lag: 1, units: &Default::default() }, &mut diags);
+        diags.sort_by_key(|d| d.span.clone().map(|s| s.start));
+        let at: Vec<&str> = diags.iter().filter(|d| d.is_error()).map(|d| &text[d.span.clone().unwrap()]).collect();
+        assert_eq!(at, ["20x9", "\"3\"", "nan", "4"], "{diags:?}");
+        assert!(diags.iter().any(|d| d.message.contains("mixes calendar years and two-year periods")), "{diags:?}");
+    }
 
     #[test]
     fn sdg_codes() {

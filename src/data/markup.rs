@@ -14,9 +14,12 @@ pub struct Run {
     /// Italic.
     #[serde(skip_serializing_if = "is_false")]
     pub i: bool,
-    /// A formatted figure (from a placeholder).
+    /// Kept on one line (a figure, in scripts with spaces).
     #[serde(skip_serializing_if = "is_false")]
     pub v: bool,
+    /// A formatted figure (from a placeholder).
+    #[serde(skip_serializing_if = "is_false")]
+    pub f: bool,
     /// A mark printed with a figure that is not this edition's (draft builds) or an example.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub m: Option<String>,
@@ -71,7 +74,7 @@ fn is_id(s: &str) -> bool {
 }
 
 /// The byte length of a placeholder starting at `{` (nested braces allowed), if closed.
-fn placeholder_len(rest: &str) -> Option<usize> {
+pub fn placeholder_len(rest: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in rest.char_indices() {
         match c {
@@ -214,7 +217,7 @@ pub fn parse(
     let mut buf = String::new();
     let flush = |buf: &mut String, runs: &mut Vec<Run>, b: bool, i: bool| {
         if !buf.is_empty() {
-            runs.push(Run { t: std::mem::take(buf), b, i, v: false, m: None });
+            runs.push(Run { t: std::mem::take(buf), b, i, v: false, f: false, m: None });
         }
     };
     let bytes = text.as_bytes();
@@ -250,7 +253,7 @@ pub fn parse(
                 match resolve(&ph) {
                     Ok((value, mark)) => {
                         flush(&mut buf, &mut runs, bold, ital);
-                        runs.push(Run { t: value, b: bold, i: ital, v: true, m: mark });
+                        runs.push(Run { t: value, b: bold, i: ital, v: true, f: true, m: mark });
                     }
                     Err(message) => errors.push(MarkupError { message, offset: pos, len: end + 1 }),
                 }

@@ -2,8 +2,12 @@
 //! validation, and the document handed to the templates.
 
 pub mod index;
+pub mod indicators_csv;
 pub mod load;
 pub mod markup;
 pub mod model;
 pub mod resolve;
 pub mod series;
+pub mod status;
+pub mod typography;
+pub mod units;

@@ -18,6 +18,18 @@ pub struct DataFile {
     /// Chart specifications.
     #[serde(default)]
     pub chart: Vec<ChartSpec>,
+    /// Acronyms: each defined once here, spelt out in every language's
+    /// `meta.toml` under `[acronyms]`.
+    #[serde(default)]
+    pub acronym: Vec<Acronym>,
+}
+
+/// An acronym of the review: its short form, the same in every edition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acronym {
+    /// The short form, e.g. `UCLG`; also the key of its expansion in `[acronyms]`.
+    pub id: Spanned<String>,
 }
 
 /// An indicator: a figure over time, with its unit, provenance and target.
@@ -30,7 +42,7 @@ pub struct Indicator {
     pub value: Option<Spanned<f64>>,
     /// Values by period: `{ 2016 = 95.2, 2020 = 98.7, 2018 = { missing = "not published" } }`.
     pub values: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
-    /// The unit (see [`crate::i18n::format::UNITS`]).
+    /// The unit (see [`crate::i18n::units`]).
     pub unit: Spanned<String>,
     /// The period of `value` (default: the edition's year): `2020` or `"2022/23"`.
     pub year: Option<Spanned<toml::Value>>,
@@ -48,6 +60,8 @@ pub struct Indicator {
     pub decimals: Option<u8>,
     /// The target the city or a plan sets, with the period it is due.
     pub target: Option<Target>,
+    /// The thresholds between the SDG dashboard's four bands, with their citation.
+    pub thresholds: Option<Spanned<ThresholdSpec>>,
     /// The period changes are measured from (default: the first period with a value).
     pub baseline: Option<Spanned<toml::Value>>,
     /// Which way is progress: `"higher"` or `"lower"`.
@@ -72,6 +86,21 @@ pub struct Target {
     pub year: Spanned<toml::Value>,
     /// Who set it: an SDG target, a plan, a guideline.
     pub source: Option<Spanned<toml::Value>>,
+}
+
+/// An indicator's thresholds: `{ green = 90, red = 75, source = "…" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdSpec {
+    /// From this value on (in the direction of `better`): achieved.
+    pub green: Spanned<f64>,
+    /// The boundary between challenges remain and significant challenges
+    /// (default: midway between green and red).
+    pub yellow: Option<Spanned<f64>>,
+    /// Beyond this value: major challenges.
+    pub red: Spanned<f64>,
+    /// Who set them: a citation (text, or `{ publisher, dataset, url }`).
+    pub source: Spanned<toml::Value>,
 }
 
 /// A key-figure panel.
@@ -154,6 +183,11 @@ pub struct TextFile {
     /// Texts of charts.
     #[serde(default)]
     pub charts: BTreeMap<String, ChartText>,
+    /// Translations: the fingerprint of the source `title` and `subtitle` this was translated from.
+    pub src: Option<Spanned<String>>,
+    /// Translations: the fingerprint of each source label, by key (see [`super::units`]).
+    #[serde(default, rename = "labels-src")]
+    pub labels_src: BTreeMap<String, Spanned<String>>,
 }
 
 /// One block of a chapter.
@@ -184,6 +218,8 @@ pub struct Block {
     pub table: Option<TableSpec>,
     /// A photo.
     pub photo: Option<PhotoSpec>,
+    /// Translations: the fingerprint of the source block's text this was translated from.
+    pub src: Option<Spanned<String>>,
 }
 
 /// A table written in a text file.
@@ -235,11 +271,13 @@ pub struct ChartText {
     /// Labels of reference lines by key.
     #[serde(default)]
     pub references: BTreeMap<String, String>,
+    /// Translations: the fingerprint of the source chart texts this was translated from.
+    pub src: Option<Spanned<String>>,
 }
 
 /// `text/<lang>/meta.toml`: the cover and document metadata.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MetaText {
     /// The document title.
     pub title: Spanned<String>,
@@ -256,4 +294,40 @@ pub struct MetaText {
     /// Extra keywords.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Translations: the fingerprint of the source metadata this was translated from.
+    pub src: Option<Spanned<String>>,
+    /// The title as set on the cover, with line breaks where the phrases end
+    /// (default: the title, broken where it must).
+    pub cover_title: Option<String>,
+    /// The imprint (copyright page) and back cover.
+    #[serde(default)]
+    pub imprint: Imprint,
+    /// Acronyms spelt out, by short form (the short forms are listed in `data/`).
+    #[serde(default)]
+    pub acronyms: BTreeMap<String, Spanned<String>>,
+    /// Credit of the cover photo.
+    pub cover_credit: Option<String>,
+    /// Alt text of the cover photo.
+    pub cover_alt: Option<String>,
+}
+
+/// What the imprint page and back cover print; every field is optional and
+/// printed only when given (never invented).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Imprint {
+    /// The publisher (default: the author).
+    pub publisher: Option<String>,
+    /// Licence or copyright notice.
+    pub licence: Option<String>,
+    /// Disclaimer.
+    pub disclaimer: Option<String>,
+    /// Contact lines (address, e-mail, telephone).
+    #[serde(default)]
+    pub contact: Vec<String>,
+    /// A link to the review online: printed, and as a QR code on the back cover.
+    pub link: Option<String>,
+    /// Further lines (prepared by, printed by, ISBN …).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }

@@ -13,10 +13,13 @@ use super::load::Loaded;
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, TextFile};
 use super::series::Period;
+use super::units::{self, Key, State, Status};
 use crate::diag::{Diag, Sources};
 use crate::i18n::{self, Locale, format};
 use crate::project::Project;
 use crate::sourcemap::SourceMap;
+
+mod generated;
 
 /// Options for resolving an edition.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +62,8 @@ pub fn resolve(
         table_no: 0,
         texts_total: 0,
         texts_missing: 0,
+        texts_stale: 0,
+        marks: HashMap::new(),
         root: &project.root,
         stale: BTreeSet::new(),
         locale,
@@ -78,10 +83,21 @@ pub fn resolve(
             r.labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
         }
     }
+    if lang != src {
+        let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
+        let statuses = units::status(src_texts, Some(texts), lang, &order);
+        r.report_translation(&statuses, src);
+    }
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
         let id = spec.id.get_ref();
+        let generated = spec.kind() != "text";
         let Some((mpath, master)) = src_texts.chapters.get(id) else {
+            if generated {
+                // The dashboard and the annex need no text file.
+                chapters.push(r.generated(spec, None));
+                continue;
+            }
             r.diags.push(Diag::error(
                 "vlr.toml",
                 Some(spec.id.span()),
@@ -104,7 +120,8 @@ pub fn resolve(
             .map(|(_, t)| t.block.iter().filter_map(|b| Some((b.id.as_ref()?.get_ref().as_str(), b))).collect())
             .unwrap_or_default();
         let ct = ChapterText { master: (mpath, master), tr, by_id };
-        chapters.push(r.chapter(spec, &ct));
+        let ch = r.chapter(spec, &ct);
+        chapters.push(if generated { r.generated(spec, Some(ch)) } else { ch });
     }
     let meta = r.meta(project, loaded, src);
     let strings = &locale.strings;
@@ -120,7 +137,7 @@ pub fn resolve(
         "goals": goals,
         "meta": meta,
         "chapters": chapters,
-        "translation": {"total": r.texts_total, "missing": r.texts_missing},
+        "translation": {"total": r.texts_total, "missing": r.texts_missing, "stale": r.texts_stale},
     });
     (doc, map)
 }
@@ -137,6 +154,10 @@ struct Resolver<'a, 'd> {
     table_no: usize,
     texts_total: usize,
     texts_missing: usize,
+    texts_stale: usize,
+    /// Translations marked in a draft: (chapter, group) → the mark's note
+    /// (`None`: the source language is shown).
+    marks: HashMap<(String, Key), Option<String>>,
     root: &'a Path,
     /// Indicators reported as needing this edition's data (each once).
     stale: BTreeSet<String>,
@@ -160,6 +181,100 @@ impl Resolver<'_, '_> {
         } else {
             self.diags.push(d.with_hint("translate it, or build with --draft to fall back to the source language"));
         }
+    }
+
+    /// Counts the translation's texts and reports every missing, incomplete,
+    /// stale or unstamped one: errors, or in a draft warnings (and marks).
+    fn report_translation(&mut self, statuses: &[Status], src: &str) {
+        let lang = self.lang;
+        // Translations without fingerprints (written before vlr recorded them)
+        // are reported once per file, not one by one.
+        let mut unstamped: Vec<(&Status, usize)> = Vec::new();
+        for st in statuses.iter().filter(|s| s.state == State::Unstamped) {
+            match unstamped.iter_mut().find(|(f, _)| f.file == st.file) {
+                Some((_, n)) => *n += 1,
+                None => unstamped.push((st, 1)),
+            }
+        }
+        for (st, n) in unstamped {
+            let source = Path::new("text").join(src).join(st.source_file());
+            let (msg, key) = if n == 1 {
+                let what = st.source.key.describe();
+                (
+                    format!("the translation of {what} records no fingerprint of its source (`src`): it may be stale"),
+                    st.full_key(),
+                )
+            } else {
+                let what = st.source.key.describe();
+                let msg = format!(
+                    "{n} translations in this file, from the {what} on, record no fingerprint of their source (`src`): they may be stale"
+                );
+                (msg, st.file.clone())
+            };
+            let d = Diag::error(&st.path, st.span(), msg).with_hint(format!(
+                "if up to date with {}: `vlr translate stamp --lang {lang} {key}`; `--draft` builds with them marked",
+                source.display()
+            ));
+            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+        }
+        for st in statuses {
+            self.texts_total += 1;
+            let what = st.source.key.describe();
+            let key = (st.file.clone(), st.source.key.clone());
+            let stamp = format!("vlr translate stamp --lang {lang} {}", st.full_key());
+            let d = match &st.state {
+                State::Current => continue,
+                State::Missing => {
+                    self.texts_missing += 1;
+                    self.marks.insert(key, None);
+                    // A missing file is reported once, as a whole.
+                    if !st.file_exists {
+                        continue;
+                    }
+                    Diag::error(&st.path, None, format!("missing translation: {what}"))
+                        .with_hint("translate it, or build with --draft to fall back to the source language")
+                }
+                State::Incomplete(absent) => {
+                    self.texts_missing += 1;
+                    self.marks.insert(key, None);
+                    let absent = absent.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                    Diag::error(&st.path, st.span(), format!("missing translation: {what} has no {absent}"))
+                        .with_hint("translate it, or build with --draft to fall back to the source language")
+                }
+                State::Unstamped => {
+                    self.texts_stale += 1;
+                    self.marks.insert(key, Some(self.strings.draft_stale.clone()));
+                    continue;
+                }
+                State::Stale => {
+                    self.texts_stale += 1;
+                    self.marks.insert(key, Some(self.strings.draft_stale.clone()));
+                    let source = Path::new("text").join(src).join(st.source_file());
+                    Diag::error(
+                        &st.path,
+                        st.span(),
+                        format!(
+                            "stale translation: {what} {} translated from an earlier version of {}",
+                            if matches!(st.source.key, Key::Chart(_) | Key::Meta) { "were" } else { "was" },
+                            source.display()
+                        ),
+                    )
+                    .with_hint(format!("translate it anew (`vlr translate export --lang {lang}`), or if it is still right, `{stamp}`; `--draft` builds with it marked"))
+                }
+            };
+            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+        }
+    }
+
+    /// The draft mark of a translated text: `None` if it is current,
+    /// `Some(None)` if the source language is shown, `Some(Some(note))` if stale.
+    fn mark(&self, chapter: &str, key: Key) -> Option<Option<String>> {
+        self.marks.get(&(chapter.to_string(), key)).cloned()
+    }
+
+    /// The draft mark of a label or chart text, whichever file holds it.
+    fn mark_anywhere(&self, key: &Key) -> Option<Option<String>> {
+        self.marks.iter().find(|((_, k), _)| k == key).map(|(_, m)| m.clone())
     }
 
     /// Reports an indicator without data for the edition's period: an error
@@ -294,8 +409,15 @@ impl Resolver<'_, '_> {
         match parsed {
             // Figures are kept on one line in spaced scripts; in Chinese a
             // figure may break like any other text, or justification suffers.
-            Ok(runs) if cjk => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
-            Ok(runs) => runs.into_iter().flat_map(split_long_figure).collect(),
+            Ok(runs) if cjk => {
+                let mut runs: Vec<Run> = runs.into_iter().map(|r| Run { v: false, ..r }).collect();
+                super::typography::apply(self.locale, &mut runs);
+                runs
+            }
+            Ok(mut runs) => {
+                super::typography::apply(self.locale, &mut runs);
+                runs.into_iter().flat_map(split_long_figure).collect()
+            }
             Err(errors) => {
                 for e in errors {
                     let span = locate(self.sources, path, text, &joined, e.offset, e.len);
@@ -316,19 +438,21 @@ impl Resolver<'_, '_> {
     }
 
     fn label(&mut self, id: &str) -> String {
+        let l = self.raw_label(id);
+        super::typography::apply_str(self.locale, &l)
+    }
+
+    fn raw_label(&mut self, id: &str) -> String {
         if let Some((_, l)) = self.labels.get(id) {
             return l.clone();
         }
         match self.src_labels.get(id).cloned() {
-            Some((path, l)) => {
-                let file = Path::new("text").join(self.lang).join(path.file_name().unwrap_or_default());
-                self.missing(&file, format!("label `{id}`"));
-                l
-            }
+            // Reported with the translation's other texts.
+            Some((_, l)) => l,
             // `id@2015` without a label of its own: the indicator's label and the period.
             None if id.contains('@') => {
                 let (base, period) = id.split_once('@').unwrap_or((id, ""));
-                format!("{} ({period})", self.label(base))
+                format!("{} ({period})", self.raw_label(base))
             }
             None => {
                 self.diags.push(
@@ -375,33 +499,36 @@ impl Resolver<'_, '_> {
             }
             let needs_text = b.figure.is_none() && b.goals.is_none() && !(b.panel.is_some() && b.title.is_none());
             let (tb, tp, fb) = match (&b.id, needs_text) {
-                (_, false) => (b, mpath, false),
+                (_, false) => (b, mpath, None),
                 (None, true) => {
                     self.diags.push(Diag::error(
                         mpath,
                         None,
                         format!("block {} holds text and needs an `id` so translations can match it", n + 1),
                     ));
-                    (b, mpath, false)
+                    (b, mpath, None)
                 }
                 (Some(id), true) => {
-                    self.texts_total += 1;
+                    let mark = self.mark(spec.id.get_ref(), Key::Block(id.get_ref().clone()));
                     match ct.by_id.get(id.get_ref().as_str()) {
-                        Some(tb) if !fallback => (*tb, tpath, false),
-                        Some(tb) => {
-                            self.texts_missing += 1;
-                            (*tb, tpath, true)
-                        }
-                        None => {
-                            self.texts_missing += 1;
-                            if ct.tr.is_some() {
-                                self.missing(tpath, format!("block `{}`", id.get_ref()));
-                            }
-                            (b, mpath, true)
-                        }
+                        Some(tb) if !fallback => (*tb, tpath, mark),
+                        _ => (b, mpath, Some(None)),
                     }
                 }
             };
+            // A figure or panel whose chart texts or labels are not current is marked too.
+            let fb = fb.or_else(|| {
+                let chart = b.figure.as_ref().and_then(|f| self.mark_anywhere(&Key::Chart(f.get_ref().clone())));
+                let panel =
+                    b.panel.as_ref().and_then(|p| self.idx.panels.get(p.get_ref().as_str())).and_then(|(_, p)| {
+                        p.items.iter().find_map(|i| {
+                            let base = i.get_ref().split('@').next().unwrap_or_default().to_string();
+                            self.mark_anywhere(&Key::Label(i.get_ref().clone()))
+                                .or_else(|| self.mark_anywhere(&Key::Label(base)))
+                        })
+                    });
+                chart.or(panel)
+            });
             if let Some(v) = self.block(b, tb, tp, mpath) {
                 blocks.push(with_fallback(v, fb));
             }
@@ -412,7 +539,7 @@ impl Resolver<'_, '_> {
             "title": title,
             "subtitle": subtitle,
             "goals": spec.goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>(),
-            "opener": spec.opener,
+            "opener": spec.opener(),
             "fallback": fallback,
             "blocks": blocks,
         })
@@ -487,9 +614,12 @@ impl Resolver<'_, '_> {
             let citation = crate::charts::citation(self.idx, spec);
             // A chart over periods shows the edition's data: each indicator must have it.
             let idx = self.idx;
+            // So does a chart of categories, for each value it takes at the edition (no `@period`).
+            let current = spec.series.iter().flat_map(|s| &s.values).filter(|v| !v.get_ref().contains('@'));
             let marks: Vec<String> = spec
                 .indicators
                 .iter()
+                .chain(current)
                 .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
                 .filter_map(|ind| self.needs_data(ind))
                 .collect();
@@ -563,11 +693,93 @@ impl Resolver<'_, '_> {
         let mut keywords: Vec<String> = m.keywords.clone();
         keywords.extend(goals.iter().map(|g| format!("SDG {g}")));
         let date = project.published().map(|(y, mo, d)| format!("{y:04}-{mo:02}-{d:02}"));
+        let pub_date = project.published().map(|(y, mo, _)| {
+            let month = self.strings.months.get(usize::from(mo).saturating_sub(1)).cloned().unwrap_or_default();
+            self.strings.date.replace("{year}", &y.to_string()).replace("{month}", &month)
+        });
+        let t = |s: &str| super::typography::apply_str(self.locale, s);
+        let mut imprint = m.imprint.clone();
+        imprint.publisher = Some(imprint.publisher.unwrap_or_else(|| m.author.clone()));
+        for line in imprint.licence.iter_mut().chain(imprint.disclaimer.iter_mut()).chain(imprint.notes.iter_mut()) {
+            *line = t(line);
+        }
+        let qr = imprint.link.as_deref().and_then(qr_matrix);
+        let acronyms = self.acronyms(loaded, src);
+        let logo = self.project_file(project.file.project.logo.as_ref(), "logo");
+        let photo = self.project_file(project.file.project.cover_photo.as_ref(), "cover photo");
+        let numbering =
+            project.file.project.numbering.get(self.lang).cloned().unwrap_or_else(|| self.strings.h3_numbering.clone());
         json!({
             "title": m.title.get_ref(), "kicker": m.kicker, "subtitle": m.subtitle, "motto": m.motto,
             "city": m.city, "author": m.author, "keywords": keywords,
-            "edition": project.file.project.edition, "date": date,
+            "edition": project.file.project.edition, "date": date, "published": pub_date,
+            "cover-title": m.cover_title.as_ref().unwrap_or(m.title.get_ref()),
+            "imprint": imprint, "qr": qr, "acronyms": acronyms,
+            "logo": logo, "cover-photo": photo, "cover-credit": m.cover_credit.as_deref().map(t),
+            "cover-alt": m.cover_alt, "h3-numbering": numbering,
         })
+    }
+
+    /// The acronyms listed in `data/`, spelt out in the edition's language
+    /// (the source language's, marked missing, where a translation lacks one).
+    fn acronyms(&mut self, loaded: &Loaded, src: &str) -> Vec<Value> {
+        let mine = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref());
+        let source = loaded.texts.get(src).and_then(|t| t.meta.as_ref());
+        let mut out = Vec::new();
+        let mut untranslated = Vec::new();
+        for (path, file) in &loaded.data {
+            for a in &file.acronym {
+                let id = a.id.get_ref();
+                let text = match mine.and_then(|(_, m)| m.acronyms.get(id)) {
+                    Some(t) => t.get_ref().clone(),
+                    None => {
+                        let fallback = source.and_then(|(_, m)| m.acronyms.get(id)).map(|t| t.get_ref().clone());
+                        match fallback {
+                            Some(t) if self.lang != src => {
+                                untranslated.push(id.clone());
+                                t
+                            }
+                            _ => {
+                                self.diags.push(
+                                    Diag::error(path, Some(a.id.span()), format!("acronym `{id}` is not spelt out"))
+                                        .with_hint(format!(
+                                            "add `{id} = \"…\"` under [acronyms] in text/{src}/meta.toml"
+                                        )),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let fallback = untranslated.last() == Some(id);
+                out.push(
+                    json!({"short": id, "long": super::typography::apply_str(self.locale, &text), "fallback": fallback}),
+                );
+            }
+        }
+        if !untranslated.is_empty() {
+            let file = Path::new("text").join(self.lang).join("meta.toml");
+            let what = format!("{} acronym(s) under [acronyms]: {}", untranslated.len(), untranslated.join(", "));
+            self.missing(&file, what);
+        }
+        out.sort_by_key(|a| a["short"].as_str().unwrap_or_default().to_lowercase());
+        out
+    }
+
+    /// A file the project names in `vlr.toml` (logo, cover photo), as a typst path.
+    fn project_file(&mut self, file: Option<&Spanned<String>>, what: &str) -> Option<String> {
+        let file = file?;
+        let name = file.get_ref();
+        let real = crate::world::real_path(self.root, self.root, Path::new(name));
+        if !real.is_ok_and(|p| p.is_file()) {
+            self.diags.push(Diag::error(
+                crate::project::PROJECT_FILE,
+                Some(file.span()),
+                format!("{what} `{name}` not found in the project"),
+            ));
+            return None;
+        }
+        Some(format!("/{}", name.trim_start_matches("./")))
     }
 }
 
@@ -587,12 +799,27 @@ fn split_long_figure(run: Run) -> Vec<Run> {
     }
     let head = words[..keep].join(" ");
     let tail = format!(" {}", words[keep..].join(" "));
-    vec![Run { t: head, ..run.clone() }, Run { t: tail, v: false, ..run }]
+    vec![Run { t: head, ..run.clone() }, Run { t: tail, v: false, f: false, ..run }]
 }
 
-fn with_fallback(mut v: Value, fallback: bool) -> Value {
-    if fallback && let Some(o) = v.as_object_mut() {
+/// A QR code of `text` as rows of dark (true) and light modules, drawn as
+/// vectors by the template; medium error correction, as printers advise.
+pub fn qr_matrix(text: &str) -> Option<Vec<Vec<bool>>> {
+    let qr = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let n = qr.size();
+    Some((0..n).map(|y| (0..n).map(|x| qr.get_module(x, y)).collect()).collect())
+}
+
+/// Marks a block shown in the source language (`Some(None)`) or with a
+/// translation that is not current (`Some(Some(note))`).
+fn with_fallback(mut v: Value, fallback: Option<Option<String>>) -> Value {
+    if let Some(note) = fallback
+        && let Some(o) = v.as_object_mut()
+    {
         o.insert("fallback".into(), Value::Bool(true));
+        if let Some(note) = note {
+            o.insert("fallback-note".into(), Value::String(note));
+        }
     }
     v
 }
@@ -621,7 +848,7 @@ mod tests {
     use super::*;
 
     fn fig(t: &str) -> Run {
-        Run { t: t.into(), b: false, i: false, v: true, m: None }
+        Run { t: t.into(), b: false, i: false, v: true, f: true, m: None }
     }
 
     #[test]
@@ -636,5 +863,17 @@ mod tests {
         }
         let marked = Run { m: Some("example value".into()), ..fig("1,2 milliard de livres sterling") };
         assert_eq!(split_long_figure(marked.clone()), vec![marked]);
+    }
+
+    #[test]
+    fn qr_codes_are_square_with_finder_patterns() {
+        let m = qr_matrix("https://testville.example/vlr").expect("encodes");
+        let n = m.len();
+        assert!(n >= 21 && (n - 17).is_multiple_of(4), "a QR version has 17 + 4v modules a side: {n}");
+        assert!(m.iter().all(|row| row.len() == n));
+        // The three finder patterns: dark 7×7 rings at three corners.
+        for (x, y) in [(0, 0), (n - 7, 0), (0, n - 7)] {
+            assert!(m[y][x] && m[y + 6][x + 6] && m[y + 3][x + 3] && !m[y + 1][x + 1], "finder at {x},{y}");
+        }
     }
 }

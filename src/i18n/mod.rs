@@ -100,6 +100,8 @@ pub struct Strings {
     pub incomplete: String,
     /// Marker of a draft fallback.
     pub draft_fallback: String,
+    /// Marker of a translation whose source has changed (draft builds).
+    pub draft_stale: String,
     /// A figure that is not known ("n/a").
     pub not_available: String,
     /// Mark of a figure older than the edition expects (draft builds); `{period}` is its period.
@@ -110,6 +112,26 @@ pub struct Strings {
     pub target: String,
     /// A reference to a section of this report in a source line; `{section}` is its number.
     pub report_section: String,
+    /// Title of the list of figures.
+    pub list_of_figures: String,
+    /// Title of the list of tables.
+    pub list_of_tables: String,
+    /// Title of the list of acronyms.
+    pub acronyms: String,
+    /// Imprint: "Published".
+    pub published: String,
+    /// Imprint: "Publisher".
+    pub publisher: String,
+    /// Imprint and back cover: "Contact".
+    pub contact: String,
+    /// Beside the QR code on the back cover.
+    pub read_online: String,
+    /// Typst numbering pattern of level-3 headings ("(1)", "（一）").
+    pub h3_numbering: String,
+    /// Month names, January first.
+    pub months: Vec<String>,
+    /// A month and year: `{month}`, `{year}`.
+    pub date: String,
     /// Chart kinds for alt text.
     pub chart_kinds: BTreeMap<String, String>,
     /// The 17 goals' official names.
@@ -126,6 +148,56 @@ pub struct Strings {
     /// Direction and script.
     #[serde(default)]
     pub typography: Typography,
+    /// The SDG dashboard and the statistical annex.
+    pub dashboard: DashboardStrings,
+}
+
+/// Strings of the SDG dashboard and the statistical annex.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DashboardStrings {
+    /// The dashboard chapter's title (unless its text file gives one).
+    pub title: String,
+    /// The annex chapter's title (unless its text file gives one).
+    pub annex_title: String,
+    /// The four status bands by code (`achieved` …).
+    pub bands: BTreeMap<String, String>,
+    /// The trends by code (`on-track` …).
+    pub trends: BTreeMap<String, String>,
+    /// An indicator without a target or thresholds.
+    pub no_target: String,
+    /// An indicator with a target but no thresholds.
+    pub no_thresholds: String,
+    /// An indicator with a target but no value.
+    pub no_data: String,
+    /// A goal without a rated indicator.
+    pub not_rated: String,
+    /// "Legend".
+    pub legend: String,
+    /// What the status says.
+    pub legend_status: String,
+    /// What the trend says.
+    pub legend_trend: String,
+    /// Column: status.
+    pub status: String,
+    /// Column: trend.
+    pub trend: String,
+    /// Column: indicator.
+    pub indicator: String,
+    /// Column: value.
+    pub value: String,
+    /// Column: target.
+    pub target: String,
+    /// Column: goal or target of the SDGs.
+    pub goal_target: String,
+    /// Before the three thresholds of an indicator.
+    pub thresholds: String,
+    /// Column: values by period.
+    pub values: String,
+    /// Under the dashboard: `{rated}`, `{total}`, `{unrated}`.
+    pub summary: String,
+    /// Caption of a goal's table: `{n}` is the goal.
+    pub goal_table: String,
 }
 
 /// How a language writes numbers. Digits, decimal marks, grouping and scale
@@ -275,13 +347,25 @@ const REQUIRED: &[&str] = &[
     "not-given",
     "incomplete",
     "draft-fallback",
+    "draft-stale",
     "not-available",
     "stale",
     "example",
     "target",
     "report-section",
+    "list-of-figures",
+    "list-of-tables",
+    "acronyms",
+    "published",
+    "publisher",
+    "contact",
+    "read-online",
+    "h3-numbering",
+    "months",
+    "date",
     "chart-kinds",
     "goals",
+    "dashboard",
 ];
 
 /// A language's strings: the built-in ones, overlaid with the project's
@@ -471,6 +555,20 @@ mod tests {
         }
         assert_eq!(Locale::builtin("en").strings.goals[13], "Life Below Water");
         assert_eq!(Locale::builtin("zh").strings.goals[14], "陆地生物");
+        for lang in SUPPORTED {
+            let d = Locale::builtin(lang).strings.dashboard;
+            for band in crate::data::status::Band::ALL {
+                assert!(d.bands.contains_key(band.code()), "{lang}: band {}", band.code());
+            }
+            for trend in crate::data::status::Trend::ALL {
+                assert!(d.trends.contains_key(trend.code()), "{lang}: trend {}", trend.code());
+            }
+            assert_eq!((d.bands.len(), d.trends.len()), (4, 5), "{lang}: no stray codes");
+            for key in ["{rated}", "{total}", "{unrated}"] {
+                assert!(d.summary.contains(key), "{lang}: summary lacks {key}");
+            }
+            assert!(d.goal_table.contains("{n}"), "{lang}");
+        }
         // Typography is data too: the colon after a label.
         let colons: Vec<String> = ["en", "fr", "zh"].iter().map(|l| Locale::builtin(l).colon).collect();
         assert_eq!(colons, [": ", "\u{A0}: ", "："]);

@@ -1,0 +1,152 @@
+//! `dist/<output>.indicators.csv`: the statistical annex as data, for the UN
+//! DESA platform and for statisticians. One row per indicator and period; the
+//! row of the edition's period also carries the target, thresholds, status and
+//! trend. The same inputs give the same bytes.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::index::citation;
+use super::status::{self, Dashboard, Rating};
+
+/// The header row.
+pub const HEADER: &str = "goal,sdg,indicator,label,unit,period,value,note,target,target_year,target_source,green,yellow,red,thresholds_source,status,trend,source,section";
+
+/// The CSV text. `labels` are the source language's labels by indicator id.
+pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, edition: i32) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    out.push_str(HEADER);
+    out.push('\n');
+    for (ind, rating) in &d.indicators {
+        let spec = ind.spec;
+        let id = spec.id.get_ref().as_str();
+        let cite = |v: Option<&toml::Value>| v.and_then(|v| citation(v).ok()).unwrap_or_default();
+        let head = [
+            status::goal_of(spec).map(|g| g.to_string()).unwrap_or_default(),
+            status::sdg_code(spec).unwrap_or_default(),
+            id.to_string(),
+            labels.get(id).map(|l| l.to_string()).unwrap_or_default(),
+            ind.unit().to_string(),
+        ];
+        let current = ind.current(edition).map(|(p, _)| p.clone());
+        // The rating's columns, on the edition's row.
+        let rated = || {
+            let (target, year, source) = match &ind.target {
+                Some((p, v, dec)) => (
+                    number(*v, *dec),
+                    p.label.clone(),
+                    cite(spec.target.as_ref().and_then(|t| t.source.as_ref()).map(|s| s.get_ref())),
+                ),
+                None => Default::default(),
+            };
+            let (green, yellow, red, tsource) = match &ind.thresholds {
+                Some(t) => (
+                    number(t.green, None),
+                    number(t.yellow, None),
+                    number(t.red, None),
+                    cite(spec.thresholds.as_ref().map(|t| t.get_ref().source.get_ref())),
+                ),
+                None => Default::default(),
+            };
+            [target, year, source, green, yellow, red, tsource, rating_code(*rating), rating.trend_code().to_string()]
+        };
+        let tail = [cite(spec.source.as_ref().map(|s| s.get_ref())), spec.section.clone().unwrap_or_default()];
+        let mut row = |period: String, value: String, note: String, rating: Option<[String; 9]>| {
+            let cells = head
+                .iter()
+                .cloned()
+                .chain([period, value, note])
+                .chain(rating.unwrap_or_default())
+                .chain(tail.iter().cloned());
+            let line: Vec<String> = cells.map(|c| quote(&c)).collect();
+            let _ = writeln!(out, "{}", line.join(","));
+        };
+        for (period, pt) in &ind.series.points {
+            let value = pt.value.map(|v| number(v, pt.decimals)).unwrap_or_default();
+            let note = pt.missing.clone().or_else(|| pt.note.clone()).unwrap_or_default();
+            let here = current.as_ref() == Some(period);
+            row(period.label.clone(), value, note, here.then(rated));
+        }
+        if current.is_none() {
+            // No value up to the edition (or none at all): a row of its own says so.
+            let note = ind.missing.clone().unwrap_or_default();
+            row(String::new(), String::new(), note, Some(rated()));
+        }
+    }
+    out
+}
+
+fn rating_code(r: Rating) -> String {
+    r.status_code().to_string()
+}
+
+/// A number in base units, with the decimals it was written with.
+fn number(v: f64, decimals: Option<u8>) -> String {
+    match decimals {
+        Some(d) => format!("{v:.*}", usize::from(d)),
+        None => format!("{v}"),
+    }
+}
+
+/// A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
+fn quote(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::data::index::{Settings, index};
+    use crate::data::load::{Loaded, parse_csv, parse_toml};
+    use crate::diag::Sources;
+
+    const DATA: &str = r#"
+[[indicator]]
+id = "pm25"
+values = { 2018 = 27.0, 2019 = { missing = "monitor moved" }, 2020 = 24, 2021 = 22 }
+unit = "count"
+sdg = "11.6"
+better = "lower"
+source = { publisher = "City statistics office", dataset = "Air, 2020" }
+target = { value = 5, year = 2030, source = "WHO guideline, 2021" }
+thresholds = { green = 10, red = 25, source = "SDSN" }
+
+[[indicator]]
+id = "plan"
+missing = "only the plan is known"
+unit = "count"
+target = { value = 3000, year = 2021, source = "5G plan" }
+
+[[indicator]]
+id = "gdp"
+value = 148.56e9
+unit = "yuan"
+"#;
+
+    #[test]
+    fn one_row_per_indicator_and_period_with_the_rating_on_the_editions_row() {
+        let path = PathBuf::from("data/d.toml");
+        let mut sources = Sources::default();
+        sources.insert(&path, DATA.to_string());
+        let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, DATA).unwrap())], ..Default::default() };
+        let mut diags = Vec::new();
+        let idx = index(&loaded, &sources, Settings { edition: 2020, lag: 0, units: &Default::default() }, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let labels = BTreeMap::from([("pm25", "PM2.5, annual mean (μg/m³)"), ("gdp", "GDP")]);
+        let csv = write(&status::dashboard(&idx), &labels, 2020);
+        let expected = format!(
+            "{HEADER}\n\
+             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2018,27.0,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
+             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2019,,monitor moved,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
+             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2020,24,,5,2030,\"WHO guideline, 2021\",10,17.5,25,SDSN,significant-challenges,moderately-improving,\"City statistics office, Air, 2020\",\n\
+             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2021,22,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
+             ,,gdp,GDP,yuan,2020,148560000000,,,,,,,,,no-target,,,\n\
+             ,,plan,,count,,,only the plan is known,3000,2021,5G plan,,,,,no-thresholds,,,\n"
+        );
+        assert_eq!(csv, expected);
+        // The file reads back with vlr's own CSV reader (as many cells in every row as in the header).
+        assert!(parse_csv(&PathBuf::from("x.csv"), &csv).is_ok());
+    }
+}

@@ -1,0 +1,162 @@
+//! The language's own typography, applied to resolved text: straight quotes
+//! become the language's quotation marks, French gets its spaces before
+//! `: ; ! ?` and inside « ». Figures (placeholder runs) are left alone.
+
+use super::markup::Run;
+use crate::i18n::Locale;
+
+/// Outer and inner quotation marks of a language (its base code: `fr-CH`
+/// quotes as `fr`): (open, close, open, close).
+pub fn quotes(lang: &str) -> [&'static str; 4] {
+    match base(lang) {
+        "fr" => ["«\u{202F}", "\u{202F}»", "“", "”"],
+        "de" => ["„", "“", "‚", "‘"],
+        "ru" => ["«", "»", "„", "“"],
+        "es" | "ar" => ["«", "»", "“", "”"],
+        // English, Chinese (set full width from the CJK font by the template), and the default.
+        _ => ["“", "”", "‘", "’"],
+    }
+}
+
+/// The language subtag of a BCP 47 tag (`fr` of `fr-CH`).
+fn base(lang: &str) -> &str {
+    lang.split(['-', '_']).next().unwrap_or(lang)
+}
+
+/// Whether a character lets a following straight quote open a quotation.
+fn opens_after(prev: Option<char>) -> bool {
+    match prev {
+        None => true,
+        Some(c) => c.is_whitespace() || "([{—–-/“‘«„‚\u{202F}".contains(c) || crate::data::markup::is_cjk(c),
+    }
+}
+
+/// Applies the edition's typography to runs, in place.
+pub fn apply(locale: &Locale, runs: &mut [Run]) {
+    let [o1, c1, o2, c2] = quotes(&locale.lang);
+    let french = base(&locale.lang) == "fr";
+    let mut prev: Option<char> = None;
+    // Whether a double quotation (and a single one inside it) is open.
+    let (mut open1, mut open2) = (false, false);
+    for run in runs.iter_mut() {
+        if run.v {
+            prev = run.t.chars().last().or(prev);
+            continue;
+        }
+        let chars: Vec<char> = run.t.chars().collect();
+        let mut out = String::with_capacity(run.t.len() + 8);
+        for (i, &c) in chars.iter().enumerate() {
+            let next = chars.get(i + 1).copied();
+            match c {
+                '"' => {
+                    // Opening where a quotation can start and none is open; else closing.
+                    if opens_after(prev) && !open1 {
+                        out.push_str(o1);
+                        open1 = true;
+                    } else {
+                        out.push_str(c1);
+                        open1 = false;
+                    }
+                }
+                '\'' => {
+                    let letter_before = prev.is_some_and(char::is_alphanumeric);
+                    if !letter_before && opens_after(prev) && next.is_some_and(|n| !n.is_whitespace()) && !open2 {
+                        out.push_str(o2);
+                        open2 = true;
+                    } else if letter_before && next.is_some_and(char::is_alphanumeric) || !open2 {
+                        // An apostrophe (Yiwu's, '90s).
+                        out.push('’');
+                    } else {
+                        out.push_str(c2);
+                        open2 = false;
+                    }
+                }
+                ':' | ';' | '!' | '?' if french => {
+                    // A narrow no-break space before high punctuation, replacing a plain space;
+                    // a colon straight after a word only when a space follows (not in URLs).
+                    if out.ends_with(' ') || out.ends_with('\u{A0}') {
+                        out.pop();
+                        out.push('\u{202F}');
+                    } else if prev.is_some_and(|p| !p.is_whitespace() && !"!?:;\u{202F}".contains(p))
+                        && (c != ':' || next.is_none_or(char::is_whitespace))
+                    {
+                        out.push('\u{202F}');
+                    }
+                    out.push(c);
+                }
+                '«' if french && next == Some(' ') => out.push_str("«\u{202F}"),
+                '»' if french && out.ends_with(' ') => {
+                    out.pop();
+                    out.push_str("\u{202F}»");
+                }
+                ' ' if french && prev == Some('«') => {}
+                _ => out.push(c),
+            }
+            prev = Some(c);
+        }
+        run.t = out;
+    }
+}
+
+/// Applies the edition's typography to a plain string.
+pub fn apply_str(locale: &Locale, s: &str) -> String {
+    let mut runs = [Run { t: s.to_string(), b: false, i: false, v: false, f: false, m: None }];
+    apply(locale, &mut runs);
+    let [run] = runs;
+    run.t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply_str(lang: &str, s: &str) -> String {
+        super::apply_str(&Locale::builtin(lang), s)
+    }
+
+    fn apply(lang: &str, runs: &mut [Run]) {
+        super::apply(&Locale::builtin(lang), runs);
+    }
+
+    fn run(t: &str) -> Run {
+        Run { t: t.into(), b: false, i: false, v: false, f: false, m: None }
+    }
+
+    #[test]
+    fn english_quotes_and_apostrophes() {
+        assert_eq!(
+            apply_str("en", r#"the "Melting Pot", Yiwu's 'market' ("two-wheel")"#),
+            "the “Melting Pot”, Yiwu’s ‘market’ (“two-wheel”)"
+        );
+        assert_eq!(apply_str("en", "\"Trading Sugar for Feather\"."), "“Trading Sugar for Feather”.");
+    }
+
+    #[test]
+    fn quotes_across_runs_and_around_figures() {
+        // "*Yiwu Initiative*" is three runs; the quote after the italic run closes.
+        let mut rs = [run("the \""), Run { i: true, ..run("Yiwu Initiative") }, run("\" of 2019")];
+        apply("en", &mut rs);
+        assert_eq!(rs.iter().map(|r| r.t.as_str()).collect::<String>(), "the “Yiwu Initiative” of 2019");
+        let mut rs = [run("rate of "), Run { v: true, ..run("4\"") }, run(" \"x\"")];
+        apply("en", &mut rs);
+        assert_eq!(rs[1].t, "4\"", "figures are untouched");
+        assert_eq!(rs[2].t, " “x”");
+    }
+
+    #[test]
+    fn french_spaces_and_guillemets() {
+        assert_eq!(
+            apply_str("fr", r#"Source : le "Melting Pot"; voir http://x.org ! Figure 1: oui?"#),
+            "Source\u{202F}: le «\u{202F}Melting Pot\u{202F}»\u{202F}; voir http://x.org\u{202F}! Figure 1\u{202F}: oui\u{202F}?"
+        );
+        assert_eq!(apply_str("fr", "« oui »"), "«\u{202F}oui\u{202F}»");
+    }
+
+    #[test]
+    fn other_languages() {
+        assert_eq!(apply_str("de", r#"der "Markt""#), "der „Markt“");
+        assert_eq!(apply_str("ru", r#"город "Иу""#), "город «Иу»");
+        assert_eq!(apply_str("ar", r#"مدينة "ييوو""#), "مدينة «ييوو»");
+        assert_eq!(apply_str("zh", r#"打造"世界小商品之都""#), "打造“世界小商品之都”");
+    }
+}

@@ -1,0 +1,573 @@
+//! `vlr translate`: the translators' round trip through XLIFF 2.0, and the
+//! fingerprints that tell a current translation from a stale one.
+//!
+//! - `export` writes the source texts a language still needs (or all of them)
+//!   as XLIFF, with placeholders and markup as inline codes;
+//! - `import` checks a translated XLIFF file and writes it into
+//!   `text/<lang>/*.toml`, keeping comments and layout, recording the
+//!   fingerprint of the source each text was translated from;
+//! - `stamp` records the current source's fingerprints in a translation
+//!   that is known to be up to date.
+
+pub mod write;
+pub mod xliff;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use toml_edit::DocumentMut;
+
+use crate::data::load::{self, LangTexts, Loaded};
+use crate::data::markup::{self, Form};
+use crate::data::units::{self, Kind, State, Status};
+use crate::diag::{Diag, Sources};
+use crate::i18n::Locale;
+use crate::project::Project;
+use write::Edit;
+
+/// A project with the texts of its source language and of one other language.
+pub struct Texts {
+    /// The project.
+    pub project: Project,
+    /// Texts of the files read.
+    pub sources: Sources,
+    /// The text files.
+    pub loaded: Loaded,
+    /// The source language's locale.
+    pub src_locale: Locale,
+    /// The target language's locale.
+    pub locale: Locale,
+}
+
+/// What a command did, for the status lines.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Status lines: (verb, rest).
+    pub lines: Vec<(String, String)>,
+    /// Warnings.
+    pub warnings: Vec<Diag>,
+}
+
+/// Loads the project's source texts and `lang`'s; problems in them stop the command.
+pub fn load_texts(root: &Path, lang: &str) -> Result<Texts, (Sources, Vec<Diag>)> {
+    let mut sources = Sources::default();
+    let project = Project::load(root, &mut sources).map_err(|d| (sources.clone(), d))?;
+    let src = project.source_language().to_string();
+    if !crate::i18n::is_supported(&project.root, lang) {
+        let d = Diag::general(format!("unsupported language `{lang}`")).with_hint(format!(
+            "built in: {}; any other language with CLDR data needs its strings in {}",
+            crate::i18n::SUPPORTED.join(", "),
+            crate::i18n::project_file(lang).display()
+        ));
+        return Err((sources, vec![d]));
+    }
+    if lang == src {
+        let d = Diag::general(format!("`{lang}` is the source language: there is nothing to translate into it"));
+        return Err((sources, vec![d]));
+    }
+    let mut diags = Vec::new();
+    let loaded = load::load(&project.root, &[src.clone(), lang.to_string()], &mut sources, &mut diags);
+    // Data problems are `vlr check`'s business; text problems stop us.
+    diags.retain(|d| d.is_error() && d.file.as_ref().is_some_and(|f| f.starts_with("text")));
+    if !diags.is_empty() {
+        return Err((sources, diags));
+    }
+    // The languages' own settings (CJK or not), the project's overrides included.
+    let mut locale = |l: &str| match crate::i18n::load_strings(&project.root, l, &mut sources) {
+        Ok(strings) => Ok(Locale::new(l, strings, project.units.clone())),
+        Err(d) => Err(d),
+    };
+    let (src_locale, locale) = match (locale(&src), locale(lang)) {
+        (Ok(s), Ok(l)) => (s, l),
+        (Err(d), _) | (_, Err(d)) => return Err((sources, d)),
+    };
+    Ok(Texts { project, sources, loaded, src_locale, locale })
+}
+
+impl Texts {
+    fn src(&self) -> &str {
+        self.project.source_language()
+    }
+
+    /// Every source group's state in `lang`.
+    pub fn status(&self, lang: &str) -> Vec<Status> {
+        let empty = LangTexts::default();
+        let src = self.loaded.texts.get(self.src()).unwrap_or(&empty);
+        let order: Vec<String> = self.project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
+        units::status(src, self.loaded.texts.get(lang), lang, &order)
+    }
+
+    /// The source file of a status.
+    fn source_path(&self, st: &Status) -> PathBuf {
+        Path::new("text").join(self.src()).join(st.source_file())
+    }
+
+    /// Parses a project file for editing (empty if it does not exist yet).
+    fn document(&self, path: &Path) -> Result<DocumentMut, Diag> {
+        match self.sources.get(path) {
+            Some(text) => text.parse::<DocumentMut>().map_err(|e| Diag::error(path, e.span(), e.message().to_string())),
+            None => Ok(DocumentMut::new()),
+        }
+    }
+
+    /// Applies edits file by file; returns the files whose text changes, with
+    /// their new text, after checking each still loads.
+    fn apply(&self, edits: Vec<(PathBuf, PathBuf, Edit)>) -> Result<Vec<(PathBuf, String)>, Vec<Diag>> {
+        let mut by_file: BTreeMap<(PathBuf, PathBuf), Vec<Edit>> = BTreeMap::new();
+        for (path, source, e) in edits {
+            by_file.entry((path, source)).or_default().push(e);
+        }
+        let cjk = self.locale.cjk;
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for ((path, source), edits) in by_file {
+            let (mut doc, src_doc) = match (self.document(&path), self.document(&source)) {
+                (Ok(d), Ok(s)) => (d, s),
+                (Err(e), _) | (_, Err(e)) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            write::apply(&mut doc, &src_doc, &edits, cjk);
+            let text = doc.to_string();
+            if self.sources.get(&path) == Some(text.as_str()) {
+                continue;
+            }
+            // What is written must load: a bug here must never damage a translation.
+            let check = if path.file_stem().is_some_and(|s| s == "meta") {
+                load::parse_toml::<crate::data::model::MetaText>(&path, &text).map(|_| ())
+            } else {
+                load::parse_toml::<crate::data::model::TextFile>(&path, &text).map(|_| ())
+            };
+            if let Err(d) = check {
+                errors.push(Diag::general(format!(
+                    "internal error: the new {} would not load ({}); nothing written",
+                    path.display(),
+                    d.message
+                )));
+                continue;
+            }
+            out.push((path, text));
+        }
+        if errors.is_empty() { Ok(out) } else { Err(errors) }
+    }
+
+    /// Writes files (each atomically).
+    fn write_files(&self, files: &[(PathBuf, String)]) -> Result<(), Diag> {
+        for (path, text) in files {
+            crate::export::write_atomic(&self.project.root.join(path), text.as_bytes())
+                .map_err(|e| Diag::general(format!("cannot write {}: {e}", path.display())))?;
+        }
+        Ok(())
+    }
+}
+
+/// `vlr translate stamp`: records the current source's fingerprint in each
+/// translated text chosen: by default those without one; with `all`, stale
+/// ones too; with keys (`intro`, `intro/block.p1`), just those.
+pub fn stamp(root: &Path, lang: &str, keys: &[String], all: bool) -> Result<Outcome, (Sources, Vec<Diag>)> {
+    let l = load_texts(root, lang)?;
+    let statuses = l.status(lang);
+    let matches = |st: &Status| {
+        let full = st.full_key();
+        keys.iter().any(|k| full == *k || full.starts_with(&format!("{k}/")) || st.file == *k)
+    };
+    for k in keys {
+        if !statuses.iter().any(|st| {
+            let full = st.full_key();
+            full == *k || full.starts_with(&format!("{k}/")) || st.file == *k
+        }) {
+            let d = Diag::general(format!("no text `{k}` in text/{}", l.src()))
+                .with_hint("a key is a file (`intro`), or a file and a text as in vlr check's hints (`intro/block.p1`, `glance/label.gdp`, `meta`)");
+            return Err((l.sources.clone(), vec![d]));
+        }
+    }
+    let mut edits = Vec::new();
+    let mut left_stale = 0;
+    for st in &statuses {
+        let Some(_) = &st.translation else { continue };
+        let chosen = match &st.state {
+            State::Missing | State::Incomplete(_) | State::Current => false,
+            _ if !keys.is_empty() => matches(st),
+            State::Unstamped => true,
+            State::Stale => {
+                left_stale += usize::from(!all);
+                all
+            }
+        };
+        if chosen {
+            let e = Edit { source: &st.source, texts: None, fingerprint: st.source.fingerprint() };
+            edits.push((st.path.clone(), l.source_path(st), e));
+        }
+    }
+    let n = edits.len();
+    let files = l.apply(edits).map_err(|d| (l.sources.clone(), d))?;
+    l.write_files(&files).map_err(|d| (l.sources.clone(), vec![d]))?;
+    let mut out = Outcome::default();
+    out.lines.push((
+        "Stamped".into(),
+        format!("{lang}: {n} text(s) marked up to date with the source, in {} file(s)", files.len()),
+    ));
+    if left_stale > 0 {
+        out.lines.push((
+            "Left".into(),
+            format!("{left_stale} stale text(s) as they are: translate them, or stamp them by key (or --all) if they are still right"),
+        ));
+    }
+    Ok(out)
+}
+
+/// `vlr translate export`: writes the XLIFF of what `lang` needs (or, with
+/// `all`, of everything) to `out` (default: `<output>.<lang>.xlf` in the project).
+pub fn export(root: &Path, lang: &str, all: bool, out: Option<&Path>) -> Result<Outcome, (Sources, Vec<Diag>)> {
+    let l = load_texts(root, lang)?;
+    let statuses = l.status(lang);
+    let mut files: Vec<xliff::File> = Vec::new();
+    let (mut count, mut stale) = (0, 0);
+    for st in &statuses {
+        if !all && st.state == State::Current {
+            continue;
+        }
+        count += 1;
+        stale += usize::from(st.state.is_stale());
+        // Current translations are exported as translated; stale or partial ones
+        // as a starting point the translator confirms (state `initial` is not imported).
+        let state = if st.state == State::Current { "translated" } else { "initial" };
+        let segs = st
+            .source
+            .segs
+            .iter()
+            .map(|s| (s, st.translation.as_ref().and_then(|t| t.seg(&s.id)).map(|t| (t, state))))
+            .collect();
+        let note = match &st.state {
+            State::Stale => {
+                Some("The source has changed since this was translated: update the translation.".to_string())
+            }
+            State::Unstamped => {
+                Some("Translated before vlr recorded fingerprints: check it against the source.".to_string())
+            }
+            _ => None,
+        };
+        let unit = xliff::Unit { id: st.source.key.id(), fingerprint: st.source.fingerprint(), note, segs };
+        match files.last_mut() {
+            Some(f) if f.id == st.file => f.units.push(unit),
+            _ => files.push(xliff::File {
+                id: st.file.clone(),
+                original: l.source_path(st).display().to_string(),
+                units: vec![unit],
+            }),
+        }
+    }
+    let xml = xliff::write(&l.src_locale, &l.locale, &files);
+    let path = match out {
+        Some(p) => p.to_path_buf(),
+        None => l.project.root.join(format!("{}.{lang}.xlf", l.project.file.project.output)),
+    };
+    let path = std::path::absolute(&path).unwrap_or(path);
+    crate::export::write_atomic(&path, xml.as_bytes()).map_err(|e| {
+        let d = Diag::general(format!("cannot write {}: {e}", path.display()));
+        (l.sources.clone(), vec![d])
+    })?;
+    let mut out = Outcome::default();
+    let line = if all {
+        format!("{lang}: all {count} text(s), in {} file(s)", files.len())
+    } else {
+        format!(
+            "{lang}: {count} of {} text(s) need translating ({stale} stale), in {} file(s)",
+            statuses.len(),
+            files.len()
+        )
+    };
+    out.lines.push(("Exported".into(), line));
+    out.lines.push(("Written".into(), crate::diag::display_path(Path::new("/"), &path)));
+    Ok(out)
+}
+
+/// The CLDR plural categories of a language's cardinal numbers.
+fn plural_categories(lang: &str) -> Vec<&'static str> {
+    use icu_plurals::{PluralCategory, PluralRules};
+    let Some(rules) =
+        lang.parse::<icu_locale_core::Locale>().ok().and_then(|l| PluralRules::try_new_cardinal((&l).into()).ok())
+    else {
+        return Vec::new();
+    };
+    rules
+        .categories()
+        .map(|c| match c {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        })
+        .collect()
+}
+
+/// Plural selections of a translation that lack a category its language
+/// distinguishes: (byte range, message).
+fn plural_gaps(target: &str, lang: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let wanted = plural_categories(lang);
+    let mut out = Vec::new();
+    let _ = markup::parse(target, |ph| {
+        if let Form::Plural(branches) = &ph.form {
+            let absent: Vec<&str> = wanted.iter().copied().filter(|c| !branches.iter().any(|(k, _)| k == c)).collect();
+            if !absent.is_empty() {
+                out.push((
+                    ph.offset..ph.offset + ph.len,
+                    format!("the plural of `{}` has no {} branch, which `{lang}` distinguishes: `other` is printed for those numbers", ph.id, absent.join(", ")),
+                ));
+            }
+        }
+        Ok((String::new(), None))
+    });
+    out
+}
+
+/// A placeholder as a translation must keep it: the indicator, its period,
+/// and what it prints (a value, a number and a plural selection all print the value);
+/// with where it is.
+fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let _ = markup::parse(text, |ph| {
+        let form = match &ph.form {
+            Form::Value | Form::Number | Form::Plural(_) => "",
+            Form::Period => ":period",
+            Form::Change => ":change",
+            Form::ChangePercent => ":change%",
+            Form::Target => ":target",
+        };
+        let period = ph.period.as_ref().map_or_else(String::new, |p| format!("@{p}"));
+        out.push((format!("{{{}{period}{form}}}", ph.id), ph.offset..ph.offset + ph.len));
+        Ok((String::new(), None))
+    });
+    out
+}
+
+/// Checks one translated segment against its source: markup that parses,
+/// the same placeholders. Problems are (byte range in the text, message).
+fn check_segment(source: &str, target: &str, kind: Kind) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    if kind == Kind::Plain {
+        return out;
+    }
+    // A table cell is read line by line.
+    let mut at = 0;
+    let parts: Vec<&str> = if kind == Kind::Lines { target.split('\n').collect() } else { vec![target] };
+    for part in parts {
+        if let Err(errors) = markup::parse(part, |_| Ok((String::new(), None))) {
+            for e in errors {
+                let hint = if e.message.contains('{') || e.message.contains('}') {
+                    " (keep the source's codes; write `{{` or `}}` for a literal brace)"
+                } else {
+                    ""
+                };
+                out.push((at + e.offset..at + e.offset + e.len, format!("{}{hint}", e.message)));
+            }
+        }
+        at += part.len() + 1;
+    }
+    if !out.is_empty() {
+        return out;
+    }
+    let (mut want, have) = (placeholders(source), placeholders(target));
+    let mut extra = Vec::new();
+    for (h, at) in have {
+        match want.iter().position(|(w, _)| *w == h) {
+            Some(i) => {
+                want.remove(i);
+            }
+            None => extra.push((h, at)),
+        }
+    }
+    for (w, _) in want {
+        out.push((0..0, format!("placeholder `{w}` of the source is missing from the translation")));
+    }
+    for (x, at) in extra {
+        out.push((at, format!("placeholder `{x}` is not in the source")));
+    }
+    out
+}
+
+/// `vlr translate import`: reads a translated XLIFF file, checks it, and
+/// writes it into `text/<lang>/`. Any error: nothing is written.
+pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)> {
+    let mut xsources = Sources::default();
+    let shown = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let text = std::fs::read(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))
+        .and_then(|b| String::from_utf8(b).map_err(|_| format!("{} is not UTF-8 text", file.display())))
+        .map_err(|e| (Sources::default(), vec![Diag::general(e)]))?;
+    xsources.insert(&shown, text.clone());
+    let located = |at: std::ops::Range<usize>, msg: String| Diag::error(&shown, Some(at), msg);
+    let doc = xliff::read(&text)
+        .map_err(|ps| (xsources.clone(), ps.into_iter().map(|p| located(p.at, p.message)).collect::<Vec<_>>()))?;
+    // CAT tools often write a region: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
+    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    let lang = primary(&doc.trg_lang);
+    let mut l = match load_texts(root, &lang) {
+        Ok(l) => l,
+        Err((mut s, d)) => {
+            s.insert(&shown, text.clone());
+            let d = d
+                .into_iter()
+                .map(|d| if d.file.is_none() { located(doc.trg_at.clone(), d.message) } else { d })
+                .collect();
+            return Err((s, d));
+        }
+    };
+    l.sources.insert(&shown, text.clone());
+    let fail = |l: &Texts, d: Vec<Diag>| (l.sources.clone(), d);
+    if primary(&doc.src_lang) != l.src() {
+        let d = located(
+            0..0,
+            format!("the source language is `{}`, but this file translates from `{}`", l.src(), doc.src_lang),
+        );
+        return Err(fail(&l, vec![d]));
+    }
+    let statuses = l.status(&lang);
+    let by_key: HashMap<(String, String), &Status> =
+        statuses.iter().map(|s| ((xliff::nmtoken(&s.file), xliff::nmtoken(&s.source.key.id())), s)).collect();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut edits = Vec::new();
+    let (mut skipped, mut pending_units) = (0, 0);
+    let mut seen = std::collections::HashSet::new();
+    for f in &doc.files {
+        if !statuses.iter().any(|s| xliff::nmtoken(&s.file) == f.id) {
+            errors.push(located(f.at.clone(), format!("unknown file `{}`: no text/{}/{}.toml", f.id, l.src(), f.id)));
+            continue;
+        }
+        for u in &f.units {
+            let Some(st) = by_key.get(&(f.id.clone(), u.id.clone())) else {
+                errors.push(located(u.at.clone(), format!("unknown key `{}` in `{}`", u.id, f.id)));
+                continue;
+            };
+            if !seen.insert((f.id.as_str(), u.id.as_str())) {
+                errors
+                    .push(located(u.at.clone(), format!("`{}` in `{}` is translated twice in this file", u.id, f.id)));
+                continue;
+            }
+            let current = st.source.fingerprint();
+            let changed = u.fingerprint.as_deref() != Some(current.as_str());
+            // Every segment of the source, each with a confirmed target.
+            let mut texts = BTreeMap::new();
+            let mut unconfirmed = Vec::new();
+            let mut unit_errors = Vec::new();
+            for s in &u.segs {
+                let Some(seg) = st.source.segs.iter().find(|g| xliff::nmtoken(&g.id) == s.id) else {
+                    if !changed {
+                        unit_errors.push(located(s.at.clone(), format!("unknown segment `{}` in `{}`", s.id, u.id)));
+                    }
+                    continue;
+                };
+                let Some(t) = s.target.as_ref().filter(|_| s.state.as_deref() != Some("initial")) else {
+                    unconfirmed.push(s.id.clone());
+                    continue;
+                };
+                let what = format!("{}, segment `{}`", st.source.key.describe(), seg.id);
+                let place = |at: std::ops::Range<usize>| if at.is_empty() { t.at.clone() } else { t.locate(&text, at) };
+                for (at, msg) in check_segment(&seg.text, &t.text, seg.kind) {
+                    unit_errors.push(located(place(at), format!("{what}: {msg}")));
+                }
+                if seg.kind != Kind::Plain {
+                    for (at, msg) in plural_gaps(&t.text, &lang) {
+                        warnings.push(Diag::warning(&shown, Some(place(at)), format!("{what}: {msg}")));
+                    }
+                }
+                texts.insert(seg.id.clone(), t.text.clone());
+            }
+            if !unit_errors.is_empty() {
+                errors.extend(unit_errors);
+                continue;
+            }
+            let absent: Vec<&str> =
+                st.source.segs.iter().filter(|g| !texts.contains_key(&g.id)).map(|g| g.id.as_str()).collect();
+            if texts.is_empty() {
+                let pending = u.segs.iter().any(|s| s.target.is_some() && s.state.as_deref() == Some("initial"));
+                if pending {
+                    pending_units += 1;
+                } else {
+                    skipped += 1;
+                }
+                continue;
+            }
+            if !absent.is_empty() {
+                let why = if changed && unconfirmed.is_empty() {
+                    "its source has changed since the export: export it again".to_string()
+                } else {
+                    format!("confirm every segment (not translated or in state `initial`: {})", absent.join(", "))
+                };
+                warnings.push(Diag::warning(
+                    &shown,
+                    Some(u.at.clone()),
+                    format!("{} not imported: {why}", st.source.key.describe()),
+                ));
+                skipped += 1;
+                continue;
+            }
+            // Recorded as translated from the source it was exported with.
+            let fingerprint = u.fingerprint.clone().unwrap_or_else(|| current.clone());
+            if changed {
+                warnings.push(Diag::warning(
+                    &shown,
+                    Some(u.at.clone()),
+                    format!("{}: its source has changed since the export; imported, and reported stale until translated anew", st.source.key.describe()),
+                ));
+            }
+            edits.push((
+                st.path.clone(),
+                l.source_path(st),
+                Edit { source: &st.source, texts: Some(texts), fingerprint },
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(fail(&l, errors));
+    }
+    let n = edits.len();
+    let files = l.apply(edits).map_err(|d| fail(&l, d))?;
+    l.write_files(&files).map_err(|d| fail(&l, vec![d]))?;
+    let mut out = Outcome { warnings, ..Outcome::default() };
+    let mut rest = String::new();
+    if skipped > 0 {
+        rest.push_str(&format!("; {skipped} left untranslated"));
+    }
+    if pending_units > 0 {
+        rest.push_str(&format!("; {pending_units} not confirmed (state `initial`), left as they were"));
+    }
+    out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{rest}", files.len())));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_may_stand_for_a_value_but_nothing_else() {
+        let ok = check_segment(
+            "{n} places in {y:period}",
+            "{n, plural, one {# место} other {# места}} в {y:period}",
+            Kind::Markup,
+        );
+        assert!(ok.is_empty(), "{ok:?}");
+        let bad = check_segment("{n} places in {y:period}", "{n} мест в {y}", Kind::Markup);
+        assert_eq!(bad.len(), 2, "{bad:?}");
+        assert!(bad[0].1.contains("`{y:period}` of the source is missing"), "{bad:?}");
+        assert!(bad[1].1.contains("`{y}` is not in the source"), "{bad:?}");
+        let broken = check_segment("{n} places", "{n places", Kind::Markup);
+        assert!(broken[0].1.contains("unclosed"), "{broken:?}");
+    }
+
+    #[test]
+    fn plurals_are_checked_against_the_languages_categories() {
+        let text = "всего {n, plural, one {# место} other {# места}}";
+        let gaps = plural_gaps(text, "ru");
+        assert_eq!(gaps.len(), 1);
+        assert_eq!(&text[gaps[0].0.clone()], "{n, plural, one {# место} other {# места}}");
+        assert!(gaps[0].1.contains("no few, many branch"), "{gaps:?}");
+        assert!(plural_gaps("{n, plural, one {# place} other {# places}}", "en").is_empty());
+        assert!(plural_gaps("{n, plural, other {#个}}", "zh").is_empty());
+    }
+}

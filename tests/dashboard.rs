@@ -1,0 +1,150 @@
+//! The SDG dashboard, the annex and the indicators' CSV, on a fixture whose
+//! ratings are computed by hand (see tests/fixtures/dashboard/data/figures.toml).
+
+mod common;
+
+use common::{Fixture, pdf_text, stderr};
+
+/// The text of one goal's tile: from its name to the next tile's number.
+fn tile<'a>(text: &'a str, name: &str) -> &'a str {
+    let start = text.find(name).unwrap_or_else(|| panic!("no tile `{name}` in {text}"));
+    let rest = &text[start + name.len()..];
+    let end = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+#[test]
+fn the_dashboard_shows_the_hand_computed_ratings() {
+    let f = Fixture::new("dashboard");
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    // The dashboard page: from its heading to the tables behind the ratings.
+    let at = text.find("1 No Poverty").expect("the tiles");
+    let page = &text[at..text[at..].find("Goal 3:").map_or(text.len(), |e| at + e)];
+    // Goal 3: (challenges remain + major challenges) / 2 → significant; (on track + moderately) / 2 → moderately.
+    let t3 = tile(page, "3 Good Health");
+    assert!(t3.contains("Significant challenges") && t3.contains("Moderately improving"), "goal 3: {t3}");
+    // Goal 6: (achieved + challenges remain) / 2 rounds to the worse; the one trend with data.
+    let t6 = tile(page, "6 Clean Water");
+    assert!(t6.contains("Challenges remain") && t6.contains("Decreasing"), "goal 6: {t6}");
+    // Goal 8 has no target, goal 11 no data: neither is rated, nothing is guessed.
+    for goal in ["8 Decent Work", "11 Sustainable Cities", "1 No Poverty"] {
+        assert!(tile(page, goal).contains("Not rated"), "{goal}: {}", tile(page, goal));
+    }
+    assert!(page.contains("4 of 7 indicators are rated"), "{page}");
+    // The tables behind the ratings: each indicator's status and trend, and the citations.
+    let tables = &text[at + page.len()..];
+    for expected in [
+        "Life expectancy 78 years (2020) 83 years (2030) Challenges remain On track or maintaining achievement",
+        "Road deaths 19 (2020) 10 (2030) Major challenges Moderately improving",
+        "Safe drinking water 99% (2020) 100% (2030) Achieved No trend data",
+        "Safe sanitation 89% (2020) 100% (2030) Challenges remain Decreasing",
+        "PM2.5 concentration n/a 5 (2030) No data",
+        "Thresholds (green, yellow, red): 80 years, 75 years, 70 years, Benchmark B",
+    ] {
+        assert!(tables.contains(expected), "missing `{expected}` in {tables}");
+    }
+    // The annex lists every indicator, rated or not, with its values by period.
+    let annex = &text[text.rfind("Statistical annex").expect("the annex")..];
+    for expected in [
+        "Life expectancy 2016: 70 years",
+        "2020: 78 years 83 years (2030) Challenges remain",
+        "Wastewater treated 2020: 96.7% No target set",
+        "Regional GDP 2020: 148.56 billion yuan No target set",
+        "PM2.5 concentration 5 (2030) No data",
+    ] {
+        assert!(annex.contains(expected), "missing `{expected}` in {annex}");
+    }
+    // The warning comes once, with the count.
+    let err = stderr(&out);
+    assert_eq!(err.matches("2 of 7 indicator(s) are not rated").count(), 1, "{err}");
+}
+
+#[test]
+fn the_chinese_dashboard_is_localized() {
+    let f = Fixture::new("dashboard");
+    let out = f.run(&["build", "--lang", "zh"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&f.root().join("dist/testville.zh.pdf")).replace(' ', "");
+    for expected in [
+        "可持续发展目标仪表盘",
+        "仍存在重大挑战",
+        "适度改善",
+        "仍存在挑战",
+        "倒退",
+        "统计附录",
+        "未设定目标",
+        "人均预期寿命",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in {text}");
+    }
+}
+
+#[test]
+fn every_build_writes_the_indicators_csv_the_same() {
+    let f = Fixture::new("dashboard");
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = f.root().join("dist/testville.indicators.csv");
+    let first = std::fs::read_to_string(&path).expect("the CSV is written");
+    let lines: Vec<&str> = first.lines().collect();
+    assert!(lines[0].starts_with("goal,sdg,indicator,label,unit,period,value,"), "{}", lines[0]);
+    assert!(lines[0].contains(",target,target_year,") && lines[0].contains(",status,trend,source"), "{}", lines[0]);
+    // One row per indicator and period (10), the rating on the edition's row only.
+    assert_eq!(lines.len(), 11, "{first}");
+    assert!(lines.contains(&"3,3,life,Life expectancy,years,2016,70,,,,,,,,,,,,"), "{first}");
+    assert!(
+        lines.contains(&"3,3.6,deaths,Road deaths,count,2020,19,,10,2030,Plan A,12,15,18,Benchmark B,major-challenges,moderately-improving,,"),
+        "{first}"
+    );
+    assert!(lines.contains(&"8,8.1,gdp,Regional GDP,yuan,2020,148560000000,,,,,,,,,no-target,,,"), "{first}");
+    assert!(lines.iter().any(|l| l.starts_with("11,11.6,pm25,PM2.5 concentration,count,,,not measured,5,2030,")));
+    // Same inputs, same bytes; and no temporary file is left behind.
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), first);
+    let stray: Vec<_> = std::fs::read_dir(f.root().join("dist"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn check_lists_the_indicators_without_a_target() {
+    let f = Fixture::new("dashboard");
+    let out = f.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("Not rated 2 indicator(s) have no target or no thresholds (5 rated)"), "{err}");
+    let text = std::fs::read_to_string(f.root().join("data/figures.toml")).unwrap();
+    for id in ["treated", "gdp"] {
+        let line = text.lines().position(|l| l == format!("id = \"{id}\"")).unwrap() + 1;
+        assert!(err.contains(&format!("data/figures.toml:{line}: {id}")), "{id} at line {line}: {err}");
+    }
+    assert!(!err.contains(": life"), "{err}");
+}
+
+#[test]
+fn bad_thresholds_and_kinds_are_errors_at_their_place() {
+    let f = Fixture::new("dashboard");
+    let data = std::fs::read_to_string(f.root().join("data/figures.toml")).unwrap();
+    let bad = data.replacen("green = 80, red = 70", "green = 70, red = 80", 1);
+    f.write("data/figures.toml", &bad);
+    let line = bad.lines().position(|l| l.contains("green = 70, red = 80")).unwrap() + 1;
+    let out = f.run(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("thresholds run green > yellow > red"), "{err}");
+    assert!(err.contains(&format!("data/figures.toml:{line}:14")), "{err}");
+    assert!(!f.root().join("dist/testville.indicators.csv").exists(), "a failed build writes no CSV");
+    f.write("data/figures.toml", &data);
+    let project = std::fs::read_to_string(f.root().join("vlr.toml")).unwrap();
+    f.write("vlr.toml", &project.replace("kind = \"annex\"", "kind = \"appendix\""));
+    let out = f.run(&["build", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("unknown chapter kind `appendix`") && err.contains("vlr.toml:19:8"), "{err}");
+}
