@@ -247,7 +247,7 @@ pub fn world(p: &Prepared, fonts: Arc<Fonts>, files: HashMap<String, Vec<u8>>) -
 /// The output path of an edition.
 pub fn output_path(p: &Prepared, out_dir: &Path, lang: &str, profile: Profile) -> PathBuf {
     let dir = if out_dir.is_absolute() { out_dir.to_path_buf() } else { p.project.root.join(out_dir) };
-    dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output, profile.suffix()))
+    dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output.get_ref(), profile.suffix()))
 }
 
 /// Writes an edition as plain Typst sources the stock typst CLI compiles to the

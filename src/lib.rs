@@ -13,6 +13,7 @@ pub mod export;
 pub mod fonts;
 pub mod i18n;
 pub mod init;
+pub mod limits;
 pub mod new_edition;
 pub mod project;
 pub mod watch;
