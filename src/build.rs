@@ -143,8 +143,7 @@ pub fn edition(
         o.insert("figures".into(), serde_json::Value::Object(figures));
         o.insert("profile".into(), profile.name().into());
     }
-    let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
-    let translated = (count("total") - count("missing"), count("total"));
+    let translated = translated(&doc);
     // One file per chapter, so an edit to one chapter leaves typst's cached
     // work on the others valid (watch mode); /data.json lists them.
     if let Some(chapters) = doc.get_mut("chapters").and_then(serde_json::Value::as_array_mut) {
@@ -156,6 +155,12 @@ pub fn edition(
     }
     files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
     Edition { lang: lang.to_string(), files, translated }
+}
+
+/// Texts translated and texts in all, from a resolved document.
+pub fn translated(doc: &serde_json::Value) -> (usize, usize) {
+    let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
+    (count("total").saturating_sub(count("missing")), count("total"))
 }
 
 /// Each chart drawn in the colour of the first goal of the chapter showing it.

@@ -19,6 +19,14 @@ pub struct Cli {
     /// Print more detail (timings, warnings in full).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Stop compiling an edition after this many seconds (default: `time-limit`
+    /// in vlr.toml, else 300).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub time_limit: Option<u64>,
+    /// Stop when vlr holds more than this much memory, in MB (default: three
+    /// quarters of the machine's memory).
+    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(64..))]
+    pub memory_limit: Option<u64>,
 }
 
 /// vlr's commands.

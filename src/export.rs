@@ -192,7 +192,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    remove_stale_temps(dir, name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    crate::guard::temp_started(&tmp);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -202,7 +204,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    crate::guard::temp_done(&tmp);
     result
+}
+
+/// Removes `.<name>.<pid>.tmp` files left in `dir` by a vlr process that no
+/// longer runs (killed while writing, e.g. by SIGKILL).
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if regular && pid != std::process::id() && !crate::guard::alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -262,6 +287,24 @@ mod tests {
             unambiguous_stream_ends(&mut pdf);
             assert_eq!(pdf, before);
         }
+    }
+
+    #[test]
+    fn stale_temps_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!(".a.pdf.{dead}.tmp"));
+        let live = dir.path().join(format!(".a.pdf.{}.tmp", std::os::unix::process::parent_id()));
+        let other = dir.path().join(format!(".b.pdf.{dead}.tmp"));
+        for p in [&stale, &live, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        write_atomic(&dir.path().join("a.pdf"), b"one").unwrap();
+        assert!(!stale.exists());
+        assert!(live.exists(), "a running process's temporary file stays");
+        assert!(other.exists(), "only this output's temporary files are looked at");
     }
 
     #[test]

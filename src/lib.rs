@@ -11,6 +11,7 @@ pub mod data;
 pub mod diag;
 pub mod export;
 pub mod fonts;
+pub mod guard;
 pub mod i18n;
 pub mod init;
 pub mod limits;
@@ -57,6 +58,12 @@ pub fn run(cli: Cli) -> ExitCode {
     } else {
         Verbosity::Normal
     };
+    if let Some(secs) = cli.time_limit {
+        guard::set_time_limit(secs);
+    }
+    if let Some(mb) = cli.memory_limit {
+        guard::set_memory_limit_mb(mb);
+    }
     let mut err = StandardStream::stderr(if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         ColorChoice::Auto
     } else {
@@ -339,7 +346,9 @@ fn edition(p: &Prepared, opts: &BuildOptions, lang: &str, fonts: &Arc<fonts::Fon
         Err(e) => return Edition::Fatal(Diag::general(e), EXIT_PROBLEMS),
     };
     let resolve_ms = t0.elapsed().as_millis();
+    let running = guard::Running::start(running(p, lang), p.project.time_limit());
     let compiled = build::compile(&world, p, lang, opts.profile);
+    drop(running);
     Edition::Compiled { world: Box::new(world), compiled, emitted, diags, resolve_ms, secs: t0.elapsed().as_secs_f64() }
 }
 
@@ -403,10 +412,18 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     };
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
     let mut typst_failed = false;
+    // Charts are drawn only from data that passed validation.
+    let data_ok = !diags.iter().any(Diag::is_error);
     for lang in &langs {
         let mut ed_diags = Vec::new();
-        let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &idx, &mut ed_diags);
-        let (done, total) = ed.translated;
+        let (files, (done, total)) = if data_ok {
+            let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &idx, &mut ed_diags);
+            (Some(ed.files), ed.translated)
+        } else {
+            let opts = resolve::ResolveOptions { lang, draft: false };
+            let doc = resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, opts, &mut ed_diags);
+            (None, build::translated(&doc))
+        };
         if lang != p.project.source_language() {
             let pct = if total == 0 { 100.0 } else { done as f64 * 100.0 / total as f64 };
             status(out, v, "Translated", &format!("{lang}: {done} of {total} texts ({pct:.0}%)"));
@@ -415,9 +432,12 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         diags.extend(ed_diags);
         if ok
             && !diags.iter().any(Diag::is_error)
-            && let Ok(world) = build::world(&p, fonts.clone(), ed.files)
+            && let Some(files) = files
+            && let Ok(world) = build::world(&p, fonts.clone(), files)
         {
+            let running = guard::Running::start(running(&p, lang), p.project.time_limit());
             let (_, tdiags) = build::layout(&world);
+            drop(running);
             typst_failed |= build::has_errors(&tdiags);
             let (diags, sources) = world.diagnostics(&tdiags);
             diag::emit(out, &sources, &diags, &p.project.root);
@@ -439,6 +459,11 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         status(out, v, "Checked", &format!("{errors} error(s), {warnings} warning(s)"));
         EXIT_PROBLEMS
     }
+}
+
+/// What a compile is, for the messages of the limits.
+fn running(p: &Prepared, lang: &str) -> String {
+    format!("the {lang} edition ({})", p.project.file.project.template.get_ref())
 }
 
 /// Drops repeated diagnostics (the same problem seen once per edition).

@@ -44,6 +44,8 @@ pub struct ProjectMeta {
     /// are often published a year or two late); default 1.
     #[serde(default = "default_lag")]
     pub reporting_lag: Spanned<i64>,
+    /// Seconds compiling one edition may take (default 300; `--time-limit` overrides).
+    pub time_limit: Option<Spanned<i64>>,
 }
 
 fn default_lag() -> Spanned<i64> {
@@ -125,6 +127,11 @@ impl Project {
                 ),
             ));
         }
+        if let Some(t) = &meta.time_limit
+            && !(1..=86_400).contains(t.get_ref())
+        {
+            out.push(Diag::error(rel, Some(t.span()), "`time-limit` is a number of seconds from 1 to 86400"));
+        }
         let output = meta.output.get_ref();
         let stays = crate::world::confined(Path::new(output)).is_some_and(|p| !p.as_os_str().is_empty());
         if !stays || output.chars().any(char::is_control) || output.ends_with('/') {
@@ -169,6 +176,11 @@ impl Project {
             edition: self.file.project.edition,
             lag: *self.file.project.reporting_lag.get_ref() as i32,
         }
+    }
+
+    /// The time limit for compiling one edition.
+    pub fn time_limit(&self) -> std::time::Duration {
+        crate::guard::time_limit(self.file.project.time_limit.as_ref().map(|t| t.get_ref().unsigned_abs()))
     }
 
     /// The source language.
