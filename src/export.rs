@@ -43,13 +43,26 @@ impl Profile {
 
 /// The creation timestamp: `SOURCE_DATE_EPOCH` if set, else the publication date.
 pub fn timestamp(published: (i32, u8, u8)) -> Option<Datetime> {
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+    if let Ok(Some(secs)) = source_date_epoch() {
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         return Datetime::from_ymd_hms(y, m, d, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8);
     }
     Datetime::from_ymd_hms(published.0, published.1, published.2, 0, 0, 0)
+}
+
+/// `SOURCE_DATE_EPOCH`, if set: seconds since 1970-01-01 up to the end of 9999.
+pub fn source_date_epoch() -> Result<Option<i64>, String> {
+    let Some(raw) = std::env::var_os("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    let text = raw.to_string_lossy();
+    match text.trim().parse::<i64>() {
+        Ok(secs) if (0..=253_402_300_799).contains(&secs) => Ok(Some(secs)),
+        _ => Err(format!(
+            "SOURCE_DATE_EPOCH={:?} is not a time: it is a whole number of seconds since 1970-01-01 (e.g. 1625097600), up to the year 9999",
+            text.chars().take(40).collect::<String>()
+        )),
+    }
 }
 
 /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).

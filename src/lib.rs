@@ -240,8 +240,12 @@ pub fn build_with(
     let mut diags = p.diags.clone();
     // Data are checked once for all editions, so a data error is reported once.
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    data::chars::check(&p.loaded, &p.sources, &|c| fonts.covers(c), &mut diags);
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
+    }
+    if let Err(e) = export::source_date_epoch() {
+        return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_USAGE);
     }
     if v == Verbosity::Verbose {
         status(out, v, "Timings", &format!("load and check {} ms", started.elapsed().as_millis()));
@@ -411,6 +415,10 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
     };
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    data::chars::check(&p.loaded, &p.sources, &|c| fonts.covers(c), &mut diags);
+    if let Err(e) = export::source_date_epoch() {
+        diags.push(Diag::general(e));
+    }
     let mut typst_failed = false;
     // Charts are drawn only from data that passed validation.
     let data_ok = !diags.iter().any(Diag::is_error);

@@ -422,6 +422,18 @@ impl Resolver<'_, '_> {
             return Some(json!({"kind": "list", "items": items}));
         }
         if let Some(goals) = &b.goals {
+            let mut ok = !goals.is_empty();
+            if goals.is_empty() {
+                let span = b.id.as_ref().map(Spanned::span);
+                self.diags.push(Diag::error(mpath, span, "`goals` lists at least one SDG goal (1 to 17)"));
+            }
+            for g in goals.iter().filter(|g| !(1..=17).contains(g.get_ref())) {
+                self.diags.push(Diag::error(mpath, Some(g.span()), "an SDG goal is a number from 1 to 17"));
+                ok = false;
+            }
+            if !ok {
+                return None;
+            }
             return Some(json!({"kind": "goals", "goals": goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>()}));
         }
         if let Some(panel) = &b.panel {
@@ -485,6 +497,28 @@ impl Resolver<'_, '_> {
         if let Some(t) = &b.table {
             let tt = tb.table.as_ref().unwrap_or(t);
             self.table_no += 1;
+            if t.header.is_empty() {
+                self.diags.push(Diag::error(mpath, Some(t.caption.span()), "a table needs at least one header cell"));
+                return None;
+            }
+            if let Some(w) = &t.widths {
+                let (widths, span) = (w.get_ref(), w.span());
+                if widths.len() != t.header.len() {
+                    self.diags.push(Diag::error(
+                        mpath,
+                        Some(span),
+                        format!("`widths` has {} values for {} columns", widths.len(), t.header.len()),
+                    ));
+                    return None;
+                }
+                if widths.iter().any(|w| !(w.is_finite() && *w > 0.0 && *w <= 1000.0)) {
+                    self.diags.push(
+                        Diag::error(mpath, Some(span), "column widths are positive numbers (relative widths)")
+                            .with_hint("e.g. `widths = [2, 1, 1]` makes the first column twice as wide"),
+                    );
+                    return None;
+                }
+            }
             let header: Vec<_> = tt.header.iter().map(|c| self.lines(tp, c)).collect();
             let mut rows = Vec::new();
             for row in &tt.rows {
@@ -500,7 +534,7 @@ impl Resolver<'_, '_> {
             }
             let source = tt.source.as_ref().map(|s| self.runs(tp, s));
             return Some(
-                json!({"kind": "table", "number": self.table_no, "caption": self.runs(tp, &tt.caption), "header": header, "rows": rows, "widths": t.widths, "source": source}),
+                json!({"kind": "table", "number": self.table_no, "caption": self.runs(tp, &tt.caption), "header": header, "rows": rows, "widths": t.widths.as_ref().map(|w| w.get_ref()), "source": source}),
             );
         }
         if let Some(ph) = &b.photo {
@@ -515,11 +549,20 @@ impl Resolver<'_, '_> {
                 ));
                 return None;
             }
-            if !real.is_ok_and(|p| p.is_file()) {
-                let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
-                self.diags.push(
-                    d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
-                );
+            let real = match real {
+                Ok(p) if p.is_file() => p,
+                _ => {
+                    let d =
+                        Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
+                    self.diags.push(
+                        d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
+                    );
+                    return None;
+                }
+            };
+            if let Err(e) = check_photo(&real) {
+                let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}`: {e}"));
+                self.diags.push(d.with_hint("photos are JPEG or PNG files"));
                 return None;
             }
             let credit = tph.credit.as_ref().map(|c| self.runs(tp, c));
@@ -553,6 +596,20 @@ impl Resolver<'_, '_> {
             "edition": project.file.project.edition, "date": date,
         })
     }
+}
+
+/// Checks a photo from its header: a JPEG, PNG, GIF or WebP image within
+/// the size limits (nothing is decoded here).
+fn check_photo(path: &Path) -> Result<(), String> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if crate::limits::image_kind(&head).is_none() {
+        return Err("is not an image (JPEG, PNG, GIF or WebP)".into());
+    }
+    crate::limits::check_image(&head)
 }
 
 fn with_fallback(mut v: Value, fallback: bool) -> Value {
