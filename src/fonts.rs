@@ -158,6 +158,6 @@ mod tests {
         // Truncated in place, as an editor or a font tool may do.
         std::fs::write(dir.path().join("a.ttf"), b"").unwrap();
         let font = f.font(0).expect("the font stays usable");
-        assert!(font.ttf().glyph_index('a').is_some());
+        assert!(font.data().len() > 1000 && font.info().coverage.contains(u32::from('a')));
     }
 }

@@ -476,11 +476,6 @@ fn running(p: &Prepared, lang: &str) -> String {
 
 /// Drops repeated diagnostics (the same problem seen once per edition).
 fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
-    let mut out: Vec<Diag> = Vec::new();
-    for d in diags {
-        if !out.contains(&d) {
-            out.push(d);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    diags.into_iter().filter(|d| seen.insert(d.clone())).collect()
 }

@@ -132,7 +132,7 @@ fn printed_chars(text: &str, csv: bool) -> Vec<(usize, char)> {
                 iter.next();
                 iter.next();
             }
-            _ if !c.is_ascii() || c.is_ascii_control() => out.push((i, c)),
+            _ if !c.is_ascii() || (c.is_ascii_control() && !matches!(c, '\n' | '\r' | '\t')) => out.push((i, c)),
             _ => {}
         }
     }

@@ -284,9 +284,16 @@ impl Resolver<'_, '_> {
             Ok(runs) if i18n::is_cjk(self.lang) => runs.into_iter().map(|r| Run { v: false, ..r }).collect(),
             Ok(runs) => runs,
             Err(errors) => {
-                for e in errors {
-                    let span = locate(self.sources, path, text, &joined, e.offset, e.len);
-                    self.diags.push(Diag::error(path, span, e.message));
+                let mut at = Cursor::default();
+                for (n, e) in errors.into_iter().enumerate() {
+                    // Past the first hundred, the whole text is pointed at: the
+                    // search stays linear, and only the first are printed anyway.
+                    let span = if n < 100 {
+                        locate(self.sources, path, text, &joined, e.offset, e.len, &mut at)
+                    } else {
+                        None
+                    };
+                    self.diags.push(Diag::error(path, span.or(Some(text.span())), e.message));
                 }
                 Vec::new()
             }
@@ -619,8 +626,17 @@ fn with_fallback(mut v: Value, fallback: bool) -> Value {
     v
 }
 
+/// How far [`locate`] has matched a joined text against its file.
+#[derive(Default)]
+struct Cursor {
+    joined: usize,
+    raw: usize,
+}
+
 /// Maps an offset in a joined text back to the file: finds the offending
-/// snippet inside the string literal's span.
+/// snippet inside the string literal's span. Problems come in text order;
+/// `at` carries the search on from the previous one, so finding them all
+/// reads the text once.
 fn locate(
     sources: &Sources,
     path: &Path,
@@ -628,12 +644,21 @@ fn locate(
     joined: &str,
     offset: usize,
     len: usize,
+    at: &mut Cursor,
 ) -> Option<std::ops::Range<usize>> {
     let span = text.span();
     let file = sources.get(path)?;
     let raw = file.get(span.clone())?;
     let snippet = joined.get(offset..offset + len)?;
-    let nth = joined[..offset].matches(snippet).count();
-    let at = raw.match_indices(snippet).nth(nth).map(|(i, _)| i)?;
-    Some(span.start + at..span.start + at + snippet.len())
+    if offset < at.joined || snippet.is_empty() {
+        *at = Cursor::default();
+    }
+    let between = joined.get(at.joined..offset)?;
+    let mut r = at.raw;
+    for _ in 0..between.matches(snippet).count() {
+        r += raw.get(r..)?.find(snippet)? + snippet.len();
+    }
+    let found = r + raw.get(r..)?.find(snippet)?;
+    *at = Cursor { joined: offset + len, raw: found + len };
+    Some(span.start + found..span.start + found + snippet.len())
 }
