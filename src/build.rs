@@ -59,6 +59,19 @@ pub struct Prepared {
     pub diags: Vec<Diag>,
 }
 
+/// How the message for a `--lang` the project does not have begins (a usage error).
+pub const NOT_IN_PROJECT: &str = "--lang";
+
+/// The exit code for a failed [`prepare`]: a usage error for a `--lang` the
+/// project does not have, else problems in the project's files.
+pub fn prepare_exit(diags: &[Diag]) -> u8 {
+    if diags.iter().any(|d| d.file.is_none() && d.message.starts_with(NOT_IN_PROJECT)) {
+        crate::EXIT_USAGE
+    } else {
+        crate::EXIT_PROBLEMS
+    }
+}
+
 /// Loads and validates the project for the given languages.
 pub fn prepare(root: &Path, langs: &[String]) -> Result<Prepared, (Sources, Vec<Diag>)> {
     let mut sources = Sources::default();
@@ -68,7 +81,7 @@ pub fn prepare(root: &Path, langs: &[String]) -> Result<Prepared, (Sources, Vec<
         if !all.contains(l) {
             return Err((
                 sources,
-                vec![Diag::general(format!("language `{l}` is not in vlr.toml (it has: {})", all.join(", ")))],
+                vec![Diag::general(format!("{NOT_IN_PROJECT} `{l}` is not in vlr.toml (it has: {})", all.join(", ")))],
             ));
         }
     }

@@ -51,7 +51,7 @@ pub struct ProjectArgs {
     #[arg(long, short = 'p', value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Only these languages (repeat or comma-separate); default: all in vlr.toml.
-    #[arg(long = "lang", short = 'l', value_delimiter = ',')]
+    #[arg(long = "lang", short = 'l', value_delimiter = ',', value_parser = language)]
     pub langs: Vec<String>,
 }
 
@@ -106,4 +106,13 @@ pub struct NewEditionArgs {
     /// The project folder (default: the nearest folder upwards holding vlr.toml).
     #[arg(long, short = 'p', value_name = "DIR")]
     pub root: Option<PathBuf>,
+}
+
+/// A language vlr can build (a usage error otherwise, exit code 2).
+fn language(s: &str) -> Result<String, String> {
+    if crate::i18n::is_supported(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("unsupported language `{s}` (supported: {})", crate::i18n::SUPPORTED.join(", ")))
+    }
 }

@@ -228,7 +228,7 @@ pub fn build_with(
     let started = Instant::now();
     let p = match build::prepare(root, &opts.langs) {
         Ok(p) => p,
-        Err((sources, d)) => return report(out, &sources, &d, root, v, EXIT_PROBLEMS),
+        Err((sources, d)) => return report(out, &sources, &d, root, v, build::prepare_exit(&d)),
     };
     let langs = if opts.langs.is_empty() { p.project.languages() } else { opts.langs.clone() };
     let fonts = match fonts.map_or_else(|| load_fonts(&p.project.root, opts.system_fonts), Ok) {
@@ -406,7 +406,7 @@ fn write_edition(
 pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteColor) -> u8 {
     let p: Prepared = match build::prepare(root, langs) {
         Ok(p) => p,
-        Err((sources, d)) => return report(out, &sources, &d, root, v, EXIT_PROBLEMS),
+        Err((sources, d)) => return report(out, &sources, &d, root, v, build::prepare_exit(&d)),
     };
     let langs = if langs.is_empty() { p.project.languages() } else { langs.to_vec() };
     let mut diags = p.diags.clone();

@@ -46,3 +46,65 @@ fn rebuilds_on_edit_and_keeps_last_good_pdf() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+fn spawn_watch(f: &Fixture, log: &std::path::Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_vlr"))
+        .args(["watch", "--lang", "en"])
+        .current_dir(f.root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn survives_a_font_rewritten_in_place() {
+    let f = Fixture::new("basic");
+    // A real copy (the fixture links the repository's fonts, which must stay untouched).
+    let font = f.root().join("fonts/NotoSans-Regular.ttf");
+    let bytes = std::fs::read(&font).unwrap();
+    std::fs::remove_file(&font).unwrap();
+    std::fs::write(&font, &bytes).unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let mut child = spawn_watch(&f, &log);
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the first build", || read_log().contains("watching"));
+    // Rewritten in place: truncated, then written again (a mapped file would raise SIGBUS).
+    for _ in 0..3 {
+        std::fs::write(&font, b"").unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+        std::fs::write(&font, &bytes).unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    wait_until("a rebuild after the font change", || read_log().contains("after a change to fonts/"));
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Progress"));
+    wait_until("the rebuild", || read_log().contains("text/en/intro.toml"));
+    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    wait_until("the new PDF", || pdf_text(&f.root().join("dist/testville.en.pdf")).contains("Economic Progress"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn waits_for_a_removed_project_folder_and_rebuilds() {
+    let f = Fixture::new("basic");
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let mut child = spawn_watch(&f, &log);
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the first build", || read_log().contains("watching"));
+    let keep = tempfile::tempdir().unwrap();
+    common::copy_dir(f.root(), keep.path());
+    std::fs::remove_dir_all(f.root()).unwrap();
+    wait_until("the wait", || read_log().contains("waiting for it to come back"));
+    common::copy_dir(keep.path(), f.root());
+    wait_until("the rebuild", || read_log().contains("is back"));
+    assert!(read_log().contains("Rebuilt in"), "{}", read_log());
+    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Progress"));
+    wait_until("the new PDF", || pdf_text(&f.root().join("dist/testville.en.pdf")).contains("Economic Progress"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
