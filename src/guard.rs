@@ -224,7 +224,11 @@ impl<A> Guarded<A> {
             .unwrap_or_else(|| "the project".to_string());
         let gb = |b: f64| b / f64::from(1u32 << 30);
         let asked = if request > MAX_ONE_ALLOCATION {
-            format!("{:.2} GB asked at once, over the limit of {:.0} GB", gb(request as f64), gb(MAX_ONE_ALLOCATION as f64))
+            format!(
+                "{:.2} GB asked at once, over the limit of {:.0} GB",
+                gb(request as f64),
+                gb(MAX_ONE_ALLOCATION as f64)
+            )
         } else {
             format!("over {:.1} GB in all, the limit (--memory-limit MB)", gb(memory_limit() as f64))
         };
