@@ -199,8 +199,8 @@ impl Excerpt {
         let column = text[starts[first]..start].chars().count() + 1;
         let mut out = String::new();
         let mut label = 0..0;
-        for l in first..=last {
-            let (ls, le) = (starts[l], line_end(l));
+        for (l, &ls) in starts.iter().enumerate().take(last + 1).skip(first) {
+            let le = line_end(l);
             let line = text[ls..le].strip_suffix('\r').unwrap_or(&text[ls..le]);
             let le = ls + line.len();
             // The window of the line shown: around the label's start on the

@@ -112,11 +112,8 @@ fn printed_chars(text: &str, csv: bool) -> Vec<(usize, char)> {
                 // Control characters outside strings are TOML errors already.
                 _ => {}
             },
-            S::Comment => {
-                if c == '\n' {
-                    state = S::Out;
-                }
-            }
+            S::Comment if c == '\n' => state = S::Out,
+            S::Comment => {}
             S::Basic | S::MultiBasic if c == '\\' => {
                 iter.next();
             }
