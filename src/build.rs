@@ -276,7 +276,7 @@ pub fn emit_typst(p: &Prepared, dir: &Path, ed: &Edition) -> std::io::Result<Pat
     for sub in ["templates", "images"] {
         let from = p.project.root.join(sub);
         if from.is_dir() {
-            copy_dir(&from, &out.join(sub))?;
+            copy_dir(&p.project.root, &from, &out.join(sub), 0)?;
         }
     }
     for (virtual_path, bytes) in &ed.files {
@@ -289,15 +289,24 @@ pub fn emit_typst(p: &Prepared, dir: &Path, ed: &Edition) -> std::io::Result<Pat
     Ok(out)
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies a project folder: real folders (not followed through symlinks,
+/// at most 16 deep) and regular files inside the project (a symlink that
+/// leaves it, a FIFO or a device is skipped, as typst would refuse it).
+fn copy_dir(root: &Path, from: &Path, to: &Path, depth: usize) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
-        let path = entry?.path();
+        let entry = entry?;
+        let path = entry.path();
         let target = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target)?;
+        if entry.file_type()?.is_dir() {
+            if depth < 16 {
+                copy_dir(root, &path, &target, depth + 1)?;
+            }
+            continue;
+        }
+        let Ok(real) = path.canonicalize() else { continue };
+        if real.starts_with(root) && std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+            std::fs::copy(&real, &target)?;
         }
     }
     Ok(())

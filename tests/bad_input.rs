@@ -627,3 +627,22 @@ fn init_with_a_quote_in_the_city_builds_and_bad_editions_are_refused() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 1, "only the quoted project: {left:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn emit_typst_copies_nothing_from_outside_and_never_blocks() {
+    let f = Fixture::new("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.typ"), "TOP-SECRET").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.typ"), f.root().join("templates/secret.typ")).unwrap();
+    std::os::unix::fs::symlink(f.root().join("templates"), f.root().join("templates/loop")).unwrap();
+    mkfifo(&f.root().join("images/pipe.png"));
+    let emitted = tempfile::tempdir().unwrap();
+    let t0 = Instant::now();
+    let out = f.run(&["build", "--lang", "en", "--emit-typst", emitted.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(t0.elapsed() < Duration::from_secs(60));
+    assert!(emitted.path().join("en/templates/main.typ").is_file());
+    assert!(!emitted.path().join("en/templates/secret.typ").exists());
+    assert!(!emitted.path().join("en/images/pipe.png").exists());
+}
