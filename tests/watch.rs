@@ -108,3 +108,41 @@ fn waits_for_a_removed_project_folder_and_rebuilds() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn font_changes_do_not_leak() {
+    let rss = |pid: u32| -> u64 {
+        let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        s.lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
+            .unwrap_or(0)
+    };
+    let f = Fixture::new("basic");
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let mut child = spawn_watch(&f, &log);
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the first build", || read_log().contains("watching"));
+    let font = f.root().join("fonts/NotoSans-Regular.ttf");
+    let touch = |n: usize| {
+        for i in 0..n {
+            // A new file for the link each time: a change under fonts/.
+            let target = std::fs::read_link(&font).unwrap();
+            std::fs::remove_file(&font).unwrap();
+            std::os::unix::fs::symlink(&target, &font).unwrap();
+            let want = read_log().matches("after a change to fonts/").count() + 1;
+            wait_until(&format!("rebuild {i}"), || read_log().matches("after a change to fonts/").count() >= want);
+        }
+    };
+    // Warm up typst's caches (kept for ten rebuilds), then measure.
+    touch(12);
+    let before = rss(child.id());
+    touch(20);
+    let after = rss(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    // Each change used to leak the whole fonts/ folder (about 31 MB here).
+    assert!(after < before + 150_000, "RSS grew from {before} kB to {after} kB over 20 font changes");
+}
