@@ -60,15 +60,6 @@ fn fail(out: &mut dyn WriteColor, message: String) -> u8 {
     report(out, &Sources::default(), &[Diag::general(message)], Path::new("."), Verbosity::Normal, crate::EXIT_USAGE)
 }
 
-/// Returns freed memory to the system. mimalloc keeps the pages of large
-/// blocks freed by other threads (a font rescan frees its old fonts' bytes
-/// that way) until asked: without this, every change under `fonts/` kept
-/// about 4 MB more.
-fn release_memory() {
-    // SAFETY: mi_collect only walks mimalloc's own heaps; `force` frees what it can.
-    unsafe { libmimalloc_sys::mi_collect(true) };
-}
-
 /// How often a removed project folder is looked for.
 const POLL: Duration = Duration::from_millis(250);
 
@@ -143,7 +134,6 @@ pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn Write
         let code = build_with(&root, opts, fonts.clone(), v, out);
         // Keep typst's caches warm, but let go of results unused for a while.
         comemo::evict(10);
-        release_memory();
         let what = changed
             .iter()
             .find(|p| p.is_file())

@@ -47,6 +47,10 @@ fn rebuilds_on_edit_and_keeps_last_good_pdf() {
     let _ = child.wait();
 }
 
+fn child_gone(child: &mut std::process::Child) -> bool {
+    child.try_wait().map(|s| s.is_some()).unwrap_or(true)
+}
+
 fn spawn_watch(f: &Fixture, log: &std::path::Path) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_vlr"))
         .args(["watch", "--lang", "en"])
@@ -81,16 +85,29 @@ fn survives_a_font_rewritten_in_place() {
     // Truncated in place and rebuilt while truncated (a mapped file raises
     // SIGBUS when a page past its new end is read), then written back.
     for (font, _) in &fonts {
-        std::fs::OpenOptions::new().write(true).open(font).unwrap().set_len(0).unwrap();
+        std::fs::OpenOptions::new().write(true).open(font).unwrap().set_len(1).unwrap();
     }
     wait_until("a rebuild after the fonts were emptied", || read_log().contains("after a change to fonts/"));
     f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Growth!"));
     wait_until("a rebuild with the fonts emptied", || read_log().contains("text/en/intro.toml"));
     assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    // Rewritten in place with a smaller font (as `cp other.ttf NotoSans-Bold.ttf` does).
+    let small = std::fs::read(f.root().join("fonts/NotoNaskhArabic-Regular.ttf")).unwrap();
+    for (font, _) in &fonts {
+        std::fs::write(font, &small).unwrap();
+    }
+    let rebuilt = read_log().matches("Rebuilt in").count() + read_log().matches("Failed in").count();
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth!", "Economic Growth?"));
+    wait_until("a rebuild with the smaller fonts", || {
+        read_log().matches("Rebuilt in").count() + read_log().matches("Failed in").count() > rebuilt
+            || child_gone(&mut child)
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
     for (font, bytes) in &fonts {
         std::fs::write(font, bytes).unwrap();
     }
-    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth!", "Economic Progress"));
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth?", "Economic Progress"));
     wait_until("the new PDF", || pdf_text(&f.root().join("dist/testville.en.pdf")).contains("Economic Progress"));
     assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
     let _ = child.kill();
@@ -136,15 +153,18 @@ fn font_changes_do_not_leak() {
     let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
     wait_until("the first build", || read_log().contains("watching"));
     let font = f.root().join("fonts/NotoSans-Regular.ttf");
+    let bytes = std::fs::read(&font).unwrap();
+    std::fs::remove_file(&font).unwrap();
+    std::fs::write(&font, &bytes).unwrap();
     let touch = |n: usize| {
         for i in 0..n {
-            // A new file for the link each time: a change under fonts/.
-            let target = std::fs::read_link(&font).unwrap();
-            std::fs::remove_file(&font).unwrap();
-            std::os::unix::fs::symlink(&target, &font).unwrap();
-            let want = read_log().matches("after a change to fonts/").count() + 1;
-            wait_until(&format!("rebuild {i}"), || read_log().matches("after a change to fonts/").count() >= want);
+            // Touched, as `touch` does: a change under fonts/, the same font.
+            let when = std::time::SystemTime::now() + Duration::from_secs(i as u64 + 1);
+            std::fs::File::options().write(true).open(&font).unwrap().set_modified(when).unwrap();
+            std::thread::sleep(Duration::from_millis(450));
         }
+        let want = read_log().matches("after a change to fonts/").count();
+        wait_until("the rebuilds", || read_log().matches("after a change to fonts/").count() >= want);
     };
     // Warm up typst's caches (kept for ten rebuilds), then measure.
     touch(12);
