@@ -646,3 +646,18 @@ fn emit_typst_copies_nothing_from_outside_and_never_blocks() {
     assert!(!emitted.path().join("en/templates/secret.typ").exists());
     assert!(!emitted.path().join("en/images/pipe.png").exists());
 }
+
+#[test]
+fn forty_decimals_print_rounded_not_as_float_noise() {
+    let f = Fixture::new("basic");
+    let literal = "974.1234567890123456789012345678901234567891";
+    edit(&f, "data/figures.toml", "value = 974", &format!("value = {literal}"));
+    let out = f.run(&["build", "--lang", "en"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("significant digits"), "{err}");
+    assert!(err.contains(&format!("data/figures.toml:{}", locate(&f.read("data/figures.toml"), literal))), "{err}");
+    let text = common::pdf_text(&f.root().join("dist/testville.en.pdf"));
+    assert!(text.contains("974.123456789012"), "{text}");
+    assert!(!text.contains("974.1234567890123"), "no digits past the 15th: {text}");
+}
