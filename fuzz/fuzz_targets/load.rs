@@ -25,7 +25,8 @@ fn project() -> &'static std::path::Path {
 fuzz_target!(|input: &[u8]| {
     // Split the input into three files at NUL bytes.
     let mut parts = input.splitn(3, |b| *b == 0).map(|p| String::from_utf8_lossy(p).into_owned());
-    let (project, data, text) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let (project, data, text) =
+        (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
     let dir = project();
     let _ = std::fs::write(dir.join("vlr.toml"), &project);
     let _ = std::fs::write(dir.join("data/d.toml"), &data);
