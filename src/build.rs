@@ -61,6 +61,19 @@ pub struct Prepared {
     pub strings: std::collections::BTreeMap<String, crate::i18n::Strings>,
 }
 
+/// How the message for a `--lang` the project does not have begins (a usage error).
+pub const NOT_IN_PROJECT: &str = "--lang";
+
+/// The exit code for a failed [`prepare`]: a usage error for a `--lang` the
+/// project does not have, else problems in the project's files.
+pub fn prepare_exit(diags: &[Diag]) -> u8 {
+    if diags.iter().any(|d| d.file.is_none() && d.message.starts_with(NOT_IN_PROJECT)) {
+        crate::EXIT_USAGE
+    } else {
+        crate::EXIT_PROBLEMS
+    }
+}
+
 /// Loads and validates the project for the given languages.
 pub fn prepare(root: &Path, langs: &[String]) -> Result<Prepared, (Sources, Vec<Diag>)> {
     let mut sources = Sources::default();
@@ -70,7 +83,7 @@ pub fn prepare(root: &Path, langs: &[String]) -> Result<Prepared, (Sources, Vec<
         if !all.contains(l) {
             return Err((
                 sources,
-                vec![Diag::general(format!("language `{l}` is not in vlr.toml (it has: {})", all.join(", ")))],
+                vec![Diag::general(format!("{NOT_IN_PROJECT} `{l}` is not in vlr.toml (it has: {})", all.join(", ")))],
             ));
         }
     }
@@ -104,6 +117,13 @@ pub struct Edition {
     pub map: crate::sourcemap::SourceMap,
 }
 
+/// The locale of an edition: its language's strings (the project's overrides
+/// included) and the project's units.
+pub fn locale(p: &Prepared, lang: &str) -> crate::i18n::Locale {
+    let strings = p.strings.get(lang).cloned().unwrap_or_else(|| crate::i18n::Locale::builtin(lang).strings);
+    crate::i18n::Locale::new(lang, strings, p.project.units.clone())
+}
+
 /// Resolves an edition: data document and charts. Problems go to `diags`.
 pub fn edition(
     p: &Prepared,
@@ -116,8 +136,7 @@ pub fn edition(
 ) -> Edition {
     charts::register_fonts(fonts);
     // The edition's locale, built once and passed down.
-    let strings = p.strings.get(lang).cloned().unwrap_or_else(|| crate::i18n::Locale::builtin(lang).strings);
-    let locale = crate::i18n::Locale::new(lang, strings, p.project.units.clone());
+    let locale = locale(p, lang);
     check_units(idx, &locale, diags);
     let (mut doc, map) =
         resolve::resolve(&p.project, &p.loaded, idx, &p.sources, ResolveOptions { locale: &locale, draft }, diags);
@@ -189,8 +208,7 @@ pub fn edition(
         o.insert("figures".into(), serde_json::Value::Object(figures));
         o.insert("profile".into(), profile.name().into());
     }
-    let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
-    let translated = (count("total") - count("missing") - count("stale"), count("total"), count("stale"));
+    let translated = translated(&doc);
     // One file per chapter, so an edit to one chapter leaves typst's cached
     // work on the others valid (watch mode); /data.json lists them.
     if let Some(chapters) = doc.get_mut("chapters").and_then(serde_json::Value::as_array_mut) {
@@ -217,6 +235,12 @@ fn check_units(idx: &resolve::Index, locale: &crate::i18n::Locale, diags: &mut V
             diags.push(Diag::error(path, Some(unit.span()), e));
         }
     }
+}
+
+/// Texts translated and texts in all, from a resolved document.
+pub fn translated(doc: &serde_json::Value) -> (usize, usize, usize) {
+    let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
+    (count("total").saturating_sub(count("missing") + count("stale")), count("total"), count("stale"))
 }
 
 /// Each chart drawn in the colour of the first goal of the chapter showing it.
@@ -308,7 +332,7 @@ pub fn world(p: &Prepared, fonts: Arc<Fonts>, files: HashMap<String, Vec<u8>>) -
 /// The output path of an edition.
 pub fn output_path(p: &Prepared, out_dir: &Path, lang: &str, profile: Profile) -> PathBuf {
     let dir = if out_dir.is_absolute() { out_dir.to_path_buf() } else { p.project.root.join(out_dir) };
-    dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output, profile.suffix()))
+    dir.join(format!("{}.{lang}{}.pdf", p.project.file.project.output.get_ref(), profile.suffix()))
 }
 
 /// The path of the indicators' CSV (the statistical annex as data), beside the PDFs.
@@ -338,7 +362,7 @@ pub fn emit_typst(p: &Prepared, dir: &Path, ed: &Edition) -> std::io::Result<Pat
     for sub in ["templates", "images"] {
         let from = p.project.root.join(sub);
         if from.is_dir() {
-            copy_dir(&from, &out.join(sub))?;
+            copy_dir(&p.project.root, &from, &out.join(sub), 0)?;
         }
     }
     for (virtual_path, bytes) in &ed.files {
@@ -351,15 +375,24 @@ pub fn emit_typst(p: &Prepared, dir: &Path, ed: &Edition) -> std::io::Result<Pat
     Ok(out)
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies a project folder: real folders (not followed through symlinks,
+/// at most 16 deep) and regular files inside the project (a symlink that
+/// leaves it, a FIFO or a device is skipped, as typst would refuse it).
+fn copy_dir(root: &Path, from: &Path, to: &Path, depth: usize) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
-        let path = entry?.path();
+        let entry = entry?;
+        let path = entry.path();
         let target = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target)?;
+        if entry.file_type()?.is_dir() {
+            if depth < 16 {
+                copy_dir(root, &path, &target, depth + 1)?;
+            }
+            continue;
+        }
+        let Ok(real) = path.canonicalize() else { continue };
+        if real.starts_with(root) && std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+            std::fs::copy(&real, &target)?;
         }
     }
     Ok(())

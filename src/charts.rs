@@ -402,12 +402,15 @@ pub fn family(lang: &str) -> &'static str {
 static FACES: OnceLock<Vec<(&'static str, ttf_parser::Face<'static>)>> = OnceLock::new();
 
 /// Registers the chart fonts with plotters (and our measurer) once per process.
+/// plotters keeps fonts for the life of the process, so their bytes are
+/// copied once, here, and never again (watch mode's font rescans leak nothing).
 pub fn register_fonts(fonts: &crate::fonts::Fonts) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let mut faces = Vec::new();
         for fam in ["Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"] {
             if let Some(bytes) = fonts.family_bytes(fam) {
+                let bytes: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
                 let _ = register_font(fam, FontStyle::Normal, bytes);
                 // Parsed once: a CJK face's charset takes a while to parse.
                 if let Ok(face) = ttf_parser::Face::parse(bytes, 0) {

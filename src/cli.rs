@@ -19,6 +19,14 @@ pub struct Cli {
     /// Print more detail (timings, warnings in full).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Stop compiling an edition after this many seconds (default: `time-limit`
+    /// in vlr.toml, else 300).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub time_limit: Option<u64>,
+    /// Stop when vlr holds more than this much memory, in MB (default: three
+    /// quarters of the machine's memory).
+    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(64..))]
+    pub memory_limit: Option<u64>,
 }
 
 /// vlr's commands.
@@ -101,7 +109,7 @@ pub struct ProjectArgs {
     #[arg(long, short = 'p', value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Only these languages (repeat or comma-separate); default: all in vlr.toml.
-    #[arg(long = "lang", short = 'l', value_delimiter = ',')]
+    #[arg(long = "lang", short = 'l', value_delimiter = ',', value_parser = language)]
     pub langs: Vec<String>,
 }
 
@@ -156,4 +164,18 @@ pub struct NewEditionArgs {
     /// The project folder (default: the nearest folder upwards holding vlr.toml).
     #[arg(long, short = 'p', value_name = "DIR")]
     pub root: Option<PathBuf>,
+}
+
+/// A language tag (a usage error otherwise, exit code 2). Whether the project
+/// builds it (built-in strings or its `i18n/<lang>.toml`, and listed in
+/// vlr.toml) is checked once the project is loaded, also a usage error.
+fn language(s: &str) -> Result<String, String> {
+    if s.parse::<icu_locale_core::Locale>().is_ok() && !s.is_empty() {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "unsupported language `{s}`: not a language tag (built in: {}; others with i18n/<lang>.toml)",
+            crate::i18n::SUPPORTED.join(", ")
+        ))
+    }
 }

@@ -43,13 +43,26 @@ impl Profile {
 
 /// The creation timestamp: `SOURCE_DATE_EPOCH` if set, else the publication date.
 pub fn timestamp(published: (i32, u8, u8)) -> Option<Datetime> {
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+    if let Ok(Some(secs)) = source_date_epoch() {
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         return Datetime::from_ymd_hms(y, m, d, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8);
     }
     Datetime::from_ymd_hms(published.0, published.1, published.2, 0, 0, 0)
+}
+
+/// `SOURCE_DATE_EPOCH`, if set: seconds since 1970-01-01 up to the end of 9999.
+pub fn source_date_epoch() -> Result<Option<i64>, String> {
+    let Some(raw) = std::env::var_os("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    let text = raw.to_string_lossy();
+    match text.trim().parse::<i64>() {
+        Ok(secs) if (0..=253_402_300_799).contains(&secs) => Ok(Some(secs)),
+        _ => Err(format!(
+            "SOURCE_DATE_EPOCH={:?} is not a time: it is a whole number of seconds since 1970-01-01 (e.g. 1625097600), up to the year 9999",
+            text.chars().take(40).collect::<String>()
+        )),
+    }
 }
 
 /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -192,7 +205,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    remove_stale_temps(dir, name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    crate::guard::temp_started(&tmp);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -202,7 +217,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    crate::guard::temp_done(&tmp);
     result
+}
+
+/// Removes `.<name>.<pid>.tmp` files left in `dir` by a vlr process that no
+/// longer runs (killed while writing, e.g. by SIGKILL).
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if regular && pid != std::process::id() && !crate::guard::alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -262,6 +300,24 @@ mod tests {
             unambiguous_stream_ends(&mut pdf);
             assert_eq!(pdf, before);
         }
+    }
+
+    #[test]
+    fn stale_temps_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!(".a.pdf.{dead}.tmp"));
+        let live = dir.path().join(format!(".a.pdf.{}.tmp", std::os::unix::process::parent_id()));
+        let other = dir.path().join(format!(".b.pdf.{dead}.tmp"));
+        for p in [&stale, &live, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        write_atomic(&dir.path().join("a.pdf"), b"one").unwrap();
+        assert!(!stale.exists());
+        assert!(live.exists(), "a running process's temporary file stays");
+        assert!(other.exists(), "only this output's temporary files are looked at");
     }
 
     #[test]

@@ -1,14 +1,23 @@
 //! Fonts from the project's `fonts/` folder (system fonts only when asked).
 //!
-//! Files are read once and kept for the life of the process: typst and the
-//! chart renderer share the same bytes, and watch mode never rescans.
+//! Files are read into memory once per scan: typst and the chart renderer
+//! share the same bytes. They are read, not memory-mapped, so a font file
+//! rewritten while `vlr watch` runs cannot crash vlr (a mapped file that
+//! shrinks under it raises SIGBUS), and the bytes of an old scan are freed
+//! once nothing uses them any more.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
+
+/// The largest font file read (Noto CJK faces are about 25 MB).
+pub const MAX_FONT_FILE: u64 = 64 << 20;
+
+/// How deep `fonts/` is searched.
+const MAX_DEPTH: usize = 8;
 
 /// The fonts of a project, indexed for typst.
 pub struct Fonts {
@@ -17,7 +26,7 @@ pub struct Fonts {
 }
 
 struct Slot {
-    data: &'static [u8],
+    data: Bytes,
     index: u32,
     family: String,
     font: OnceLock<Option<Font>>,
@@ -25,17 +34,25 @@ struct Slot {
 
 impl Fonts {
     /// Scans `dir` (recursively) for .ttf/.otf/.ttc/.otc files; adds system fonts if asked.
+    ///
+    /// Only regular files are read (a FIFO or a device named `x.ttf` is
+    /// skipped, so a scan never blocks), folders are not followed through
+    /// symlinks (no loops), and files larger than [`MAX_FONT_FILE`] are skipped.
+    /// A font file may be a symlink to a font elsewhere (a shared font folder):
+    /// its bytes are only parsed as a font, never shown.
     pub fn scan(dir: &Path, system: bool) -> std::io::Result<Self> {
         let mut fonts = Self { book: LazyHash::new(FontBook::new()), slots: Vec::new() };
         let mut files = Vec::new();
-        collect(dir, &mut files)?;
+        collect(dir, &mut files, 0)?;
         files.sort();
         for path in files {
-            fonts.add(map(&path)?);
+            if let Some(data) = read(&path) {
+                fonts.add(data);
+            }
         }
         if system {
             for (path, info) in typst_kit::fonts::system() {
-                if let Ok(data) = map(&path.path) {
+                if let Some(data) = read(&path.path) {
                     fonts.push(data, path.index, info);
                 }
             }
@@ -43,13 +60,14 @@ impl Fonts {
         Ok(fonts)
     }
 
-    fn add(&mut self, data: &'static [u8]) {
-        for (index, info) in FontInfo::iter(data).enumerate() {
-            self.push(data, index as u32, info);
+    fn add(&mut self, data: Bytes) {
+        let infos: Vec<FontInfo> = FontInfo::iter(&data).collect();
+        for (index, info) in infos.into_iter().enumerate() {
+            self.push(data.clone(), index as u32, info);
         }
     }
 
-    fn push(&mut self, data: &'static [u8], index: u32, info: FontInfo) {
+    fn push(&mut self, data: Bytes, index: u32, info: FontInfo) {
         let family = info.family.clone();
         self.book.push(info);
         self.slots.push(Slot { data, index, family, font: OnceLock::new() });
@@ -63,31 +81,42 @@ impl Fonts {
     /// The font at `index`, loaded on first use.
     pub fn font(&self, index: usize) -> Option<Font> {
         let slot = self.slots.get(index)?;
-        slot.font.get_or_init(|| Font::new(Bytes::new(slot.data), slot.index)).clone()
+        slot.font.get_or_init(|| Font::new(slot.data.clone(), slot.index)).clone()
     }
 
     /// The bytes of the first face of a family (for the chart renderer).
-    pub fn family_bytes(&self, family: &str) -> Option<&'static [u8]> {
-        self.slots.iter().find(|s| s.family.eq_ignore_ascii_case(family) && s.index == 0).map(|s| s.data)
+    pub fn family_bytes(&self, family: &str) -> Option<&[u8]> {
+        self.slots.iter().find(|s| s.family.eq_ignore_ascii_case(family) && s.index == 0).map(|s| &s.data[..])
+    }
+
+    /// Whether any font covers the character.
+    pub fn covers(&self, c: char) -> bool {
+        let c = u32::from(c);
+        (0..self.slots.len()).any(|i| self.book.info(i).is_some_and(|info| info.coverage.contains(c)))
     }
 }
 
-/// Maps a font file into memory for the life of the process: only the
-/// tables typst and the charts touch are ever read from disk, so an English
-/// build does not pay for the 30 MB of Chinese faces.
-fn map(path: &Path) -> std::io::Result<&'static [u8]> {
-    let file = std::fs::File::open(path)?;
-    // SAFETY: font files are not modified while vlr runs (watch mode maps a
-    // changed font folder anew); the same approach as typst's own CLI.
-    let mmap = unsafe { memmap2::Mmap::map(&file)? };
-    Ok(&Box::leak(Box::new(mmap))[..])
+/// Reads a font file: a regular file (after symlinks) of at most [`MAX_FONT_FILE`].
+fn read(path: &Path) -> Option<Bytes> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FONT_FILE {
+        return None;
+    }
+    let data = std::fs::read(path).ok()?;
+    Some(Bytes::new(data))
 }
 
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
+        let entry = entry?;
+        let path = entry.path();
+        // The entry itself, not what a symlink points to: folders are only
+        // entered when they are real folders.
+        let own = entry.file_type()?;
+        if own.is_dir() {
+            if depth < MAX_DEPTH {
+                collect(&path, out, depth + 1)?;
+            }
         } else if path
             .extension()
             .and_then(|e| e.to_str())
@@ -97,4 +126,38 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn scan_skips_fifos_and_loops() {
+        let dir = tempfile::tempdir().unwrap();
+        let fonts = dir.path().join("fonts");
+        std::fs::create_dir(&fonts).unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSans-Regular.ttf");
+        std::fs::copy(&src, fonts.join("a.ttf")).unwrap();
+        let fifo = fonts.join("b.ttf");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+        std::os::unix::fs::symlink(&fonts, fonts.join("loop")).unwrap();
+        let f = Fonts::scan(&fonts, false).unwrap();
+        assert!(f.family_bytes("Noto Sans").is_some());
+        assert!(f.covers('a') && !f.covers('\u{1F600}'));
+        assert!(made, "mkfifo must work for this test");
+    }
+
+    #[test]
+    fn rewritten_font_files_do_not_affect_a_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSans-Regular.ttf");
+        std::fs::copy(&src, dir.path().join("a.ttf")).unwrap();
+        let f = Fonts::scan(dir.path(), false).unwrap();
+        // Truncated in place, as an editor or a font tool may do.
+        std::fs::write(dir.path().join("a.ttf"), b"").unwrap();
+        let font = f.font(0).expect("the font stays usable");
+        assert!(font.data().len() > 1000 && font.info().coverage.contains(u32::from('a')));
+    }
 }

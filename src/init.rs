@@ -115,7 +115,8 @@ fn write_project(dir: &Path, opts: &InitOptions) -> Result<Vec<String>, String> 
             let entries = std::fs::read_dir(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
             for entry in entries.flatten() {
                 let path = entry.path();
-                if path.is_file() {
+                // Regular files only (a FIFO would block), of a font's size.
+                if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= crate::fonts::MAX_FONT_FILE) {
                     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                     let name = format!("fonts/{}", entry.file_name().to_string_lossy());
                     write(&name, &bytes, &mut written)?;

@@ -11,8 +11,10 @@ pub mod data;
 pub mod diag;
 pub mod export;
 pub mod fonts;
+pub mod guard;
 pub mod i18n;
 pub mod init;
+pub mod limits;
 pub mod new_edition;
 pub mod project;
 pub mod sourcemap;
@@ -58,6 +60,12 @@ pub fn run(cli: Cli) -> ExitCode {
     } else {
         Verbosity::Normal
     };
+    if let Some(secs) = cli.time_limit {
+        guard::set_time_limit(secs);
+    }
+    if let Some(mb) = cli.memory_limit {
+        guard::set_memory_limit_mb(mb);
+    }
     let mut err = StandardStream::stderr(if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         ColorChoice::Auto
     } else {
@@ -256,7 +264,7 @@ pub fn build_with(
     let started = Instant::now();
     let p = match build::prepare(root, &opts.langs) {
         Ok(p) => p,
-        Err((sources, d)) => return report(out, &sources, &d, root, v, EXIT_PROBLEMS),
+        Err((sources, d)) => return report(out, &sources, &d, root, v, build::prepare_exit(&d)),
     };
     let langs = if opts.langs.is_empty() { p.project.languages() } else { opts.langs.clone() };
     let fonts = match fonts.map_or_else(|| load_fonts(&p.project.root, opts.system_fonts), Ok) {
@@ -268,11 +276,15 @@ pub fn build_with(
     let mut diags = p.diags.clone();
     // Data are checked once for all editions, so a data error is reported once.
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    data::chars::check(&p.loaded, &p.sources, &|c| fonts.covers(c), &mut diags);
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
     }
     let dashboard = status::dashboard(&idx);
     diags.extend(unrated_warning(&dashboard));
+    if let Err(e) = export::source_date_epoch() {
+        return report(out, &p.sources, &[Diag::general(e)], &p.project.root, v, EXIT_USAGE);
+    }
     if v == Verbosity::Verbose {
         status(out, v, "Timings", &format!("load and check {} ms", started.elapsed().as_millis()));
     }
@@ -387,7 +399,9 @@ fn edition(p: &Prepared, opts: &BuildOptions, lang: &str, fonts: &Arc<fonts::Fon
         Err(e) => return Edition::Fatal(Diag::general(e), EXIT_PROBLEMS),
     };
     let resolve_ms = t0.elapsed().as_millis();
+    let running = guard::Running::start(running(p, lang), p.project.time_limit());
     let mut compiled = build::compile(&world, p, lang, opts.profile);
+    drop(running);
     let (left, placed) = sourcemap::relocate(std::mem::take(&mut compiled.diagnostics), &ed.map, &p.sources, lang);
     compiled.diagnostics = left;
     let secs = t0.elapsed().as_secs_f64();
@@ -490,7 +504,7 @@ fn write_indicators_csv(
 pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteColor) -> u8 {
     let p: Prepared = match build::prepare(root, langs) {
         Ok(p) => p,
-        Err((sources, d)) => return report(out, &sources, &d, root, v, EXIT_PROBLEMS),
+        Err((sources, d)) => return report(out, &sources, &d, root, v, build::prepare_exit(&d)),
     };
     let langs = if langs.is_empty() { p.project.languages() } else { langs.to_vec() };
     let mut diags = p.diags.clone();
@@ -500,11 +514,24 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     };
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
     let dashboard = status::dashboard(&idx);
+    data::chars::check(&p.loaded, &p.sources, &|c| fonts.covers(c), &mut diags);
+    if let Err(e) = export::source_date_epoch() {
+        diags.push(Diag::general(e));
+    }
     let mut typst_failed = false;
+    // Charts are drawn only from data that passed validation.
+    let data_ok = !diags.iter().any(Diag::is_error);
     for lang in &langs {
         let mut ed_diags = Vec::new();
-        let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &idx, &mut ed_diags);
-        let (done, total, stale) = ed.translated;
+        let (files, map, (done, total, stale)) = if data_ok {
+            let ed = build::edition(&p, lang, false, export::Profile::Submission, &fonts, &idx, &mut ed_diags);
+            (Some(ed.files), ed.map, ed.translated)
+        } else {
+            let locale = build::locale(&p, lang);
+            let opts = resolve::ResolveOptions { locale: &locale, draft: false };
+            let (doc, map) = resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, opts, &mut ed_diags);
+            (None, map, build::translated(&doc))
+        };
         if lang != p.project.source_language() {
             // Rounded down: 399 of 400 is not 100%.
             let pct = (done * 100).checked_div(total).unwrap_or(100);
@@ -515,12 +542,15 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         diags.extend(ed_diags);
         if ok
             && !diags.iter().any(Diag::is_error)
-            && let Ok(world) = build::world(&p, fonts.clone(), ed.files)
+            && let Some(files) = files
+            && let Ok(world) = build::world(&p, fonts.clone(), files)
         {
             // The same compilation and export as `vlr build` (PDF/A and PDF/UA
             // checks included); only the writing is left out.
+            let running = guard::Running::start(running(&p, lang), p.project.time_limit());
             let compiled = build::compile(&world, &p, lang, export::Profile::Submission);
-            let (left, placed) = sourcemap::relocate(compiled.diagnostics, &ed.map, &p.sources, lang);
+            drop(running);
+            let (left, placed) = sourcemap::relocate(compiled.diagnostics, &map, &p.sources, lang);
             typst_failed |= build::has_errors(&left);
             diags.extend(placed);
             let (tdiags, sources) = world.diagnostics(&left);
@@ -573,13 +603,13 @@ fn list_unrated(p: &Prepared, d: &status::Dashboard, v: Verbosity, out: &mut dyn
     }
 }
 
+/// What a compile is, for the messages of the limits.
+fn running(p: &Prepared, lang: &str) -> String {
+    format!("the {lang} edition ({})", p.project.file.project.template.get_ref())
+}
+
 /// Drops repeated diagnostics (the same problem seen once per edition).
 fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
-    let mut out: Vec<Diag> = Vec::new();
-    for d in diags {
-        if !out.contains(&d) {
-            out.push(d);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    diags.into_iter().filter(|d| seen.insert(d.clone())).collect()
 }

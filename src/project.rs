@@ -35,8 +35,9 @@ pub struct ProjectMeta {
     pub edition: i32,
     /// The publication date, stamped into the PDF.
     pub published: Spanned<toml::value::Datetime>,
-    /// Output file stem: `dist/<output>.<lang>.pdf`.
-    pub output: String,
+    /// Output file stem: `dist/<output>.<lang>.pdf`. It stays inside the
+    /// output folder: absolute paths and `..` are refused.
+    pub output: Spanned<String>,
     /// The Typst entry template, relative to the project root.
     #[serde(default = "default_template")]
     pub template: Spanned<String>,
@@ -56,6 +57,8 @@ pub struct ProjectMeta {
     /// pattern such as `"(a)"` or `"1."`.
     #[serde(default)]
     pub numbering: std::collections::BTreeMap<String, String>,
+    /// Seconds compiling one edition may take (default 300; `--time-limit` overrides).
+    pub time_limit: Option<Spanned<i64>>,
 }
 
 fn default_lag() -> Spanned<i64> {
@@ -139,18 +142,18 @@ impl Project {
     /// Loads the project whose root is `root`.
     pub fn load(root: &Path, sources: &mut Sources) -> Result<Self, Vec<Diag>> {
         let path = root.join(PROJECT_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|err| {
-            let msg = if err.kind() == std::io::ErrorKind::NotFound {
-                format!("no project file: {} not found", path.display())
-            } else {
-                format!("cannot read {}: {err}", path.display())
-            };
-            vec![Diag::general(msg).with_hint("run `vlr init <dir>` to start a project, or pass --root")]
-        })?;
+        let hint = "run `vlr init <dir>` to start a project, or pass --root";
+        if !path.exists() {
+            let msg = format!("no project file: {} not found", path.display());
+            return Err(vec![Diag::general(msg).with_hint(hint)]);
+        }
+        let root = root.canonicalize().map_err(|e| vec![Diag::general(format!("{}: {e}", root.display()))])?;
+        // A regular file inside the project only: a FIFO would block forever.
+        let text = crate::data::load::read_confined(&root, Path::new(PROJECT_FILE))
+            .map_err(|e| vec![Diag::general(e).with_hint(hint)])?;
         let rel = Path::new(PROJECT_FILE);
         sources.insert(rel, text.clone());
         let file: ProjectFile = parse_toml(rel, &text).map_err(|d| vec![d])?;
-        let root = root.canonicalize().map_err(|e| vec![Diag::general(format!("{}: {e}", root.display()))])?;
         let units = file.units.iter().map(|(k, v)| (k.clone(), v.get_ref().clone())).collect();
         let project = Self { root, file, units };
         let problems = project.validate();
@@ -181,6 +184,19 @@ impl Project {
                     crate::data::series::YEARS.end()
                 ),
             ));
+        }
+        if let Some(t) = &meta.time_limit
+            && !(1..=86_400).contains(t.get_ref())
+        {
+            out.push(Diag::error(rel, Some(t.span()), "`time-limit` is a number of seconds from 1 to 86400"));
+        }
+        let output = meta.output.get_ref();
+        let stays = crate::world::confined(Path::new(output)).is_some_and(|p| !p.as_os_str().is_empty());
+        if !stays || output.chars().any(char::is_control) || output.ends_with('/') {
+            out.push(
+                Diag::error(rel, Some(meta.output.span()), format!("`output = {output:?}` leaves the output folder"))
+                    .with_hint("`output` is a file name such as \"yiwu-vlr-2020\"; pass `-o DIR` to write elsewhere"),
+            );
         }
         if meta.languages.is_empty() {
             out.push(Diag::error(rel, None, "`languages` must list at least one language"));
@@ -257,6 +273,11 @@ impl Project {
         }
     }
 
+    /// The time limit for compiling one edition.
+    pub fn time_limit(&self) -> std::time::Duration {
+        crate::guard::time_limit(self.file.project.time_limit.as_ref().map(|t| t.get_ref().unsigned_abs()))
+    }
+
     /// The source language.
     pub fn source_language(&self) -> &str {
         self.file.project.languages.first().map_or("en", |l| l.get_ref())
@@ -318,6 +339,11 @@ mod tests {
         assert_eq!(&bad[errs[0].span.clone().unwrap()], "\"dashbord\"");
         let errs = load(&OK.replace("goals = [8]", "goals = [8]\nopener = \"quarter\"")).unwrap_err();
         assert!(errs[0].message.contains("unknown opener style `quarter`"), "{errs:?}");
+        for bad in ["/abs/x", "../../../x", "a/../../x", "", "a\\u0000b"] {
+            let errs = load(&OK.replace("output = \"x\"", &format!("output = \"{bad}\""))).unwrap_err();
+            assert!(errs[0].message.contains("leaves the output folder"), "{bad}: {:?}", errs[0]);
+        }
+        assert!(load(&OK.replace("output = \"x\"", "output = \"sub/x\"")).is_ok());
         let errs = load(&OK.replace("edition = 2020", "edition = \"2020\"")).unwrap_err();
         assert!(errs[0].span.is_some(), "{:?}", errs[0]);
     }

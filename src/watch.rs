@@ -60,20 +60,32 @@ fn fail(out: &mut dyn WriteColor, message: String) -> u8 {
     report(out, &Sources::default(), &[Diag::general(message)], Path::new("."), Verbosity::Normal, crate::EXIT_USAGE)
 }
 
+/// How often a removed project folder is looked for.
+const POLL: Duration = Duration::from_millis(250);
+
+type Events = Receiver<notify::Result<notify::Event>>;
+
+/// Watches `root` recursively.
+fn start(root: &Path) -> Result<(notify::RecommendedWatcher, Events), String> {
+    let (tx, rx) = channel();
+    let mut watcher = notify::recommended_watcher(tx).map_err(|e| format!("cannot watch files: {e}"))?;
+    watcher.watch(root, RecursiveMode::Recursive).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    Ok((watcher, rx))
+}
+
 /// Builds, then rebuilds on every change until interrupted.
+///
+/// If the project folder is removed (or its vlr.toml), watching waits for
+/// it to come back, then watches the new folder and rebuilds.
 pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn WriteColor) -> u8 {
     let root = match root.canonicalize() {
         Ok(r) => r,
         Err(e) => return fail(out, format!("cannot watch {}: {e}", root.display())),
     };
-    let (tx, rx) = channel();
-    let mut watcher = match notify::recommended_watcher(tx) {
+    let (mut watcher, mut rx) = match start(&root) {
         Ok(w) => w,
-        Err(e) => return fail(out, format!("cannot watch files: {e}")),
+        Err(e) => return fail(out, e),
     };
-    if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
-        return fail(out, format!("cannot watch {}: {e}", root.display()));
-    }
     // A font problem is reported by the build itself.
     let load = || crate::load_fonts(&root, opts.system_fonts).ok();
     let mut fonts = load();
@@ -85,12 +97,38 @@ pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn Write
         "Built",
         &format!("in {} ms; watching {} for changes (Ctrl-C to stop)", t0.elapsed().as_millis(), root.display()),
     );
+    let project_file = root.join(crate::project::PROJECT_FILE);
     while let Some(changed) = next_change(&rx, &root, &opts.out_dir) {
+        if !project_file.is_file() {
+            drop(watcher);
+            status(
+                out,
+                v,
+                "Waiting",
+                &format!("{} is gone; waiting for it to come back (Ctrl-C to stop)", project_file.display()),
+            );
+            while !project_file.is_file() {
+                std::thread::sleep(POLL);
+            }
+            // Give the rest of the project a moment to arrive.
+            std::thread::sleep(POLL);
+            (watcher, rx) = match start(&root) {
+                Ok(w) => w,
+                Err(e) => return fail(out, e),
+            };
+            fonts = load();
+            let t0 = Instant::now();
+            let code = build_with(&root, opts, fonts.clone(), v, out);
+            let verb = if code == 0 { "Rebuilt" } else { "Failed" };
+            status(out, v, verb, &format!("in {} ms; {} is back", t0.elapsed().as_millis(), root.display()));
+            continue;
+        }
         if changed.is_empty() {
             continue;
         }
         let t0 = Instant::now();
         if changed.iter().any(|p| p.starts_with(root.join("fonts"))) {
+            // The old fonts are freed once typst's caches let go of them.
             fonts = load();
         }
         let code = build_with(&root, opts, fonts.clone(), v, out);

@@ -161,10 +161,21 @@ impl World for VlrWorld {
             return Ok(b);
         }
         let path = self.resolve(id)?;
-        if path.is_dir() {
+        let meta = std::fs::metadata(&path).map_err(|e| FileError::from_io(e, &path))?;
+        if meta.is_dir() {
             return Err(FileError::IsDirectory);
         }
+        // A FIFO or a device would block or never end: regular files only.
+        if !meta.is_file() {
+            return Err(FileError::Other(Some("not a regular file: vlr reads only regular files".into())));
+        }
+        if meta.len() > crate::limits::MAX_TEMPLATE_FILE {
+            return Err(FileError::Other(Some(
+                format!("larger than {} MB", crate::limits::MAX_TEMPLATE_FILE >> 20).into(),
+            )));
+        }
         let data = std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))?;
+        crate::limits::check_image(&data).map_err(|e| FileError::Other(Some(e.into())))?;
         let bytes = Bytes::new(data);
         if let Ok(mut f) = self.files.lock() {
             f.insert(id, bytes.clone());

@@ -134,10 +134,23 @@ fn check_finds_a_glyph_no_font_has_at_the_text_line() {
     f.write("text/en/intro.toml", &text);
     let line = text.lines().position(|l| l.contains('ᚠ')).unwrap() + 1;
     let col = text.lines().nth(line - 1).unwrap().chars().position(|c| c == 'ᚠ').unwrap() + 1;
+    // In a text file, vlr's own character check finds it before typst runs.
     let out = f.run(&["check", "--lang", "en"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("could not be displayed with"), "{err}");
+    assert!(err.contains("no font in fonts/ has `ᚠ` (U+16A0)"), "{err}");
     assert!(err.contains(&format!("text/en/intro.toml:{line}:{col}")), "{err}");
+
+    // In the project's strings only typst sees it: its complaint is placed there.
+    let f = Fixture::new("europe");
+    let strings = f.read("i18n/de.toml").replace("contents = \"Inhalt\"", "contents = \"Inhalt ᚠ\"");
+    f.write("i18n/de.toml", &strings);
+    let line = strings.lines().position(|l| l.contains('ᚠ')).unwrap() + 1;
+    let col = strings.lines().nth(line - 1).unwrap().chars().position(|c| c == 'ᚠ').unwrap() + 1;
+    let out = f.run(&["check", "--lang", "de"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("could not be displayed with"), "{err}");
+    assert!(err.contains(&format!("i18n/de.toml:{line}:{col}")), "{err}");
     assert!(err.contains("U+16A0"), "{err}");
 }

@@ -46,3 +46,134 @@ fn rebuilds_on_edit_and_keeps_last_good_pdf() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+fn child_gone(child: &mut std::process::Child) -> bool {
+    child.try_wait().map(|s| s.is_some()).unwrap_or(true)
+}
+
+fn spawn_watch(f: &Fixture, log: &std::path::Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_vlr"))
+        .args(["watch", "--lang", "en"])
+        .current_dir(f.root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn survives_a_font_rewritten_in_place() {
+    let f = Fixture::new("basic");
+    // Real copies (the fixture links the repository's fonts, which must stay
+    // untouched). Noto Sans Bold is the charts' face: the first of its family.
+    let fonts: Vec<_> = ["NotoSans-Bold.ttf", "NotoSans-Regular.ttf"]
+        .iter()
+        .map(|name| {
+            let font = f.root().join("fonts").join(name);
+            let bytes = std::fs::read(&font).unwrap();
+            std::fs::remove_file(&font).unwrap();
+            std::fs::write(&font, &bytes).unwrap();
+            (font, bytes)
+        })
+        .collect();
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let mut child = spawn_watch(&f, &log);
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the first build", || read_log().contains("watching"));
+    // Truncated in place and rebuilt while truncated (a mapped file raises
+    // SIGBUS when a page past its new end is read), then written back.
+    for (font, _) in &fonts {
+        std::fs::OpenOptions::new().write(true).open(font).unwrap().set_len(1).unwrap();
+    }
+    wait_until("a rebuild after the fonts were emptied", || read_log().contains("after a change to fonts/"));
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Growth!"));
+    wait_until("a rebuild with the fonts emptied", || read_log().contains("text/en/intro.toml"));
+    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    // Rewritten in place with a smaller font (as `cp other.ttf NotoSans-Bold.ttf` does).
+    let small = std::fs::read(f.root().join("fonts/NotoNaskhArabic-Regular.ttf")).unwrap();
+    for (font, _) in &fonts {
+        std::fs::write(font, &small).unwrap();
+    }
+    let rebuilt = read_log().matches("Rebuilt in").count() + read_log().matches("Failed in").count();
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth!", "Economic Growth?"));
+    wait_until("a rebuild with the smaller fonts", || {
+        read_log().matches("Rebuilt in").count() + read_log().matches("Failed in").count() > rebuilt
+            || child_gone(&mut child)
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    for (font, bytes) in &fonts {
+        std::fs::write(font, bytes).unwrap();
+    }
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth?", "Economic Progress"));
+    wait_until("the new PDF", || pdf_text(&f.root().join("dist/testville.en.pdf")).contains("Economic Progress"));
+    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn waits_for_a_removed_project_folder_and_rebuilds() {
+    let f = Fixture::new("basic");
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let mut child = spawn_watch(&f, &log);
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the first build", || read_log().contains("watching"));
+    let keep = tempfile::tempdir().unwrap();
+    common::copy_dir(f.root(), keep.path());
+    std::fs::remove_dir_all(f.root()).unwrap();
+    wait_until("the wait", || read_log().contains("waiting for it to come back"));
+    common::copy_dir(keep.path(), f.root());
+    wait_until("the rebuild", || read_log().contains("is back"));
+    assert!(read_log().contains("Rebuilt in"), "{}", read_log());
+    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Progress"));
+    wait_until("the new PDF", || pdf_text(&f.root().join("dist/testville.en.pdf")).contains("Economic Progress"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn font_changes_do_not_leak() {
+    let rss = |pid: u32| -> u64 {
+        let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        s.lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
+            .unwrap_or(0)
+    };
+    let f = Fixture::new("basic");
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let mut child = spawn_watch(&f, &log);
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the first build", || read_log().contains("watching"));
+    let font = f.root().join("fonts/NotoSans-Regular.ttf");
+    let bytes = std::fs::read(&font).unwrap();
+    std::fs::remove_file(&font).unwrap();
+    std::fs::write(&font, &bytes).unwrap();
+    let touch = |n: usize| {
+        for i in 0..n {
+            // Touched, as `touch` does: a change under fonts/, the same font.
+            let when = std::time::SystemTime::now() + Duration::from_secs(i as u64 + 1);
+            std::fs::File::options().write(true).open(&font).unwrap().set_modified(when).unwrap();
+            std::thread::sleep(Duration::from_millis(450));
+        }
+        let want = read_log().matches("after a change to fonts/").count();
+        wait_until("the rebuilds", || read_log().matches("after a change to fonts/").count() >= want);
+    };
+    // Warm up typst's caches (kept for ten rebuilds), then measure.
+    touch(12);
+    let before = rss(child.id());
+    touch(20);
+    let after = rss(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    // Each change used to keep the whole fonts/ folder mapped (32 MB), and
+    // then about 4 MB that mimalloc kept until asked to let go.
+    assert!(after < before + 40_000, "RSS grew from {before} kB to {after} kB over 20 font changes");
+}

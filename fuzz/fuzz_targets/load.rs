@@ -1,39 +1,60 @@
-//! Fuzzes the project loader: arbitrary bytes as vlr.toml, a data file and a
-//! chapter text must give diagnostics, never a panic.
+//! Fuzzes the project loader, chart drawing and `vlr check`: arbitrary bytes
+//! as vlr.toml, a data file and a chapter text must give diagnostics, never
+//! a panic.
 #![no_main]
 
+use std::sync::OnceLock;
+
 use libfuzzer_sys::fuzz_target;
+
+/// The project folder (one per fuzzing process), with the real templates.
+fn project() -> &'static std::path::Path {
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("vlr-fuzz-{}", std::process::id()));
+        for sub in ["data", "text/en", "templates", "fonts"] {
+            let _ = std::fs::create_dir_all(dir.join(sub));
+        }
+        let _ = std::fs::write(dir.join("templates/main.typ"), include_str!("../../templates/main.typ"));
+        let _ = std::fs::write(dir.join("templates/lib.typ"), include_str!("../../templates/lib.typ"));
+        let _ = std::fs::write(dir.join("templates/dashboard.typ"), include_str!("../../templates/dashboard.typ"));
+        let _ = std::fs::write(dir.join("text/en/meta.toml"), "title = \"t\"\ncity = \"c\"\nauthor = \"a\"\n");
+        dir
+    })
+}
 
 fuzz_target!(|input: &[u8]| {
     // Split the input into three files at NUL bytes.
     let mut parts = input.splitn(3, |b| *b == 0).map(|p| String::from_utf8_lossy(p).into_owned());
-    let (project, data, text) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-    let dir = std::env::temp_dir().join(format!("vlr-fuzz-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(dir.join("data"));
-    let _ = std::fs::create_dir_all(dir.join("text/en"));
+    let (project, data, text) =
+        (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let dir = project();
     let _ = std::fs::write(dir.join("vlr.toml"), &project);
     let _ = std::fs::write(dir.join("data/d.toml"), &data);
     let _ = std::fs::write(dir.join("text/en/intro.toml"), &text);
-    let _ = std::fs::write(dir.join("text/en/meta.toml"), "title = \"t\"\ncity = \"c\"\nauthor = \"a\"\n");
-    if let Ok(p) = vlr::build::prepare(&dir, &[]) {
+    let mut out = Vec::new();
+    let mut sink = vlr::diag::NoColor::new(&mut out);
+    if let Ok(p) = vlr::build::prepare(dir, &[]) {
         let mut diags = Vec::new();
         let idx = vlr::data::resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
         for lang in p.project.languages() {
-            let strings = p.strings.get(&lang).cloned().unwrap_or_else(|| vlr::i18n::Locale::builtin("en").strings);
-            let locale = vlr::i18n::Locale::new(&lang, strings, p.project.units.clone());
+            let locale = vlr::build::locale(&p, &lang);
             let opts = vlr::data::resolve::ResolveOptions { locale: &locale, draft: true };
             let _ = vlr::data::resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, opts, &mut diags);
+            // Every chart is drawn, whatever validation said: drawing must
+            // never panic, even on data that failed validation.
+            for (_, spec) in &idx.charts {
+                let prepared = vlr::charts::prepare(&idx, spec, None, &locale, &|id: &str| id.to_string());
+                let _ = vlr::charts::render(&prepared, &locale, Some("#A21942"));
+            }
         }
-        let mut out = Vec::new();
-        let mut sink = codespan_reporting_sink(&mut out);
-        vlr::diag::emit(&mut sink, &p.sources, &diags, &dir);
+        vlr::diag::emit(&mut sink, &p.sources, &diags, dir);
     }
+    // The whole of `vlr check`: validation, text, charts and typst.
+    let _ = vlr::check(dir, &[], vlr::Verbosity::Quiet, &mut sink);
+    comemo::evict(0);
     // The inline markup parser on its own.
     let _ = vlr::data::markup::parse(&text, |_| Ok((String::new(), None)));
     // The XLIFF reader of `vlr translate import`.
     let _ = vlr::translate::xliff::read(&text);
 });
-
-fn codespan_reporting_sink(out: &mut Vec<u8>) -> vlr::diag::NoColor<&mut Vec<u8>> {
-    vlr::diag::NoColor::new(out)
-}

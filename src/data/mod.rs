@@ -1,6 +1,7 @@
 //! The project's data and text: the serde model, loading with locations,
 //! validation, and the document handed to the templates.
 
+pub mod chars;
 pub mod index;
 pub mod indicators_csv;
 pub mod load;

@@ -232,8 +232,8 @@ pub struct TableSpec {
     pub header: Vec<Spanned<String>>,
     /// Body rows.
     pub rows: Vec<Vec<Spanned<String>>>,
-    /// Relative column widths.
-    pub widths: Option<Vec<f64>>,
+    /// Relative column widths, one a column.
+    pub widths: Option<Spanned<Vec<f64>>>,
     /// A source line.
     pub source: Option<Spanned<String>>,
 }

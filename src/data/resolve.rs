@@ -419,9 +419,16 @@ impl Resolver<'_, '_> {
                 runs.into_iter().flat_map(split_long_figure).collect()
             }
             Err(errors) => {
-                for e in errors {
-                    let span = locate(self.sources, path, text, &joined, e.offset, e.len);
-                    self.diags.push(Diag::error(path, span, e.message));
+                let mut at = Cursor::default();
+                for (n, e) in errors.into_iter().enumerate() {
+                    // Past the first hundred, the whole text is pointed at: the
+                    // search stays linear, and only the first are printed anyway.
+                    let span = if n < 100 {
+                        locate(self.sources, path, text, &joined, e.offset, e.len, &mut at)
+                    } else {
+                        None
+                    };
+                    self.diags.push(Diag::error(path, span.or(Some(text.span())), e.message));
                 }
                 Vec::new()
             }
@@ -565,6 +572,18 @@ impl Resolver<'_, '_> {
             return Some(json!({"kind": "list", "items": items}));
         }
         if let Some(goals) = &b.goals {
+            let mut ok = !goals.is_empty();
+            if goals.is_empty() {
+                let span = b.id.as_ref().map(Spanned::span);
+                self.diags.push(Diag::error(mpath, span, "`goals` lists at least one SDG goal (1 to 17)"));
+            }
+            for g in goals.iter().filter(|g| !(1..=17).contains(g.get_ref())) {
+                self.diags.push(Diag::error(mpath, Some(g.span()), "an SDG goal is a number from 1 to 17"));
+                ok = false;
+            }
+            if !ok {
+                return None;
+            }
             return Some(json!({"kind": "goals", "goals": goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>()}));
         }
         if let Some(panel) = &b.panel {
@@ -631,6 +650,28 @@ impl Resolver<'_, '_> {
         if let Some(t) = &b.table {
             let tt = tb.table.as_ref().unwrap_or(t);
             self.table_no += 1;
+            if t.header.is_empty() {
+                self.diags.push(Diag::error(mpath, Some(t.caption.span()), "a table needs at least one header cell"));
+                return None;
+            }
+            if let Some(w) = &t.widths {
+                let (widths, span) = (w.get_ref(), w.span());
+                if widths.len() != t.header.len() {
+                    self.diags.push(Diag::error(
+                        mpath,
+                        Some(span),
+                        format!("`widths` has {} values for {} columns", widths.len(), t.header.len()),
+                    ));
+                    return None;
+                }
+                if widths.iter().any(|w| !(w.is_finite() && *w > 0.0 && *w <= 1000.0)) {
+                    self.diags.push(
+                        Diag::error(mpath, Some(span), "column widths are positive numbers (relative widths)")
+                            .with_hint("e.g. `widths = [2, 1, 1]` makes the first column twice as wide"),
+                    );
+                    return None;
+                }
+            }
             let header: Vec<_> = tt.header.iter().map(|c| self.lines(tp, c)).collect();
             let mut rows = Vec::new();
             for row in &tt.rows {
@@ -646,7 +687,7 @@ impl Resolver<'_, '_> {
             }
             let source = tt.source.as_ref().map(|s| self.runs(tp, s));
             return Some(
-                json!({"kind": "table", "number": self.table_no, "caption": self.runs(tp, &tt.caption), "header": header, "rows": rows, "widths": t.widths, "source": source}),
+                json!({"kind": "table", "number": self.table_no, "caption": self.runs(tp, &tt.caption), "header": header, "rows": rows, "widths": t.widths.as_ref().map(|w| w.get_ref()), "source": source}),
             );
         }
         if let Some(ph) = &b.photo {
@@ -661,11 +702,20 @@ impl Resolver<'_, '_> {
                 ));
                 return None;
             }
-            if !real.is_ok_and(|p| p.is_file()) {
-                let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
-                self.diags.push(
-                    d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
-                );
+            let real = match real {
+                Ok(p) if p.is_file() => p,
+                _ => {
+                    let d =
+                        Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
+                    self.diags.push(
+                        d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
+                    );
+                    return None;
+                }
+            };
+            if let Err(e) = check_photo(&real) {
+                let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}`: {e}"));
+                self.diags.push(d.with_hint("photos are JPEG or PNG files"));
                 return None;
             }
             let credit = tph.credit.as_ref().map(|c| self.runs(tp, c));
@@ -810,6 +860,20 @@ pub fn qr_matrix(text: &str) -> Option<Vec<Vec<bool>>> {
     Some((0..n).map(|y| (0..n).map(|x| qr.get_module(x, y)).collect()).collect())
 }
 
+/// Checks a photo from its header: a JPEG, PNG, GIF or WebP image within
+/// the size limits (nothing is decoded here).
+fn check_photo(path: &Path) -> Result<(), String> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if crate::limits::image_kind(&head).is_none() {
+        return Err("is not an image (JPEG, PNG, GIF or WebP)".into());
+    }
+    crate::limits::check_image(&head)
+}
+
 /// Marks a block shown in the source language (`Some(None)`) or with a
 /// translation that is not current (`Some(Some(note))`).
 fn with_fallback(mut v: Value, fallback: Option<Option<String>>) -> Value {
@@ -824,8 +888,17 @@ fn with_fallback(mut v: Value, fallback: Option<Option<String>>) -> Value {
     v
 }
 
+/// How far [`locate`] has matched a joined text against its file.
+#[derive(Default)]
+struct Cursor {
+    joined: usize,
+    raw: usize,
+}
+
 /// Maps an offset in a joined text back to the file: finds the offending
-/// snippet inside the string literal's span.
+/// snippet inside the string literal's span. Problems come in text order;
+/// `at` carries the search on from the previous one, so finding them all
+/// reads the text once.
 fn locate(
     sources: &Sources,
     path: &Path,
@@ -833,14 +906,23 @@ fn locate(
     joined: &str,
     offset: usize,
     len: usize,
+    at: &mut Cursor,
 ) -> Option<std::ops::Range<usize>> {
     let span = text.span();
     let file = sources.get(path)?;
     let raw = file.get(span.clone())?;
     let snippet = joined.get(offset..offset + len)?;
-    let nth = joined[..offset].matches(snippet).count();
-    let at = raw.match_indices(snippet).nth(nth).map(|(i, _)| i)?;
-    Some(span.start + at..span.start + at + snippet.len())
+    if offset < at.joined || snippet.is_empty() {
+        *at = Cursor::default();
+    }
+    let between = joined.get(at.joined..offset)?;
+    let mut r = at.raw;
+    for _ in 0..between.matches(snippet).count() {
+        r += raw.get(r..)?.find(snippet)? + snippet.len();
+    }
+    let found = r + raw.get(r..)?.find(snippet)?;
+    *at = Cursor { joined: offset + len, raw: found + len };
+    Some(span.start + found..span.start + found + snippet.len())
 }
 
 #[cfg(test)]

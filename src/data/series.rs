@@ -188,8 +188,28 @@ pub fn literal_decimals(literal: &str) -> Option<u8> {
     if literal.contains(['e', 'E']) {
         return None;
     }
-    let (_, frac) = literal.split_once('.')?;
-    (!frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit())).then(|| u8::try_from(frac.len()).ok()).flatten()
+    let (int, frac) = literal.split_once('.')?;
+    if frac.is_empty() || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // A number holds about 15 significant digits: more would print as noise.
+    let int_digits = int.trim_start_matches(['-', '+']).trim_start_matches('0').len();
+    let keep = MAX_DIGITS.saturating_sub(int_digits).min(frac.len());
+    u8::try_from(keep).ok()
+}
+
+/// Significant digits a value keeps exactly (an f64 holds 15 to 17).
+pub const MAX_DIGITS: usize = 15;
+
+/// A warning for a literal with more significant digits than a value keeps.
+pub fn too_many_digits(literal: &str) -> Option<String> {
+    let literal = literal.trim().replace('_', "");
+    let mantissa = literal.split(['e', 'E']).next().unwrap_or_default();
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0').len();
+    (significant > MAX_DIGITS).then(|| {
+        format!("`{literal}` has {significant} significant digits; vlr keeps {MAX_DIGITS} and prints it rounded")
+    })
 }
 
 /// A number from TOML (integer or float), if it is one.
@@ -224,6 +244,9 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
     let loc = |span: Range<usize>| Loc { file: path.to_path_buf(), span };
     let lit = |span: &Range<usize>| text.get(span.clone()).unwrap_or_default();
     let check = |v: f64, span: &Range<usize>, diags: &mut Vec<Diag>| -> bool {
+        if let Some(w) = too_many_digits(lit(span)) {
+            diags.push(Diag::warning(path, Some(span.clone()), w));
+        }
         match check_value(v, ind.unit.get_ref()) {
             Ok(None) => true,
             Ok(Some(w)) => {
@@ -379,6 +402,9 @@ mod tests {
         assert_eq!(literal_decimals(" 1.90 "), Some(2));
         assert_eq!(literal_decimals("148.56e9"), None);
         assert_eq!(literal_decimals("700_000"), None);
+        assert_eq!(literal_decimals("974.1234567890123456789012345678901234567891"), Some(12));
+        assert!(too_many_digits("974.1234567890123456789").is_some());
+        assert!(too_many_digits("148.56e9").is_none() && too_many_digits("0.000123").is_none());
     }
 
     #[test]
