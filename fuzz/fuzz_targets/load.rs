@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 
 /// The project folder (one per fuzzing process), with the real templates.
-fn project() -> &'static std::path::Path {
+fn project_dir() -> &'static std::path::Path {
     static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("vlr-fuzz-{}", std::process::id()));
@@ -28,7 +28,7 @@ fuzz_target!(|input: &[u8]| {
     let mut parts = input.splitn(3, |b| *b == 0).map(|p| String::from_utf8_lossy(p).into_owned());
     let (project, data, text) =
         (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-    let dir = project();
+    let dir = project_dir();
     let _ = std::fs::write(dir.join("vlr.toml"), &project);
     let _ = std::fs::write(dir.join("data/d.toml"), &data);
     let _ = std::fs::write(dir.join("text/en/intro.toml"), &text);
