@@ -8,7 +8,8 @@ For every page it reports
     characters inside the text block that are
       - running text: a body face (Noto Serif, Noto Serif CJK, Noto Naskh
         Arabic) at 9 to 12.5 pt, or
-      - table and key-figure text: any face at 8 to 12.5 pt, except chart
+      - table and key-figure text: any face at 7 to 12.5 pt (7 pt: the smallest
+        size legible in print, used by statistical annexes), except chart
         labels (drawn by src/charts.rs in #333333 and #777777);
     before the first chapter (cover, imprint, contents, lists) only running
     text counts: contents and lists are navigation. A CJK character counts
@@ -143,7 +144,7 @@ def main():
             running = sum(
                 c for (font, size, _, _, c, _) in inside if font.split("+")[-1].startswith(BODY_FACES) and 9 <= size <= 12.5
             )
-            other = sum(m for (font, size, _, _, _, m) in inside if 8 <= size <= 12.5)
+            other = sum(m for (font, size, _, _, _, m) in inside if 7 <= size <= 12.5)
             rows.append((i + 1, running, other, empty, lines, top_pt, bot_pt))
 
     def starts_page(p):
