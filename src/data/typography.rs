@@ -12,7 +12,9 @@ pub fn quotes(lang: &str) -> [&'static str; 4] {
         "fr" => ["«\u{202F}", "\u{202F}»", "“", "”"],
         "de" => ["„", "“", "‚", "‘"],
         "ru" => ["«", "»", "„", "“"],
-        "es" | "ar" => ["«", "»", "“", "”"],
+        // The UN Spanish translators' manual: “ ” outside, ‘ ’ inside.
+        "es" => ["“", "”", "‘", "’"],
+        "ar" => ["«", "»", "“", "”"],
         // English, Chinese (set full width from the CJK font by the template), and the default.
         _ => ["“", "”", "‘", "’"],
     }
@@ -72,15 +74,17 @@ pub fn apply(locale: &Locale, runs: &mut [Run]) {
                     }
                 }
                 ':' | ';' | '!' | '?' if french => {
-                    // A narrow no-break space before high punctuation, replacing a plain space;
-                    // a colon straight after a word only when a space follows (not in URLs).
-                    if out.ends_with(' ') || out.ends_with('\u{A0}') {
+                    // French spacing (Imprimerie nationale): a no-break space before a
+                    // colon, a narrow no-break space before ; ! ?, replacing a plain
+                    // space; after a word, only when a space follows (not in URLs).
+                    let space = if c == ':' { '\u{A0}' } else { '\u{202F}' };
+                    if out.ends_with(' ') || out.ends_with('\u{A0}') || out.ends_with('\u{202F}') {
                         out.pop();
-                        out.push('\u{202F}');
-                    } else if prev.is_some_and(|p| !p.is_whitespace() && !"!?:;\u{202F}".contains(p))
+                        out.push(space);
+                    } else if prev.is_some_and(|p| !p.is_whitespace() && !"!?:;\u{202F}\u{A0}".contains(p))
                         && (c != ':' || next.is_none_or(char::is_whitespace))
                     {
-                        out.push('\u{202F}');
+                        out.push(space);
                     }
                     out.push(c);
                 }
@@ -147,7 +151,7 @@ mod tests {
     fn french_spaces_and_guillemets() {
         assert_eq!(
             apply_str("fr", r#"Source : le "Melting Pot"; voir http://x.org ! Figure 1: oui?"#),
-            "Source\u{202F}: le «\u{202F}Melting Pot\u{202F}»\u{202F}; voir http://x.org\u{202F}! Figure 1\u{202F}: oui\u{202F}?"
+            "Source\u{A0}: le «\u{202F}Melting Pot\u{202F}»\u{202F}; voir http://x.org\u{202F}! Figure 1\u{A0}: oui\u{202F}?"
         );
         assert_eq!(apply_str("fr", "« oui »"), "«\u{202F}oui\u{202F}»");
     }
