@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks vlr against the stock typst CLI 0.15.1 on the bundled project.
-# usage: bench/run.sh [RUNS]     (from anywhere; needs root for apt-get once)
+# usage: [VLR=path/to/vlr] bench/run.sh [RUNS]     (from anywhere; needs root for apt-get once)
 # Installs hyperfine (Debian) and typst-cli 0.15.1 (cargo, into bench/typst-cli)
 # on first use, then measures (a)–(e) of issue 7 and writes bench/results/.
 set -euo pipefail
@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-10}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 [ -x bench/typst-cli/bin/typst ] || cargo install --locked --root bench/typst-cli typst-cli@0.15.1
-cargo build --release --locked -q
-VLR=$PWD/target/release/vlr
+# VLR=path/to/vlr uses an existing release binary instead of building one.
+if [ -z "${VLR:-}" ]; then
+  cargo build --release --locked -q
+  VLR=$PWD/target/release/vlr
+fi
 TYPST=$PWD/bench/typst-cli/bin/typst
 OUT=bench/results
 rm -rf "$OUT" && mkdir -p "$OUT"

@@ -195,7 +195,7 @@ impl Project {
         if !stays || output.chars().any(char::is_control) || output.ends_with('/') {
             out.push(
                 Diag::error(rel, Some(meta.output.span()), format!("`output = {output:?}` leaves the output folder"))
-                    .with_hint("`output` is a file name such as \"yiwu-vlr-2020\"; pass `-o DIR` to write elsewhere"),
+                    .with_hint("`output` is a file name such as \"city-vlr-2024\"; pass `-o DIR` to write elsewhere"),
             );
         }
         if meta.languages.is_empty() {
