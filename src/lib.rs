@@ -291,49 +291,26 @@ pub fn build_with(
     if bar.is_none() {
         status(out, v, "Compiling", &format!("{} edition(s): {}", langs.len(), langs.join(", ")));
     }
-    // Each edition is resolved (text, charts), compiled and exported in a
-    // worker thread: they share fonts, the data index and typst's caches.
+    // Each edition is resolved (text, charts), compiled and exported in its
+    // own thread: they share fonts, the data index and typst's caches.
     // Problems are reported afterwards, in the order of the languages.
     let (p, idx, fonts) = (&p, &idx, &fonts);
-    // As many editions at a time as there are cores: more threads would not
-    // finish sooner, and each edition in flight holds its whole document.
-    let workers =
-        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).clamp(1, langs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Edition>>> = langs.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (bar, next, slots, langs) = (bar.clone(), &next, &slots, &langs);
+    let editions: Vec<Edition> = std::thread::scope(|scope| {
+        let handles: Vec<_> = langs
+            .iter()
+            .map(|lang| {
+                let bar = bar.clone();
                 scope.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(lang) = langs.get(i) else { break };
-                        let e = edition(p, opts, lang, fonts, idx);
-                        if let Some(b) = &bar {
-                            b.inc(1);
-                        }
-                        if let Ok(mut slot) = slots[i].lock() {
-                            *slot = Some(e);
-                        }
+                    let e = edition(p, opts, lang, fonts, idx);
+                    if let Some(b) = bar {
+                        b.inc(1);
                     }
+                    e
                 })
             })
             .collect();
-        for h in handles {
-            if let Err(e) = h.join() {
-                std::panic::resume_unwind(e);
-            }
-        }
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
-    let editions: Vec<Edition> = slots
-        .into_iter()
-        .map(|m| {
-            m.into_inner().ok().flatten().unwrap_or_else(|| {
-                Edition::Fatal(Diag::general("an edition was not built (internal error)"), EXIT_USAGE)
-            })
-        })
-        .collect();
     let mut reported: Vec<Diag> = Vec::new();
     for (lang, ed) in langs.iter().zip(editions) {
         match ed {
