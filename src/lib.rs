@@ -593,7 +593,7 @@ fn list_unrated(p: &Prepared, d: &status::Dashboard, v: Verbosity, out: &mut dyn
         .iter()
         .map(|ind| {
             let (path, span) = ind.loc();
-            let line = p.sources.get(path).map_or(0, |t| t[..span.start.min(t.len())].matches('\n').count() + 1);
+            let line = p.sources.line_col(path, span.start).map_or(0, |(line, _)| line);
             (path, line, ind.spec.id.get_ref().as_str())
         })
         .collect();

@@ -45,11 +45,7 @@ pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, String
             from + 1
         ));
     }
-    let decor = project["project"]["edition"].as_value().map(|v| v.decor().clone());
-    project["project"]["edition"] = value(year);
-    if let (Some(decor), Some(v)) = (decor, project["project"]["edition"].as_value_mut()) {
-        *v.decor_mut() = decor;
-    }
+    set(&mut project, "edition", value(year));
     if let Some(d) = project["project"]["published"].as_datetime().and_then(|d| d.date) {
         let y = i64::from(d.year) + year - from;
         let y = u16::try_from(y)
@@ -64,22 +60,23 @@ pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, String
             time: None,
             offset: None,
         };
-        let decor = project["project"]["published"].as_value().map(|v| v.decor().clone());
-        project["project"]["published"] = value(date);
-        if let (Some(decor), Some(v)) = (decor, project["project"]["published"].as_value_mut()) {
-            *v.decor_mut() = decor;
-        }
+        set(&mut project, "published", value(date));
     }
     if let Some(out) = project["project"]["output"].as_str().map(|o| o.replace(&from.to_string(), &year.to_string())) {
-        let decor = project["project"]["output"].as_value().map(|v| v.decor().clone());
-        project["project"]["output"] = value(out);
-        if let (Some(decor), Some(v)) = (decor, project["project"]["output"].as_value_mut()) {
-            *v.decor_mut() = decor;
-        }
+        set(&mut project, "output", value(out));
     }
     crate::export::write_atomic(&project_path, project.to_string().as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", project_path.display()))?;
     Ok(Rolled { from, needing: needing(root) })
+}
+
+/// Sets `[project] key`, keeping the spaces and the comment around its value.
+fn set(project: &mut DocumentMut, key: &str, new: toml_edit::Item) {
+    let decor = project["project"][key].as_value().map(|v| v.decor().clone());
+    project["project"][key] = new;
+    if let (Some(decor), Some(v)) = (decor, project["project"][key].as_value_mut()) {
+        *v.decor_mut() = decor;
+    }
 }
 
 /// Every indicator without a value for the project's edition (its file, line and id).
@@ -93,7 +90,7 @@ pub fn needing(root: &Path) -> Vec<(PathBuf, usize, String)> {
         .filter(|i| i.needs_data(idx.edition).is_some())
         .map(|i| {
             let (path, span) = i.loc();
-            let line = p.sources.get(path).map_or(0, |t| t[..span.start.min(t.len())].matches('\n').count() + 1);
+            let line = p.sources.line_col(path, span.start).map_or(0, |(line, _)| line);
             (path.to_path_buf(), line, i.spec.id.get_ref().clone())
         })
         .collect();
