@@ -196,7 +196,7 @@ pub struct DashboardStrings {
     pub values: String,
     /// Under the dashboard: `{rated}`, `{total}`, `{unrated}`.
     pub summary: String,
-    /// Caption of a goal's table: `{n}` is the goal.
+    /// Caption of a goal's table: `{n}` is the goal, `{name}` its name.
     pub goal_table: String,
 }
 
@@ -567,7 +567,7 @@ mod tests {
             for key in ["{rated}", "{total}", "{unrated}"] {
                 assert!(d.summary.contains(key), "{lang}: summary lacks {key}");
             }
-            assert!(d.goal_table.contains("{n}"), "{lang}");
+            assert!(d.goal_table.contains("{n}") && d.goal_table.contains("{name}"), "{lang}");
         }
         // Typography is data too: the colon after a label.
         let colons: Vec<String> = ["en", "fr", "zh"].iter().map(|l| Locale::builtin(l).colon).collect();

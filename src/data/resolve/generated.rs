@@ -59,7 +59,9 @@ impl Resolver<'_, '_> {
                 })
                 .collect();
             if !rows.is_empty() {
-                tables.push(json!({"n": g, "rows": rows}));
+                // Numbered in the book's sequence of tables, as any other.
+                self.table_no += 1;
+                tables.push(json!({"n": g, "number": self.table_no, "rows": rows}));
             }
         }
         let total = d.indicators.len();
