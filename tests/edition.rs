@@ -208,6 +208,12 @@ fn yiwu_editions_are_set_as_publications() {
     assert!(fonts.iter().any(|f| f == "NotoSansCJKsc-Bold"), "{fonts:?}");
     assert!(zh.contains("（一）") && zh.contains("（二）"), "level-3 headings numbered （一）");
     assert!(!zh.contains("(1) "), "no Latin (1) numbering in Chinese");
+    // A source line naming a chapter gives its title in the edition's language.
+    assert!(en.contains("this review, “Yiwu 2020”") && !en.contains("section Yiwu 2020"), "chapter sources in English");
+    assert!(
+        zh.replace(' ', "").contains("本报告“义乌2020”部分") && !zh.contains("Yiwu 2020节"),
+        "chapter sources in Chinese"
+    );
     // Front and back matter from data, in both languages.
     for (text, words) in [
         (

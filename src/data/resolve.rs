@@ -69,6 +69,7 @@ pub fn resolve(
         locale,
         strings: &locale.strings,
         map: SourceMap::default(),
+        chapter_titles: HashMap::new(),
     };
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
@@ -87,6 +88,10 @@ pub fn resolve(
         let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
         let statuses = units::status(src_texts, Some(texts), lang, &order);
         r.report_translation(&statuses, src);
+    }
+    for (id, (_, master)) in &src_texts.chapters {
+        let t = texts.chapters.get(id).map_or(master, |(_, t)| t);
+        r.chapter_titles.insert(id.clone(), t.title.get_ref().clone());
     }
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
@@ -166,6 +171,8 @@ struct Resolver<'a, 'd> {
     strings: &'a i18n::Strings,
     /// Where each text of the document comes from.
     map: SourceMap,
+    /// Each chapter's title in this edition, by id: a `section` may name a chapter.
+    chapter_titles: HashMap<String, String>,
 }
 
 /// ` (why)` for a missing value's reason, if one is given.
@@ -471,6 +478,15 @@ impl Resolver<'_, '_> {
         }
     }
 
+    /// "this review, section 4.1.2", or for a `section` that names a chapter
+    /// (one without a number, such as a key-figures page), its title.
+    fn section_ref(&self, section: &str) -> String {
+        match self.chapter_titles.get(section) {
+            Some(title) => self.strings.report_chapter.replace("{title}", title),
+            None => self.strings.report_section.replace("{section}", section),
+        }
+    }
+
     fn chapter(&mut self, spec: &crate::project::ChapterSpec, ct: &ChapterText) -> Value {
         let (mpath, master) = ct.master;
         let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
@@ -644,7 +660,7 @@ impl Resolver<'_, '_> {
                 .collect();
             return Some(json!({
                 "kind": "figure", "chart": fig.get_ref(), "number": self.figure_no,
-                "source": spec.section, "citation": citation, "mark": marks.first(),
+                "source": spec.section.as_deref().map(|s| self.section_ref(s)), "citation": citation, "mark": marks.first(),
             }));
         }
         if let Some(t) = &b.table {

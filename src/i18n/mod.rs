@@ -112,6 +112,8 @@ pub struct Strings {
     pub target: String,
     /// A reference to a section of this report in a source line; `{section}` is its number.
     pub report_section: String,
+    /// A reference to a chapter of this report without a number; `{title}` is its title.
+    pub report_chapter: String,
     /// Title of the list of figures.
     pub list_of_figures: String,
     /// Title of the list of tables.
@@ -353,6 +355,7 @@ const REQUIRED: &[&str] = &[
     "example",
     "target",
     "report-section",
+    "report-chapter",
     "list-of-figures",
     "list-of-tables",
     "acronyms",

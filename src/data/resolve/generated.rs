@@ -91,7 +91,7 @@ impl Resolver<'_, '_> {
                 json!({
                     "sdg": status::sdg_code(i.spec), "label": self.label(i.spec.id.get_ref()), "values": values,
                     "target": self.target(i), "status": r.status_code(), "trend": r.trend_code(),
-                    "citation": cite, "section": i.spec.section,
+                    "citation": cite, "section": i.spec.section.as_deref().map(|s| self.section_ref(s)),
                 })
             })
             .collect();
