@@ -304,7 +304,7 @@ pub fn compile(world: &VlrWorld, p: &Prepared, lang: &str, profile: Profile) -> 
         return Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) };
     };
     let meta = &p.project.file.project;
-    let ident = format!("{}-{}-{}", meta.city, meta.edition, lang);
+    let ident = format!("{}-{}-{}", meta.city, meta.edition.get_ref(), lang);
     let when = p.project.published().and_then(export::timestamp);
     let t1 = std::time::Instant::now();
     let result = export::pdf(&doc, profile, &ident, when);
@@ -325,7 +325,7 @@ pub fn has_errors(d: &[SourceDiagnostic]) -> bool {
 
 /// Creates the world for an edition.
 pub fn world(p: &Prepared, fonts: Arc<Fonts>, files: HashMap<String, Vec<u8>>) -> Result<VlrWorld, String> {
-    let today = p.project.published().unwrap_or((p.project.file.project.edition + 1, 1, 1));
+    let today = p.project.published().unwrap_or((p.project.file.project.edition.get_ref() + 1, 1, 1));
     VlrWorld::new(&p.project.root, p.project.file.project.template.get_ref(), fonts, files, today)
 }
 

@@ -32,7 +32,7 @@ pub struct ProjectMeta {
     /// A short key for the city, e.g. `yiwu`.
     pub city: String,
     /// The reporting year.
-    pub edition: i32,
+    pub edition: Spanned<i32>,
     /// The publication date, stamped into the PDF.
     pub published: Spanned<toml::value::Datetime>,
     /// Output file stem: `dist/<output>.<lang>.pdf`. It stays inside the
@@ -174,10 +174,10 @@ impl Project {
                 "`reporting-lag` is a number of years from 0 to 10",
             ));
         }
-        if !crate::data::series::YEARS.contains(&meta.edition) {
+        if !crate::data::series::YEARS.contains(meta.edition.get_ref()) {
             out.push(Diag::error(
                 rel,
-                None,
+                Some(meta.edition.span()),
                 format!(
                     "`edition` is a year from {} to {}",
                     crate::data::series::YEARS.start(),
@@ -267,7 +267,7 @@ impl Project {
     /// What the data index needs to know of the project.
     pub fn settings(&self) -> crate::data::index::Settings<'_> {
         crate::data::index::Settings {
-            edition: self.file.project.edition,
+            edition: *self.file.project.edition.get_ref(),
             lag: *self.file.project.reporting_lag.get_ref() as i32,
             units: &self.units,
         }

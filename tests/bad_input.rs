@@ -707,3 +707,30 @@ fn forty_decimals_print_rounded_not_as_float_noise() {
     assert!(text.contains("974.123456789012"), "{text}");
     assert!(!text.contains("974.1234567890123"), "no digits past the 15th: {text}");
 }
+
+#[test]
+fn indicator_without_a_label_points_at_its_definition() {
+    let f = Fixture::new("basic");
+    let text = "text/en/intro.toml";
+    f.write(text, &f.read(text).replacen("gdp = \"Regional GDP\"\n", "", 1));
+    let out = f.run(&["build", "--lang", "en"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("indicator `gdp` has no label in any text file"), "{err}");
+    let data = f.read("data/figures.toml");
+    let place = format!("data/figures.toml:{}", locate(&data, "\"gdp\""));
+    assert!(err.contains(&place), "expected location {place} in:\n{err}");
+}
+
+#[test]
+fn edition_out_of_range_is_located() {
+    run(&Case {
+        file: "vlr.toml",
+        from: "edition = 2020",
+        to: "edition = 20200",
+        at: Some("20200"),
+        message: "`edition` is a year from 1800 to 2200",
+        args: &[],
+        code: 1,
+    });
+}

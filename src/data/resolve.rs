@@ -469,10 +469,17 @@ impl Resolver<'_, '_> {
                 format!("{} ({period})", self.raw_label(base))
             }
             None => {
-                self.diags.push(
-                    Diag::general(format!("indicator `{id}` has no label in any text file"))
-                        .with_hint("add it under [labels]"),
-                );
+                // Located at the indicator's definition, when it is one.
+                let d = match self.idx.indicators.get(id) {
+                    Some(ind) => {
+                        let (path, span) = ind.loc();
+                        Diag::error(path, Some(span), format!("indicator `{id}` has no label in any text file"))
+                    }
+                    None => Diag::general(format!("indicator `{id}` has no label in any text file")),
+                };
+                self.diags.push(d.with_hint(format!(
+                    "add `{id} = \"…\"` under [labels] in a chapter file of the source language (text/<lang>/*.toml)"
+                )));
                 id.to_string()
             }
         }
@@ -778,7 +785,7 @@ impl Resolver<'_, '_> {
         json!({
             "title": m.title.get_ref(), "kicker": m.kicker, "subtitle": m.subtitle, "motto": m.motto,
             "city": m.city, "author": m.author, "keywords": keywords,
-            "edition": project.file.project.edition, "date": date, "published": pub_date,
+            "edition": project.file.project.edition.get_ref(), "date": date, "published": pub_date,
             "cover-title": m.cover_title.as_ref().unwrap_or(m.title.get_ref()),
             "imprint": imprint, "qr": qr, "acronyms": acronyms,
             "logo": logo, "cover-photo": photo, "cover-credit": m.cover_credit.as_deref().map(t),
