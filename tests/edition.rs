@@ -208,6 +208,9 @@ fn yiwu_editions_are_set_as_publications() {
     assert!(fonts.iter().any(|f| f == "NotoSansCJKsc-Bold"), "{fonts:?}");
     assert!(zh.contains("（一）") && zh.contains("（二）"), "level-3 headings numbered （一）");
     assert!(!zh.contains("(1) "), "no Latin (1) numbering in Chinese");
+    // The lines of a table cell stay apart in the text layer (read aloud, copied):
+    // "No Poverty" over "To end poverty…" is not "PovertyTo".
+    assert!(en.contains("No Poverty To end poverty") && !en.contains("PovertyTo"), "a cell's lines run together");
     // A source line naming a chapter gives its title in the edition's language.
     assert!(en.contains("this review, “Yiwu 2020”") && !en.contains("section Yiwu 2020"), "chapter sources in English");
     assert!(
