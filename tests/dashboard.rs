@@ -41,7 +41,7 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
         "Safe drinking water 99% (2020) 100% (2030) Achieved No trend data",
         "Safe sanitation 89% (2020) 100% (2030) Challenges remain Decreasing",
         "PM2.5 concentration n/a 5 (2030) No data",
-        "Thresholds (green, yellow, red): 80 years, 75 years, 70 years, Benchmark B",
+        "Thresholds (green, yellow, red): 80 years, 75 years, 70 years; Benchmark B.",
     ] {
         assert!(tables.contains(expected), "missing `{expected}` in {tables}");
     }
@@ -78,6 +78,8 @@ fn the_chinese_dashboard_is_localized() {
         "统计附录",
         "未设定目标",
         "人均预期寿命",
+        // Chinese punctuation in the notes under a goal's table: the source after "；", a "。" at the end.
+        "；BenchmarkB。",
     ] {
         assert!(text.contains(expected), "missing `{expected}` in {text}");
     }

@@ -136,7 +136,7 @@ pub fn resolve(
     let doc = json!({
         "lang": lang,
         "dir": if locale.rtl { "rtl" } else { "ltr" },
-        "typography": {"rtl": locale.rtl, "cjk": locale.cjk, "colon": locale.colon},
+        "typography": {"rtl": locale.rtl, "cjk": locale.cjk, "colon": locale.colon, "comma": locale.comma, "semicolon": locale.semicolon},
         "draft": opts.draft,
         "strings": strings,
         "goals": goals,

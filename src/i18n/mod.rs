@@ -263,6 +263,10 @@ pub struct Typography {
     pub cjk: Option<bool>,
     /// A colon with its spacing, after a label ("Source: …"; French "Source\u{A0}: …"; Chinese "资料来源：…").
     pub colon: Option<String>,
+    /// Between the items of a short list ("90%, 80%, 70%"; Chinese "90%、80%、70%"; Arabic "،").
+    pub comma: Option<String>,
+    /// Between the clauses of a note ("…; source"; French "\u{202F}; "; Chinese "；"; Arabic "؛").
+    pub semicolon: Option<String>,
 }
 
 fn builtin_source(lang: &str) -> Option<&'static str> {
@@ -442,6 +446,10 @@ pub struct Locale {
     pub cjk: bool,
     /// A colon with its spacing after a label.
     pub colon: String,
+    /// Between the items of a short list.
+    pub comma: String,
+    /// Between the clauses of a note.
+    pub semicolon: String,
     icu: icu_locale_core::Locale,
     plurals: Option<icu_plurals::PluralRules>,
     grouped: Option<icu_decimal::DecimalFormatter>,
@@ -487,8 +495,30 @@ impl Locale {
         let rtl = strings.typography.rtl.unwrap_or(matches!(base, "ar" | "he" | "fa" | "ur"));
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
         let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
+        let comma = strings.typography.comma.clone().unwrap_or_else(|| {
+            if cjk {
+                "、"
+            } else if matches!(base, "ar" | "fa" | "ur") {
+                "، "
+            } else {
+                ", "
+            }
+            .to_string()
+        });
+        let semicolon = strings.typography.semicolon.clone().unwrap_or_else(|| {
+            if cjk {
+                "；"
+            } else if matches!(base, "ar" | "fa" | "ur") {
+                "؛ "
+            } else {
+                "; "
+            }
+            .to_string()
+        });
         Self {
             colon,
+            comma,
+            semicolon,
             lang: lang.to_string(),
             rtl,
             cjk,
