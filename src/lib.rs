@@ -105,7 +105,10 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::NewEdition(args) => {
             let found = root(&ProjectArgs { root: args.root.clone(), langs: Vec::new() });
-            match found.map_err(|d| d.message).and_then(|r| new_edition::new_edition(&r, args.year, args.force)) {
+            let rolled = found
+                .map_err(|d| new_edition::Refused::Project(d.message))
+                .and_then(|r| new_edition::new_edition(&r, args.year, args.force));
+            match rolled {
                 Ok(r) => {
                     let n = r.needing.len();
                     let files: std::collections::BTreeSet<_> = r.needing.iter().map(|(f, _, _)| f).collect();
@@ -137,7 +140,16 @@ pub fn run(cli: Cli) -> ExitCode {
                     0
                 }
                 Err(e) => {
-                    report(&mut err, &Sources::default(), &[Diag::general(e)], Path::new("."), verbosity, EXIT_PROBLEMS)
+                    // A year the project cannot move to is a usage error, as a bad `--edition` of `init` is.
+                    let code = if matches!(e, new_edition::Refused::Year(_)) { EXIT_USAGE } else { EXIT_PROBLEMS };
+                    report(
+                        &mut err,
+                        &Sources::default(),
+                        &[Diag::general(e.to_string())],
+                        Path::new("."),
+                        verbosity,
+                        code,
+                    )
                 }
             }
         }

@@ -25,25 +25,50 @@ pub struct Rolled {
     pub needing: Vec<(PathBuf, usize, String)>,
 }
 
+/// Why `new-edition` did nothing.
+#[derive(Debug)]
+pub enum Refused {
+    /// The year asked for is not one the project can move to (a usage error).
+    Year(String),
+    /// The project could not be read or written.
+    Project(String),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Year(m) | Refused::Project(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for Refused {
+    fn from(m: String) -> Self {
+        Refused::Project(m)
+    }
+}
+
 /// Rolls the project at `root` to `year`. Writes `vlr.toml` only, atomically,
 /// and nothing at all if the year is refused.
-pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, String> {
+pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, Refused> {
     let project_path = root.join(PROJECT_FILE);
     let text = crate::data::load::read_confined(root, Path::new(PROJECT_FILE))?;
     let mut project: DocumentMut = text.parse().map_err(|e| format!("{PROJECT_FILE}: {e}"))?;
-    let from = project["project"]["edition"].as_integer().ok_or("vlr.toml: [project] edition is not a number")?;
+    let from = project["project"]["edition"]
+        .as_integer()
+        .ok_or_else(|| "vlr.toml: [project] edition is not a number".to_string())?;
     if year <= from {
-        return Err(format!("the project is at edition {from}; the new edition must be later"));
+        return Err(Refused::Year(format!("the project is at edition {from}; the new edition must be later")));
     }
     if !YEARS.contains(&(year as i32)) || i32::try_from(year).is_err() {
-        return Err(format!("{year} is not a reporting year ({} to {})", YEARS.start(), YEARS.end()));
+        return Err(Refused::Year(format!("{year} is not a reporting year ({} to {})", YEARS.start(), YEARS.end())));
     }
     if year > from + MAX_STEP && !force {
-        return Err(format!(
+        return Err(Refused::Year(format!(
             "{year} is {} years after edition {from}: pass --force if that is meant (the next edition is {})",
             year - from,
             from + 1
-        ));
+        )));
     }
     set(&mut project, "edition", value(year));
     if let Some(d) = project["project"]["published"].as_datetime().and_then(|d| d.date) {
@@ -51,7 +76,7 @@ pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, String
         let y = u16::try_from(y)
             .ok()
             .filter(|y| (1..=9999).contains(y))
-            .ok_or("the publication date would leave the calendar")?;
+            .ok_or_else(|| Refused::Year("the publication date would leave the calendar".into()))?;
         // 29 February moves to the 28th in a common year.
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
         let day = if d.month == 2 && d.day == 29 && !leap { 28 } else { d.day };

@@ -634,11 +634,11 @@ fn new_edition_refuses_impossible_years_and_writes_nothing() {
         let before = f.read("vlr.toml");
         let out = f.run(&["new-edition", year]);
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(out.status.code(), Some(2), "a usage error: {err}");
         assert!(err.contains(year), "{err}");
         assert_eq!(f.read("vlr.toml"), before, "vlr.toml must stay as it was");
         let out = f.run(&["new-edition", year, "--force"]);
-        assert_eq!(out.status.code(), Some(1), "--force does not make {year} a year: {}", stderr(&out));
+        assert_eq!(out.status.code(), Some(2), "--force does not make {year} a year: {}", stderr(&out));
         assert_eq!(f.read("vlr.toml"), before);
         let out = f.run(&["build", "--lang", "en"]);
         assert!(out.status.success(), "the project still builds: {}", stderr(&out));
