@@ -21,14 +21,7 @@ fn rebuilds_on_edit_and_keeps_last_good_pdf() {
     // The log lives outside the project: writing it must not trigger rebuilds.
     let logs = tempfile::tempdir().unwrap();
     let log = logs.path().join("watch.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vlr"))
-        .args(["watch", "--lang", "en"])
-        .current_dir(f.root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_watch(&f, &log);
     let pdf = f.root().join("dist/testville.en.pdf");
     let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
     wait_until("the first build", || read_log().contains("watching"));
