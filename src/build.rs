@@ -342,6 +342,17 @@ pub fn indicators_csv_path(p: &Prepared, out_dir: &Path) -> PathBuf {
 }
 
 /// The source language's labels of indicators, by id.
+/// The source language's chapter titles by chapter id (a `section` may name a chapter).
+pub fn source_chapter_titles(p: &Prepared) -> std::collections::BTreeMap<&str, &str> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Some(texts) = p.loaded.texts.get(p.project.source_language()) {
+        for (id, (_, file)) in &texts.chapters {
+            out.insert(id.as_str(), file.title.get_ref().as_str());
+        }
+    }
+    out
+}
+
 pub fn source_labels(p: &Prepared) -> std::collections::BTreeMap<&str, &str> {
     let mut out = std::collections::BTreeMap::new();
     if let Some(texts) = p.loaded.texts.get(p.project.source_language()) {

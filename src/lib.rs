@@ -496,7 +496,12 @@ fn write_indicators_csv(
     out: &mut dyn WriteColor,
 ) -> u8 {
     let path = build::indicators_csv_path(p, &opts.out_dir);
-    let csv = data::indicators_csv::write(d, &build::source_labels(p), *p.project.file.project.edition.get_ref());
+    let csv = data::indicators_csv::write(
+        d,
+        &build::source_labels(p),
+        &build::source_chapter_titles(p),
+        *p.project.file.project.edition.get_ref(),
+    );
     match export::write_atomic(&path, csv.as_bytes()) {
         Ok(()) => {
             let rows = csv.lines().count().saturating_sub(1);

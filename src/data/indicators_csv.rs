@@ -12,8 +12,10 @@ use super::status::{self, Dashboard, Rating};
 /// The header row.
 pub const HEADER: &str = "goal,sdg,indicator,label,unit,period,value,note,target,target_year,target_source,green,yellow,red,thresholds_source,status,trend,source,section";
 
-/// The CSV text. `labels` are the source language's labels by indicator id.
-pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, edition: i32) -> String {
+/// The CSV text. `labels` are the source language's labels by indicator id,
+/// `chapters` its chapter titles by id (a section naming a chapter is written
+/// as its title).
+pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&str, &str>, edition: i32) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(HEADER);
     out.push('\n');
@@ -50,7 +52,10 @@ pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, edition: i32) -> Stri
             };
             [target, year, source, green, yellow, red, tsource, rating_code(*rating), rating.trend_code().to_string()]
         };
-        let tail = [cite(spec.source.as_ref().map(|s| s.get_ref())), spec.section.clone().unwrap_or_default()];
+        let tail = [
+            cite(spec.source.as_ref().map(|s| s.get_ref())),
+            spec.section.as_deref().map(|s| chapters.get(s).copied().unwrap_or(s).to_string()).unwrap_or_default(),
+        ];
         let mut row = |period: String, value: String, note: String, rating: Option<[String; 9]>| {
             let cells = head
                 .iter()
@@ -135,7 +140,7 @@ unit = "yuan"
         let idx = index(&loaded, &sources, Settings { edition: 2020, lag: 0, units: &Default::default() }, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         let labels = BTreeMap::from([("pm25", "PM2.5, annual mean (μg/m³)"), ("gdp", "GDP")]);
-        let csv = write(&status::dashboard(&idx), &labels, 2020);
+        let csv = write(&status::dashboard(&idx), &labels, &BTreeMap::new(), 2020);
         let expected = format!(
             "{HEADER}\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2018,27.0,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
