@@ -12,7 +12,7 @@ use typst_layout::PagedDocument;
 
 /// (name, 0-based page index) of the pages under test.
 const PAGES: &[(&str, usize)] =
-    &[("cover", 0), ("imprint", 1), ("contents", 2), ("key-figures", 7), ("chart", 8), ("table", 18), ("opener", 20)];
+    &[("cover", 0), ("imprint", 1), ("contents", 2), ("key-figures", 7), ("chart", 8), ("table", 18), ("opener", 19)];
 
 fn compile(root: &Path, lang: &str) -> PagedDocument {
     let p = vlr::build::prepare(root, &[lang.to_string()]).unwrap_or_else(|_| panic!("project loads"));
