@@ -286,6 +286,11 @@ pub fn build_with(
     let bar = progress(v, langs.len());
     let mut code = 0;
     let mut diags = p.diags.clone();
+    // A file that could not be read or parsed is left out of what follows: stop
+    // here, so its one error is not followed by every reference to what it held.
+    if diags.iter().any(Diag::is_error) {
+        return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
+    }
     // Data are checked once for all editions, so a data error is reported once.
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
     data::chars::check(&p.loaded, &p.sources, &|c| fonts.covers(c), &mut diags);
@@ -525,6 +530,10 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
     };
     let langs = if langs.is_empty() { p.project.languages() } else { langs.to_vec() };
     let mut diags = p.diags.clone();
+    // As in build: after a file that could not be parsed, nothing else is checked.
+    if diags.iter().any(Diag::is_error) {
+        return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
+    }
     let fonts = match load_fonts(&p.project.root, false) {
         Ok(f) => f,
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),

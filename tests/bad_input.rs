@@ -734,3 +734,18 @@ fn edition_out_of_range_is_located() {
         code: 1,
     });
 }
+
+#[test]
+fn a_syntax_error_is_not_followed_by_its_consequences() {
+    // The file holding `trips` does not parse: its one error is reported, not
+    // every text that uses `trips` (in build and in check).
+    let f = Fixture::new("basic");
+    f.write("data/figures.toml", &f.read("data/figures.toml").replacen("value = 974", "value = = 974", 1));
+    for cmd in ["build", "check"] {
+        let out = f.run(&[cmd, "--lang", "en"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(err.matches("error:").count(), 1, "{cmd}: one error expected:\n{err}");
+        assert!(!err.contains("unknown indicator"), "{cmd}: {err}");
+    }
+}
