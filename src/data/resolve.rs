@@ -653,7 +653,7 @@ impl Resolver<'_, '_> {
                 return None;
             };
             self.figure_no += 1;
-            let citation = crate::charts::citation(self.idx, spec);
+            let citation = crate::charts::citation(self.idx, spec).map(|c| self.locale.isolate(c));
             // A chart over periods shows the edition's data: each indicator must have it.
             let idx = self.idx;
             // So does a chart of categories, for each value it takes at the edition (no `@period`).

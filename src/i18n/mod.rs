@@ -547,6 +547,13 @@ impl Locale {
 
     /// The CLDR plural category of a number as printed (with its decimals):
     /// `zero`, `one`, `two`, `few`, `many` or `other`.
+    /// A text set apart from the edition's writing direction: in a right-to-left
+    /// edition, between first-strong and pop-directional isolates (U+2068 … U+2069),
+    /// so a Latin citation keeps its punctuation in place inside Arabic text.
+    pub fn isolate(&self, text: String) -> String {
+        if self.rtl { format!("\u{2068}{text}\u{2069}") } else { text }
+    }
+
     pub fn plural(&self, value: f64, decimals: Option<u8>) -> &'static str {
         let text = match decimals {
             Some(d) => format!("{value:.*}", usize::from(d)),
@@ -606,6 +613,14 @@ mod tests {
         let colons: Vec<String> = ["en", "fr", "zh"].iter().map(|l| Locale::builtin(l).colon).collect();
         assert_eq!(colons, [": ", "\u{A0}: ", "："]);
         assert!(Locale::builtin("ar").rtl && Locale::builtin("zh").cjk && !Locale::builtin("fr").cjk);
+        // And the list separator and semicolon of notes.
+        let seps: Vec<(String, String)> =
+            ["en", "fr", "zh", "ar"].iter().map(|l| Locale::builtin(l)).map(|l| (l.comma, l.semicolon)).collect();
+        let want = [(", ", "; "), (", ", "\u{202F}; "), ("、", "；"), ("، ", "؛ ")];
+        assert_eq!(seps, want.map(|(c, s)| (c.to_string(), s.to_string())));
+        // A Latin citation in a right-to-left edition is isolated; elsewhere it is left alone.
+        assert_eq!(Locale::builtin("ar").isolate("WHO (2021).".into()), "\u{2068}WHO (2021).\u{2069}");
+        assert_eq!(Locale::builtin("en").isolate("WHO (2021).".into()), "WHO (2021).");
     }
 
     #[test]

@@ -87,7 +87,8 @@ impl Resolver<'_, '_> {
                         json!([p.label, v])
                     })
                     .collect();
-                let cite = i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok());
+                let cite =
+                    i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok()).map(|c| self.locale.isolate(c));
                 json!({
                     "sdg": status::sdg_code(i.spec), "label": self.label(i.spec.id.get_ref()), "values": values,
                     "target": self.target(i), "status": r.status_code(), "trend": r.trend_code(),
@@ -116,7 +117,12 @@ impl Resolver<'_, '_> {
     /// The thresholds, formatted, with their citation.
     fn thresholds(&self, ind: &Ind) -> Value {
         let Some(t) = &ind.thresholds else { return Value::Null };
-        let source = ind.spec.thresholds.as_ref().and_then(|s| citation(s.get_ref().source.get_ref()).ok());
+        let source = ind
+            .spec
+            .thresholds
+            .as_ref()
+            .and_then(|s| citation(s.get_ref().source.get_ref()).ok())
+            .map(|c| self.locale.isolate(c));
         let f = |v: f64| self.locale.figure(self.fig(ind, v, None));
         json!({"green": f(t.green), "yellow": f(t.yellow), "red": f(t.red), "source": source})
     }
@@ -124,7 +130,13 @@ impl Resolver<'_, '_> {
     /// The target, formatted, with its year and citation.
     fn target(&self, ind: &Ind) -> Value {
         let Some((period, value, decimals)) = &ind.target else { return Value::Null };
-        let source = ind.spec.target.as_ref().and_then(|t| t.source.as_ref()).and_then(|s| citation(s.get_ref()).ok());
+        let source = ind
+            .spec
+            .target
+            .as_ref()
+            .and_then(|t| t.source.as_ref())
+            .and_then(|s| citation(s.get_ref()).ok())
+            .map(|c| self.locale.isolate(c));
         json!({
             "value": self.locale.figure(self.fig(ind, *value, *decimals)),
             "year": period.label, "source": source,
