@@ -495,26 +495,22 @@ impl Locale {
         let rtl = strings.typography.rtl.unwrap_or(matches!(base, "ar" | "he" | "fa" | "ur"));
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
         let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
-        let comma = strings.typography.comma.clone().unwrap_or_else(|| {
-            if cjk {
-                "、"
-            } else if matches!(base, "ar" | "fa" | "ur") {
-                "، "
-            } else {
-                ", "
-            }
-            .to_string()
-        });
-        let semicolon = strings.typography.semicolon.clone().unwrap_or_else(|| {
-            if cjk {
-                "；"
-            } else if matches!(base, "ar" | "fa" | "ur") {
-                "؛ "
-            } else {
-                "; "
-            }
-            .to_string()
-        });
+        // A punctuation mark by script, unless the language's strings set it: (CJK, Arabic script, else).
+        let arabic = matches!(base, "ar" | "fa" | "ur");
+        let mark = |set: &Option<String>, [c, a, l]: [&str; 3]| {
+            set.clone().unwrap_or_else(|| {
+                (if cjk {
+                    c
+                } else if arabic {
+                    a
+                } else {
+                    l
+                })
+                .to_string()
+            })
+        };
+        let comma = mark(&strings.typography.comma, ["、", "، ", ", "]);
+        let semicolon = mark(&strings.typography.semicolon, ["；", "؛ ", "; "]);
         Self {
             colon,
             comma,
