@@ -242,24 +242,24 @@ pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<crate::data::series::Period> {
     out
 }
 
-/// The printed source of a chart: its own citation, else its indicators' (each once).
-pub fn citation(idx: &Index, c: &ChartSpec) -> Option<String> {
+/// The source of a chart: its own citation, else its indicators' (each once).
+pub fn citation(idx: &Index, c: &ChartSpec) -> Vec<crate::data::index::Citation> {
     if let Some(s) = &c.source {
-        return crate::data::index::citation(s.get_ref()).ok();
+        return crate::data::index::citation(s.get_ref()).ok().into_iter().collect();
     }
     let ids = c.indicators.iter().map(|i| i.get_ref().as_str()).chain(
         c.series.iter().flat_map(|s| s.values.iter().map(|v| v.get_ref().split('@').next().unwrap_or_default())),
     );
-    let mut out: Vec<String> = Vec::new();
+    let mut out = Vec::new();
     for id in ids {
         if let Some(src) = idx.indicators.get(id).and_then(|i| i.spec.source.as_ref())
-            && let Ok(text) = crate::data::index::citation(src.get_ref())
-            && !out.contains(&text)
+            && let Ok(cite) = crate::data::index::citation(src.get_ref())
+            && !out.contains(&cite)
         {
-            out.push(text);
+            out.push(cite);
         }
     }
-    (!out.is_empty()).then(|| out.join("; "))
+    out
 }
 
 /// A chart ready to draw: labels and values in one language.

@@ -152,3 +152,34 @@ fn bad_thresholds_and_kinds_are_errors_at_their_place() {
     let err = stderr(&out);
     assert!(err.contains("unknown chapter kind `appendix`") && err.contains("vlr.toml:19:8"), "{err}");
 }
+
+#[test]
+fn a_source_by_label_is_translated_and_a_missing_one_is_located() {
+    let f = Fixture::new("dashboard");
+    let data =
+        f.read("data/figures.toml").replacen(r#"source = "Benchmark B""#, r#"source = { label = "bench-b" }"#, 1);
+    f.write("data/figures.toml", &data);
+    let en = f.read("text/en/intro.toml").replacen("[labels]\n", "[labels]\nbench-b = \"Benchmark B\"\n", 1);
+    f.write("text/en/intro.toml", &en);
+    let zh = f.read("text/zh/intro.toml").replacen("[labels]\n", "[labels]\nbench-b = \"基准B\"\n", 1);
+    f.write("text/zh/intro.toml", &zh);
+    assert!(f.run(&["translate", "stamp", "--lang", "zh"]).status.success());
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The Chinese edition prints the translation, the CSV the source language's text.
+    let text = pdf_text(&f.root().join("dist/testville.zh.pdf")).replace(' ', "");
+    // (The fixture's other thresholds still cite "Benchmark B" as text.)
+    assert!(text.contains("阈值（绿、黄、红）：80岁、75岁、70岁；基准B。"), "{text}");
+    let csv = std::fs::read_to_string(f.root().join("dist/testville.indicators.csv")).unwrap();
+    assert!(csv.contains(",Benchmark B,") && !csv.contains("bench-b"), "{csv}");
+    // Without the label, the error points at the citation.
+    f.write("text/en/intro.toml", &en.replacen("bench-b = \"Benchmark B\"\n", "", 1));
+    let out = f.run(&["build", "--lang", "en"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the source's label `bench-b` is in no text file"), "{err}");
+    let at = data.find(r#"{ label = "bench-b" }"#).unwrap();
+    let line = data[..at].matches('\n').count() + 1;
+    let col = data[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    assert!(err.contains(&format!("data/figures.toml:{line}:{col}")), "{err}");
+}

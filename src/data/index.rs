@@ -311,16 +311,40 @@ pub fn check_sdg(v: &toml::Value) -> Result<(), String> {
     }
 }
 
-/// A citation as printed: text, or `{ publisher, dataset, url, year }` joined.
-pub fn citation(v: &toml::Value) -> Result<String, String> {
+/// A citation as the data give it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Citation {
+    /// Printed as written: text, or `{ publisher, dataset, year, url }` joined.
+    Text(String),
+    /// `{ label = "key" }`: the label `key` of the text files, so it is translated with them.
+    Label(String),
+}
+
+impl Citation {
+    /// The text, a label looked up with `label`.
+    pub fn text(&self, label: impl FnOnce(&str) -> Option<String>) -> String {
+        match self {
+            Citation::Text(t) => t.clone(),
+            Citation::Label(k) => label(k).unwrap_or_else(|| k.clone()),
+        }
+    }
+}
+
+/// Reads a citation: text, `{ publisher, dataset, year, url }`, or `{ label = "key" }`.
+pub fn citation(v: &toml::Value) -> Result<Citation, String> {
     match v {
-        toml::Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        toml::Value::String(s) if !s.trim().is_empty() => Ok(Citation::Text(s.trim().to_string())),
+        toml::Value::Table(t) if t.contains_key("label") => match (t.len(), t.get("label").and_then(|l| l.as_str())) {
+            (1, Some(k)) if !k.trim().is_empty() => Ok(Citation::Label(k.trim().to_string())),
+            (1, _) => Err("`label` of a source is the key of a label in the text files".into()),
+            _ => Err("a source with a `label` has no other field: its text is the label's".into()),
+        },
         toml::Value::Table(t) => {
             let mut parts = Vec::new();
             for (k, v) in t {
                 if !matches!(k.as_str(), "publisher" | "dataset" | "url" | "year" | "accessed") {
                     return Err(format!(
-                        "unknown field `{k}` in a source (fields: publisher, dataset, year, url, accessed)"
+                        "unknown field `{k}` in a source (fields: publisher, dataset, year, url, accessed; or label alone)"
                     ));
                 }
                 if v.as_str().is_none() && v.as_integer().is_none() {
@@ -335,9 +359,12 @@ pub fn citation(v: &toml::Value) -> Result<String, String> {
             if parts.is_empty() {
                 return Err("a source needs at least a `publisher` or a `dataset`".into());
             }
-            Ok(parts.join(", "))
+            Ok(Citation::Text(parts.join(", ")))
         }
-        _ => Err("`source` is a citation: text, or `{ publisher = …, dataset = …, url = … }`".into()),
+        _ => {
+            Err("`source` is a citation: text, `{ publisher = …, dataset = …, url = … }` or `{ label = \"key\" }`"
+                .into())
+        }
     }
 }
 
@@ -345,6 +372,23 @@ pub fn citation(v: &toml::Value) -> Result<String, String> {
 mod tests {
     use super::*;
     use crate::data::load::{Loaded, parse_toml};
+
+    #[test]
+    fn citations_are_text_fields_or_a_label() {
+        let v = |t: &str| -> toml::Value { toml::from_str::<toml::Table>(&format!("s = {t}")).unwrap()["s"].clone() };
+        assert_eq!(citation(&v(r#""WHO (2021)""#)), Ok(Citation::Text("WHO (2021)".into())));
+        assert_eq!(
+            citation(&v(r#"{ publisher = "ONS", dataset = "Emissions", year = 2024 }"#)),
+            Ok(Citation::Text("ONS, Emissions, 2024".into()))
+        );
+        assert_eq!(citation(&v(r#"{ label = "cite-who" }"#)), Ok(Citation::Label("cite-who".into())));
+        assert!(citation(&v(r#"{ label = "cite-who", publisher = "WHO" }"#)).is_err());
+        assert!(citation(&v(r#"{ label = "" }"#)).is_err());
+        // A label's text comes from the text files; without one, the key is printed.
+        let c = Citation::Label("k".into());
+        assert_eq!(c.text(|_| Some("Plan".into())), "Plan");
+        assert_eq!(c.text(|_| None), "k");
+    }
 
     fn loaded(text: &str) -> (Loaded, Sources) {
         let path = std::path::PathBuf::from("data/d.toml");

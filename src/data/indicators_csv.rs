@@ -22,7 +22,12 @@ pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&
     for (ind, rating) in &d.indicators {
         let spec = ind.spec;
         let id = spec.id.get_ref().as_str();
-        let cite = |v: Option<&toml::Value>| v.and_then(|v| citation(v).ok()).unwrap_or_default();
+        // A citation by label is written in the source language.
+        let cite = |v: Option<&toml::Value>| {
+            v.and_then(|v| citation(v).ok())
+                .map(|c| c.text(|k| labels.get(k).map(|l| l.to_string())))
+                .unwrap_or_default()
+        };
         let head = [
             status::goal_of(spec).map(|g| g.to_string()).unwrap_or_default(),
             status::sdg_code(spec).unwrap_or_default(),

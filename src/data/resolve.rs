@@ -84,6 +84,9 @@ pub fn resolve(
             r.labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
         }
     }
+    if lang == src {
+        r.check_citations();
+    }
     if lang != src {
         let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
         let statuses = units::status(src_texts, Some(texts), lang, &order);
@@ -485,6 +488,44 @@ impl Resolver<'_, '_> {
         }
     }
 
+    /// Every citation by label (`{ label = "key" }`) needs the label in the
+    /// source language's text files: reported at the citation.
+    fn check_citations(&mut self) {
+        use crate::data::index::{Citation, citation};
+        let mut sources: Vec<(&Path, &toml::Spanned<toml::Value>)> = Vec::new();
+        for ind in self.idx.indicators.values() {
+            let spec = ind.spec;
+            sources.extend(spec.source.iter().map(|s| (ind.path, s)));
+            sources.extend(spec.target.iter().filter_map(|t| t.source.as_ref()).map(|s| (ind.path, s)));
+            sources.extend(spec.thresholds.iter().map(|t| (ind.path, &t.get_ref().source)));
+        }
+        sources.extend(self.idx.charts.iter().filter_map(|(path, c)| c.source.as_ref().map(|s| (*path, s))));
+        sources.sort_by_key(|(path, s)| (path.to_path_buf(), s.span().start));
+        for (path, s) in sources {
+            if let Ok(Citation::Label(k)) = citation(s.get_ref())
+                && !self.src_labels.contains_key(&k)
+            {
+                self.diags.push(
+                    Diag::error(path, Some(s.span()), format!("the source's label `{k}` is in no text file"))
+                        .with_hint(format!(
+                            "add `\"{k}\" = \"…\"` under [labels] in a chapter file of the source language"
+                        )),
+                );
+            }
+        }
+    }
+
+    /// A citation as this edition prints it: a label in its language (a missing
+    /// one is reported where the label is used, see `check_citations`), set
+    /// apart in a right-to-left edition.
+    fn cite(&self, c: &crate::data::index::Citation) -> String {
+        let text = c.text(|k| {
+            let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
+            Some(super::typography::apply_str(self.locale, l))
+        });
+        self.locale.isolate(text)
+    }
+
     /// "this review, section 4.1.2", or for a `section` that names a chapter
     /// (one without a number, such as a key-figures page), its title.
     fn section_ref(&self, section: &str) -> String {
@@ -653,7 +694,8 @@ impl Resolver<'_, '_> {
                 return None;
             };
             self.figure_no += 1;
-            let citation = crate::charts::citation(self.idx, spec).map(|c| self.locale.isolate(c));
+            let cites: Vec<String> = crate::charts::citation(self.idx, spec).iter().map(|c| self.cite(c)).collect();
+            let citation = (!cites.is_empty()).then(|| cites.join("; "));
             // A chart over periods shows the edition's data: each indicator must have it.
             let idx = self.idx;
             // So does a chart of categories, for each value it takes at the edition (no `@period`).

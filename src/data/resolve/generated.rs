@@ -87,8 +87,7 @@ impl Resolver<'_, '_> {
                         json!([p.label, v])
                     })
                     .collect();
-                let cite =
-                    i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok()).map(|c| self.locale.isolate(c));
+                let cite = i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok()).map(|c| self.cite(&c));
                 json!({
                     "sdg": status::sdg_code(i.spec), "label": self.label(i.spec.id.get_ref()), "values": values,
                     "target": self.target(i), "status": r.status_code(), "trend": r.trend_code(),
@@ -122,7 +121,7 @@ impl Resolver<'_, '_> {
             .thresholds
             .as_ref()
             .and_then(|s| citation(s.get_ref().source.get_ref()).ok())
-            .map(|c| self.locale.isolate(c));
+            .map(|c| self.cite(&c));
         let f = |v: f64| self.locale.figure(self.fig(ind, v, None));
         json!({"green": f(t.green), "yellow": f(t.yellow), "red": f(t.red), "source": source})
     }
@@ -136,7 +135,7 @@ impl Resolver<'_, '_> {
             .as_ref()
             .and_then(|t| t.source.as_ref())
             .and_then(|s| citation(s.get_ref()).ok())
-            .map(|c| self.locale.isolate(c));
+            .map(|c| self.cite(&c));
         json!({
             "value": self.locale.figure(self.fig(ind, *value, *decimals)),
             "year": period.label, "source": source,
