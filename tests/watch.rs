@@ -2,7 +2,8 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Fixture, pdf_text};
@@ -15,16 +16,55 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     }
 }
 
+/// `vlr watch --lang en` running in a fixture, its stderr in `log` (outside
+/// the project: writing it must not trigger rebuilds); stopped when dropped,
+/// a failed test included.
+struct Watch {
+    child: Child,
+    log: PathBuf,
+    _logs: tempfile::TempDir,
+}
+
+impl Watch {
+    /// Starts watch and waits for its first build.
+    fn start(f: &Fixture) -> Self {
+        let logs = tempfile::tempdir().unwrap();
+        let log = logs.path().join("watch.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_vlr"))
+            .args(["watch", "--lang", "en"])
+            .current_dir(f.root())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let w = Watch { child, log, _logs: logs };
+        wait_until("the first build", || read(&w.log).contains("watching"));
+        w
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read(log: &Path) -> String {
+    std::fs::read_to_string(log).unwrap_or_default()
+}
+
+fn child_gone(child: &mut Child) -> bool {
+    child.try_wait().map(|s| s.is_some()).unwrap_or(true)
+}
+
 #[test]
 fn rebuilds_on_edit_and_keeps_last_good_pdf() {
     let f = Fixture::new("basic");
-    // The log lives outside the project: writing it must not trigger rebuilds.
-    let logs = tempfile::tempdir().unwrap();
-    let log = logs.path().join("watch.log");
-    let mut child = spawn_watch(&f, &log);
+    let w = Watch::start(&f);
     let pdf = f.root().join("dist/testville.en.pdf");
-    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
-    wait_until("the first build", || read_log().contains("watching"));
+    let read_log = || read(&w.log);
     assert!(pdf_text(&pdf).contains("Economic Growth"));
 
     f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Progress"));
@@ -36,23 +76,6 @@ fn rebuilds_on_edit_and_keeps_last_good_pdf() {
     wait_until("the failed rebuild", || read_log().contains("unknown indicator `tripz`"));
     wait_until("the failure line", || read_log().contains("Failed in"));
     assert_eq!(std::fs::read(&pdf).unwrap(), good, "a broken edit must keep the last good PDF");
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn child_gone(child: &mut std::process::Child) -> bool {
-    child.try_wait().map(|s| s.is_some()).unwrap_or(true)
-}
-
-fn spawn_watch(f: &Fixture, log: &std::path::Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_vlr"))
-        .args(["watch", "--lang", "en"])
-        .current_dir(f.root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap()
 }
 
 #[test]
@@ -70,11 +93,8 @@ fn survives_a_font_rewritten_in_place() {
             (font, bytes)
         })
         .collect();
-    let logs = tempfile::tempdir().unwrap();
-    let log = logs.path().join("watch.log");
-    let mut child = spawn_watch(&f, &log);
-    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
-    wait_until("the first build", || read_log().contains("watching"));
+    let mut w = Watch::start(&f);
+    let read_log = || read(&w.log);
     // Truncated in place and rebuilt while truncated (a mapped file raises
     // SIGBUS when a page past its new end is read), then written back.
     for (font, _) in &fonts {
@@ -83,7 +103,7 @@ fn survives_a_font_rewritten_in_place() {
     wait_until("a rebuild after the fonts were emptied", || read_log().contains("after a change to fonts/"));
     f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Growth!"));
     wait_until("a rebuild with the fonts emptied", || read_log().contains("text/en/intro.toml"));
-    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    assert!(w.child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
     // Rewritten in place with a smaller font (as `cp other.ttf NotoSans-Bold.ttf` does).
     let small = std::fs::read(f.root().join("fonts/NotoNaskhArabic-Regular.ttf")).unwrap();
     for (font, _) in &fonts {
@@ -93,28 +113,23 @@ fn survives_a_font_rewritten_in_place() {
     f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth!", "Economic Growth?"));
     wait_until("a rebuild with the smaller fonts", || {
         read_log().matches("Rebuilt in").count() + read_log().matches("Failed in").count() > rebuilt
-            || child_gone(&mut child)
+            || child_gone(&mut w.child)
     });
     std::thread::sleep(Duration::from_millis(500));
-    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    assert!(w.child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
     for (font, bytes) in &fonts {
         std::fs::write(font, bytes).unwrap();
     }
     f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth?", "Economic Progress"));
     wait_until("the new PDF", || pdf_text(&f.root().join("dist/testville.en.pdf")).contains("Economic Progress"));
-    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
-    let _ = child.kill();
-    let _ = child.wait();
+    assert!(w.child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
 }
 
 #[test]
 fn waits_for_a_removed_project_folder_and_rebuilds() {
     let f = Fixture::new("basic");
-    let logs = tempfile::tempdir().unwrap();
-    let log = logs.path().join("watch.log");
-    let mut child = spawn_watch(&f, &log);
-    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
-    wait_until("the first build", || read_log().contains("watching"));
+    let mut w = Watch::start(&f);
+    let read_log = || read(&w.log);
     let keep = tempfile::tempdir().unwrap();
     common::copy_dir(f.root(), keep.path());
     std::fs::remove_dir_all(f.root()).unwrap();
@@ -122,11 +137,9 @@ fn waits_for_a_removed_project_folder_and_rebuilds() {
     common::copy_dir(keep.path(), f.root());
     wait_until("the rebuild", || read_log().contains("is back"));
     assert!(read_log().contains("Rebuilt in"), "{}", read_log());
-    assert!(child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
+    assert!(w.child.try_wait().unwrap().is_none(), "watch must still run:\n{}", read_log());
     f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replace("Economic Growth", "Economic Progress"));
     wait_until("the new PDF", || pdf_text(&f.root().join("dist/testville.en.pdf")).contains("Economic Progress"));
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[cfg(target_os = "linux")]
@@ -140,11 +153,8 @@ fn font_changes_do_not_leak() {
             .unwrap_or(0)
     };
     let f = Fixture::new("basic");
-    let logs = tempfile::tempdir().unwrap();
-    let log = logs.path().join("watch.log");
-    let mut child = spawn_watch(&f, &log);
-    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
-    wait_until("the first build", || read_log().contains("watching"));
+    let w = Watch::start(&f);
+    let read_log = || read(&w.log);
     let font = f.root().join("fonts/NotoSans-Regular.ttf");
     let bytes = std::fs::read(&font).unwrap();
     std::fs::remove_file(&font).unwrap();
@@ -161,11 +171,10 @@ fn font_changes_do_not_leak() {
     };
     // Warm up typst's caches (kept for ten rebuilds), then measure.
     touch(12);
-    let before = rss(child.id());
+    let before = rss(w.child.id());
     touch(20);
-    let after = rss(child.id());
-    let _ = child.kill();
-    let _ = child.wait();
+    let after = rss(w.child.id());
+    drop(w);
     // Each change used to keep the whole fonts/ folder mapped (32 MB), and
     // then about 4 MB that mimalloc kept until asked to let go.
     assert!(after < before + 40_000, "RSS grew from {before} kB to {after} kB over 20 font changes");
