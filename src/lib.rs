@@ -293,6 +293,7 @@ pub fn build_with(
     }
     // Data are checked once for all editions, so a data error is reported once.
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    resolve::check_citations(&idx, &build::source_labels(&p), &mut diags);
     data::chars::check(&p.loaded, &p.sources, &|c| fonts.covers(c), &mut diags);
     if diags.iter().any(Diag::is_error) {
         return report(out, &p.sources, &dedup(diags), &p.project.root, v, EXIT_PROBLEMS);
@@ -539,6 +540,7 @@ pub fn check(root: &Path, langs: &[String], v: Verbosity, out: &mut dyn WriteCol
         Err(d) => return report(out, &p.sources, &[d], root, v, EXIT_USAGE),
     };
     let idx = resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    resolve::check_citations(&idx, &build::source_labels(&p), &mut diags);
     let dashboard = status::dashboard(&idx);
     data::chars::check(&p.loaded, &p.sources, &|c| fonts.covers(c), &mut diags);
     if let Err(e) = export::source_date_epoch() {

@@ -37,6 +37,33 @@ struct ChapterText<'a> {
     by_id: HashMap<&'a str, &'a Block>,
 }
 
+/// Every citation by label (`{ label = "key" }`) needs the label in the source
+/// language's text files (`labels`): each one missing is an error at the
+/// citation. Checked once, with the data, for every edition.
+pub fn check_citations(idx: &Index, labels: &BTreeMap<&str, &str>, diags: &mut Vec<Diag>) {
+    use crate::data::index::{Citation, citation};
+    let mut sources: Vec<(&Path, &toml::Spanned<toml::Value>)> = Vec::new();
+    for ind in idx.indicators.values() {
+        let spec = ind.spec;
+        sources.extend(spec.source.iter().map(|s| (ind.path, s)));
+        sources.extend(spec.target.iter().filter_map(|t| t.source.as_ref()).map(|s| (ind.path, s)));
+        sources.extend(spec.thresholds.iter().map(|t| (ind.path, &t.get_ref().source)));
+    }
+    sources.extend(idx.charts.iter().filter_map(|(path, c)| c.source.as_ref().map(|s| (*path, s))));
+    sources.sort_by_key(|(path, s)| (path.to_path_buf(), s.span().start));
+    for (path, s) in sources {
+        if let Ok(Citation::Label(k)) = citation(s.get_ref())
+            && !labels.contains_key(k.as_str())
+        {
+            diags.push(
+                Diag::error(path, Some(s.span()), format!("the source's label `{k}` is in no text file")).with_hint(
+                    format!("add `\"{k}\" = \"…\"` under [labels] in a chapter file of the source language"),
+                ),
+            );
+        }
+    }
+}
+
 /// Builds the edition's document, and the map of where its texts come from;
 /// problems go to `diags`.
 pub fn resolve(
@@ -83,9 +110,6 @@ pub fn resolve(
         for (k, v) in &t.labels {
             r.labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
         }
-    }
-    if lang == src {
-        r.check_citations();
     }
     if lang != src {
         let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
@@ -473,12 +497,10 @@ impl Resolver<'_, '_> {
             }
             None => {
                 // Located at the indicator's definition, when it is one.
-                let d = match self.idx.indicators.get(id) {
-                    Some(ind) => {
-                        let (path, span) = ind.loc();
-                        Diag::error(path, Some(span), format!("indicator `{id}` has no label in any text file"))
-                    }
-                    None => Diag::general(format!("indicator `{id}` has no label in any text file")),
+                let msg = format!("indicator `{id}` has no label in any text file");
+                let d = match self.idx.indicators.get(id).map(Ind::loc) {
+                    Some((path, span)) => Diag::error(path, Some(span), msg),
+                    None => Diag::general(msg),
                 };
                 self.diags.push(d.with_hint(format!(
                     "add `{id} = \"…\"` under [labels] in a chapter file of the source language (text/<lang>/*.toml)"
@@ -488,36 +510,9 @@ impl Resolver<'_, '_> {
         }
     }
 
-    /// Every citation by label (`{ label = "key" }`) needs the label in the
-    /// source language's text files: reported at the citation.
-    fn check_citations(&mut self) {
-        use crate::data::index::{Citation, citation};
-        let mut sources: Vec<(&Path, &toml::Spanned<toml::Value>)> = Vec::new();
-        for ind in self.idx.indicators.values() {
-            let spec = ind.spec;
-            sources.extend(spec.source.iter().map(|s| (ind.path, s)));
-            sources.extend(spec.target.iter().filter_map(|t| t.source.as_ref()).map(|s| (ind.path, s)));
-            sources.extend(spec.thresholds.iter().map(|t| (ind.path, &t.get_ref().source)));
-        }
-        sources.extend(self.idx.charts.iter().filter_map(|(path, c)| c.source.as_ref().map(|s| (*path, s))));
-        sources.sort_by_key(|(path, s)| (path.to_path_buf(), s.span().start));
-        for (path, s) in sources {
-            if let Ok(Citation::Label(k)) = citation(s.get_ref())
-                && !self.src_labels.contains_key(&k)
-            {
-                self.diags.push(
-                    Diag::error(path, Some(s.span()), format!("the source's label `{k}` is in no text file"))
-                        .with_hint(format!(
-                            "add `\"{k}\" = \"…\"` under [labels] in a chapter file of the source language"
-                        )),
-                );
-            }
-        }
-    }
-
     /// A citation as this edition prints it: a label in its language (a missing
-    /// one is reported where the label is used, see `check_citations`), set
-    /// apart in a right-to-left edition.
+    /// one is reported once, at the citation, by [`check_citations`]), set apart
+    /// in a right-to-left edition.
     fn cite(&self, c: &crate::data::index::Citation) -> String {
         let text = c.text(|k| {
             let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
