@@ -59,7 +59,7 @@ impl Running {
                 let msg = format!(
                     "error: compiling {what} took longer than the time limit of {secs:.0} s: stopped\n  = hint: look for a loop in the template that never ends; raise the limit with --time-limit SECS or `time-limit` in vlr.toml\n"
                 );
-                stop(&msg, crate::EXIT_PROBLEMS);
+                stop(&msg, crate::report::ExitStatus::Problems.code());
             }
         });
         drop(spawned);
@@ -235,7 +235,7 @@ impl<A> Guarded<A> {
         let msg = format!(
             "error: compiling {what} needed more memory than vlr allows ({asked}): stopped\n  = hint: look for a template that builds a huge string or array (e.g. `\"x\" * 100000000000`, `range(400000000)`)\n",
         );
-        stop(&msg, crate::EXIT_PROBLEMS);
+        stop(&msg, crate::report::ExitStatus::Problems.code());
     }
 }
 

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { vlr::EXIT_USAGE } else { 0 });
+            return ExitCode::from(if e.use_stderr() { vlr::ExitStatus::Usage.code() } else { 0 });
         }
     };
     vlr::run(cli)

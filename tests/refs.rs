@@ -5,23 +5,24 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
-
 use tiny_skia::Pixmap;
 use typst_layout::PagedDocument;
+use vlr::pipeline::EditionOptions;
 
 /// (name, 0-based page index) of the pages under test.
 const PAGES: &[(&str, usize)] =
     &[("cover", 0), ("imprint", 1), ("contents", 2), ("key-figures", 7), ("chart", 8), ("table", 18), ("opener", 19)];
 
 fn compile(root: &Path, lang: &str) -> PagedDocument {
-    let p = vlr::build::prepare(root, &[lang.to_string()]).unwrap_or_else(|_| panic!("project loads"));
-    let fonts = Arc::new(vlr::fonts::Fonts::scan(&root.join("fonts"), false).expect("fonts"));
-    let mut diags = Vec::new();
-    let idx = vlr::data::resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
-    let ed = vlr::build::edition(&p, lang, false, vlr::export::Profile::Submission, &fonts, &idx, &mut diags);
-    assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
-    let world = vlr::build::world(&p, fonts, ed.files).expect("world");
+    let session = vlr::pipeline::Session::load(root, &[lang.to_string()])
+        .unwrap_or_else(|f| panic!("project loads: {:?}", f.diags));
+    let fonts = session.fonts(false).unwrap_or_else(|f| panic!("fonts: {:?}", f.diags));
+    let data = session.validate(fonts);
+    assert!(data.ok(), "{:?}", data.diags);
+    let opts = EditionOptions { draft: false, profile: vlr::export::Profile::Submission, emit_typst: None };
+    let ed = data.resolve(lang, &opts);
+    assert!(!ed.diags.iter().any(|d| d.is_error()), "{:?}", ed.diags);
+    let world = data.world(ed.files).expect("world");
     typst::compile::<PagedDocument>(&world).output.expect("compiles")
 }
 

@@ -34,24 +34,28 @@ fuzz_target!(|input: &[u8]| {
     let _ = std::fs::write(dir.join("text/en/intro.toml"), &text);
     let mut out = Vec::new();
     let mut sink = vlr::diag::NoColor::new(&mut out);
-    if let Ok(p) = vlr::build::prepare(dir, &[]) {
-        let mut diags = Vec::new();
-        let idx = vlr::data::resolve::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
-        for lang in p.project.languages() {
-            let locale = vlr::build::locale(&p, &lang);
+    if let Ok(session) = vlr::pipeline::Session::load(dir, &[])
+        && let Ok(fonts) = session.fonts(false)
+    {
+        // The same validation as every command (index, citations, glyphs).
+        let data = session.validate(fonts);
+        let mut diags = data.diags.clone();
+        for lang in session.project.languages() {
+            let locale = session.locale(&lang);
             let opts = vlr::data::resolve::ResolveOptions { locale: &locale, draft: true };
-            let _ = vlr::data::resolve::resolve(&p.project, &p.loaded, &idx, &p.sources, opts, &mut diags);
+            let (project, sources) = (&session.project, &session.sources);
+            let _ = vlr::data::resolve::resolve(project, &session.loaded, &data.index, sources, opts, &mut diags);
             // Every chart is drawn, whatever validation said: drawing must
             // never panic, even on data that failed validation.
-            for (_, spec) in &idx.charts {
-                let prepared = vlr::charts::prepare(&idx, spec, None, &locale, &|id: &str| id.to_string());
+            for (_, spec) in &data.index.charts {
+                let prepared = vlr::charts::prepare(&data.index, spec, None, &locale, &|id: &str| id.to_string());
                 let _ = vlr::charts::render(&prepared, &locale, Some("#A21942"));
             }
         }
-        vlr::diag::emit(&mut sink, &p.sources, &diags, dir);
+        vlr::diag::emit(&mut sink, &session.sources, &diags, dir);
     }
     // The whole of `vlr check`: validation, text, charts and typst.
-    let _ = vlr::check(dir, &[], vlr::Verbosity::Quiet, &mut sink);
+    let _ = vlr::commands::check::check(dir, &[], &mut vlr::Reporter::new(&mut sink, vlr::Verbosity::Quiet));
     comemo::evict(0);
     // The inline markup parser on its own.
     let _ = vlr::data::markup::parse(&text, |_| Ok((String::new(), None)));

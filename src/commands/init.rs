@@ -2,29 +2,45 @@
 
 use std::path::Path;
 
+use crate::diag::Diag;
+use crate::report::{ExitStatus, Failure, Reporter};
+
 /// The files of a new project: (path, contents).
 const FILES: &[(&str, &str)] = &[
-    ("vlr.toml", include_str!("scaffold/vlr.toml")),
-    ("data/indicators.toml", include_str!("scaffold/indicators.toml")),
-    ("data/energy.csv", include_str!("scaffold/energy.csv")),
-    ("text/en/meta.toml", include_str!("scaffold/meta.toml")),
-    ("text/en/intro.toml", include_str!("scaffold/intro.toml")),
-    ("templates/main.typ", include_str!("../templates/main.typ")),
-    ("templates/lib.typ", include_str!("../templates/lib.typ")),
-    ("templates/dashboard.typ", include_str!("../templates/dashboard.typ")),
+    ("vlr.toml", include_str!("../scaffold/vlr.toml")),
+    ("data/indicators.toml", include_str!("../scaffold/indicators.toml")),
+    ("data/energy.csv", include_str!("../scaffold/energy.csv")),
+    ("text/en/meta.toml", include_str!("../scaffold/meta.toml")),
+    ("text/en/intro.toml", include_str!("../scaffold/intro.toml")),
+    ("templates/main.typ", include_str!("../../templates/main.typ")),
+    ("templates/lib.typ", include_str!("../../templates/lib.typ")),
+    ("templates/dashboard.typ", include_str!("../../templates/dashboard.typ")),
     (".gitignore", "/dist\n"),
 ];
 
 /// The Latin fonts a new English project needs, built into vlr.
 const FONTS: &[(&str, &[u8])] = &[
-    ("NotoSans-Regular.ttf", include_bytes!("../fonts/NotoSans-Regular.ttf")),
-    ("NotoSans-Bold.ttf", include_bytes!("../fonts/NotoSans-Bold.ttf")),
-    ("NotoSans-BoldItalic.ttf", include_bytes!("../fonts/NotoSans-BoldItalic.ttf")),
-    ("NotoSerif-Regular.ttf", include_bytes!("../fonts/NotoSerif-Regular.ttf")),
-    ("NotoSerif-Bold.ttf", include_bytes!("../fonts/NotoSerif-Bold.ttf")),
-    ("NotoSerif-Italic.ttf", include_bytes!("../fonts/NotoSerif-Italic.ttf")),
-    ("OFL.txt", include_bytes!("../fonts/OFL.txt")),
+    ("NotoSans-Regular.ttf", include_bytes!("../../fonts/NotoSans-Regular.ttf")),
+    ("NotoSans-Bold.ttf", include_bytes!("../../fonts/NotoSans-Bold.ttf")),
+    ("NotoSans-BoldItalic.ttf", include_bytes!("../../fonts/NotoSans-BoldItalic.ttf")),
+    ("NotoSerif-Regular.ttf", include_bytes!("../../fonts/NotoSerif-Regular.ttf")),
+    ("NotoSerif-Bold.ttf", include_bytes!("../../fonts/NotoSerif-Bold.ttf")),
+    ("NotoSerif-Italic.ttf", include_bytes!("../../fonts/NotoSerif-Italic.ttf")),
+    ("OFL.txt", include_bytes!("../../fonts/OFL.txt")),
 ];
+
+/// Runs `vlr init`.
+pub fn run(args: &crate::cli::InitArgs, r: &mut Reporter) -> ExitStatus {
+    let opts = InitOptions { city: args.city.clone(), edition: args.edition, fonts_from: args.fonts_from.clone() };
+    match init(&args.dir, &opts) {
+        Ok(files) => {
+            r.status("Created", &format!("{} ({} files)", args.dir.display(), files.len()));
+            r.status("Next", &format!("cd {} && vlr build", args.dir.display()));
+            ExitStatus::Success
+        }
+        Err(e) => r.fail(Failure::general(Diag::general(e), ExitStatus::Usage), Path::new(".")),
+    }
+}
 
 /// Options of `vlr init`.
 #[derive(Debug, Clone)]

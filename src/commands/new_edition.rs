@@ -11,7 +11,37 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, value};
 
 use crate::data::series::YEARS;
+use crate::diag::Diag;
 use crate::project::PROJECT_FILE;
+use crate::report::{ExitStatus, Failure, Reporter};
+
+/// Runs `vlr new-edition`.
+pub fn run(args: &crate::cli::NewEditionArgs, r: &mut Reporter) -> ExitStatus {
+    let rolled = super::project_root(args.root.as_deref())
+        .map_err(|f| Refused::Project(f.diags.first().map(|d| d.message.clone()).unwrap_or_default()))
+        .and_then(|root| new_edition(&root, args.year, args.force));
+    match rolled {
+        Ok(rolled) => {
+            let n = rolled.needing.len();
+            let files: std::collections::BTreeSet<_> = rolled.needing.iter().map(|(f, _, _)| f).collect();
+            let (from, to, count) = (rolled.from, args.year, files.len());
+            r.status("Rolled", &format!("edition {from} → {to}: {n} indicator(s) in {count} file(s) need data"));
+            for (file, line, id) in rolled.needing.iter().take(20) {
+                r.item(&format!("{}:{line}: {id}", file.display()));
+            }
+            if n > 20 {
+                r.item(&format!("… and {} more (`vlr check` lists every one)", n - 20));
+            }
+            r.status("Next", "add the new values, then `vlr check`; check `published` in vlr.toml");
+            ExitStatus::Success
+        }
+        Err(e) => {
+            // A year the project cannot move to is a usage error, as a bad `--edition` of `init` is.
+            let exit = if matches!(e, Refused::Year(_)) { ExitStatus::Usage } else { ExitStatus::Problems };
+            r.fail(Failure::general(Diag::general(e.to_string()), exit), Path::new("."))
+        }
+    }
+}
 
 /// How far ahead a new edition may go without `--force`.
 pub const MAX_STEP: i64 = 5;
@@ -106,9 +136,9 @@ fn set(project: &mut DocumentMut, key: &str, new: toml_edit::Item) {
 
 /// Every indicator without a value for the project's edition (its file, line and id).
 pub fn needing(root: &Path) -> Vec<(PathBuf, usize, String)> {
-    let Ok(p) = crate::build::prepare(root, &[]) else { return Vec::new() };
+    let Ok(p) = crate::pipeline::Session::load(root, &[]) else { return Vec::new() };
     let mut diags = Vec::new();
-    let idx = crate::data::index::index(&p.loaded, &p.sources, p.project.settings(), &mut diags);
+    let idx = p.index(&mut diags);
     let mut out: Vec<(PathBuf, usize, String)> = idx
         .indicators
         .values()

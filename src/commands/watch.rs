@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use codespan_reporting::term::termcolor::WriteColor;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::build::BuildOptions;
-use crate::diag::{Diag, Sources};
-use crate::{Verbosity, build_with, report, status};
+use super::build::{BuildOptions, build};
+use crate::diag::Diag;
+use crate::pipeline::load_fonts;
+use crate::report::{ExitStatus, Failure, Reporter};
 
 /// Events arriving within this window are one change.
 const DEBOUNCE: Duration = Duration::from_millis(10);
@@ -56,8 +56,8 @@ fn next_change(rx: &Receiver<notify::Result<notify::Event>>, root: &Path, out_di
     }
 }
 
-fn fail(out: &mut dyn WriteColor, message: String) -> u8 {
-    report(out, &Sources::default(), &[Diag::general(message)], Path::new("."), Verbosity::Normal, crate::EXIT_USAGE)
+fn fail(r: &mut Reporter, message: String) -> ExitStatus {
+    r.fail(Failure::general(Diag::general(message), ExitStatus::Usage), Path::new("."))
 }
 
 /// How often a removed project folder is looked for.
@@ -73,40 +73,40 @@ fn start(root: &Path) -> Result<(notify::RecommendedWatcher, Events), String> {
     Ok((watcher, rx))
 }
 
+/// Runs `vlr watch`.
+pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
+    match super::project_root(args.project.root.as_deref()) {
+        Ok(root) => watch(&root, &BuildOptions::from(args), r),
+        Err(f) => r.fail(f, Path::new(".")),
+    }
+}
+
 /// Builds, then rebuilds on every change until interrupted.
 ///
 /// If the project folder is removed (or its vlr.toml), watching waits for
 /// it to come back, then watches the new folder and rebuilds.
-pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn WriteColor) -> u8 {
+pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
     let root = match root.canonicalize() {
         Ok(r) => r,
-        Err(e) => return fail(out, format!("cannot watch {}: {e}", root.display())),
+        Err(e) => return fail(r, format!("cannot watch {}: {e}", root.display())),
     };
     let (mut watcher, mut rx) = match start(&root) {
         Ok(w) => w,
-        Err(e) => return fail(out, e),
+        Err(e) => return fail(r, e),
     };
     // A font problem is reported by the build itself.
-    let load = || crate::load_fonts(&root, opts.system_fonts).ok();
+    let load = || load_fonts(&root, opts.system_fonts).ok();
     let mut fonts = load();
     let t0 = Instant::now();
-    build_with(&root, opts, fonts.clone(), v, out);
-    status(
-        out,
-        v,
-        "Built",
-        &format!("in {} ms; watching {} for changes (Ctrl-C to stop)", t0.elapsed().as_millis(), root.display()),
-    );
+    build(&root, opts, fonts.clone(), r);
+    let ms = t0.elapsed().as_millis();
+    r.status("Built", &format!("in {ms} ms; watching {} for changes (Ctrl-C to stop)", root.display()));
     let project_file = root.join(crate::project::PROJECT_FILE);
     while let Some(changed) = next_change(&rx, &root, &opts.out_dir) {
         if !project_file.is_file() {
             drop(watcher);
-            status(
-                out,
-                v,
-                "Waiting",
-                &format!("{} is gone; waiting for it to come back (Ctrl-C to stop)", project_file.display()),
-            );
+            let gone = project_file.display();
+            r.status("Waiting", &format!("{gone} is gone; waiting for it to come back (Ctrl-C to stop)"));
             while !project_file.is_file() {
                 std::thread::sleep(POLL);
             }
@@ -114,13 +114,12 @@ pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn Write
             std::thread::sleep(POLL);
             (watcher, rx) = match start(&root) {
                 Ok(w) => w,
-                Err(e) => return fail(out, e),
+                Err(e) => return fail(r, e),
             };
             fonts = load();
             let t0 = Instant::now();
-            let code = build_with(&root, opts, fonts.clone(), v, out);
-            let verb = if code == 0 { "Rebuilt" } else { "Failed" };
-            status(out, v, verb, &format!("in {} ms; {} is back", t0.elapsed().as_millis(), root.display()));
+            let verb = if build(&root, opts, fonts.clone(), r).is_success() { "Rebuilt" } else { "Failed" };
+            r.status(verb, &format!("in {} ms; {} is back", t0.elapsed().as_millis(), root.display()));
             continue;
         }
         if changed.is_empty() {
@@ -131,7 +130,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn Write
             // The old fonts are freed once typst's caches let go of them.
             fonts = load();
         }
-        let code = build_with(&root, opts, fonts.clone(), v, out);
+        let built = build(&root, opts, fonts.clone(), r);
         // Keep typst's caches warm, but let go of results unused for a while.
         comemo::evict(10);
         let what = changed
@@ -140,10 +139,10 @@ pub fn watch(root: &Path, opts: &BuildOptions, v: Verbosity, out: &mut dyn Write
             .or(changed.first())
             .and_then(|p| p.strip_prefix(&root).ok())
             .map_or_else(String::new, |p| p.display().to_string());
-        let verb = if code == 0 { "Rebuilt" } else { "Failed" };
-        status(out, v, verb, &format!("in {} ms after a change to {what}", t0.elapsed().as_millis()));
+        let verb = if built.is_success() { "Rebuilt" } else { "Failed" };
+        r.status(verb, &format!("in {} ms after a change to {what}", t0.elapsed().as_millis()));
     }
-    0
+    ExitStatus::Success
 }
 
 #[cfg(test)]

@@ -1,0 +1,227 @@
+//! `vlr build`: every requested edition into `dist/`, and the indicators' CSV.
+//!
+//! An edition that fails writes nothing: its previous PDF stays untouched.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::data::status;
+use crate::diag::{self, Diag};
+use crate::export;
+use crate::fonts::Fonts;
+use crate::pipeline::{Data, Edition, EditionOptions, Outcome, Session};
+use crate::report::{ExitStatus, Reporter, dedup};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Languages to build; empty means all of the project's.
+    pub langs: Vec<String>,
+    /// Output folder (relative paths are relative to the project root).
+    pub out_dir: PathBuf,
+    /// Also use system fonts.
+    pub system_fonts: bool,
+    /// How each edition is made.
+    pub edition: EditionOptions,
+}
+
+impl From<&crate::cli::BuildArgs> for BuildOptions {
+    fn from(args: &crate::cli::BuildArgs) -> Self {
+        Self {
+            langs: args.project.langs.clone(),
+            out_dir: args.out.clone(),
+            system_fonts: args.system_fonts,
+            edition: EditionOptions { draft: args.draft, profile: args.profile, emit_typst: args.emit_typst.clone() },
+        }
+    }
+}
+
+/// Runs `vlr build`.
+pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
+    match super::project_root(args.project.root.as_deref()) {
+        Ok(root) => build(&root, &BuildOptions::from(args), None, r),
+        Err(f) => r.fail(f, Path::new(".")),
+    }
+}
+
+/// Builds every requested edition, with fonts already loaded if given
+/// (watch keeps them across rebuilds); writes nothing for an edition that fails.
+pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) -> ExitStatus {
+    let started = Instant::now();
+    let session = match Session::load(root, &opts.langs) {
+        Ok(s) => s,
+        Err(f) => return r.fail(f, root),
+    };
+    let base = session.project.root.clone();
+    let langs = session.languages(&opts.langs);
+    let fonts = match fonts.map_or_else(|| session.fonts(opts.system_fonts), Ok) {
+        Ok(f) => f,
+        Err(f) => return r.fail(f, root),
+    };
+    // Data are checked once for all editions, so a data error is reported once.
+    let data = session.validate(fonts);
+    if !data.ok() {
+        return fail(r, &session, data.diags);
+    }
+    let dashboard = data.dashboard();
+    let mut diags = data.diags.clone();
+    diags.extend(unrated_warning(&dashboard));
+    if let Err(e) = export::source_date_epoch() {
+        r.diags(&session.sources, &[Diag::general(e)], &base);
+        return ExitStatus::Usage;
+    }
+    r.timing(&format!("load and check {} ms", started.elapsed().as_millis()));
+    let bar = r.start_progress(langs.len());
+    if bar.is_none() {
+        r.status("Compiling", &format!("{} edition(s): {}", langs.len(), langs.join(", ")));
+    }
+    let editions = editions(&data, &langs, &opts.edition, bar);
+    let mut exit = ExitStatus::Success;
+    let mut reported: Vec<Diag> = Vec::new();
+    for ed in editions {
+        let lang = ed.resolved.lang.clone();
+        match ed.outcome {
+            Outcome::Failed => {
+                // A problem in the data (e.g. an indicator that needs data) is the
+                // same in every edition: print it once, with the first edition.
+                let fresh: Vec<Diag> = dedup(ed.resolved.diags).into_iter().filter(|d| !reported.contains(d)).collect();
+                reported.extend(fresh.iter().cloned());
+                r.diags(&session.sources, &fresh, &base);
+                r.status("Failed", &format!("{lang}: not written (fix the errors above)"));
+                exit = ExitStatus::Problems;
+            }
+            Outcome::Fatal(d, status) => {
+                r.finish_progress();
+                r.diags(&session.sources, &[d], &base);
+                return status;
+            }
+            Outcome::Compiled(c) => {
+                diags.extend(ed.resolved.diags);
+                if let Some(at) = &ed.emitted {
+                    r.status("Emitted", &format!("{lang} Typst sources to {}", at.display()));
+                }
+                let (layout, pdf) = c.compiled.timings;
+                exit = exit.max(write_edition(r, &session, opts, &lang, *c, ed.secs));
+                r.timing(&format!(
+                    "{lang}: text and charts {} ms, typst compile {layout} ms, PDF export {pdf} ms",
+                    ed.resolved.ms
+                ));
+            }
+        }
+    }
+    r.finish_progress();
+    // The annex as data, once for all editions; like the PDFs, only from a build that succeeded.
+    if exit.is_success() {
+        exit = write_indicators_csv(r, &session, opts, &dashboard);
+    }
+    let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
+    r.diags(&session.sources, &warnings, &base);
+    if r.verbose() {
+        r.status("Finished", &format!("in {:.1}s", started.elapsed().as_secs_f64()));
+    }
+    exit
+}
+
+/// Prints the problems that stop a build before any edition.
+fn fail(r: &mut Reporter, session: &Session, diags: Vec<Diag>) -> ExitStatus {
+    r.diags(&session.sources, &dedup(diags), &session.project.root);
+    ExitStatus::Problems
+}
+
+/// Makes the editions, each in its own thread: they share fonts, the data
+/// index and typst's caches. Returned in the order of `langs`, so problems
+/// are reported in that order.
+fn editions(data: &Data, langs: &[String], opts: &EditionOptions, bar: Option<indicatif::ProgressBar>) -> Vec<Edition> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = langs
+            .iter()
+            .map(|lang| {
+                let bar = bar.clone();
+                scope.spawn(move || {
+                    let e = data.edition(lang, opts);
+                    if let Some(b) = bar {
+                        b.inc(1);
+                    }
+                    e
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+/// Prints an edition's typst diagnostics and writes its PDF.
+fn write_edition(
+    r: &mut Reporter,
+    session: &Session,
+    opts: &BuildOptions,
+    lang: &str,
+    c: crate::pipeline::CompiledEdition,
+    secs: f64,
+) -> ExitStatus {
+    let base = &session.project.root;
+    r.diags(&session.sources, &c.placed, base);
+    let typst_failed = crate::pipeline::has_errors(&c.compiled.diagnostics);
+    r.typst(&c.world, &c.compiled.diagnostics, base);
+    let path = session.output_path(&opts.out_dir, lang, opts.edition.profile);
+    match c.compiled.pdf {
+        Some(pdf) if !typst_failed && !c.placed.iter().any(Diag::is_error) => match export::write_atomic(&path, &pdf) {
+            Ok(()) => {
+                let shown = diag::display_path(Path::new("/"), &path);
+                let size = pdf.len() as f64 / 1e6;
+                let pages = c.compiled.pages;
+                r.status("Written", &format!("{shown} ({pages} pages, {size:.1} MB) in {secs:.1}s"));
+                ExitStatus::Success
+            }
+            Err(e) => {
+                r.diags(&session.sources, &[cannot_write(&path, e)], base);
+                ExitStatus::Usage
+            }
+        },
+        _ => {
+            r.status("Failed", &format!("{lang}: not written; the previous PDF, if any, is untouched"));
+            ExitStatus::Problems
+        }
+    }
+}
+
+fn cannot_write(path: &Path, e: std::io::Error) -> Diag {
+    Diag::general(format!("cannot write {}: {e}", path.display()))
+        .with_hint("check that the output folder is writable (or pass --out DIR)")
+}
+
+/// The warning, once per build, that some indicators are not rated.
+fn unrated_warning(d: &status::Dashboard) -> Option<Diag> {
+    let n = d.without_target().count();
+    (n > 0).then(|| {
+        let msg = format!(
+            "{n} of {} indicator(s) are not rated: they have no target or no thresholds (the annex says which)",
+            d.indicators.len()
+        );
+        Diag { severity: diag::Severity::Warning, ..Diag::general(msg) }
+            .with_hint("`vlr check` lists them; a rating needs `target` and `thresholds`, each with its source")
+    })
+}
+
+/// Writes `<output>.indicators.csv` beside the PDFs (atomically).
+fn write_indicators_csv(r: &mut Reporter, session: &Session, opts: &BuildOptions, d: &status::Dashboard) -> ExitStatus {
+    let path = session.indicators_csv_path(&opts.out_dir);
+    let csv = crate::data::indicators_csv::write(
+        d,
+        &session.source_labels(),
+        &session.source_chapter_titles(),
+        *session.project.file.project.edition.get_ref(),
+    );
+    match export::write_atomic(&path, csv.as_bytes()) {
+        Ok(()) => {
+            let rows = csv.lines().count().saturating_sub(1);
+            r.status("Written", &format!("{} ({rows} rows)", diag::display_path(Path::new("/"), &path)));
+            ExitStatus::Success
+        }
+        Err(e) => {
+            r.diags(&session.sources, &[cannot_write(&path, e)], &session.project.root);
+            ExitStatus::Usage
+        }
+    }
+}

@@ -1,0 +1,586 @@
+//! The pipeline, written once and used by every command, the reference-image
+//! tests and the fuzz target:
+//!
+//! 1. **load** ([`Session::load`]): vlr.toml, each language's strings, data and text;
+//! 2. **validate** ([`Session::validate`]), once for all editions: the data
+//!    index, citations, glyphs the fonts lack;
+//! 3. per edition, **resolve** ([`Data::resolve`]): the document handed to the
+//!    templates and the charts, as virtual files;
+//! 4. **compile** ([`Data::compile`]): typst lays the edition out in a
+//!    [`VlrWorld`] and exports the PDF; typst's complaints about text are
+//!    placed back at the text file that produced them.
+//!
+//! [`Data::edition`] runs steps 3 and 4. Writing the PDF is the `build`
+//! command's business (commands/build.rs).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst_layout::PagedDocument;
+
+use crate::charts;
+use crate::data::load::{self, Loaded};
+use crate::data::resolve::{self, Index, ResolveOptions};
+use crate::data::status::{self, Dashboard};
+use crate::diag::{Diag, Sources};
+use crate::export::{self, Profile};
+use crate::fonts::Fonts;
+use crate::project::Project;
+use crate::report::{ExitStatus, Failure, dedup};
+use crate::world::VlrWorld;
+
+/// How to make an edition.
+#[derive(Debug, Clone)]
+pub struct EditionOptions {
+    /// Fall back to the source language where text is missing.
+    pub draft: bool,
+    /// Output profile.
+    pub profile: Profile,
+    /// Also write the edition's Typst sources, data and charts here.
+    pub emit_typst: Option<PathBuf>,
+}
+
+/// A project loaded: read once, then used for every edition.
+pub struct Session {
+    /// The project.
+    pub project: Project,
+    /// Texts of every file read, for diagnostics.
+    pub sources: Sources,
+    /// Data and text.
+    pub loaded: Loaded,
+    /// Problems found while loading (warnings: a file with an error stops [`Session::load`]).
+    pub diags: Vec<Diag>,
+    /// Each language's strings: built in, overlaid with the project's `i18n/<lang>.toml`.
+    pub strings: BTreeMap<String, crate::i18n::Strings>,
+}
+
+impl Session {
+    /// Loads the project at `root` for the given languages (all if empty).
+    ///
+    /// A `--lang` the project does not have is a usage error; a file that
+    /// cannot be read or parsed stops here, so its one error is not followed
+    /// by an error for every reference to what it held.
+    pub fn load(root: &Path, langs: &[String]) -> Result<Session, Failure> {
+        let mut sources = Sources::default();
+        let project = match Project::load(root, &mut sources) {
+            Ok(p) => p,
+            Err(diags) => return Err(Failure::new(sources, diags, ExitStatus::Problems)),
+        };
+        let mut all = project.languages();
+        for l in langs {
+            if !all.contains(l) {
+                let d = Diag::general(format!("--lang `{l}` is not in vlr.toml (it has: {})", all.join(", ")));
+                return Err(Failure::new(sources, vec![d], ExitStatus::Usage));
+            }
+        }
+        if !langs.is_empty() {
+            all.retain(|l| langs.contains(l) || l == project.source_language());
+        }
+        let mut diags = Vec::new();
+        let mut strings = BTreeMap::new();
+        for lang in &all {
+            match crate::i18n::load_strings(&project.root, lang, &mut sources) {
+                Ok(s) => {
+                    strings.insert(lang.clone(), s);
+                }
+                Err(mut d) => diags.append(&mut d),
+            }
+        }
+        let loaded = load::load(&project.root, &all, &mut sources, &mut diags);
+        if diags.iter().any(Diag::is_error) {
+            let base = Some(project.root.clone());
+            return Err(Failure { sources, diags: dedup(diags), exit: ExitStatus::Problems, base });
+        }
+        Ok(Session { project, sources, loaded, diags, strings })
+    }
+
+    /// The languages to make: those asked for, else all of the project's.
+    pub fn languages(&self, asked: &[String]) -> Vec<String> {
+        if asked.is_empty() { self.project.languages() } else { asked.to_vec() }
+    }
+
+    /// The project's fonts (`fonts/`), and the system's if asked.
+    pub fn fonts(&self, system: bool) -> Result<Arc<Fonts>, Failure> {
+        load_fonts(&self.project.root, system).map_err(|d| Failure::general(d, ExitStatus::Usage))
+    }
+
+    /// The data index alone (what `new-edition` needs): problems go to `diags`.
+    pub fn index(&self, diags: &mut Vec<Diag>) -> Index<'_> {
+        resolve::index(&self.loaded, &self.sources, self.project.settings(), diags)
+    }
+
+    /// Validates the data, once for all editions: the index (series, units,
+    /// references, charts), citations, and characters the fonts cannot print.
+    pub fn validate(&self, fonts: Arc<Fonts>) -> Data<'_> {
+        let mut diags = self.diags.clone();
+        let index = self.index(&mut diags);
+        resolve::check_citations(&index, &self.source_labels(), &mut diags);
+        crate::data::chars::check(&self.loaded, &self.sources, &|c| fonts.covers(c), &mut diags);
+        Data { session: self, fonts, index, diags }
+    }
+
+    /// The locale of an edition: its language's strings (the project's
+    /// overrides included) and the project's units.
+    pub fn locale(&self, lang: &str) -> crate::i18n::Locale {
+        let strings = self.strings.get(lang).cloned().unwrap_or_else(|| crate::i18n::Locale::builtin(lang).strings);
+        crate::i18n::Locale::new(lang, strings, self.project.units.clone())
+    }
+
+    /// The source language's labels of indicators, by id.
+    pub fn source_labels(&self) -> BTreeMap<&str, &str> {
+        let mut out = BTreeMap::new();
+        if let Some(texts) = self.loaded.texts.get(self.project.source_language()) {
+            for (_, file) in texts.chapters.values() {
+                for (id, label) in &file.labels {
+                    out.insert(id.as_str(), label.get_ref().as_str());
+                }
+            }
+        }
+        out
+    }
+
+    /// The source language's chapter titles by chapter id (a `section` may name a chapter).
+    pub fn source_chapter_titles(&self) -> BTreeMap<&str, &str> {
+        let mut out = BTreeMap::new();
+        if let Some(texts) = self.loaded.texts.get(self.project.source_language()) {
+            for (id, (_, file)) in &texts.chapters {
+                out.insert(id.as_str(), file.title.get_ref().as_str());
+            }
+        }
+        out
+    }
+
+    /// The output folder: `out_dir`, relative to the project root unless absolute.
+    pub fn out_dir(&self, out_dir: &Path) -> PathBuf {
+        if out_dir.is_absolute() { out_dir.to_path_buf() } else { self.project.root.join(out_dir) }
+    }
+
+    /// The output path of an edition.
+    pub fn output_path(&self, out_dir: &Path, lang: &str, profile: Profile) -> PathBuf {
+        let name = format!("{}.{lang}{}.pdf", self.project.file.project.output.get_ref(), profile.suffix());
+        self.out_dir(out_dir).join(name)
+    }
+
+    /// The path of the indicators' CSV (the statistical annex as data), beside the PDFs.
+    pub fn indicators_csv_path(&self, out_dir: &Path) -> PathBuf {
+        self.out_dir(out_dir).join(format!("{}.indicators.csv", self.project.file.project.output))
+    }
+
+    /// What a compile is, for the messages of the limits.
+    fn running(&self, lang: &str) -> String {
+        format!("the {lang} edition ({})", self.project.file.project.template.get_ref())
+    }
+}
+
+/// Reads the fonts of the project at `root` (watch keeps them across rebuilds).
+pub fn load_fonts(root: &Path, system: bool) -> Result<Arc<Fonts>, Diag> {
+    let dir = root.join("fonts");
+    Fonts::scan(&dir, system).map(Arc::new).map_err(|e| {
+        Diag::general(format!("cannot read fonts from {}: {e}", dir.display()))
+            .with_hint("the project's fonts live in fonts/")
+    })
+}
+
+/// A project's data, validated once for all editions.
+pub struct Data<'a> {
+    /// The project.
+    pub session: &'a Session,
+    /// The fonts, shared by every edition.
+    pub fonts: Arc<Fonts>,
+    /// Indicators, panels and charts by id.
+    pub index: Index<'a>,
+    /// Problems found so far (loading and validation).
+    pub diags: Vec<Diag>,
+}
+
+/// Texts of an edition: translated and current, in all, and stale
+/// (a source-language edition has them all translated).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Translated {
+    /// Translated and current.
+    pub done: usize,
+    /// In all.
+    pub total: usize,
+    /// Translated, but their source has changed since.
+    pub stale: usize,
+}
+
+/// One edition resolved: the document and the virtual files it needs.
+pub struct Resolved {
+    /// The language.
+    pub lang: String,
+    /// `/data.json`, `/data/chapter-NN.json` and `/charts/*.svg`.
+    pub files: HashMap<String, Vec<u8>>,
+    /// How much of its text is translated.
+    pub translated: Translated,
+    /// Where the document's texts come from, to locate typst's complaints about them.
+    pub map: crate::sourcemap::SourceMap,
+    /// Problems in the edition's data and text.
+    pub diags: Vec<Diag>,
+    /// Milliseconds spent resolving.
+    pub ms: u128,
+}
+
+/// An edition laid out and exported (successfully or not: see `compiled`).
+pub struct CompiledEdition {
+    /// The world it was compiled in (for typst's diagnostics).
+    pub world: Box<VlrWorld>,
+    /// Typst's result; its diagnostics are those about templates.
+    pub compiled: Compiled,
+    /// Typst's complaints about content, placed at the text or data file that produced it.
+    pub placed: Vec<Diag>,
+}
+
+/// What became of one edition.
+pub enum Outcome {
+    /// Problems in its data or text: not compiled.
+    Failed,
+    /// A problem that stops the whole command, with its exit status.
+    Fatal(Diag, ExitStatus),
+    /// Compiled.
+    Compiled(Box<CompiledEdition>),
+}
+
+/// One edition, resolved and compiled.
+pub struct Edition {
+    /// Resolving: its problems, translation counts and timing.
+    pub resolved: Resolved,
+    /// Where the Typst sources were written (`--emit-typst`).
+    pub emitted: Option<PathBuf>,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// Seconds from start to PDF.
+    pub secs: f64,
+}
+
+impl Data<'_> {
+    /// Whether the data passed validation.
+    pub fn ok(&self) -> bool {
+        !self.diags.iter().any(Diag::is_error)
+    }
+
+    /// Each indicator's rating and each goal's tile.
+    pub fn dashboard(&self) -> Dashboard<'_> {
+        status::dashboard(&self.index)
+    }
+
+    /// Resolves and compiles one edition (steps 3 and 4).
+    pub fn edition(&self, lang: &str, opts: &EditionOptions) -> Edition {
+        let t0 = Instant::now();
+        let resolved = self.resolve(lang, opts);
+        if resolved.diags.iter().any(Diag::is_error) {
+            return Edition { resolved, emitted: None, outcome: Outcome::Failed, secs: t0.elapsed().as_secs_f64() };
+        }
+        let emitted = match &opts.emit_typst {
+            Some(dir) => match emit_typst(self.session, dir, &resolved) {
+                Ok(at) => Some(at),
+                Err(e) => {
+                    let d = Diag::general(format!("cannot write {}: {e}", dir.display()));
+                    let outcome = Outcome::Fatal(d, ExitStatus::Usage);
+                    return Edition { resolved, emitted: None, outcome, secs: t0.elapsed().as_secs_f64() };
+                }
+            },
+            None => None,
+        };
+        let mut resolved = resolved;
+        let files = std::mem::take(&mut resolved.files);
+        let outcome = self.compile(&resolved.lang, files, &resolved.map, opts.profile);
+        Edition { resolved, emitted, outcome, secs: t0.elapsed().as_secs_f64() }
+    }
+
+    /// Lays an edition out from its resolved files and exports it (step 4),
+    /// under the time limit.
+    pub fn compile(
+        &self,
+        lang: &str,
+        files: HashMap<String, Vec<u8>>,
+        map: &crate::sourcemap::SourceMap,
+        profile: Profile,
+    ) -> Outcome {
+        let p = self.session;
+        let world = match self.world(files) {
+            Ok(w) => w,
+            Err(e) => return Outcome::Fatal(Diag::general(e), ExitStatus::Problems),
+        };
+        let running = crate::guard::Running::start(p.running(lang), p.project.time_limit());
+        let mut compiled = compile(&world, p, lang, profile);
+        drop(running);
+        let (left, placed) =
+            crate::sourcemap::relocate(std::mem::take(&mut compiled.diagnostics), map, &p.sources, lang);
+        compiled.diagnostics = left;
+        Outcome::Compiled(Box::new(CompiledEdition { world: Box::new(world), compiled, placed }))
+    }
+
+    /// Creates the world for an edition.
+    pub fn world(&self, files: HashMap<String, Vec<u8>>) -> Result<VlrWorld, String> {
+        let p = &self.session.project;
+        let today = p.published().unwrap_or((p.file.project.edition.get_ref() + 1, 1, 1));
+        VlrWorld::new(&p.root, p.file.project.template.get_ref(), self.fonts.clone(), files, today)
+    }
+
+    /// Resolves an edition (step 3): the document handed to the templates
+    /// and its charts, as virtual files. Charts are drawn only from data that
+    /// passed validation; otherwise only the text is checked.
+    pub fn resolve(&self, lang: &str, opts: &EditionOptions) -> Resolved {
+        let t0 = Instant::now();
+        let p = self.session;
+        let mut diags = Vec::new();
+        // The edition's locale, built once and passed down.
+        let locale = p.locale(lang);
+        let data_ok = self.ok();
+        if data_ok {
+            charts::register_fonts(&self.fonts);
+            check_units(&self.index, &locale, &mut diags);
+        }
+        let options = ResolveOptions { locale: &locale, draft: opts.draft };
+        let (mut doc, map) = resolve::resolve(&p.project, &p.loaded, &self.index, &p.sources, options, &mut diags);
+        let mut files = HashMap::new();
+        if data_ok {
+            let figures = figures(p, &self.index, &locale, &mut files, &mut diags);
+            if let Some(o) = doc.as_object_mut() {
+                o.insert("figures".into(), serde_json::Value::Object(figures));
+            }
+        }
+        if let Some(o) = doc.as_object_mut() {
+            o.insert("profile".into(), opts.profile.name().into());
+        }
+        let translated = translated(&doc);
+        // One file per chapter, so an edit to one chapter leaves typst's cached
+        // work on the others valid (watch mode); /data.json lists them.
+        if let Some(chapters) = doc.get_mut("chapters").and_then(serde_json::Value::as_array_mut) {
+            for (i, ch) in chapters.iter_mut().enumerate() {
+                let path = format!("/data/chapter-{i:02}.json");
+                files.insert(path.clone(), serde_json::to_vec_pretty(ch).unwrap_or_default());
+                *ch = serde_json::json!({ "file": path });
+            }
+        }
+        files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
+        Resolved { lang: lang.to_string(), files, translated, map, diags, ms: t0.elapsed().as_millis() }
+    }
+}
+
+/// Draws an edition's charts into `files` (`/charts/<id>.svg`); returns what
+/// the templates need of each figure (title, alt text, note, callout).
+fn figures(
+    p: &Session,
+    idx: &Index,
+    locale: &crate::i18n::Locale,
+    files: &mut HashMap<String, Vec<u8>>,
+    diags: &mut Vec<Diag>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let lang = locale.lang.as_str();
+    let mut figures = serde_json::Map::new();
+    let strings = &locale.strings;
+    let texts = p.loaded.texts.get(lang);
+    let src_texts = p.loaded.texts.get(p.project.source_language());
+    let chart_text = |id: &str| find_chart_text(texts, id).or_else(|| find_chart_text(src_texts, id));
+    let accents = chart_accents(&p.project, &p.loaded);
+    for (path, spec) in &idx.charts {
+        let id = spec.id.get_ref();
+        let text = chart_text(id);
+        if text.is_none() {
+            diags.push(Diag::error(
+                *path,
+                Some(spec.id.span()),
+                format!("chart `{id}` has no [charts.{id}] text in text/{lang}/"),
+            ));
+        }
+        let label =
+            |id: &str| find_label(texts, id).or_else(|| find_label(src_texts, id)).unwrap_or_else(|| id.to_string());
+        let prepared = charts::prepare(idx, spec, text, locale, &label);
+        let title =
+            crate::data::typography::apply_str(locale, &text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone()));
+        match charts::render(&prepared, locale, accents.get(id.as_str()).copied()) {
+            Ok(svg) => {
+                files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
+            }
+            Err(e) => diags.push(Diag::error(*path, Some(spec.id.span()), format!("cannot draw chart `{id}`: {e}"))),
+        }
+        let alt = charts::alt_text(&prepared, &title, locale);
+        let mut note = text.and_then(|t| t.note.clone()).unwrap_or_default();
+        if !prepared.dropped.is_empty() {
+            note = format!("{note} {}", strings.incomplete).trim().to_string();
+        }
+        // One or two values make a key-figure callout, not a chart; a chart of
+        // few points is small (half the text block wide, paired with the next).
+        let points: Vec<(usize, usize, f64)> = prepared
+            .series
+            .iter()
+            .enumerate()
+            .flat_map(|(si, (_, vals))| vals.iter().enumerate().filter_map(move |(ci, v)| v.map(|v| (si, ci, v))))
+            .collect();
+        // A chart of periods with a missing one stays a chart: the gap must show.
+        let gaps = prepared.by_period && prepared.series.iter().any(|(_, vals)| vals.iter().any(Option::is_none));
+        let callout = (points.len() <= 2 && prepared.lines.is_empty() && !points.is_empty() && !gaps).then(|| {
+            points
+                .iter()
+                .map(|&(si, ci, v)| {
+                    let decimals = prepared.decimals.get(si).and_then(|d| d.get(ci)).copied().flatten();
+                    let value = locale.figure(crate::i18n::format::Figure { value: v, unit: &prepared.unit, decimals });
+                    let cat = prepared.categories.get(ci).cloned().unwrap_or_default();
+                    let label =
+                        if prepared.series.len() > 1 { format!("{}, {cat}", prepared.series[si].0) } else { cat };
+                    serde_json::json!({"value": value, "label": label})
+                })
+                .collect::<Vec<_>>()
+        });
+        figures.insert(
+            id.clone(),
+            serde_json::json!({"title": title, "alt": alt, "note": note, "path": format!("/charts/{id}.svg"),
+                "callout": callout, "small": charts::is_small(&prepared)}),
+        );
+    }
+    figures
+}
+
+/// Reports each unit the edition's language cannot word, at the data file that uses it.
+fn check_units(idx: &resolve::Index, locale: &crate::i18n::Locale, diags: &mut Vec<Diag>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut ids: Vec<_> = idx.indicators.values().map(|i| (i.path, &i.spec.unit)).collect();
+    ids.sort_by_key(|(p, u)| (p.to_path_buf(), u.span().start));
+    let chart_units = idx.charts.iter().filter_map(|(p, c)| Some((*p, c.unit.as_ref()?)));
+    for (path, unit) in ids.into_iter().chain(chart_units) {
+        if let Err(e) = locale.can_print(unit.get_ref())
+            && seen.insert(unit.get_ref().clone())
+        {
+            diags.push(Diag::error(path, Some(unit.span()), e));
+        }
+    }
+}
+
+/// How much of a resolved document's text is translated.
+fn translated(doc: &serde_json::Value) -> Translated {
+    let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
+    Translated {
+        done: count("total").saturating_sub(count("missing") + count("stale")),
+        total: count("total"),
+        stale: count("stale"),
+    }
+}
+
+/// Each chart drawn in the colour of the first goal of the chapter showing it.
+fn chart_accents<'a>(project: &'a Project, loaded: &'a Loaded) -> HashMap<&'a str, &'static str> {
+    let mut out = HashMap::new();
+    let Some(texts) = loaded.texts.get(project.source_language()) else { return out };
+    for ch in &project.file.chapter {
+        let Some(goal) = ch.goals.first().map(|g| usize::from(*g.get_ref())) else { continue };
+        let Some(colour) = goal.checked_sub(1).and_then(|i| crate::i18n::GOAL_COLOURS.get(i)) else { continue };
+        if let Some((_, text)) = texts.chapters.get(ch.id.get_ref()) {
+            for b in &text.block {
+                if let Some(fig) = &b.figure {
+                    out.insert(fig.get_ref().as_str(), *colour);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn find_label(t: Option<&load::LangTexts>, id: &str) -> Option<String> {
+    t.and_then(|t| t.chapters.values().find_map(|(_, f)| f.labels.get(id).map(|l| l.get_ref().clone())))
+}
+
+fn find_chart_text<'a>(t: Option<&'a load::LangTexts>, id: &str) -> Option<&'a crate::data::model::ChartText> {
+    t.and_then(|t| t.chapters.values().find_map(|(_, f)| f.charts.get(id)))
+}
+
+/// Typst's result for one edition.
+pub struct Compiled {
+    /// The PDF bytes, if compilation and export succeeded.
+    pub pdf: Option<Vec<u8>>,
+    /// Typst's errors and warnings.
+    pub diagnostics: Vec<SourceDiagnostic>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Milliseconds spent in typst's compilation (layout) and in PDF export.
+    pub timings: (u128, u128),
+}
+
+/// Lays an edition out: the document, if there were no errors, and typst's
+/// warnings and errors.
+pub fn layout(world: &VlrWorld) -> (Option<PagedDocument>, Vec<SourceDiagnostic>) {
+    let warned = typst::compile::<PagedDocument>(world);
+    let mut diagnostics: Vec<SourceDiagnostic> = warned.warnings.to_vec();
+    match warned.output {
+        Ok(doc) => (Some(doc), diagnostics),
+        Err(errors) => {
+            diagnostics.extend(errors.iter().cloned());
+            (None, diagnostics)
+        }
+    }
+}
+
+/// Compiles an edition in a world and exports it.
+fn compile(world: &VlrWorld, p: &Session, lang: &str, profile: Profile) -> Compiled {
+    let t0 = std::time::Instant::now();
+    let (doc, mut diagnostics) = layout(world);
+    let layout_ms = t0.elapsed().as_millis();
+    let Some(doc) = doc else {
+        return Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) };
+    };
+    let meta = &p.project.file.project;
+    let ident = format!("{}-{}-{}", meta.city, meta.edition.get_ref(), lang);
+    let when = p.project.published().and_then(export::timestamp);
+    let t1 = std::time::Instant::now();
+    let result = export::pdf(&doc, profile, &ident, when);
+    let timings = (layout_ms, t1.elapsed().as_millis());
+    match result {
+        Ok(pdf) => Compiled { pdf: Some(pdf), diagnostics, pages: doc.pages().len(), timings },
+        Err(errors) => {
+            diagnostics.extend(errors);
+            Compiled { pdf: None, diagnostics, pages: doc.pages().len(), timings }
+        }
+    }
+}
+
+/// Whether typst reported an error.
+pub fn has_errors(d: &[SourceDiagnostic]) -> bool {
+    d.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// Writes an edition as plain Typst sources the stock typst CLI compiles to the
+/// same document: `<dir>/<lang>/` holds the templates, `data.json`, the charts
+/// and the images, with the project's folder layout.
+pub fn emit_typst(p: &Session, dir: &Path, ed: &Resolved) -> std::io::Result<PathBuf> {
+    let out = dir.join(&ed.lang);
+    for sub in ["templates", "images"] {
+        let from = p.project.root.join(sub);
+        if from.is_dir() {
+            copy_dir(&p.project.root, &from, &out.join(sub), 0)?;
+        }
+    }
+    for (virtual_path, bytes) in &ed.files {
+        let path = out.join(virtual_path.trim_start_matches('/'));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)?;
+    }
+    Ok(out)
+}
+
+/// Copies a project folder: real folders (not followed through symlinks,
+/// at most 16 deep) and regular files inside the project (a symlink that
+/// leaves it, a FIFO or a device is skipped, as typst would refuse it).
+fn copy_dir(root: &Path, from: &Path, to: &Path, depth: usize) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let path = entry.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if entry.file_type()?.is_dir() {
+            if depth < 16 {
+                copy_dir(root, &path, &target, depth + 1)?;
+            }
+            continue;
+        }
+        let Ok(real) = path.canonicalize() else { continue };
+        if real.starts_with(root) && std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+            std::fs::copy(&real, &target)?;
+        }
+    }
+    Ok(())
+}
