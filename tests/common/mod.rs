@@ -86,6 +86,27 @@ pub fn built() -> (Fixture, PathBuf, Vec<u8>) {
     (f, pdf, good.clone())
 }
 
+/// A folder under target/tmp for what the tests of one process share (a
+/// static `TempDir` is never dropped, so never removed): `<name>-<pid>`,
+/// emptied; the folders of finished test processes are removed first.
+pub fn shared_dir(name: &str) -> PathBuf {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let prefix = format!("{name}-");
+    for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
+        let file = entry.file_name();
+        if let Some(pid) = file.to_string_lossy().strip_prefix(&prefix)
+            && cfg!(target_os = "linux")
+            && !Path::new("/proc").join(pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let dir = base.join(format!("{prefix}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
