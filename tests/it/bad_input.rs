@@ -2,9 +2,7 @@
 //! location (file:line:column of the offending text), and that the previous
 //! PDF is untouched.
 
-mod common;
-
-use common::{Fixture, built, stderr};
+use crate::common::{self, Fixture, built, stderr};
 
 /// 1-based line and column of the first occurrence of `needle` in `text`.
 fn locate(text: &str, needle: &str) -> String {

@@ -1,12 +1,10 @@
 //! The bundled Yiwu editions: every heading and every figure reach the PDF, in
 //! every language, and every language prints the same figures as the English.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{pdf_text, repo, stderr};
+use crate::common::{self, pdf_text, repo, stderr};
 
 /// The repository's project (fonts linked), built once per test process:
 /// all six editions, their Typst sources emitted to `emitted/`. The tests

@@ -1,8 +1,6 @@
 //! Reference images: representative pages of the bundled English edition,
 //! rendered with typst-render and compared with PNGs in tests/refs/ with a
-//! tolerance. `UPDATE_REFS=1 cargo test --test refs` rewrites them.
-
-mod common;
+//! tolerance. `UPDATE_REFS=1 cargo test --test it refs` rewrites them.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,8 +8,10 @@ use std::sync::Arc;
 use tiny_skia::Pixmap;
 use typst_layout::PagedDocument;
 
+use crate::common;
+
 /// The command that rewrites the reference images.
-const UPDATE: &str = "UPDATE_REFS=1 cargo test --test refs";
+const UPDATE: &str = "UPDATE_REFS=1 cargo test --test it refs";
 
 /// (name, 0-based page index) of the pages under test.
 const PAGES: &[(&str, usize)] =

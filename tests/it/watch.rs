@@ -1,12 +1,10 @@
 //! `vlr watch` rebuilds on an edit, and a broken edit keeps the last good PDF.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, pdf_text};
+use crate::common::{self, Fixture, pdf_text};
 
 fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     let start = Instant::now();

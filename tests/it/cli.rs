@@ -1,8 +1,6 @@
 //! CLI tests: the real binary on fixture projects.
 
-mod common;
-
-use common::{Fixture, pdf_pages, pdf_text, stderr};
+use crate::common::{self, Fixture, pdf_pages, pdf_text, stderr};
 
 #[test]
 fn builds_fixture_into_pdf_with_text_and_pages() {
