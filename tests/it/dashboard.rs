@@ -1,9 +1,7 @@
 //! The SDG dashboard, the annex and the indicators' CSV, on a fixture whose
 //! ratings are computed by hand (see tests/fixtures/dashboard/data/figures.toml).
 
-mod common;
-
-use common::{Fixture, pdf_text, stderr};
+use crate::common::{Fixture, pdf_text, stderr};
 
 /// The text of one goal's tile: from its name to the next tile's number.
 fn tile<'a>(text: &'a str, name: &str) -> &'a str {

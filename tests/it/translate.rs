@@ -1,11 +1,9 @@
 //! `vlr translate`: the XLIFF round trip, stale translations, located import errors.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{Fixture, pdf_text, repo, stderr};
+use crate::common::{self, Fixture, pdf_text, repo, stderr};
 
 /// A copy of the repository's project in a temp dir (fonts linked).
 fn bundled(langs: &str) -> tempfile::TempDir {

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -64,6 +65,46 @@ impl Fixture {
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root().join(rel)).unwrap()
     }
+}
+
+/// The `basic` fixture with a good English PDF in dist/, that PDF's path and
+/// its bytes: the previous PDF that a failed build must leave untouched. The
+/// PDF is built once per test process and copied into each fixture (one typst
+/// build instead of one per bad-input case).
+pub fn built() -> (Fixture, PathBuf, Vec<u8>) {
+    static GOOD: OnceLock<Vec<u8>> = OnceLock::new();
+    let good = GOOD.get_or_init(|| {
+        let f = Fixture::new("basic");
+        let ok = f.run(&["build", "--lang", "en"]);
+        assert!(ok.status.success(), "the basic fixture builds: {}", stderr(&ok));
+        std::fs::read(f.root().join("dist/testville.en.pdf")).expect("the built PDF")
+    });
+    let f = Fixture::new("basic");
+    let pdf = f.root().join("dist/testville.en.pdf");
+    std::fs::create_dir_all(pdf.parent().unwrap()).unwrap();
+    std::fs::write(&pdf, good).unwrap();
+    (f, pdf, good.clone())
+}
+
+/// A folder under target/tmp for what the tests of one process share (a
+/// static `TempDir` is never dropped, so never removed): `<name>-<pid>`,
+/// emptied; the folders of finished test processes are removed first.
+pub fn shared_dir(name: &str) -> PathBuf {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let prefix = format!("{name}-");
+    for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
+        let file = entry.file_name();
+        if let Some(pid) = file.to_string_lossy().strip_prefix(&prefix)
+            && cfg!(target_os = "linux")
+            && !Path::new("/proc").join(pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let dir = base.join(format!("{prefix}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Copies a folder recursively.

@@ -1,13 +1,16 @@
 //! Reference images: representative pages of the bundled English edition,
 //! rendered with typst-render and compared with PNGs in tests/refs/ with a
-//! tolerance. `UPDATE_REFS=1 cargo test --test refs` rewrites them.
-
-mod common;
+//! tolerance. `UPDATE_REFS=1 cargo test --test it refs` rewrites them.
 
 use std::path::Path;
 use tiny_skia::Pixmap;
 use typst_layout::PagedDocument;
 use vlr::pipeline::EditionOptions;
+
+use crate::common;
+
+/// The command that rewrites the reference images.
+const UPDATE: &str = "UPDATE_REFS=1 cargo test --test it refs";
 
 /// (name, 0-based page index) of the pages under test.
 const PAGES: &[(&str, usize)] =
@@ -47,9 +50,20 @@ fn check(doc: &PagedDocument, dir: &Path, prefix: &str, pages: &[(&str, usize)])
             typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(0.75), ..Default::default() };
         let pixmap = typst_render::render(page, &options);
         let path = dir.join(format!("{prefix}-{name}.png"));
-        if update || !path.exists() {
+        if update {
             std::fs::create_dir_all(dir).unwrap();
             pixmap.save_png(&path).unwrap();
+            continue;
+        }
+        if !path.exists() {
+            // A missing reference fails: written silently, a deleted one would pass.
+            let actual = dir.join(format!("{prefix}-{name}.actual.png"));
+            pixmap.save_png(&actual).unwrap();
+            failures.push(format!(
+                "{name}: no reference image {}; UPDATE_REFS=1 writes it (the page as rendered: {})",
+                path.display(),
+                actual.display()
+            ));
             continue;
         }
         let reference = Pixmap::load_png(&path).unwrap();
@@ -66,7 +80,7 @@ fn check(doc: &PagedDocument, dir: &Path, prefix: &str, pages: &[(&str, usize)])
     }
     assert!(
         failures.is_empty(),
-        "pages differ from their reference images (UPDATE_REFS=1 to accept):\n{}",
+        "pages do not match their reference images (`{UPDATE}` accepts them):\n{}",
         failures.join("\n")
     );
 }

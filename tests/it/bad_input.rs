@@ -2,9 +2,7 @@
 //! location (file:line:column of the offending text), and that the previous
 //! PDF is untouched.
 
-mod common;
-
-use common::{Fixture, stderr};
+use crate::common::{self, Fixture, built, stderr};
 
 /// 1-based line and column of the first occurrence of `needle` in `text`.
 fn locate(text: &str, needle: &str) -> String {
@@ -26,11 +24,7 @@ struct Case {
 }
 
 fn run(case: &Case) {
-    let f = Fixture::new("basic");
-    let ok = f.run(&["build", "--lang", "en"]);
-    assert!(ok.status.success(), "{}", stderr(&ok));
-    let pdf = f.root().join("dist/testville.en.pdf");
-    let before = std::fs::read(&pdf).unwrap();
+    let (f, pdf, before) = built();
     let edited = f.read(case.file).replacen(case.from, case.to, 1);
     assert_ne!(edited, f.read(case.file), "the edit must change {}", case.file);
     f.write(case.file, &edited);
@@ -218,19 +212,9 @@ fn acronym_missing_in_a_translation_falls_back_in_draft() {
 // ---------------------------------------------------------------------------
 // Issue 16: hostile and clumsy input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-/// A fixture with a good English PDF built; returns it and the PDF's path and bytes.
-fn built() -> (Fixture, PathBuf, Vec<u8>) {
-    let f = Fixture::new("basic");
-    let ok = f.run(&["build", "--lang", "en"]);
-    assert!(ok.status.success(), "{}", stderr(&ok));
-    let pdf = f.root().join("dist/testville.en.pdf");
-    let bytes = std::fs::read(&pdf).unwrap();
-    (f, pdf, bytes)
-}
 
 /// Runs vlr in the project with extra environment variables.
 fn run_env(f: &Fixture, args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -1,20 +1,49 @@
 //! The bundled Yiwu editions: every heading and every figure reach the PDF, in
 //! every language, and every language prints the same figures as the English.
 
-mod common;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use common::{pdf_text, repo, stderr};
+use crate::common::{self, pdf_text, repo, stderr};
 
-/// A copy of the repository's project in a temp dir (fonts linked).
-fn bundled() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["data", "text", "templates"] {
-        common::copy_dir(&repo().join(sub), &dir.path().join(sub));
-    }
-    std::fs::copy(repo().join("vlr.toml"), dir.path().join("vlr.toml")).unwrap();
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(repo().join("fonts"), dir.path().join("fonts")).unwrap();
-    dir
+/// The repository's project (fonts linked), built once per test process:
+/// all six editions, their Typst sources emitted to `emitted/`. The tests
+/// only read it (the book has 64 to 74 pages: one build of each edition in
+/// all, not one per test).
+fn yiwu() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = common::shared_dir("yiwu");
+        for sub in ["data", "text", "templates"] {
+            common::copy_dir(&repo().join(sub), &dir.join(sub));
+        }
+        std::fs::copy(repo().join("vlr.toml"), dir.join("vlr.toml")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(repo().join("fonts"), dir.join("fonts")).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
+            .args(["build", "--emit-typst", "emitted"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        dir
+    })
+}
+
+/// The languages of the bundled editions.
+const LANGS: [&str; 6] = ["ar", "en", "es", "fr", "ru", "zh"];
+
+/// The PDF of one edition.
+fn pdf(lang: &str) -> PathBuf {
+    yiwu().join(format!("dist/yiwu-vlr-2020.{lang}.pdf"))
+}
+
+/// The text of one edition's PDF (whitespace collapsed), extracted once per
+/// test process: extracting a 70-page PDF takes seconds.
+fn text(lang: &str) -> &'static str {
+    static TEXTS: [OnceLock<String>; LANGS.len()] = [const { OnceLock::new() }; LANGS.len()];
+    let i = LANGS.iter().position(|l| *l == lang).unwrap_or_else(|| panic!("`{lang}` is not a bundled edition"));
+    TEXTS[i].get_or_init(|| pdf_text(&pdf(lang)))
 }
 
 fn normalise(s: &str) -> String {
@@ -42,18 +71,12 @@ fn chinese_edition_holds_every_heading_and_sample_figures() {
 
 #[test]
 fn every_edition_holds_every_heading_and_figure_of_the_english() {
-    let dir = bundled();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
-        .args(["build", "--emit-typst", "emitted"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let langs: Vec<String> = std::fs::read_dir(dir.path().join("emitted"))
+    let dir = yiwu();
+    let langs: Vec<String> = std::fs::read_dir(dir.join("emitted"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    for lang in ["ar", "en", "es", "fr", "ru", "zh"] {
+    for lang in LANGS {
         assert!(langs.iter().any(|l| l == lang), "vlr.toml builds {lang}: {langs:?}");
     }
     let english = placeholders("en");
@@ -61,9 +84,9 @@ fn every_edition_holds_every_heading_and_figure_of_the_english() {
         // The same indicators are printed in every language.
         assert_eq!(placeholders(lang), english, "{lang} prints other figures than the English");
         // Every figure resolved for the edition reaches its PDF.
-        let text = normalise(&pdf_text(&dir.path().join(format!("dist/yiwu-vlr-2020.{lang}.pdf"))));
+        let text = normalise(text(lang));
         let mut figures = Vec::new();
-        for entry in std::fs::read_dir(dir.path().join("emitted").join(lang).join("data")).unwrap() {
+        for entry in std::fs::read_dir(dir.join("emitted").join(lang).join("data")).unwrap() {
             let json: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
             collect_figures(&json, &mut figures);
@@ -122,14 +145,7 @@ fn collect_figures(v: &serde_json::Value, out: &mut Vec<String>) {
 }
 
 fn edition_holds_headings_and_figures(lang: &str, figures: &[&str]) {
-    let dir = bundled();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
-        .args(["build", "--lang", lang])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = normalise(&pdf_text(&dir.path().join(format!("dist/yiwu-vlr-2020.{lang}.pdf"))));
+    let text = normalise(text(lang));
     headings_reach_the_pdf(lang, &text);
     for figure in figures {
         assert!(text.contains(&normalise(figure)), "figure {figure} not in the PDF");
@@ -176,7 +192,7 @@ fn headings_reach_the_pdf(lang: &str, text: &str) {
 }
 
 /// Names of the fonts a PDF embeds (subset prefixes dropped).
-fn embedded_fonts(path: &std::path::Path) -> Vec<String> {
+fn embedded_fonts(path: &Path) -> Vec<String> {
     let doc = lopdf::Document::load(path).unwrap();
     let mut names = Vec::new();
     for obj in doc.objects.values() {
@@ -192,19 +208,12 @@ fn embedded_fonts(path: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn yiwu_editions_are_set_as_publications() {
-    let dir = bundled();
-    let out =
-        std::process::Command::new(env!("CARGO_BIN_EXE_vlr")).args(["build"]).current_dir(dir.path()).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let en_pdf = dir.path().join("dist/yiwu-vlr-2020.en.pdf");
-    let zh_pdf = dir.path().join("dist/yiwu-vlr-2020.zh.pdf");
-    let en = pdf_text(&en_pdf);
-    let zh = pdf_text(&zh_pdf);
+    let (en, zh) = (text("en"), text("zh"));
     // The language's own quotes: straight double quotes in the source became “ ”.
     assert!(!en.contains('"'), "straight quotes in the English edition: {}", en.matches('"').count());
     assert!(en.contains("“Melting Pot”"), "curly quotes expected");
     // Chinese is set as Chinese: a bold CJK face, （一） headings.
-    let fonts = embedded_fonts(&zh_pdf);
+    let fonts = embedded_fonts(&pdf("zh"));
     assert!(fonts.iter().any(|f| f == "NotoSansCJKsc-Bold"), "{fonts:?}");
     assert!(zh.contains("（一）") && zh.contains("（二）"), "level-3 headings numbered （一）");
     assert!(!zh.contains("(1) "), "no Latin (1) numbering in Chinese");

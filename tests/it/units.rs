@@ -3,9 +3,7 @@
 //! indicators, and English, French and German editions, German strings in the
 //! project's `i18n/de.toml`) built through the real binary.
 
-mod common;
-
-use common::{Fixture, pdf_text, stderr};
+use crate::common::{Fixture, pdf_text, stderr};
 
 /// Text extraction puts spaces around styled runs (figures): compare without spaces.
 fn assert_all(text: &str, wanted: &[&str]) {

@@ -1,12 +1,10 @@
 //! `vlr watch` rebuilds on an edit, and a broken edit keeps the last good PDF.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, pdf_text};
+use crate::common::{self, Fixture, pdf_text};
 
 fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -145,29 +143,37 @@ fn waits_for_a_removed_project_folder_and_rebuilds() {
 #[cfg(target_os = "linux")]
 #[test]
 fn font_changes_do_not_leak() {
+    // An RSS that cannot be read fails the test: read as 0, it would pass.
     let rss = |pid: u32| -> u64 {
-        let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let path = format!("/proc/{pid}/status");
+        let s = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
         s.lines()
             .find_map(|l| l.strip_prefix("VmRSS:"))
             .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
-            .unwrap_or(0)
+            .unwrap_or_else(|| panic!("no VmRSS in {path}:\n{s}"))
     };
     let f = Fixture::new("basic");
     let w = Watch::start(&f);
     let read_log = || read(&w.log);
+    let rebuilds = || read_log().matches("after a change to fonts/").count();
+    // A real copy (the fixture links the repository's fonts), rebuilt before
+    // the changes are counted.
     let font = f.root().join("fonts/NotoSans-Regular.ttf");
     let bytes = std::fs::read(&font).unwrap();
     std::fs::remove_file(&font).unwrap();
     std::fs::write(&font, &bytes).unwrap();
-    let touch = |n: usize| {
-        for i in 0..n {
+    wait_until("the rebuild after the font was copied", || rebuilds() > 0);
+    let mut touched = 0;
+    let mut touch = |n: usize| {
+        for _ in 0..n {
+            touched += 1;
+            let done = rebuilds();
             // Touched, as `touch` does: a change under fonts/, the same font.
-            let when = std::time::SystemTime::now() + Duration::from_secs(i as u64 + 1);
+            let when = std::time::SystemTime::now() + Duration::from_secs(touched);
             std::fs::File::options().write(true).open(&font).unwrap().set_modified(when).unwrap();
-            std::thread::sleep(Duration::from_millis(450));
+            // Each change is rebuilt before the next is made: n changes, n rebuilds.
+            wait_until(&format!("the rebuild after font change {touched}"), || rebuilds() > done);
         }
-        let want = read_log().matches("after a change to fonts/").count();
-        wait_until("the rebuilds", || read_log().matches("after a change to fonts/").count() >= want);
     };
     // Warm up typst's caches (kept for ten rebuilds), then measure.
     touch(12);

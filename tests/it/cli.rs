@@ -1,8 +1,6 @@
 //! CLI tests: the real binary on fixture projects.
 
-mod common;
-
-use common::{Fixture, pdf_pages, pdf_text, stderr};
+use crate::common::{self, Fixture, pdf_pages, pdf_text, stderr};
 
 #[test]
 fn builds_fixture_into_pdf_with_text_and_pages() {
@@ -50,10 +48,7 @@ fn missing_project_file_is_an_error() {
 
 #[test]
 fn toml_syntax_error_names_file_line_column_and_writes_nothing() {
-    let f = Fixture::new("basic");
-    assert!(f.run(&["build", "--lang", "en"]).status.success());
-    let pdf = f.root().join("dist/testville.en.pdf");
-    let before = std::fs::read(&pdf).unwrap();
+    let (f, pdf, before) = common::built();
     f.write("data/figures.toml", &f.read("data/figures.toml").replace("value = 974", "value = 974 974"));
     let out = f.run(&["build", "--lang", "en"]);
     assert_eq!(out.status.code(), Some(1));

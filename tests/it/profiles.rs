@@ -3,12 +3,11 @@
 //! edition has a 3 mm bleed with a TrimBox, no crop marks, bare blank pages and
 //! colour fields that run into the bleed, and is reproducible.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{Fixture, pdf_pages, pdf_text, stderr};
 use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::common::{self, Fixture, pdf_pages, pdf_text, stderr};
 
 /// 3 mm in PDF points.
 const BLEED: f64 = 3.0 / 25.4 * 72.0;

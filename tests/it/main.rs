@@ -1,0 +1,16 @@
+//! The integration tests, in one binary: the real `vlr` binary and the
+//! library on fixture projects. One binary links typst once, not once per
+//! file, and shares what is built once per process (the bad-input baseline
+//! PDF, the bundled editions). `cargo test --test it edition` runs a module.
+
+mod common;
+
+mod bad_input;
+mod cli;
+mod dashboard;
+mod edition;
+mod profiles;
+mod refs;
+mod translate;
+mod units;
+mod watch;
