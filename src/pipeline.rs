@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use typst::diag::{Severity, SourceDiagnostic};
+use typst::diag::SourceDiagnostic;
 use typst_layout::PagedDocument;
 
 use crate::charts;
@@ -224,14 +224,27 @@ pub struct Resolved {
     pub ms: u128,
 }
 
-/// An edition laid out and exported (successfully or not: see `compiled`).
+/// An edition laid out and exported (successfully or not: see `pdf`).
 pub struct CompiledEdition {
-    /// The world it was compiled in (for typst's diagnostics).
-    pub world: Box<VlrWorld>,
-    /// Typst's result; its diagnostics are those about templates.
-    pub compiled: Compiled,
+    /// The PDF, if typst compiled and exported it without errors.
+    pub pdf: Option<Vec<u8>>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Milliseconds spent in typst's compilation (layout) and in PDF export.
+    pub timings: (u128, u128),
+    /// Typst's complaints about the templates, located in them.
+    pub typst: Vec<Diag>,
+    /// The templates' texts, for those complaints.
+    pub typst_sources: Sources,
     /// Typst's complaints about content, placed at the text or data file that produced it.
     pub placed: Vec<Diag>,
+}
+
+impl CompiledEdition {
+    /// Whether anything stopped the PDF (typst's errors or misplaced content).
+    pub fn failed(&self) -> bool {
+        self.pdf.is_none() || self.typst.iter().any(Diag::is_error) || self.placed.iter().any(Diag::is_error)
+    }
 }
 
 /// What became of one edition.
@@ -310,8 +323,11 @@ impl Data<'_> {
         drop(running);
         let (left, placed) =
             crate::sourcemap::relocate(std::mem::take(&mut compiled.diagnostics), map, &p.sources, lang);
-        compiled.diagnostics = left;
-        Outcome::Compiled(Box::new(CompiledEdition { world: Box::new(world), compiled, placed }))
+        // Typst's complaints become located diagnostics now, so the world,
+        // with its files and its document, is freed as soon as the PDF is made.
+        let (typst, typst_sources) = world.diagnostics(&left);
+        let Compiled { pdf, pages, timings, .. } = compiled;
+        Outcome::Compiled(Box::new(CompiledEdition { pdf, pages, timings, typst, typst_sources, placed }))
     }
 
     /// Creates the world for an edition.
@@ -534,11 +550,6 @@ fn compile(world: &VlrWorld, p: &Session, lang: &str, profile: Profile) -> Compi
             Compiled { pdf: None, diagnostics, pages: doc.pages().len(), timings }
         }
     }
-}
-
-/// Whether typst reported an error.
-pub fn has_errors(d: &[SourceDiagnostic]) -> bool {
-    d.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// Writes an edition as plain Typst sources the stock typst CLI compiles to the

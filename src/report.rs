@@ -5,7 +5,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
-use typst::diag::SourceDiagnostic;
 
 use crate::diag::{self, Diag, Sources};
 
@@ -181,18 +180,6 @@ impl<'a> Reporter<'a> {
             return;
         }
         self.print(|out| diag::emit(out, sources, &shown, base));
-    }
-
-    /// Prints typst's own diagnostics (about templates), with their sources from `world`.
-    pub fn typst(&mut self, world: &crate::world::VlrWorld, diagnostics: &[SourceDiagnostic], base: &Path) {
-        let quiet = self.quiet();
-        let shown: Vec<_> =
-            diagnostics.iter().filter(|d| !quiet || d.severity == typst::diag::Severity::Error).cloned().collect();
-        if shown.is_empty() {
-            return;
-        }
-        let (diags, sources) = world.diagnostics(&shown);
-        self.print(|out| diag::emit(out, &sources, &diags, base));
     }
 
     /// Prints a failure's problems and returns its exit status; paths are

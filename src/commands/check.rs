@@ -56,9 +56,9 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
         let files = std::mem::take(&mut ed.files);
         match data.compile(lang, files, &ed.map, opts.profile) {
             Outcome::Compiled(c) => {
-                typst_failed |= crate::pipeline::has_errors(&c.compiled.diagnostics);
+                typst_failed |= c.typst.iter().any(Diag::is_error);
                 diags.extend(c.placed);
-                r.typst(&c.world, &c.compiled.diagnostics, &base);
+                r.diags(&c.typst_sources, &c.typst, &base);
             }
             Outcome::Fatal(d, _) => diags.push(d),
             Outcome::Failed => {}

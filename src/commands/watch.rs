@@ -76,7 +76,7 @@ fn start(root: &Path) -> Result<(notify::RecommendedWatcher, Events), String> {
 /// Runs `vlr watch`.
 pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
     match super::project_root(args.project.root.as_deref()) {
-        Ok(root) => watch(&root, &BuildOptions::from(args), r),
+        Ok(root) => watch(&root, &BuildOptions { keep_caches: true, ..BuildOptions::from(args) }, r),
         Err(f) => r.fail(f, Path::new(".")),
     }
 }
