@@ -10,6 +10,7 @@ pub mod cli;
 pub mod data;
 pub mod diag;
 pub mod export;
+pub mod files;
 pub mod fonts;
 pub mod guard;
 pub mod i18n;

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::data::load::parse_toml;
 use crate::diag::{Diag, Sources};
+use crate::files::{parse_toml, read_confined};
 
 /// The project file's name.
 pub const PROJECT_FILE: &str = "vlr.toml";
@@ -149,8 +149,7 @@ impl Project {
         }
         let root = root.canonicalize().map_err(|e| vec![Diag::general(format!("{}: {e}", root.display()))])?;
         // A regular file inside the project only: a FIFO would block forever.
-        let text = crate::data::load::read_confined(&root, Path::new(PROJECT_FILE))
-            .map_err(|e| vec![Diag::general(e).with_hint(hint)])?;
+        let text = read_confined(&root, Path::new(PROJECT_FILE)).map_err(|e| vec![Diag::general(e).with_hint(hint)])?;
         let rel = Path::new(PROJECT_FILE);
         sources.insert(rel, text.clone());
         let file: ProjectFile = parse_toml(rel, &text).map_err(|d| vec![d])?;
@@ -191,7 +190,7 @@ impl Project {
             out.push(Diag::error(rel, Some(t.span()), "`time-limit` is a number of seconds from 1 to 86400"));
         }
         let output = meta.output.get_ref();
-        let stays = crate::world::confined(Path::new(output)).is_some_and(|p| !p.as_os_str().is_empty());
+        let stays = crate::files::confined(Path::new(output)).is_some_and(|p| !p.as_os_str().is_empty());
         if !stays || output.chars().any(char::is_control) || output.ends_with('/') {
             out.push(
                 Diag::error(rel, Some(meta.output.span()), format!("`output = {output:?}` leaves the output folder"))

@@ -371,7 +371,8 @@ pub fn citation(v: &toml::Value) -> Result<Citation, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::load::{Loaded, parse_toml};
+    use crate::data::load::Loaded;
+    use crate::files::parse_toml;
 
     #[test]
     fn citations_are_text_fields_or_a_label() {

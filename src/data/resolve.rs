@@ -753,8 +753,8 @@ impl Resolver<'_, '_> {
         if let Some(ph) = &b.photo {
             let tph = tb.photo.as_ref().unwrap_or(ph);
             let file = ph.file.get_ref();
-            let real = crate::world::real_path(self.root, self.root, Path::new(file));
-            if let Err(crate::world::Unusable::Leaves) = real {
+            let real = crate::files::real_path(self.root, self.root, Path::new(file));
+            if let Err(crate::files::Unusable::Leaves) = real {
                 self.diags.push(Diag::error(
                     mpath,
                     Some(ph.file.span()),
@@ -880,7 +880,7 @@ impl Resolver<'_, '_> {
     fn project_file(&mut self, file: Option<&Spanned<String>>, what: &str) -> Option<String> {
         let file = file?;
         let name = file.get_ref();
-        let real = crate::world::real_path(self.root, self.root, Path::new(name));
+        let real = crate::files::real_path(self.root, self.root, Path::new(name));
         if !real.is_ok_and(|p| p.is_file()) {
             self.diags.push(Diag::error(
                 crate::project::PROJECT_FILE,

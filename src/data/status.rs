@@ -575,8 +575,9 @@ mod rating_tests {
 
     use super::*;
     use crate::data::index::{Settings, index};
-    use crate::data::load::{Loaded, parse_toml};
+    use crate::data::load::Loaded;
     use crate::diag::Sources;
+    use crate::files::parse_toml;
 
     const DATA: &str = r#"
 [[indicator]]

@@ -388,9 +388,9 @@ pub fn load_strings(root: &Path, lang: &str, sources: &mut Sources) -> Result<St
     let path = root.join(&rel);
     let mut text = String::new();
     if path.is_file() {
-        text = crate::data::load::read_confined(root, &rel).map_err(|e| vec![Diag::general(e)])?;
+        text = crate::files::read_confined(root, &rel).map_err(|e| vec![Diag::general(e)])?;
         sources.insert(&rel, text.clone());
-        let over: toml::Table = crate::data::load::parse_toml(&rel, &text).map_err(|d| vec![d])?;
+        let over: toml::Table = crate::files::parse_toml(&rel, &text).map_err(|d| vec![d])?;
         merge(&mut table, over);
     }
     let origin = if path.is_file() { rel.display().to_string() } else { format!("src/i18n/{lang}.toml") };
