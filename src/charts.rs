@@ -4,7 +4,6 @@
 //! ourselves, with every label measured in the real font (ab_glyph), so no
 //! label overflows, whatever the script.
 
-use std::path::Path;
 use std::sync::{Once, OnceLock};
 
 use plotters::prelude::*;
@@ -12,15 +11,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 use toml::Spanned;
 
+use crate::data::chart_spec;
+use crate::data::indexed::Index;
 use crate::data::model::{ChartSpec, ChartText};
-use crate::data::resolve::Index;
-use crate::diag::Diag;
+use crate::data::series::Period;
 use crate::i18n::Locale;
 use crate::i18n::format::{self, Scale};
-use crate::i18n::units;
-
-/// Chart kinds.
-pub const KINDS: &[&str] = &["bar", "hbar", "grouped-bar", "line"];
 
 /// Width of a full-width chart, px (set across the text block's 166 mm).
 const W_FULL: f64 = 640.0;
@@ -58,209 +54,6 @@ const PALETTE: [RGBColor; 5] = [
 ];
 const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
-
-/// The unit of a chart: as written, or its indicators' unit.
-pub fn unit<'a>(idx: &'a Index, c: &'a ChartSpec) -> Option<&'a str> {
-    c.unit
-        .as_ref()
-        .map(|u| u.get_ref().as_str())
-        .or_else(|| c.indicators.first().and_then(|id| idx.indicators.get(id.get_ref().as_str())).map(|i| i.unit()))
-}
-
-/// Checks a chart spec against the indicators; warns when points are not given.
-pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
-    let id = c.id.get_ref();
-    if !KINDS.contains(&c.kind.get_ref().as_str()) {
-        diags.push(
-            Diag::error(path, Some(c.kind.span()), format!("unknown chart kind `{}`", c.kind.get_ref()))
-                .with_hint(format!("kinds: {}", KINDS.join(", "))),
-        );
-    }
-    if let Some(u) = &c.unit
-        && units::kind(&units::canonical(u.get_ref()), &idx.units).is_none()
-    {
-        diags.push(
-            Diag::error(path, Some(u.span()), format!("unknown unit `{}`", u.get_ref()))
-                .with_hint(format!("known units: {}", units::listing())),
-        );
-    }
-    if let Some(src) = &c.source
-        && let Err(e) = crate::data::index::citation(src.get_ref())
-    {
-        diags.push(Diag::error(path, Some(src.span()), e));
-    }
-    let by_period = !c.indicators.is_empty();
-    if by_period == (!c.series.is_empty() || !c.categories.is_empty()) {
-        diags.push(
-            Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs either `indicators` (series over periods) or `categories` and `series`, not both"))
-                .with_hint("indicators = [\"co2-emissions\"] draws each indicator over its periods"),
-        );
-        return;
-    }
-    if by_period {
-        validate_periods(idx, path, c, diags);
-        return;
-    }
-    if c.unit.is_none() {
-        diags.push(Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs a `unit`")));
-    }
-    let chart_unit = c.unit.as_ref().map(|u| u.get_ref().as_str()).unwrap_or_default();
-    let mut gaps = Vec::new();
-    for s in &c.series {
-        if s.values.len() != c.categories.len() {
-            diags.push(Diag::error(
-                path,
-                Some(s.key.span()),
-                format!(
-                    "series `{}` has {} values for {} categories",
-                    s.key.get_ref(),
-                    s.values.len(),
-                    c.categories.len()
-                ),
-            ));
-        }
-        for (v, cat) in s.values.iter().zip(&c.categories) {
-            let vid = v.get_ref();
-            if vid.is_empty() {
-                gaps.push(cat.get_ref().clone());
-                continue;
-            }
-            let (vid, period) = match vid.split_once('@') {
-                Some((i, p)) => (i, Some(p)),
-                None => (vid.as_str(), None),
-            };
-            match idx.indicators.get(vid) {
-                None => diags.push(Diag::error(path, Some(v.span()), format!("unknown indicator `{vid}`"))),
-                Some(ind) if ind.unit() != chart_unit => diags.push(Diag::error(
-                    path,
-                    Some(v.span()),
-                    format!("indicator `{vid}` is in `{}`, the chart in `{chart_unit}`", ind.unit()),
-                )),
-                Some(ind) => match period.map(crate::data::series::Period::parse) {
-                    Some(Err(e)) => diags.push(Diag::error(path, Some(v.span()), e)),
-                    Some(Ok(p)) if ind.series.at(&p).and_then(|pt| pt.value).is_none() => {
-                        gaps.push(cat.get_ref().clone())
-                    }
-                    None if ind.current(idx.edition).is_none() => gaps.push(cat.get_ref().clone()),
-                    _ => {}
-                },
-            }
-        }
-    }
-    if !gaps.is_empty() {
-        diags.push(
-            Diag::warning(
-                path,
-                Some(c.id.span()),
-                format!("chart `{id}` is incomplete: no data for {}", gaps.join(", ")),
-            )
-            .with_hint("only the points the source gives are drawn"),
-        );
-    }
-}
-
-fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
-    let id = c.id.get_ref();
-    let mut units = Vec::new();
-    for i in &c.indicators {
-        match idx.indicators.get(i.get_ref().as_str()) {
-            None => diags.push(Diag::error(path, Some(i.span()), format!("unknown indicator `{}`", i.get_ref()))),
-            Some(ind) => {
-                if let Some(u) = &c.unit
-                    && ind.unit() != u.get_ref()
-                {
-                    diags.push(Diag::error(
-                        path,
-                        Some(i.span()),
-                        format!("indicator `{}` is in `{}`, the chart in `{}`", i.get_ref(), ind.unit(), u.get_ref()),
-                    ));
-                }
-                units.push((i, ind.unit()));
-            }
-        }
-    }
-    if let Some((first, u)) = units.first()
-        && let Some((other, v)) = units.iter().find(|(_, v)| v != u)
-    {
-        diags.push(Diag::error(
-            path,
-            Some(other.span()),
-            format!("indicator `{}` is in `{v}`, `{}` in `{u}`: one chart, one unit", other.get_ref(), first.get_ref()),
-        ));
-    }
-    for p in c.periods.iter().flatten() {
-        if let Err(e) = crate::data::series::period_of(p) {
-            diags.push(Diag::error(path, Some(p.span()), e));
-        }
-    }
-    if diags.iter().any(Diag::is_error) {
-        return;
-    }
-    let axis = periods(idx, c);
-    let mut gaps = Vec::new();
-    for i in &c.indicators {
-        let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
-        for p in &axis {
-            match ind.series.at(p) {
-                Some(pt) if pt.value.is_some() => {}
-                Some(pt) => gaps.push(format!(
-                    "{p}{}",
-                    pt.missing.as_deref().filter(|m| !m.is_empty()).map_or_else(String::new, |m| format!(" ({m})"))
-                )),
-                None => gaps.push(p.label.clone()),
-            }
-        }
-    }
-    if !gaps.is_empty() {
-        diags.push(
-            Diag::warning(path, Some(c.id.span()), format!("chart `{id}` has gaps: no data for {}", gaps.join(", ")))
-                .with_hint("a missing period is drawn as a gap, never filled in"),
-        );
-    }
-}
-
-/// The periods of a chart of indicators: as listed, or every period from the
-/// first to the last point of any of its indicators, up to the edition.
-pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<crate::data::series::Period> {
-    if let Some(list) = &c.periods {
-        return list.iter().filter_map(|p| crate::data::series::period_of(p).ok()).collect();
-    }
-    let all: std::collections::BTreeSet<&crate::data::series::Period> = c
-        .indicators
-        .iter()
-        .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
-        .flat_map(|ind| ind.series.points.keys())
-        .filter(|p| p.end <= idx.edition)
-        .collect();
-    let (Some(first), Some(last)) = (all.first(), all.last()) else { return Vec::new() };
-    let mut out = vec![(*first).clone()];
-    // Every period in between, so a missing one stays a visible gap (at most a century).
-    while out.len() < 100 && out.last().is_some_and(|p| p < *last) {
-        let next = out.last().map(crate::data::series::Period::next).unwrap_or_else(|| (*last).clone());
-        out.push(next);
-    }
-    out
-}
-
-/// The source of a chart: its own citation, else its indicators' (each once).
-pub fn citation(idx: &Index, c: &ChartSpec) -> Vec<crate::data::index::Citation> {
-    if let Some(s) = &c.source {
-        return crate::data::index::citation(s.get_ref()).ok().into_iter().collect();
-    }
-    let ids = c.indicators.iter().map(|i| i.get_ref().as_str()).chain(
-        c.series.iter().flat_map(|s| s.values.iter().map(|v| v.get_ref().split('@').next().unwrap_or_default())),
-    );
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(src) = idx.indicators.get(id).and_then(|i| i.spec.source.as_ref())
-            && let Ok(cite) = crate::data::index::citation(src.get_ref())
-            && !out.contains(&cite)
-        {
-            out.push(cite);
-        }
-    }
-    out
-}
 
 /// A chart ready to draw: labels and values in one language.
 pub struct Prepared {
@@ -305,7 +98,7 @@ pub fn prepare(
     label: &dyn Fn(&str) -> String,
 ) -> Prepared {
     let strings = &loc.strings;
-    let unit = unit(idx, spec).unwrap_or("count").to_string();
+    let unit = chart_spec::unit(idx, spec).unwrap_or("count").to_string();
     let key_label = |map: Option<&std::collections::BTreeMap<String, String>>, key: &str| {
         map.and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
     };
@@ -318,7 +111,7 @@ pub fn prepare(
         // A chart of categories: one indicator (at the edition, or `id@period`) per point.
         let point = |v: &Spanned<String>| -> Option<(f64, Option<u8>)> {
             let (id, period) = match v.get_ref().split_once('@') {
-                Some((i, p)) => (i, crate::data::series::Period::parse(p).ok()),
+                Some((i, p)) => (i, Period::parse(p).ok()),
                 None => (v.get_ref().as_str(), None),
             };
             let ind = idx.indicators.get(id)?;
@@ -353,7 +146,7 @@ pub fn prepare(
         }
         (pick(true), series, decimals, pick(false), false)
     } else {
-        let axis = periods(idx, spec);
+        let axis = chart_spec::periods(idx, spec);
         let mut series = Vec::new();
         let mut decimals = Vec::new();
         for i in &spec.indicators {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::index::citation;
+use super::citation::citation;
 use super::status::{self, Dashboard, Rating};
 
 /// The header row.

@@ -2,7 +2,10 @@
 //! validation, and the document handed to the templates.
 
 pub mod chars;
+pub mod chart_spec;
+pub mod citation;
 pub mod index;
+pub mod indexed;
 pub mod indicators_csv;
 pub mod load;
 pub mod markup;

@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use toml::Spanned;
 
-use super::index::Ind;
-pub use super::index::{Index, index};
+use super::chart_spec;
+use super::citation::{Citation, citation};
+pub use super::index::index;
+use super::indexed::Ind;
+pub use super::indexed::Index;
 use super::load::Loaded;
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, TextFile};
@@ -41,7 +44,6 @@ struct ChapterText<'a> {
 /// language's text files (`labels`): each one missing is an error at the
 /// citation. Checked once, with the data, for every edition.
 pub fn check_citations(idx: &Index, labels: &BTreeMap<&str, &str>, diags: &mut Vec<Diag>) {
-    use crate::data::index::{Citation, citation};
     let mut sources: Vec<(&Path, &toml::Spanned<toml::Value>)> = Vec::new();
     for ind in idx.indicators.values() {
         let spec = ind.spec;
@@ -513,7 +515,7 @@ impl Resolver<'_, '_> {
     /// A citation as this edition prints it: a label in its language (a missing
     /// one is reported once, at the citation, by [`check_citations`]), set apart
     /// in a right-to-left edition.
-    fn cite(&self, c: &crate::data::index::Citation) -> String {
+    fn cite(&self, c: &Citation) -> String {
         let text = c.text(|k| {
             let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
             Some(super::typography::apply_str(self.locale, l))
@@ -689,7 +691,7 @@ impl Resolver<'_, '_> {
                 return None;
             };
             self.figure_no += 1;
-            let cites: Vec<String> = crate::charts::citation(self.idx, spec).iter().map(|c| self.cite(c)).collect();
+            let cites: Vec<String> = chart_spec::citations(self.idx, spec).iter().map(|c| self.cite(c)).collect();
             let citation = (!cites.is_empty()).then(|| cites.join("; "));
             // A chart over periods shows the edition's data: each indicator must have it.
             let idx = self.idx;

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::index::{Ind, Index};
+use super::indexed::{Ind, Index};
 use super::model::Indicator;
 use crate::diag::Diag;
 
@@ -355,7 +355,7 @@ pub fn thresholds(path: &Path, ind: &Indicator, text: &str, diags: &mut Vec<Diag
         }
         return None;
     };
-    if let Err(e) = super::index::citation(t.source.get_ref()) {
+    if let Err(e) = super::citation::citation(t.source.get_ref()) {
         diags.push(Diag::error(path, Some(t.source.span()), e));
         return None;
     }

@@ -6,7 +6,8 @@
 use serde_json::{Value, json};
 
 use super::Resolver;
-use crate::data::index::{Ind, citation};
+use crate::data::citation::citation;
+use crate::data::indexed::Ind;
 use crate::data::status::{self, Rating};
 use crate::i18n::format;
 use crate::project::ChapterSpec;
