@@ -11,6 +11,7 @@ use super::citation::citation;
 use super::indexed::{Ind, Index};
 use super::load::Loaded;
 use super::model::Indicator;
+use super::rules::{Band, Better, Thresholds, band};
 use super::series::{self, Loc, Period, Point};
 use crate::diag::{Diag, Sources};
 use crate::i18n::units;
@@ -183,8 +184,80 @@ fn indicator<'a>(
         None => settings.lag,
     };
     let _ = id;
-    let thresholds = super::status::thresholds(path, ind, text, diags);
+    let thresholds = thresholds(path, ind, text, diags);
     Ind { path, spec: ind, series, target, thresholds, baseline, lag, missing }
+}
+
+/// Checks an indicator's `thresholds` against its `better` and target.
+fn thresholds(path: &Path, ind: &Indicator, text: &str, diags: &mut Vec<Diag>) -> Option<Thresholds> {
+    let spec = ind.thresholds.as_ref()?;
+    let span = spec.span();
+    let t = spec.get_ref();
+    let Some(better) = ind.better.as_ref().and_then(|b| Better::parse(b.get_ref())) else {
+        if ind.better.is_none() {
+            diags.push(
+                Diag::error(path, Some(span), "`thresholds` need `better = \"higher\"` or `\"lower\"`")
+                    .with_hint("say which way is progress, so the bands can be read"),
+            );
+        }
+        return None;
+    };
+    if let Err(e) = citation(t.source.get_ref()) {
+        diags.push(Diag::error(path, Some(t.source.span()), e));
+        return None;
+    }
+    let num = |v: &Spanned<f64>, diags: &mut Vec<Diag>| match series::check_value(*v.get_ref(), "count") {
+        Ok(_) => Some(*v.get_ref()),
+        Err(e) => {
+            diags.push(Diag::error(path, Some(v.span()), e));
+            None
+        }
+    };
+    let green = num(&t.green, diags)?;
+    let red = num(&t.red, diags)?;
+    let yellow = match &t.yellow {
+        Some(y) => num(y, diags)?,
+        None => (green + red) / 2.0,
+    };
+    let th = Thresholds { green, yellow, red, better };
+    let s = better.sign();
+    if !(s * (green - red) > 0.0 && s * (green - yellow) >= 0.0 && s * (yellow - red) >= 0.0) {
+        let order = match better {
+            Better::Higher => "green > yellow > red",
+            Better::Lower => "green < yellow < red",
+        };
+        let b = ind.better.as_ref().map(|b| b.get_ref().as_str()).unwrap_or_default();
+        diags.push(Diag::error(
+            path,
+            Some(span),
+            format!("with `better = \"{b}\"`, thresholds run {order} (here green {green}, yellow {yellow}, red {red})"),
+        ));
+        return None;
+    }
+    match &ind.target {
+        None => diags.push(
+            Diag::error(path, Some(span), "`thresholds` without a `target`: the trend is measured towards the target")
+                .with_hint("add `target = { value = …, year = …, source = \"…\" }`, or remove the thresholds"),
+        ),
+        Some(target) => {
+            if target.source.is_none() {
+                diags.push(Diag::error(
+                    path,
+                    Some(target.value.span()),
+                    "a rated indicator's target needs its `source` (an SDG target, a plan, a guideline)",
+                ));
+            }
+            if band(*target.value.get_ref(), &th) != Band::Achieved {
+                let lit = text.get(target.value.span()).unwrap_or_default();
+                diags.push(Diag::warning(
+                    path,
+                    Some(target.value.span()),
+                    format!("reaching the target ({lit}) would not reach the green threshold ({green})"),
+                ));
+            }
+        }
+    }
+    Some(th)
 }
 
 /// Adds the rows of `data/*.csv` to their indicators.

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::model::{ChartSpec, Indicator, Panel};
+use super::rules::Thresholds;
 use super::series::{Period, Point, Series};
 use crate::i18n::units::UnitDef;
 
@@ -19,7 +20,7 @@ pub struct Ind<'a> {
     /// The target value, its period and its decimals as written.
     pub target: Option<(Period, f64, Option<u8>)>,
     /// The thresholds of the SDG dashboard's bands, checked.
-    pub thresholds: Option<super::status::Thresholds>,
+    pub thresholds: Option<Thresholds>,
     /// The period changes are measured from.
     pub baseline: Option<Period>,
     /// Years its latest value may lag behind the edition.

@@ -11,6 +11,7 @@ pub mod load;
 pub mod markup;
 pub mod model;
 pub mod resolve;
+pub mod rules;
 pub mod series;
 pub mod status;
 pub mod typography;

@@ -593,10 +593,10 @@ mod tests {
         assert_eq!(Locale::builtin("zh").strings.goals[14], "陆地生物");
         for lang in SUPPORTED {
             let d = Locale::builtin(lang).strings.dashboard;
-            for band in crate::data::status::Band::ALL {
+            for band in crate::data::rules::Band::ALL {
                 assert!(d.bands.contains_key(band.code()), "{lang}: band {}", band.code());
             }
-            for trend in crate::data::status::Trend::ALL {
+            for trend in crate::data::rules::Trend::ALL {
                 assert!(d.trends.contains_key(trend.code()), "{lang}: trend {}", trend.code());
             }
             assert_eq!((d.bands.len(), d.trends.len()), (4, 5), "{lang}: no stray codes");
