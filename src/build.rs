@@ -114,7 +114,7 @@ pub struct Edition {
     /// (source-language editions: all translated).
     pub translated: (usize, usize, usize),
     /// Where the document's texts come from, to locate typst's complaints about them.
-    pub map: crate::sourcemap::SourceMap,
+    pub map: crate::data::source_map::SourceMap,
 }
 
 /// The locale of an edition: its language's strings (the project's overrides

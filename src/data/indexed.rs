@@ -1,5 +1,5 @@
-//! The data indexed by id and checked once for all editions: what
-//! [`super::index::index`] builds and every later step reads.
+//! The data indexed by id and checked once for all editions: what the index
+//! builds (index.rs) and every later step reads.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -15,12 +15,12 @@ pub use super::indexed::Index;
 use super::load::Loaded;
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, TextFile};
+use super::project_file::{ChapterSpec, PROJECT_FILE, Project};
 use super::series::Period;
+use super::source_map::SourceMap;
 use super::units::{self, Key, State, Status};
 use crate::diag::{Diag, Sources};
 use crate::i18n::{self, Locale, format};
-use crate::project::Project;
-use crate::sourcemap::SourceMap;
 
 mod generated;
 
@@ -133,7 +133,7 @@ pub fn resolve(
                 continue;
             }
             r.diags.push(Diag::error(
-                "vlr.toml",
+                PROJECT_FILE,
                 Some(spec.id.span()),
                 format!("chapter `{id}` has no text: text/{src}/{id}.toml not found"),
             ));
@@ -532,7 +532,7 @@ impl Resolver<'_, '_> {
         }
     }
 
-    fn chapter(&mut self, spec: &crate::project::ChapterSpec, ct: &ChapterText) -> Value {
+    fn chapter(&mut self, spec: &ChapterSpec, ct: &ChapterText) -> Value {
         let (mpath, master) = ct.master;
         let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
         let fallback = ct.tr.is_none();
@@ -885,7 +885,7 @@ impl Resolver<'_, '_> {
         let real = crate::files::real_path(self.root, self.root, Path::new(name));
         if !real.is_ok_and(|p| p.is_file()) {
             self.diags.push(Diag::error(
-                crate::project::PROJECT_FILE,
+                PROJECT_FILE,
                 Some(file.span()),
                 format!("{what} `{name}` not found in the project"),
             ));

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use super::Resolver;
 use crate::data::citation::citation;
 use crate::data::indexed::Ind;
+use crate::data::project_file::ChapterSpec;
 use crate::data::status::{self, Rating};
 use crate::i18n::format;
-use crate::project::ChapterSpec;
 
 impl Resolver<'_, '_> {
     /// A generated chapter: `base` is the chapter of its text file, if it has
