@@ -13,7 +13,8 @@ use toml::Spanned;
 
 use crate::data::chart_spec;
 use crate::data::indexed::Index;
-use crate::data::model::{ChartSpec, ChartText};
+use crate::data::keyword::Keyword;
+use crate::data::model::{ChartKind, ChartSpec, ChartText};
 use crate::data::series::Period;
 use crate::i18n::Locale;
 use crate::i18n::format::{self, Scale};
@@ -26,14 +27,14 @@ const W_SMALL: f64 = 300.0;
 
 /// Whether a chart has so few points that it is set half width.
 pub fn is_small(p: &Prepared) -> bool {
-    p.kind != "hbar" && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4
+    p.kind != ChartKind::Hbar && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4
 }
 
 /// The canvas of a chart, px: width by its kind, height by its category count.
 fn canvas(p: &Prepared) -> (f64, f64) {
     let n = p.categories.len().max(1) as f64;
     let k = p.series.len().max(1) as f64;
-    if p.kind == "hbar" {
+    if p.kind == ChartKind::Hbar {
         // A row per category, as tall as its bars need.
         (W_FULL, (60.0 + n * (14.0 + 16.0 * k).max(30.0)).clamp(120.0, 420.0))
     } else if is_small(p) {
@@ -57,8 +58,8 @@ const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 
 /// A chart ready to draw: labels and values in one language.
 pub struct Prepared {
-    /// bar | hbar | grouped-bar | line
-    pub kind: String,
+    /// What it draws.
+    pub kind: ChartKind,
     /// Category labels (only categories with at least one known value).
     pub categories: Vec<String>,
     /// Series labels and values.
@@ -169,7 +170,7 @@ pub fn prepare(
     let (scale, words) = loc.axis(&unit, max);
     let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
     Prepared {
-        kind: spec.kind.get_ref().clone(),
+        kind: *spec.kind.get_ref(),
         categories,
         series,
         decimals,
@@ -308,7 +309,7 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
         let ticks: Vec<f64> = (0..).map(|i| f64::from(i) * step).take_while(|t| *t <= top + step * 1e-9).collect();
         let tick_w = ticks.iter().map(|t| measure(&tick(loc, p, *t), FONT_PX).0).fold(0.0, f64::max);
         let n = p.categories.len().max(1);
-        if p.kind == "hbar" {
+        if p.kind == ChartKind::Hbar {
             let label_w = p
                 .categories
                 .iter()
@@ -403,7 +404,7 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
                     )?;
                 }
             }
-            if p.kind == "line" {
+            if p.kind == ChartKind::Line {
                 for (si, (_, vals)) in p.series.iter().enumerate() {
                     // A line joins neighbouring points only: a missing period is a gap.
                     let mut segment: Vec<(i32, i32)> = Vec::new();
@@ -567,7 +568,7 @@ pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<Strin
 /// Alt text generated from the chart's data.
 pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
     let strings = &loc.strings;
-    let kind = strings.chart_kinds.get(&p.kind).cloned().unwrap_or_default();
+    let kind = strings.chart_kinds.get(p.kind.name()).cloned().unwrap_or_default();
     let (sep, end) = if loc.cjk { ("；", "。") } else { ("; ", ". ") };
     let colon = loc.colon.as_str();
     let mut parts = Vec::new();
@@ -608,7 +609,7 @@ mod tests {
     fn no_empty_text_elements() {
         // A plain count has no unit words: nothing is drawn for them.
         let p = Prepared {
-            kind: "bar".into(),
+            kind: ChartKind::Bar,
             categories: vec!["2019".into(), "2020".into()],
             series: vec![("Routes".into(), vec![Some(11.0), Some(14.0)])],
             decimals: vec![vec![None, None]],
@@ -627,9 +628,9 @@ mod tests {
         assert!(!texts.is_empty() && texts.iter().all(|t| !t.trim().is_empty()), "{texts:?}");
     }
 
-    fn chart(kind: &str, unit: &str, values: &[f64]) -> Prepared {
+    fn chart(kind: ChartKind, unit: &str, values: &[f64]) -> Prepared {
         Prepared {
-            kind: kind.into(),
+            kind,
             categories: (0..values.len()).map(|i| format!("C{i}")).collect(),
             series: vec![("S".into(), values.iter().map(|v| Some(*v)).collect())],
             decimals: vec![vec![None; values.len()]],
@@ -653,7 +654,7 @@ mod tests {
     #[test]
     fn percentage_axes_stop_at_100() {
         let svg = render(
-            &chart("bar", "percent", &[96.0, 98.7, 100.0, 99.0, 97.0, 95.0, 94.0]),
+            &chart(ChartKind::Bar, "percent", &[96.0, 98.7, 100.0, 99.0, 97.0, 95.0, 94.0]),
             &Locale::builtin("en"),
             None,
         )
@@ -663,7 +664,7 @@ mod tests {
         assert!(!ticks.iter().any(|t| t == "120" || t == "125"), "{ticks:?}");
         // Above 100 (a growth rate) the axis goes on.
         let svg = render(
-            &chart("bar", "percent", &[90.0, 130.0, 100.0, 80.0, 70.0, 60.0, 50.0]),
+            &chart(ChartKind::Bar, "percent", &[90.0, 130.0, 100.0, 80.0, 70.0, 60.0, 50.0]),
             &Locale::builtin("en"),
             None,
         )
@@ -673,8 +674,12 @@ mod tests {
 
     #[test]
     fn ratio_axes_print_no_impossible_tick() {
-        let svg = render(&chart("bar", "ratio", &[1.9, 2.0, 2.1, 1.8, 1.95, 2.05, 2.2]), &Locale::builtin("en"), None)
-            .unwrap();
+        let svg = render(
+            &chart(ChartKind::Bar, "ratio", &[1.9, 2.0, 2.1, 1.8, 1.95, 2.05, 2.2]),
+            &Locale::builtin("en"),
+            None,
+        )
+        .unwrap();
         let ticks = labels(&svg);
         assert!(!ticks.iter().any(|t| t == "1:0"), "{ticks:?}");
         assert!(ticks.iter().any(|t| t == "0"), "{ticks:?}");
@@ -683,9 +688,12 @@ mod tests {
     #[test]
     fn small_values_keep_a_visible_bar() {
         // 221 beside 116,451: the bar is at least 2 px tall (one rect per bar).
-        let svg =
-            render(&chart("bar", "count", &[16858.0, 10994.0, 38486.0, 116451.0, 221.0]), &Locale::builtin("en"), None)
-                .unwrap();
+        let svg = render(
+            &chart(ChartKind::Bar, "count", &[16858.0, 10994.0, 38486.0, 116451.0, 221.0]),
+            &Locale::builtin("en"),
+            None,
+        )
+        .unwrap();
         let heights: Vec<f64> = svg
             .split("<rect")
             .skip(1)
@@ -697,17 +705,17 @@ mod tests {
 
     #[test]
     fn charts_are_sized_by_their_data() {
-        let few = canvas(&chart("hbar", "count", &[1.0, 2.0, 3.0]));
-        let many = canvas(&chart("hbar", "count", &[1.0; 10]));
+        let few = canvas(&chart(ChartKind::Hbar, "count", &[1.0, 2.0, 3.0]));
+        let many = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]));
         assert!(many.1 > few.1, "{few:?} {many:?}");
-        let small = chart("bar", "count", &[1.0, 2.0, 3.0]);
-        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart("bar", "count", &[1.0; 8])).0);
+        let small = chart(ChartKind::Bar, "count", &[1.0, 2.0, 3.0]);
+        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart(ChartKind::Bar, "count", &[1.0; 8])).0);
     }
 
     #[test]
     fn a_missing_period_is_a_gap_in_a_line() {
         let p = Prepared {
-            kind: "line".into(),
+            kind: ChartKind::Line,
             categories: vec!["2016".into(), "2017".into(), "2018".into(), "2019".into()],
             series: vec![("AQI".into(), vec![Some(90.0), Some(91.5), None, Some(95.0)])],
             decimals: vec![vec![None, Some(1), None, None]],

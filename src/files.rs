@@ -75,9 +75,30 @@ pub fn read_confined(root: &Path, rel: &Path) -> Result<String, String> {
 /// Parses TOML text into `T`, turning syntax and schema errors into a located diagnostic.
 pub fn parse_toml<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diag> {
     toml::from_str(text).map_err(|err| {
-        let message = err.message().trim().to_string();
-        Diag::error(rel, err.span(), message)
+        let (message, hint) = unhinted(err.message().trim());
+        let d = Diag::error(rel, err.span(), message);
+        match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        }
     })
+}
+
+/// Between a schema error's message and its hint, inside serde's one error text.
+const HINT: &str = "\n= hint: ";
+
+/// A schema error with a hint (the words a field takes), as one serde error
+/// text: [`parse_toml`] makes it a diagnostic with that hint.
+pub fn hinted(message: impl std::fmt::Display, hint: impl std::fmt::Display) -> String {
+    format!("{message}{HINT}{hint}")
+}
+
+/// A schema error's message and its hint, if [`hinted`] gave it one.
+fn unhinted(text: &str) -> (&str, Option<&str>) {
+    match text.split_once(HINT) {
+        Some((message, hint)) => (message, Some(hint)),
+        None => (text, None),
+    }
 }
 
 #[cfg(test)]
@@ -90,5 +111,27 @@ mod tests {
         assert_eq!(confined(Path::new("../secret")), None);
         assert_eq!(confined(Path::new("a/../../x")), None);
         assert_eq!(confined(Path::new("/etc/passwd")), None);
+    }
+
+    #[test]
+    fn a_hint_survives_serde() {
+        fn kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+            let s = <String as serde::Deserialize>::deserialize(d)?;
+            if s == "ok" {
+                Ok(s)
+            } else {
+                Err(serde::de::Error::custom(hinted(format!("unknown kind `{s}`"), "kinds: ok")))
+            }
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct File {
+            #[serde(deserialize_with = "kind")]
+            _kind: String,
+        }
+        let text = "\n_kind = \"nope\"\n";
+        let d = parse_toml::<File>(Path::new("f.toml"), text).unwrap_err();
+        assert_eq!(d.message, "unknown kind `nope`");
+        assert_eq!(d.notes, ["hint: kinds: ok"], "{d:?}");
+        assert_eq!(&text[d.span.clone().unwrap()], "\"nope\"");
     }
 }

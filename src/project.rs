@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::project_file::{CHAPTER_KINDS, OPENERS, OpenerSpec, ProjectFile};
+use crate::data::project_file::ProjectFile;
 pub use crate::data::project_file::{PROJECT_FILE, Project};
 use crate::diag::{Diag, Sources};
 use crate::files::{parse_toml, read_confined};
@@ -102,23 +102,6 @@ impl Project {
             if !seen.insert(ch.id.get_ref().clone()) {
                 out.push(Diag::error(rel, Some(ch.id.span()), format!("duplicate chapter `{}`", ch.id.get_ref())));
             }
-            if let Some(k) = &ch.kind
-                && !CHAPTER_KINDS.contains(&k.get_ref().as_str())
-            {
-                out.push(
-                    Diag::error(rel, Some(k.span()), format!("unknown chapter kind `{}`", k.get_ref()))
-                        .with_hint(format!("kinds: {}", CHAPTER_KINDS.join(", "))),
-                );
-            }
-            if let Some(o) = &ch.opener
-                && let OpenerSpec::Style(style) = o.get_ref()
-                && !OPENERS.contains(&style.as_str())
-            {
-                out.push(
-                    Diag::error(rel, Some(o.span()), format!("unknown opener style `{style}`"))
-                        .with_hint("openers: \"full\", \"half\" or \"none\""),
-                );
-            }
             for g in &ch.goals {
                 if !(1..=17).contains(g.get_ref()) {
                     out.push(Diag::error(rel, Some(g.span()), "an SDG goal is a number from 1 to 17"));
@@ -142,6 +125,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::project_file::Opener;
 
     fn load(text: &str) -> Result<Project, Vec<Diag>> {
         let dir = tempfile::tempdir().unwrap();
@@ -159,13 +143,13 @@ mod tests {
         assert_eq!(p.published(), Some((2021, 7, 1)));
         assert_eq!(p.file.project.template.get_ref(), "templates/main.typ");
         // Goal chapters open on a full page by default; the others run on.
-        assert_eq!(p.file.chapter[0].opener(), "full");
+        assert_eq!(p.file.chapter[0].opener(), Opener::Full);
         let p = load(&OK.replace("goals = [8]", "opener = \"half\"")).unwrap();
-        assert_eq!(p.file.chapter[0].opener(), "half");
+        assert_eq!(p.file.chapter[0].opener(), Opener::Half);
         let p = load(&OK.replace("goals = [8]", "")).unwrap();
-        assert_eq!(p.file.chapter[0].opener(), "none");
+        assert_eq!(p.file.chapter[0].opener(), Opener::RunOn);
         let p = load(&OK.replace("goals = [8]", "opener = false\ngoals = [8]")).unwrap();
-        assert_eq!(p.file.chapter[0].opener(), "none");
+        assert_eq!(p.file.chapter[0].opener(), Opener::RunOn);
     }
 
     #[test]
@@ -181,8 +165,15 @@ mod tests {
         let errs = load(&bad).unwrap_err();
         assert!(errs[0].message.contains("unknown chapter kind `dashbord`"), "{errs:?}");
         assert_eq!(&bad[errs[0].span.clone().unwrap()], "\"dashbord\"");
-        let errs = load(&OK.replace("goals = [8]", "goals = [8]\nopener = \"quarter\"")).unwrap_err();
+        assert_eq!(errs[0].notes, ["hint: kinds: text, dashboard, annex"]);
+        let bad = OK.replace("goals = [8]", "goals = [8]\nopener = \"quarter\"");
+        let errs = load(&bad).unwrap_err();
         assert!(errs[0].message.contains("unknown opener style `quarter`"), "{errs:?}");
+        assert_eq!(&bad[errs[0].span.clone().unwrap()], "\"quarter\"");
+        assert_eq!(errs[0].notes, ["hint: openers: \"full\", \"half\" or \"none\""]);
+        let bad = OK.replace("goals = [8]", "opener = 2");
+        let errs = load(&bad).unwrap_err();
+        assert_eq!(&bad[errs[0].span.clone().unwrap()], "2", "{errs:?}");
         for bad in ["/abs/x", "../../../x", "a/../../x", "", "a\\u0000b"] {
             let errs = load(&OK.replace("output = \"x\"", &format!("output = \"{bad}\""))).unwrap_err();
             assert!(errs[0].message.contains("leaves the output folder"), "{bad}: {:?}", errs[0]);

@@ -11,9 +11,6 @@ use super::series::{self, Period};
 use crate::diag::Diag;
 use crate::i18n::units;
 
-/// Chart kinds.
-pub const KINDS: &[&str] = &["bar", "hbar", "grouped-bar", "line"];
-
 /// The unit of a chart: as written, or its indicators' unit.
 pub fn unit<'a>(idx: &'a Index, c: &'a ChartSpec) -> Option<&'a str> {
     c.unit
@@ -25,12 +22,6 @@ pub fn unit<'a>(idx: &'a Index, c: &'a ChartSpec) -> Option<&'a str> {
 /// Checks a chart spec against the indicators; warns when points are not given.
 pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
     let id = c.id.get_ref();
-    if !KINDS.contains(&c.kind.get_ref().as_str()) {
-        diags.push(
-            Diag::error(path, Some(c.kind.span()), format!("unknown chart kind `{}`", c.kind.get_ref()))
-                .with_hint(format!("kinds: {}", KINDS.join(", "))),
-        );
-    }
     if let Some(u) = &c.unit
         && units::kind(&units::canonical(u.get_ref()), &idx.units).is_none()
     {

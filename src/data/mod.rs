@@ -7,6 +7,7 @@ pub mod citation;
 pub mod index;
 pub mod indexed;
 pub mod indicators_csv;
+pub mod keyword;
 pub mod load;
 pub mod markup;
 pub mod model;

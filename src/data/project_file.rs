@@ -3,8 +3,11 @@
 
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::de::{Error, Visitor};
+use serde::{Deserialize, Deserializer};
 use toml::Spanned;
+
+use super::keyword::{self, Keyword};
 
 /// The project file's name.
 pub const PROJECT_FILE: &str = "vlr.toml";
@@ -78,49 +81,111 @@ pub struct ChapterSpec {
     /// SDGs the chapter covers; the first sets the opener's colour.
     #[serde(default)]
     pub goals: Vec<Spanned<u8>>,
-    /// How the chapter opens: `"full"` (a page in the chapter's colour),
-    /// `"half"` (a new page whose top half carries the title, goal tiles,
-    /// measures and key figures) or `"none"` (runs on after the previous
-    /// chapter). `true` / `false` are accepted for `"full"` / `"none"`.
-    /// Default: full for chapters with goals, none for the others.
+    /// How the chapter opens (`"full"`, `"half"`, `"none"`, or `true` /
+    /// `false` for full / none). Default: full for chapters with goals, none
+    /// for the others ([`ChapterSpec::opener`]).
     #[serde(default)]
-    pub opener: Option<Spanned<OpenerSpec>>,
-    /// What the chapter holds: `"text"` (the default: its text file),
-    /// `"dashboard"` (the SDG dashboard and the indicators behind each goal's
-    /// rating) or `"annex"` (the statistical annex of every indicator).
-    pub kind: Option<Spanned<String>>,
+    pub opener: Option<Spanned<Opener>>,
+    /// What the chapter holds (`"text"`, `"dashboard"` or `"annex"`).
+    /// Default: its text file.
+    pub kind: Option<Spanned<ChapterKind>>,
 }
 
-/// The kinds of chapter.
-pub const CHAPTER_KINDS: &[&str] = &["text", "dashboard", "annex"];
-
-/// An opener as written in `vlr.toml`: a style name or a boolean.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum OpenerSpec {
-    /// `opener = true` (full) or `false` (none).
-    Bool(bool),
-    /// `opener = "full" | "half" | "none"`.
-    Style(String),
+/// What a chapter holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChapterKind {
+    /// `text`: its text file.
+    Text,
+    /// `dashboard`: the SDG dashboard and the indicators behind each goal's rating.
+    Dashboard,
+    /// `annex`: the statistical annex of every indicator.
+    Annex,
 }
 
-/// The opener styles.
-pub const OPENERS: &[&str] = &["full", "half", "none"];
+impl Keyword for ChapterKind {
+    const ALL: &'static [Self] = &[ChapterKind::Text, ChapterKind::Dashboard, ChapterKind::Annex];
+    const WHAT: &'static str = "chapter kind";
 
-impl ChapterSpec {
-    /// The chapter's kind: `text`, `dashboard` or `annex`.
-    pub fn kind(&self) -> &str {
-        self.kind.as_ref().map_or("text", |k| k.get_ref().as_str())
+    fn name(self) -> &'static str {
+        match self {
+            ChapterKind::Text => "text",
+            ChapterKind::Dashboard => "dashboard",
+            ChapterKind::Annex => "annex",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChapterKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        keyword::deserialize(d)
+    }
+}
+
+/// How a chapter opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opener {
+    /// `full` (or `true`): a page in the chapter's colour.
+    Full,
+    /// `half`: a new page whose top half carries the title, goal tiles,
+    /// measures and key figures.
+    Half,
+    /// `none` (or `false`): the chapter runs on after the previous one.
+    RunOn,
+}
+
+impl Keyword for Opener {
+    const ALL: &'static [Self] = &[Opener::Full, Opener::Half, Opener::RunOn];
+    const WHAT: &'static str = "opener style";
+
+    fn name(self) -> &'static str {
+        match self {
+            Opener::Full => "full",
+            Opener::Half => "half",
+            Opener::RunOn => "none",
+        }
     }
 
-    /// The chapter's opener style: `full`, `half` or `none`.
-    pub fn opener(&self) -> &str {
+    fn hint() -> String {
+        "openers: \"full\", \"half\" or \"none\"".into()
+    }
+}
+
+/// An opener is a style's name or a boolean (`true`: full, `false`: none).
+impl<'de> Deserialize<'de> for Opener {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Written;
+        impl Visitor<'_> for Written {
+            type Value = Opener;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"full\", \"half\", \"none\", true or false")
+            }
+
+            fn visit_bool<E: Error>(self, v: bool) -> Result<Opener, E> {
+                Ok(if v { Opener::Full } else { Opener::RunOn })
+            }
+
+            fn visit_str<E: Error>(self, v: &str) -> Result<Opener, E> {
+                Opener::parse(v).ok_or_else(|| E::custom(Opener::unknown(v)))
+            }
+        }
+        d.deserialize_any(Written)
+    }
+}
+
+impl ChapterSpec {
+    /// What the chapter holds (default: its text).
+    pub fn kind(&self) -> ChapterKind {
+        self.kind.as_ref().map_or(ChapterKind::Text, |k| *k.get_ref())
+    }
+
+    /// How the chapter opens: as written, else full for a chapter with goals
+    /// and running on for the others.
+    pub fn opener(&self) -> Opener {
         match self.opener.as_ref().map(Spanned::get_ref) {
-            Some(OpenerSpec::Bool(true)) => "full",
-            Some(OpenerSpec::Bool(false)) => "none",
-            Some(OpenerSpec::Style(s)) => OPENERS.iter().find(|o| **o == s).copied().unwrap_or("none"),
-            None if self.goals.is_empty() => "none",
-            None => "full",
+            Some(o) => *o,
+            None if self.goals.is_empty() => Opener::RunOn,
+            None => Opener::Full,
         }
     }
 }

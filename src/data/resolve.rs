@@ -12,10 +12,11 @@ use super::citation::{Citation, citation};
 pub use super::index::index;
 use super::indexed::Ind;
 pub use super::indexed::Index;
+use super::keyword::Keyword;
 use super::load::Loaded;
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, TextFile};
-use super::project_file::{ChapterSpec, PROJECT_FILE, Project};
+use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
 use super::series::Period;
 use super::source_map::SourceMap;
 use super::units::{self, Key, State, Status};
@@ -125,7 +126,7 @@ pub fn resolve(
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
         let id = spec.id.get_ref();
-        let generated = spec.kind() != "text";
+        let generated = spec.kind() != ChapterKind::Text;
         let Some((mpath, master)) = src_texts.chapters.get(id) else {
             if generated {
                 // The dashboard and the annex need no text file.
@@ -607,7 +608,7 @@ impl Resolver<'_, '_> {
             "title": title,
             "subtitle": subtitle,
             "goals": spec.goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>(),
-            "opener": spec.opener(),
+            "opener": spec.opener().name(),
             "fallback": fallback,
             "blocks": blocks,
         })
