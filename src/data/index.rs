@@ -128,7 +128,6 @@ fn indicator<'a>(
     settings: Settings<'_>,
     diags: &mut Vec<Diag>,
 ) -> Ind<'a> {
-    let id = ind.id.get_ref();
     let unit = ind.unit.get_ref();
     if units::kind(&units::canonical(unit), settings.units).is_none() {
         diags.push(
@@ -183,7 +182,6 @@ fn indicator<'a>(
         Some(l) => *l.get_ref() as i32,
         None => settings.lag,
     };
-    let _ = id;
     let thresholds = thresholds(path, ind, text, diags);
     Ind { path, spec: ind, series, target, thresholds, baseline, lag, missing }
 }
