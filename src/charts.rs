@@ -4,7 +4,6 @@
 //! ourselves, with every label measured in the real font (ab_glyph), so no
 //! label overflows, whatever the script.
 
-use std::path::Path;
 use std::sync::{Once, OnceLock};
 
 use plotters::prelude::*;
@@ -12,15 +11,13 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 use toml::Spanned;
 
-use crate::data::model::{ChartSpec, ChartText};
-use crate::data::resolve::Index;
-use crate::diag::Diag;
+use crate::data::chart_spec;
+use crate::data::indexed::Index;
+use crate::data::keyword::Keyword;
+use crate::data::model::{ChartKind, ChartSpec, ChartText};
+use crate::data::series::Period;
 use crate::i18n::Locale;
 use crate::i18n::format::{self, Scale};
-use crate::i18n::units;
-
-/// Chart kinds.
-pub const KINDS: &[&str] = &["bar", "hbar", "grouped-bar", "line"];
 
 /// Width of a full-width chart, px (set across the text block's 166 mm).
 const W_FULL: f64 = 640.0;
@@ -30,14 +27,14 @@ const W_SMALL: f64 = 300.0;
 
 /// Whether a chart has so few points that it is set half width.
 pub fn is_small(p: &Prepared) -> bool {
-    p.kind != "hbar" && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4
+    p.kind != ChartKind::Hbar && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4
 }
 
 /// The canvas of a chart, px: width by its kind, height by its category count.
 fn canvas(p: &Prepared) -> (f64, f64) {
     let n = p.categories.len().max(1) as f64;
     let k = p.series.len().max(1) as f64;
-    if p.kind == "hbar" {
+    if p.kind == ChartKind::Hbar {
         // A row per category, as tall as its bars need.
         (W_FULL, (60.0 + n * (14.0 + 16.0 * k).max(30.0)).clamp(120.0, 420.0))
     } else if is_small(p) {
@@ -59,213 +56,10 @@ const PALETTE: [RGBColor; 5] = [
 const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 
-/// The unit of a chart: as written, or its indicators' unit.
-pub fn unit<'a>(idx: &'a Index, c: &'a ChartSpec) -> Option<&'a str> {
-    c.unit
-        .as_ref()
-        .map(|u| u.get_ref().as_str())
-        .or_else(|| c.indicators.first().and_then(|id| idx.indicators.get(id.get_ref().as_str())).map(|i| i.unit()))
-}
-
-/// Checks a chart spec against the indicators; warns when points are not given.
-pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
-    let id = c.id.get_ref();
-    if !KINDS.contains(&c.kind.get_ref().as_str()) {
-        diags.push(
-            Diag::error(path, Some(c.kind.span()), format!("unknown chart kind `{}`", c.kind.get_ref()))
-                .with_hint(format!("kinds: {}", KINDS.join(", "))),
-        );
-    }
-    if let Some(u) = &c.unit
-        && units::kind(&units::canonical(u.get_ref()), &idx.units).is_none()
-    {
-        diags.push(
-            Diag::error(path, Some(u.span()), format!("unknown unit `{}`", u.get_ref()))
-                .with_hint(format!("known units: {}", units::listing())),
-        );
-    }
-    if let Some(src) = &c.source
-        && let Err(e) = crate::data::index::citation(src.get_ref())
-    {
-        diags.push(Diag::error(path, Some(src.span()), e));
-    }
-    let by_period = !c.indicators.is_empty();
-    if by_period == (!c.series.is_empty() || !c.categories.is_empty()) {
-        diags.push(
-            Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs either `indicators` (series over periods) or `categories` and `series`, not both"))
-                .with_hint("indicators = [\"co2-emissions\"] draws each indicator over its periods"),
-        );
-        return;
-    }
-    if by_period {
-        validate_periods(idx, path, c, diags);
-        return;
-    }
-    if c.unit.is_none() {
-        diags.push(Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs a `unit`")));
-    }
-    let chart_unit = c.unit.as_ref().map(|u| u.get_ref().as_str()).unwrap_or_default();
-    let mut gaps = Vec::new();
-    for s in &c.series {
-        if s.values.len() != c.categories.len() {
-            diags.push(Diag::error(
-                path,
-                Some(s.key.span()),
-                format!(
-                    "series `{}` has {} values for {} categories",
-                    s.key.get_ref(),
-                    s.values.len(),
-                    c.categories.len()
-                ),
-            ));
-        }
-        for (v, cat) in s.values.iter().zip(&c.categories) {
-            let vid = v.get_ref();
-            if vid.is_empty() {
-                gaps.push(cat.get_ref().clone());
-                continue;
-            }
-            let (vid, period) = match vid.split_once('@') {
-                Some((i, p)) => (i, Some(p)),
-                None => (vid.as_str(), None),
-            };
-            match idx.indicators.get(vid) {
-                None => diags.push(Diag::error(path, Some(v.span()), format!("unknown indicator `{vid}`"))),
-                Some(ind) if ind.unit() != chart_unit => diags.push(Diag::error(
-                    path,
-                    Some(v.span()),
-                    format!("indicator `{vid}` is in `{}`, the chart in `{chart_unit}`", ind.unit()),
-                )),
-                Some(ind) => match period.map(crate::data::series::Period::parse) {
-                    Some(Err(e)) => diags.push(Diag::error(path, Some(v.span()), e)),
-                    Some(Ok(p)) if ind.series.at(&p).and_then(|pt| pt.value).is_none() => {
-                        gaps.push(cat.get_ref().clone())
-                    }
-                    None if ind.current(idx.edition).is_none() => gaps.push(cat.get_ref().clone()),
-                    _ => {}
-                },
-            }
-        }
-    }
-    if !gaps.is_empty() {
-        diags.push(
-            Diag::warning(
-                path,
-                Some(c.id.span()),
-                format!("chart `{id}` is incomplete: no data for {}", gaps.join(", ")),
-            )
-            .with_hint("only the points the source gives are drawn"),
-        );
-    }
-}
-
-fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
-    let id = c.id.get_ref();
-    let mut units = Vec::new();
-    for i in &c.indicators {
-        match idx.indicators.get(i.get_ref().as_str()) {
-            None => diags.push(Diag::error(path, Some(i.span()), format!("unknown indicator `{}`", i.get_ref()))),
-            Some(ind) => {
-                if let Some(u) = &c.unit
-                    && ind.unit() != u.get_ref()
-                {
-                    diags.push(Diag::error(
-                        path,
-                        Some(i.span()),
-                        format!("indicator `{}` is in `{}`, the chart in `{}`", i.get_ref(), ind.unit(), u.get_ref()),
-                    ));
-                }
-                units.push((i, ind.unit()));
-            }
-        }
-    }
-    if let Some((first, u)) = units.first()
-        && let Some((other, v)) = units.iter().find(|(_, v)| v != u)
-    {
-        diags.push(Diag::error(
-            path,
-            Some(other.span()),
-            format!("indicator `{}` is in `{v}`, `{}` in `{u}`: one chart, one unit", other.get_ref(), first.get_ref()),
-        ));
-    }
-    for p in c.periods.iter().flatten() {
-        if let Err(e) = crate::data::series::period_of(p) {
-            diags.push(Diag::error(path, Some(p.span()), e));
-        }
-    }
-    if diags.iter().any(Diag::is_error) {
-        return;
-    }
-    let axis = periods(idx, c);
-    let mut gaps = Vec::new();
-    for i in &c.indicators {
-        let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
-        for p in &axis {
-            match ind.series.at(p) {
-                Some(pt) if pt.value.is_some() => {}
-                Some(pt) => gaps.push(format!(
-                    "{p}{}",
-                    pt.missing.as_deref().filter(|m| !m.is_empty()).map_or_else(String::new, |m| format!(" ({m})"))
-                )),
-                None => gaps.push(p.label.clone()),
-            }
-        }
-    }
-    if !gaps.is_empty() {
-        diags.push(
-            Diag::warning(path, Some(c.id.span()), format!("chart `{id}` has gaps: no data for {}", gaps.join(", ")))
-                .with_hint("a missing period is drawn as a gap, never filled in"),
-        );
-    }
-}
-
-/// The periods of a chart of indicators: as listed, or every period from the
-/// first to the last point of any of its indicators, up to the edition.
-pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<crate::data::series::Period> {
-    if let Some(list) = &c.periods {
-        return list.iter().filter_map(|p| crate::data::series::period_of(p).ok()).collect();
-    }
-    let all: std::collections::BTreeSet<&crate::data::series::Period> = c
-        .indicators
-        .iter()
-        .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
-        .flat_map(|ind| ind.series.points.keys())
-        .filter(|p| p.end <= idx.edition)
-        .collect();
-    let (Some(first), Some(last)) = (all.first(), all.last()) else { return Vec::new() };
-    let mut out = vec![(*first).clone()];
-    // Every period in between, so a missing one stays a visible gap (at most a century).
-    while out.len() < 100 && out.last().is_some_and(|p| p < *last) {
-        let next = out.last().map(crate::data::series::Period::next).unwrap_or_else(|| (*last).clone());
-        out.push(next);
-    }
-    out
-}
-
-/// The source of a chart: its own citation, else its indicators' (each once).
-pub fn citation(idx: &Index, c: &ChartSpec) -> Vec<crate::data::index::Citation> {
-    if let Some(s) = &c.source {
-        return crate::data::index::citation(s.get_ref()).ok().into_iter().collect();
-    }
-    let ids = c.indicators.iter().map(|i| i.get_ref().as_str()).chain(
-        c.series.iter().flat_map(|s| s.values.iter().map(|v| v.get_ref().split('@').next().unwrap_or_default())),
-    );
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(src) = idx.indicators.get(id).and_then(|i| i.spec.source.as_ref())
-            && let Ok(cite) = crate::data::index::citation(src.get_ref())
-            && !out.contains(&cite)
-        {
-            out.push(cite);
-        }
-    }
-    out
-}
-
 /// A chart ready to draw: labels and values in one language.
 pub struct Prepared {
-    /// bar | hbar | grouped-bar | line
-    pub kind: String,
+    /// What it draws.
+    pub kind: ChartKind,
     /// Category labels (only categories with at least one known value).
     pub categories: Vec<String>,
     /// Series labels and values.
@@ -305,7 +99,7 @@ pub fn prepare(
     label: &dyn Fn(&str) -> String,
 ) -> Prepared {
     let strings = &loc.strings;
-    let unit = unit(idx, spec).unwrap_or("count").to_string();
+    let unit = chart_spec::unit(idx, spec).unwrap_or("count").to_string();
     let key_label = |map: Option<&std::collections::BTreeMap<String, String>>, key: &str| {
         map.and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
     };
@@ -318,7 +112,7 @@ pub fn prepare(
         // A chart of categories: one indicator (at the edition, or `id@period`) per point.
         let point = |v: &Spanned<String>| -> Option<(f64, Option<u8>)> {
             let (id, period) = match v.get_ref().split_once('@') {
-                Some((i, p)) => (i, crate::data::series::Period::parse(p).ok()),
+                Some((i, p)) => (i, Period::parse(p).ok()),
                 None => (v.get_ref().as_str(), None),
             };
             let ind = idx.indicators.get(id)?;
@@ -353,7 +147,7 @@ pub fn prepare(
         }
         (pick(true), series, decimals, pick(false), false)
     } else {
-        let axis = periods(idx, spec);
+        let axis = chart_spec::periods(idx, spec);
         let mut series = Vec::new();
         let mut decimals = Vec::new();
         for i in &spec.indicators {
@@ -376,7 +170,7 @@ pub fn prepare(
     let (scale, words) = loc.axis(&unit, max);
     let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
     Prepared {
-        kind: spec.kind.get_ref().clone(),
+        kind: *spec.kind.get_ref(),
         categories,
         series,
         decimals,
@@ -515,7 +309,7 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
         let ticks: Vec<f64> = (0..).map(|i| f64::from(i) * step).take_while(|t| *t <= top + step * 1e-9).collect();
         let tick_w = ticks.iter().map(|t| measure(&tick(loc, p, *t), FONT_PX).0).fold(0.0, f64::max);
         let n = p.categories.len().max(1);
-        if p.kind == "hbar" {
+        if p.kind == ChartKind::Hbar {
             let label_w = p
                 .categories
                 .iter()
@@ -610,7 +404,7 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
                     )?;
                 }
             }
-            if p.kind == "line" {
+            if p.kind == ChartKind::Line {
                 for (si, (_, vals)) in p.series.iter().enumerate() {
                     // A line joins neighbouring points only: a missing period is a gap.
                     let mut segment: Vec<(i32, i32)> = Vec::new();
@@ -774,7 +568,7 @@ pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<Strin
 /// Alt text generated from the chart's data.
 pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
     let strings = &loc.strings;
-    let kind = strings.chart_kinds.get(&p.kind).cloned().unwrap_or_default();
+    let kind = strings.chart_kinds.get(p.kind.name()).cloned().unwrap_or_default();
     let (sep, end) = if loc.cjk { ("；", "。") } else { ("; ", ". ") };
     let colon = loc.colon.as_str();
     let mut parts = Vec::new();
@@ -815,7 +609,7 @@ mod tests {
     fn no_empty_text_elements() {
         // A plain count has no unit words: nothing is drawn for them.
         let p = Prepared {
-            kind: "bar".into(),
+            kind: ChartKind::Bar,
             categories: vec!["2019".into(), "2020".into()],
             series: vec![("Routes".into(), vec![Some(11.0), Some(14.0)])],
             decimals: vec![vec![None, None]],
@@ -834,9 +628,9 @@ mod tests {
         assert!(!texts.is_empty() && texts.iter().all(|t| !t.trim().is_empty()), "{texts:?}");
     }
 
-    fn chart(kind: &str, unit: &str, values: &[f64]) -> Prepared {
+    fn chart(kind: ChartKind, unit: &str, values: &[f64]) -> Prepared {
         Prepared {
-            kind: kind.into(),
+            kind,
             categories: (0..values.len()).map(|i| format!("C{i}")).collect(),
             series: vec![("S".into(), values.iter().map(|v| Some(*v)).collect())],
             decimals: vec![vec![None; values.len()]],
@@ -860,7 +654,7 @@ mod tests {
     #[test]
     fn percentage_axes_stop_at_100() {
         let svg = render(
-            &chart("bar", "percent", &[96.0, 98.7, 100.0, 99.0, 97.0, 95.0, 94.0]),
+            &chart(ChartKind::Bar, "percent", &[96.0, 98.7, 100.0, 99.0, 97.0, 95.0, 94.0]),
             &Locale::builtin("en"),
             None,
         )
@@ -870,7 +664,7 @@ mod tests {
         assert!(!ticks.iter().any(|t| t == "120" || t == "125"), "{ticks:?}");
         // Above 100 (a growth rate) the axis goes on.
         let svg = render(
-            &chart("bar", "percent", &[90.0, 130.0, 100.0, 80.0, 70.0, 60.0, 50.0]),
+            &chart(ChartKind::Bar, "percent", &[90.0, 130.0, 100.0, 80.0, 70.0, 60.0, 50.0]),
             &Locale::builtin("en"),
             None,
         )
@@ -880,8 +674,12 @@ mod tests {
 
     #[test]
     fn ratio_axes_print_no_impossible_tick() {
-        let svg = render(&chart("bar", "ratio", &[1.9, 2.0, 2.1, 1.8, 1.95, 2.05, 2.2]), &Locale::builtin("en"), None)
-            .unwrap();
+        let svg = render(
+            &chart(ChartKind::Bar, "ratio", &[1.9, 2.0, 2.1, 1.8, 1.95, 2.05, 2.2]),
+            &Locale::builtin("en"),
+            None,
+        )
+        .unwrap();
         let ticks = labels(&svg);
         assert!(!ticks.iter().any(|t| t == "1:0"), "{ticks:?}");
         assert!(ticks.iter().any(|t| t == "0"), "{ticks:?}");
@@ -890,9 +688,12 @@ mod tests {
     #[test]
     fn small_values_keep_a_visible_bar() {
         // 221 beside 116,451: the bar is at least 2 px tall (one rect per bar).
-        let svg =
-            render(&chart("bar", "count", &[16858.0, 10994.0, 38486.0, 116451.0, 221.0]), &Locale::builtin("en"), None)
-                .unwrap();
+        let svg = render(
+            &chart(ChartKind::Bar, "count", &[16858.0, 10994.0, 38486.0, 116451.0, 221.0]),
+            &Locale::builtin("en"),
+            None,
+        )
+        .unwrap();
         let heights: Vec<f64> = svg
             .split("<rect")
             .skip(1)
@@ -904,17 +705,17 @@ mod tests {
 
     #[test]
     fn charts_are_sized_by_their_data() {
-        let few = canvas(&chart("hbar", "count", &[1.0, 2.0, 3.0]));
-        let many = canvas(&chart("hbar", "count", &[1.0; 10]));
+        let few = canvas(&chart(ChartKind::Hbar, "count", &[1.0, 2.0, 3.0]));
+        let many = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]));
         assert!(many.1 > few.1, "{few:?} {many:?}");
-        let small = chart("bar", "count", &[1.0, 2.0, 3.0]);
-        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart("bar", "count", &[1.0; 8])).0);
+        let small = chart(ChartKind::Bar, "count", &[1.0, 2.0, 3.0]);
+        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart(ChartKind::Bar, "count", &[1.0; 8])).0);
     }
 
     #[test]
     fn a_missing_period_is_a_gap_in_a_line() {
         let p = Prepared {
-            kind: "line".into(),
+            kind: ChartKind::Line,
             categories: vec!["2016".into(), "2017".into(), "2018".into(), "2019".into()],
             series: vec![("AQI".into(), vec![Some(90.0), Some(91.5), None, Some(95.0)])],
             decimals: vec![vec![None, Some(1), None, None]],

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod data;
 pub mod diag;
 pub mod export;
+pub mod files;
 pub mod fonts;
 pub mod guard;
 pub mod i18n;

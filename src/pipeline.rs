@@ -217,7 +217,7 @@ pub struct Resolved {
     /// How much of its text is translated.
     pub translated: Translated,
     /// Where the document's texts come from, to locate typst's complaints about them.
-    pub map: crate::sourcemap::SourceMap,
+    pub map: crate::data::source_map::SourceMap,
     /// Problems in the edition's data and text.
     pub diags: Vec<Diag>,
     /// Milliseconds spent resolving.
@@ -310,7 +310,7 @@ impl Data<'_> {
         &self,
         lang: &str,
         files: HashMap<String, Vec<u8>>,
-        map: &crate::sourcemap::SourceMap,
+        map: &crate::data::source_map::SourceMap,
         profile: Profile,
     ) -> Outcome {
         let p = self.session;

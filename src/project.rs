@@ -1,142 +1,12 @@
-//! Finds and parses the project file, `vlr.toml`.
+//! Finds, reads and checks the project file, `vlr.toml` (its model is
+//! [`crate::data::project_file`]).
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use toml::Spanned;
-
-use crate::data::load::parse_toml;
+use crate::data::project_file::ProjectFile;
+pub use crate::data::project_file::{PROJECT_FILE, Project};
 use crate::diag::{Diag, Sources};
-
-/// The project file's name.
-pub const PROJECT_FILE: &str = "vlr.toml";
-
-/// The parsed `vlr.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ProjectFile {
-    /// The `[project]` table.
-    pub project: ProjectMeta,
-    /// The chapters, in print order.
-    #[serde(default)]
-    pub chapter: Vec<ChapterSpec>,
-    /// Units the project defines beyond the built-in catalogue, with a pattern per language.
-    #[serde(default)]
-    pub units: std::collections::BTreeMap<String, Spanned<crate::i18n::units::UnitDef>>,
-}
-
-/// The `[project]` table of `vlr.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ProjectMeta {
-    /// A short key for the city, e.g. `yiwu`.
-    pub city: String,
-    /// The reporting year.
-    pub edition: Spanned<i32>,
-    /// The publication date, stamped into the PDF.
-    pub published: Spanned<toml::value::Datetime>,
-    /// Output file stem: `dist/<output>.<lang>.pdf`. It stays inside the
-    /// output folder: absolute paths and `..` are refused.
-    pub output: Spanned<String>,
-    /// The Typst entry template, relative to the project root.
-    #[serde(default = "default_template")]
-    pub template: Spanned<String>,
-    /// Languages to build; the first is the source language.
-    pub languages: Vec<Spanned<String>>,
-    /// Years an indicator's latest value may lag behind the edition (statistics
-    /// are often published a year or two late); default 1.
-    #[serde(default = "default_lag")]
-    pub reporting_lag: Spanned<i64>,
-    /// The city's logo (SVG or PNG in the project), on the cover and back cover.
-    pub logo: Option<Spanned<String>>,
-    /// A photo for the cover (JPEG or PNG in the project); its credit and alt
-    /// text are in each language's `meta.toml`.
-    pub cover_photo: Option<Spanned<String>>,
-    /// Numbering of level-3 headings by language, overriding the language's
-    /// own (`"(1)"` in English, `"（一）"` in Chinese): a typst numbering
-    /// pattern such as `"(a)"` or `"1."`.
-    #[serde(default)]
-    pub numbering: std::collections::BTreeMap<String, String>,
-    /// Seconds compiling one edition may take (default 300; `--time-limit` overrides).
-    pub time_limit: Option<Spanned<i64>>,
-}
-
-fn default_lag() -> Spanned<i64> {
-    Spanned::new(0..0, 1)
-}
-
-fn default_template() -> Spanned<String> {
-    Spanned::new(0..0, "templates/main.typ".to_string())
-}
-
-/// One `[[chapter]]` of `vlr.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ChapterSpec {
-    /// The chapter's id: its text lives in `text/<lang>/<id>.toml`.
-    pub id: Spanned<String>,
-    /// The printed chapter number, if any.
-    pub number: Option<String>,
-    /// SDGs the chapter covers; the first sets the opener's colour.
-    #[serde(default)]
-    pub goals: Vec<Spanned<u8>>,
-    /// How the chapter opens: `"full"` (a page in the chapter's colour),
-    /// `"half"` (a new page whose top half carries the title, goal tiles,
-    /// measures and key figures) or `"none"` (runs on after the previous
-    /// chapter). `true` / `false` are accepted for `"full"` / `"none"`.
-    /// Default: full for chapters with goals, none for the others.
-    #[serde(default)]
-    pub opener: Option<Spanned<OpenerSpec>>,
-    /// What the chapter holds: `"text"` (the default: its text file),
-    /// `"dashboard"` (the SDG dashboard and the indicators behind each goal's
-    /// rating) or `"annex"` (the statistical annex of every indicator).
-    pub kind: Option<Spanned<String>>,
-}
-
-/// The kinds of chapter.
-pub const CHAPTER_KINDS: &[&str] = &["text", "dashboard", "annex"];
-
-/// An opener as written in `vlr.toml`: a style name or a boolean.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum OpenerSpec {
-    /// `opener = true` (full) or `false` (none).
-    Bool(bool),
-    /// `opener = "full" | "half" | "none"`.
-    Style(String),
-}
-
-/// The opener styles.
-pub const OPENERS: &[&str] = &["full", "half", "none"];
-
-impl ChapterSpec {
-    /// The chapter's kind: `text`, `dashboard` or `annex`.
-    pub fn kind(&self) -> &str {
-        self.kind.as_ref().map_or("text", |k| k.get_ref().as_str())
-    }
-
-    /// The chapter's opener style: `full`, `half` or `none`.
-    pub fn opener(&self) -> &str {
-        match self.opener.as_ref().map(Spanned::get_ref) {
-            Some(OpenerSpec::Bool(true)) => "full",
-            Some(OpenerSpec::Bool(false)) => "none",
-            Some(OpenerSpec::Style(s)) => OPENERS.iter().find(|o| **o == s).copied().unwrap_or("none"),
-            None if self.goals.is_empty() => "none",
-            None => "full",
-        }
-    }
-}
-
-/// A loaded project: its root folder and parsed project file.
-#[derive(Debug, Clone)]
-pub struct Project {
-    /// The folder holding `vlr.toml` (canonical).
-    pub root: PathBuf,
-    /// The parsed project file.
-    pub file: ProjectFile,
-    /// The units the project defines (`[units.<id>]`).
-    pub units: std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
-}
+use crate::files::{parse_toml, read_confined};
 
 impl Project {
     /// Loads the project whose root is `root`.
@@ -149,8 +19,7 @@ impl Project {
         }
         let root = root.canonicalize().map_err(|e| vec![Diag::general(format!("{}: {e}", root.display()))])?;
         // A regular file inside the project only: a FIFO would block forever.
-        let text = crate::data::load::read_confined(&root, Path::new(PROJECT_FILE))
-            .map_err(|e| vec![Diag::general(e).with_hint(hint)])?;
+        let text = read_confined(&root, Path::new(PROJECT_FILE)).map_err(|e| vec![Diag::general(e).with_hint(hint)])?;
         let rel = Path::new(PROJECT_FILE);
         sources.insert(rel, text.clone());
         let file: ProjectFile = parse_toml(rel, &text).map_err(|d| vec![d])?;
@@ -191,7 +60,7 @@ impl Project {
             out.push(Diag::error(rel, Some(t.span()), "`time-limit` is a number of seconds from 1 to 86400"));
         }
         let output = meta.output.get_ref();
-        let stays = crate::world::confined(Path::new(output)).is_some_and(|p| !p.as_os_str().is_empty());
+        let stays = crate::files::confined(Path::new(output)).is_some_and(|p| !p.as_os_str().is_empty());
         if !stays || output.chars().any(char::is_control) || output.ends_with('/') {
             out.push(
                 Diag::error(rel, Some(meta.output.span()), format!("`output = {output:?}` leaves the output folder"))
@@ -233,23 +102,6 @@ impl Project {
             if !seen.insert(ch.id.get_ref().clone()) {
                 out.push(Diag::error(rel, Some(ch.id.span()), format!("duplicate chapter `{}`", ch.id.get_ref())));
             }
-            if let Some(k) = &ch.kind
-                && !CHAPTER_KINDS.contains(&k.get_ref().as_str())
-            {
-                out.push(
-                    Diag::error(rel, Some(k.span()), format!("unknown chapter kind `{}`", k.get_ref()))
-                        .with_hint(format!("kinds: {}", CHAPTER_KINDS.join(", "))),
-                );
-            }
-            if let Some(o) = &ch.opener
-                && let OpenerSpec::Style(style) = o.get_ref()
-                && !OPENERS.contains(&style.as_str())
-            {
-                out.push(
-                    Diag::error(rel, Some(o.span()), format!("unknown opener style `{style}`"))
-                        .with_hint("openers: \"full\", \"half\" or \"none\""),
-                );
-            }
             for g in &ch.goals {
                 if !(1..=17).contains(g.get_ref()) {
                     out.push(Diag::error(rel, Some(g.span()), "an SDG goal is a number from 1 to 17"));
@@ -259,34 +111,9 @@ impl Project {
         out
     }
 
-    /// The project's languages, source language first.
-    pub fn languages(&self) -> Vec<String> {
-        self.file.project.languages.iter().map(|l| l.get_ref().clone()).collect()
-    }
-
-    /// What the data index needs to know of the project.
-    pub fn settings(&self) -> crate::data::index::Settings<'_> {
-        crate::data::index::Settings {
-            edition: *self.file.project.edition.get_ref(),
-            lag: *self.file.project.reporting_lag.get_ref() as i32,
-            units: &self.units,
-        }
-    }
-
     /// The time limit for compiling one edition.
     pub fn time_limit(&self) -> std::time::Duration {
         crate::guard::time_limit(self.file.project.time_limit.as_ref().map(|t| t.get_ref().unsigned_abs()))
-    }
-
-    /// The source language.
-    pub fn source_language(&self) -> &str {
-        self.file.project.languages.first().map_or("en", |l| l.get_ref())
-    }
-
-    /// The publication date as (year, month, day).
-    pub fn published(&self) -> Option<(i32, u8, u8)> {
-        let d = self.file.project.published.get_ref().date?;
-        Some((i32::from(d.year), d.month, d.day))
     }
 }
 
@@ -298,6 +125,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::project_file::Opener;
 
     fn load(text: &str) -> Result<Project, Vec<Diag>> {
         let dir = tempfile::tempdir().unwrap();
@@ -315,13 +143,13 @@ mod tests {
         assert_eq!(p.published(), Some((2021, 7, 1)));
         assert_eq!(p.file.project.template.get_ref(), "templates/main.typ");
         // Goal chapters open on a full page by default; the others run on.
-        assert_eq!(p.file.chapter[0].opener(), "full");
+        assert_eq!(p.file.chapter[0].opener(), Opener::Full);
         let p = load(&OK.replace("goals = [8]", "opener = \"half\"")).unwrap();
-        assert_eq!(p.file.chapter[0].opener(), "half");
+        assert_eq!(p.file.chapter[0].opener(), Opener::Half);
         let p = load(&OK.replace("goals = [8]", "")).unwrap();
-        assert_eq!(p.file.chapter[0].opener(), "none");
+        assert_eq!(p.file.chapter[0].opener(), Opener::RunOn);
         let p = load(&OK.replace("goals = [8]", "opener = false\ngoals = [8]")).unwrap();
-        assert_eq!(p.file.chapter[0].opener(), "none");
+        assert_eq!(p.file.chapter[0].opener(), Opener::RunOn);
     }
 
     #[test]
@@ -337,8 +165,15 @@ mod tests {
         let errs = load(&bad).unwrap_err();
         assert!(errs[0].message.contains("unknown chapter kind `dashbord`"), "{errs:?}");
         assert_eq!(&bad[errs[0].span.clone().unwrap()], "\"dashbord\"");
-        let errs = load(&OK.replace("goals = [8]", "goals = [8]\nopener = \"quarter\"")).unwrap_err();
+        assert_eq!(errs[0].notes, ["hint: kinds: text, dashboard, annex"]);
+        let bad = OK.replace("goals = [8]", "goals = [8]\nopener = \"quarter\"");
+        let errs = load(&bad).unwrap_err();
         assert!(errs[0].message.contains("unknown opener style `quarter`"), "{errs:?}");
+        assert_eq!(&bad[errs[0].span.clone().unwrap()], "\"quarter\"");
+        assert_eq!(errs[0].notes, ["hint: openers: \"full\", \"half\" or \"none\""]);
+        let bad = OK.replace("goals = [8]", "opener = 2");
+        let errs = load(&bad).unwrap_err();
+        assert_eq!(&bad[errs[0].span.clone().unwrap()], "2", "{errs:?}");
         for bad in ["/abs/x", "../../../x", "a/../../x", "", "a\\u0000b"] {
             let errs = load(&OK.replace("output = \"x\"", &format!("output = \"{bad}\""))).unwrap_err();
             assert!(errs[0].message.contains("leaves the output folder"), "{bad}: {:?}", errs[0]);

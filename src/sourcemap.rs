@@ -4,67 +4,16 @@
 //! template line that typeset it.
 //!
 //! The resolved document (`/data.json`) is built from text blocks whose
-//! spans are known; each text is recorded here with its file, span and, for
-//! headings, its level, in document order.
+//! spans are known; resolving records each text with its file, span and, for
+//! headings, its level, in document order ([`SourceMap`]).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use typst::diag::SourceDiagnostic;
 
+use crate::data::source_map::SourceMap;
 use crate::diag::{Diag, Sources};
-
-/// One text of the document and where it comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    /// The project file.
-    pub file: PathBuf,
-    /// The span of the string in it.
-    pub span: Range<usize>,
-    /// The text as resolved (placeholders filled in).
-    pub text: String,
-    /// The heading level, for headings.
-    pub heading: Option<u8>,
-}
-
-/// The texts of one edition's document, in document order.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMap {
-    /// The entries.
-    pub entries: Vec<Entry>,
-}
-
-impl SourceMap {
-    /// Records a text.
-    pub fn push(&mut self, file: &Path, span: Range<usize>, text: String, heading: Option<u8>) {
-        self.entries.push(Entry { file: file.to_path_buf(), span, text, heading });
-    }
-
-    /// Marks the text just recorded at `file`/`span` as a heading of `level`.
-    pub fn mark_heading(&mut self, level: u8, file: &Path, span: Range<usize>) {
-        if let Some(e) = self.entries.last_mut()
-            && e.file == file
-            && e.span == span
-        {
-            e.heading = Some(level);
-        }
-    }
-
-    /// The headings whose level is more than one below the previous one's, in
-    /// order: what PDF/UA-1 refuses ("skipped from heading level 2 to 4").
-    pub fn heading_jumps(&self) -> Vec<(&Entry, u8)> {
-        let mut prev = 0u8;
-        let mut out = Vec::new();
-        for e in &self.entries {
-            let Some(level) = e.heading else { continue };
-            if level > prev + 1 {
-                out.push((e, prev));
-            }
-            prev = level;
-        }
-        out
-    }
-}
 
 /// The text typst names in "the text `…` could not be displayed with font …".
 fn missing_glyph_text(message: &str) -> Option<String> {
@@ -190,18 +139,5 @@ mod tests {
         assert_eq!(missing_glyph_text(m).as_deref(), Some("↑"));
         let m = "PDF/UA-1 error: the text `\"\\u{2212}\"` could not be displayed with font \"Noto Serif\"";
         assert_eq!(missing_glyph_text(m).as_deref(), Some("\u{2212}"));
-    }
-
-    #[test]
-    fn finds_heading_jumps_in_document_order() {
-        let mut map = SourceMap::default();
-        let f = Path::new("text/en/a.toml");
-        for (i, level) in [1u8, 2, 4, 2, 3].iter().enumerate() {
-            map.push(f, i * 10..i * 10 + 5, format!("h{i}"), Some(*level));
-        }
-        map.push(f, 100..105, "p".into(), None);
-        let jumps = map.heading_jumps();
-        assert_eq!(jumps.len(), 1);
-        assert_eq!((jumps[0].0.text.as_str(), jumps[0].1), ("h2", 2));
     }
 }

@@ -3,7 +3,7 @@
 //! the project root.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use typst::diag::{FileError, FileResult};
@@ -13,6 +13,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::files::{Unusable, real_path};
 use crate::fonts::Fonts;
 
 /// The compilation environment of one edition.
@@ -31,42 +32,6 @@ pub struct VlrWorld {
 pub fn file_id(path: &str) -> Option<FileId> {
     let vpath = VirtualPath::new(path).ok()?;
     Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
-}
-
-/// Lexically confines a relative path to the project: `None` if it is
-/// absolute or climbs out with `..`.
-pub fn confined(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::Normal(s) => out.push(s),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(out)
-}
-
-/// Why a project path cannot be used.
-#[derive(Debug)]
-pub enum Unusable {
-    /// It is absolute, climbs out with `..`, or is a symlink that leaves the root.
-    Leaves,
-    /// It cannot be read (most often: it does not exist).
-    Io(PathBuf, std::io::Error),
-}
-
-/// The real path of `rel` under `base`, refusing anything outside `root`
-/// (`..`, absolute paths, symlinks that leave it).
-pub fn real_path(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, Unusable> {
-    let path = base.join(confined(rel).ok_or(Unusable::Leaves)?);
-    let real = path.canonicalize().map_err(|e| Unusable::Io(path, e))?;
-    if real.starts_with(root) { Ok(real) } else { Err(Unusable::Leaves) }
 }
 
 impl VlrWorld {
@@ -240,14 +205,6 @@ impl VlrWorld {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn confinement_is_lexical_and_strict() {
-        assert_eq!(confined(Path::new("a/../b.typ")), Some(PathBuf::from("b.typ")));
-        assert_eq!(confined(Path::new("../secret")), None);
-        assert_eq!(confined(Path::new("a/../../x")), None);
-        assert_eq!(confined(Path::new("/etc/passwd")), None);
-    }
 
     fn world(root: &Path) -> VlrWorld {
         let fonts = Arc::new(Fonts::scan(&root.join("fonts-none"), false).unwrap_or_else(|_| empty_fonts()));

@@ -82,7 +82,7 @@ impl From<String> for Refused {
 /// and nothing at all if the year is refused.
 pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, Refused> {
     let project_path = root.join(PROJECT_FILE);
-    let text = crate::data::load::read_confined(root, Path::new(PROJECT_FILE))?;
+    let text = crate::files::read_confined(root, Path::new(PROJECT_FILE))?;
     let mut project: DocumentMut = text.parse().map_err(|e| format!("{PROJECT_FILE}: {e}"))?;
     let from = project["project"]["edition"]
         .as_integer()

@@ -7,74 +7,14 @@ use std::path::Path;
 
 use toml::Spanned;
 
+use super::citation::citation;
+use super::indexed::{Ind, Index};
 use super::load::Loaded;
-use super::model::{ChartSpec, Indicator, Panel};
-use super::series::{self, Loc, Period, Point, Series};
+use super::model::Indicator;
+use super::rules::{Band, Better, Thresholds, band};
+use super::series::{self, Loc, Period, Point};
 use crate::diag::{Diag, Sources};
 use crate::i18n::units;
-
-/// An indicator with its series, ready for every edition.
-pub struct Ind<'a> {
-    /// The data file declaring it.
-    pub path: &'a Path,
-    /// As written.
-    pub spec: &'a Indicator,
-    /// Its values by period (TOML and CSV merged).
-    pub series: Series,
-    /// The target value, its period and its decimals as written.
-    pub target: Option<(Period, f64, Option<u8>)>,
-    /// The thresholds of the SDG dashboard's bands, checked.
-    pub thresholds: Option<super::status::Thresholds>,
-    /// The period changes are measured from.
-    pub baseline: Option<Period>,
-    /// Years its latest value may lag behind the edition.
-    pub lag: i32,
-    /// Why the whole indicator is not known (`missing = …`).
-    pub missing: Option<String>,
-}
-
-impl Ind<'_> {
-    /// The value an edition prints for `{id}`: the latest at or before the edition's year.
-    pub fn current(&self, edition: i32) -> Option<(&Period, &Point)> {
-        self.series.latest_until(edition)
-    }
-
-    /// If the edition needs a newer value: the year it expects, and the latest period there is.
-    pub fn needs_data(&self, edition: i32) -> Option<(i32, Option<&Period>)> {
-        if self.spec.fixed || self.missing.is_some() {
-            return None;
-        }
-        let expected = edition - self.lag;
-        match self.current(edition) {
-            Some((p, _)) if p.end >= expected => None,
-            latest => Some((expected, latest.map(|(p, _)| p))),
-        }
-    }
-
-    /// The data file and span to point at for this indicator.
-    pub fn loc(&self) -> (&Path, std::ops::Range<usize>) {
-        (self.path, self.spec.id.span())
-    }
-
-    /// The unit.
-    pub fn unit(&self) -> &str {
-        self.spec.unit.get_ref()
-    }
-}
-
-/// Data indexed by id, checked once for all languages.
-pub struct Index<'a> {
-    /// Indicators by id.
-    pub indicators: HashMap<&'a str, Ind<'a>>,
-    /// Panels by id.
-    pub panels: HashMap<&'a str, (&'a Path, &'a Panel)>,
-    /// Charts, in file order.
-    pub charts: Vec<(&'a Path, &'a ChartSpec)>,
-    /// The edition's reporting year.
-    pub edition: i32,
-    /// Units the project defines in `vlr.toml`.
-    pub units: std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
-}
 
 /// The settings of the project the index needs.
 #[derive(Debug, Clone, Copy)]
@@ -174,7 +114,7 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
             }
         }
         for c in &file.chart {
-            crate::charts::validate(&idx, path, c, diags);
+            super::chart_spec::validate(&idx, path, c, diags);
         }
     }
     idx
@@ -188,7 +128,6 @@ fn indicator<'a>(
     settings: Settings<'_>,
     diags: &mut Vec<Diag>,
 ) -> Ind<'a> {
-    let id = ind.id.get_ref();
     let unit = ind.unit.get_ref();
     if units::kind(&units::canonical(unit), settings.units).is_none() {
         diags.push(
@@ -243,9 +182,80 @@ fn indicator<'a>(
         Some(l) => *l.get_ref() as i32,
         None => settings.lag,
     };
-    let _ = id;
-    let thresholds = super::status::thresholds(path, ind, text, diags);
+    let thresholds = thresholds(path, ind, text, diags);
     Ind { path, spec: ind, series, target, thresholds, baseline, lag, missing }
+}
+
+/// Checks an indicator's `thresholds` against its `better` and target.
+fn thresholds(path: &Path, ind: &Indicator, text: &str, diags: &mut Vec<Diag>) -> Option<Thresholds> {
+    let spec = ind.thresholds.as_ref()?;
+    let span = spec.span();
+    let t = spec.get_ref();
+    let Some(better) = ind.better.as_ref().and_then(|b| Better::parse(b.get_ref())) else {
+        if ind.better.is_none() {
+            diags.push(
+                Diag::error(path, Some(span), "`thresholds` need `better = \"higher\"` or `\"lower\"`")
+                    .with_hint("say which way is progress, so the bands can be read"),
+            );
+        }
+        return None;
+    };
+    if let Err(e) = citation(t.source.get_ref()) {
+        diags.push(Diag::error(path, Some(t.source.span()), e));
+        return None;
+    }
+    let num = |v: &Spanned<f64>, diags: &mut Vec<Diag>| match series::check_value(*v.get_ref(), "count") {
+        Ok(_) => Some(*v.get_ref()),
+        Err(e) => {
+            diags.push(Diag::error(path, Some(v.span()), e));
+            None
+        }
+    };
+    let green = num(&t.green, diags)?;
+    let red = num(&t.red, diags)?;
+    let yellow = match &t.yellow {
+        Some(y) => num(y, diags)?,
+        None => (green + red) / 2.0,
+    };
+    let th = Thresholds { green, yellow, red, better };
+    let s = better.sign();
+    if !(s * (green - red) > 0.0 && s * (green - yellow) >= 0.0 && s * (yellow - red) >= 0.0) {
+        let order = match better {
+            Better::Higher => "green > yellow > red",
+            Better::Lower => "green < yellow < red",
+        };
+        let b = ind.better.as_ref().map(|b| b.get_ref().as_str()).unwrap_or_default();
+        diags.push(Diag::error(
+            path,
+            Some(span),
+            format!("with `better = \"{b}\"`, thresholds run {order} (here green {green}, yellow {yellow}, red {red})"),
+        ));
+        return None;
+    }
+    match &ind.target {
+        None => diags.push(
+            Diag::error(path, Some(span), "`thresholds` without a `target`: the trend is measured towards the target")
+                .with_hint("add `target = { value = …, year = …, source = \"…\" }`, or remove the thresholds"),
+        ),
+        Some(target) => {
+            if target.source.is_none() {
+                diags.push(Diag::error(
+                    path,
+                    Some(target.value.span()),
+                    "a rated indicator's target needs its `source` (an SDG target, a plan, a guideline)",
+                ));
+            }
+            if band(*target.value.get_ref(), &th) != Band::Achieved {
+                let lit = text.get(target.value.span()).unwrap_or_default();
+                diags.push(Diag::warning(
+                    path,
+                    Some(target.value.span()),
+                    format!("reaching the target ({lit}) would not reach the green threshold ({green})"),
+                ));
+            }
+        }
+    }
+    Some(th)
 }
 
 /// Adds the rows of `data/*.csv` to their indicators.
@@ -311,84 +321,11 @@ pub fn check_sdg(v: &toml::Value) -> Result<(), String> {
     }
 }
 
-/// A citation as the data give it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Citation {
-    /// Printed as written: text, or `{ publisher, dataset, year, url }` joined.
-    Text(String),
-    /// `{ label = "key" }`: the label `key` of the text files, so it is translated with them.
-    Label(String),
-}
-
-impl Citation {
-    /// The text, a label looked up with `label`.
-    pub fn text(&self, label: impl FnOnce(&str) -> Option<String>) -> String {
-        match self {
-            Citation::Text(t) => t.clone(),
-            Citation::Label(k) => label(k).unwrap_or_else(|| k.clone()),
-        }
-    }
-}
-
-/// Reads a citation: text, `{ publisher, dataset, year, url }`, or `{ label = "key" }`.
-pub fn citation(v: &toml::Value) -> Result<Citation, String> {
-    match v {
-        toml::Value::String(s) if !s.trim().is_empty() => Ok(Citation::Text(s.trim().to_string())),
-        toml::Value::Table(t) if t.contains_key("label") => match (t.len(), t.get("label").and_then(|l| l.as_str())) {
-            (1, Some(k)) if !k.trim().is_empty() => Ok(Citation::Label(k.trim().to_string())),
-            (1, _) => Err("`label` of a source is the key of a label in the text files".into()),
-            _ => Err("a source with a `label` has no other field: its text is the label's".into()),
-        },
-        toml::Value::Table(t) => {
-            let mut parts = Vec::new();
-            for (k, v) in t {
-                if !matches!(k.as_str(), "publisher" | "dataset" | "url" | "year" | "accessed") {
-                    return Err(format!(
-                        "unknown field `{k}` in a source (fields: publisher, dataset, year, url, accessed; or label alone)"
-                    ));
-                }
-                if v.as_str().is_none() && v.as_integer().is_none() {
-                    return Err(format!("`{k}` of a source is text"));
-                }
-            }
-            for k in ["publisher", "dataset", "year", "url"] {
-                if let Some(v) = t.get(k) {
-                    parts.push(v.as_str().map_or_else(|| v.to_string(), str::to_string));
-                }
-            }
-            if parts.is_empty() {
-                return Err("a source needs at least a `publisher` or a `dataset`".into());
-            }
-            Ok(Citation::Text(parts.join(", ")))
-        }
-        _ => {
-            Err("`source` is a citation: text, `{ publisher = …, dataset = …, url = … }` or `{ label = \"key\" }`"
-                .into())
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::load::{Loaded, parse_toml};
-
-    #[test]
-    fn citations_are_text_fields_or_a_label() {
-        let v = |t: &str| -> toml::Value { toml::from_str::<toml::Table>(&format!("s = {t}")).unwrap()["s"].clone() };
-        assert_eq!(citation(&v(r#""WHO (2021)""#)), Ok(Citation::Text("WHO (2021)".into())));
-        assert_eq!(
-            citation(&v(r#"{ publisher = "ONS", dataset = "Emissions", year = 2024 }"#)),
-            Ok(Citation::Text("ONS, Emissions, 2024".into()))
-        );
-        assert_eq!(citation(&v(r#"{ label = "cite-who" }"#)), Ok(Citation::Label("cite-who".into())));
-        assert!(citation(&v(r#"{ label = "cite-who", publisher = "WHO" }"#)).is_err());
-        assert!(citation(&v(r#"{ label = "" }"#)).is_err());
-        // A label's text comes from the text files; without one, the key is printed.
-        let c = Citation::Label("k".into());
-        assert_eq!(c.text(|_| Some("Plan".into())), "Plan");
-        assert_eq!(c.text(|_| None), "k");
-    }
+    use crate::data::load::Loaded;
+    use crate::files::parse_toml;
 
     fn loaded(text: &str) -> (Loaded, Sources) {
         let path = std::path::PathBuf::from("data/d.toml");

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::index::citation;
+use super::citation::citation;
 use super::status::{self, Dashboard, Rating};
 
 /// The header row.
@@ -109,8 +109,9 @@ mod tests {
 
     use super::*;
     use crate::data::index::{Settings, index};
-    use crate::data::load::{Loaded, parse_csv, parse_toml};
+    use crate::data::load::{Loaded, parse_csv};
     use crate::diag::Sources;
+    use crate::files::parse_toml;
 
     const DATA: &str = r#"
 [[indicator]]

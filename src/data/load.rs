@@ -4,18 +4,9 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use serde::de::DeserializeOwned;
-
 use super::model::{DataFile, MetaText, TextFile};
 use crate::diag::{Diag, Sources};
-
-/// Parses TOML text into `T`, turning syntax and schema errors into a located diagnostic.
-pub fn parse_toml<T: DeserializeOwned>(rel: &Path, text: &str) -> Result<T, Diag> {
-    toml::from_str(text).map_err(|err| {
-        let message = err.message().trim().to_string();
-        Diag::error(rel, err.span(), message)
-    })
-}
+use crate::files::{parse_toml, read_confined};
 
 /// Everything read from `data/` and `text/`.
 #[derive(Debug, Default)]
@@ -53,31 +44,6 @@ pub fn files_with(root: &Path, rel_dir: &Path, ext: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// The largest data or text file vlr reads (a review's longest chapter is ~100 kB).
-pub const MAX_FILE: u64 = 16 << 20;
-
-/// Reads a project file as text: only regular files inside the project
-/// (a symlink that leaves it, a FIFO or a device is refused), at most [`MAX_FILE`].
-pub fn read_confined(root: &Path, rel: &Path) -> Result<String, String> {
-    let real = match crate::world::real_path(root, root, rel) {
-        Ok(p) => p,
-        Err(crate::world::Unusable::Leaves) => {
-            return Err(format!("{} leaves the project folder (a symlink or `..`): refused", rel.display()));
-        }
-        Err(crate::world::Unusable::Io(_, e)) => return Err(format!("cannot read {}: {e}", rel.display())),
-    };
-    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
-    if !meta.is_file() {
-        return Err(format!("{} is not a regular file", rel.display()));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(format!("{} is larger than {} MB", rel.display(), MAX_FILE >> 20));
-    }
-    let bytes = std::fs::read(&real).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
-    String::from_utf8(bytes)
-        .map_err(|e| format!("{} is not UTF-8 text (byte {})", rel.display(), e.utf8_error().valid_up_to()))
 }
 
 fn read(root: &Path, rel: &Path, sources: &mut Sources) -> Result<String, Diag> {

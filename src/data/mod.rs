@@ -2,13 +2,20 @@
 //! validation, and the document handed to the templates.
 
 pub mod chars;
+pub mod chart_spec;
+pub mod citation;
 pub mod index;
+pub mod indexed;
 pub mod indicators_csv;
+pub mod keyword;
 pub mod load;
 pub mod markup;
 pub mod model;
+pub mod project_file;
 pub mod resolve;
+pub mod rules;
 pub mod series;
+pub mod source_map;
 pub mod status;
 pub mod typography;
 pub mod units;

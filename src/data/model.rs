@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use toml::Spanned;
+
+use super::keyword::{self, Keyword};
 
 /// One file under `data/`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -113,14 +115,47 @@ pub struct Panel {
     pub items: Vec<Spanned<String>>,
 }
 
+/// What a chart draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// `bar`: a column per category.
+    Bar,
+    /// `hbar`: a bar per category, in rows (long category labels).
+    Hbar,
+    /// `grouped-bar`: a column per series, grouped by category.
+    GroupedBar,
+    /// `line`: points joined by lines; a missing period leaves a gap.
+    Line,
+}
+
+impl Keyword for ChartKind {
+    const ALL: &'static [Self] = &[ChartKind::Bar, ChartKind::Hbar, ChartKind::GroupedBar, ChartKind::Line];
+    const WHAT: &'static str = "chart kind";
+
+    fn name(self) -> &'static str {
+        match self {
+            ChartKind::Bar => "bar",
+            ChartKind::Hbar => "hbar",
+            ChartKind::GroupedBar => "grouped-bar",
+            ChartKind::Line => "line",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChartKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        keyword::deserialize(d)
+    }
+}
+
 /// A chart specification.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChartSpec {
     /// Project-wide unique id.
     pub id: Spanned<String>,
-    /// bar | hbar | grouped-bar | line
-    pub kind: Spanned<String>,
+    /// What it draws.
+    pub kind: Spanned<ChartKind>,
     /// The unit of every value (charts of indicators take their indicators' unit).
     pub unit: Option<Spanned<String>>,
     /// Category keys (labels in the text files), for a chart of categories.
@@ -330,4 +365,24 @@ pub struct Imprint {
     /// Further lines (prepared by, printed by, ISBN …).
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::files::parse_toml;
+
+    #[test]
+    fn a_chart_kind_is_read_into_its_variant_and_an_unknown_one_is_located() {
+        let text = "[[chart]]\nid = \"c\"\nkind = \"grouped-bar\"\nindicators = [\"a\"]\n";
+        let file: DataFile = parse_toml(Path::new("data/d.toml"), text).unwrap();
+        assert_eq!(*file.chart[0].kind.get_ref(), ChartKind::GroupedBar);
+        let text = text.replace("grouped-bar", "pie");
+        let d = parse_toml::<DataFile>(Path::new("data/d.toml"), &text).unwrap_err();
+        assert_eq!(d.message, "unknown chart kind `pie`");
+        assert_eq!(d.notes, ["hint: kinds: bar, hbar, grouped-bar, line"]);
+        assert_eq!(&text[d.span.unwrap()], "\"pie\"");
+    }
 }

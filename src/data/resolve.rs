@@ -7,17 +7,21 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use toml::Spanned;
 
-use super::index::Ind;
-pub use super::index::{Index, index};
+use super::chart_spec;
+use super::citation::{Citation, citation};
+pub use super::index::index;
+use super::indexed::Ind;
+pub use super::indexed::Index;
+use super::keyword::Keyword;
 use super::load::Loaded;
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, TextFile};
+use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
 use super::series::Period;
+use super::source_map::SourceMap;
 use super::units::{self, Key, State, Status};
 use crate::diag::{Diag, Sources};
 use crate::i18n::{self, Locale, format};
-use crate::project::Project;
-use crate::sourcemap::SourceMap;
 
 mod generated;
 
@@ -41,7 +45,6 @@ struct ChapterText<'a> {
 /// language's text files (`labels`): each one missing is an error at the
 /// citation. Checked once, with the data, for every edition.
 pub fn check_citations(idx: &Index, labels: &BTreeMap<&str, &str>, diags: &mut Vec<Diag>) {
-    use crate::data::index::{Citation, citation};
     let mut sources: Vec<(&Path, &toml::Spanned<toml::Value>)> = Vec::new();
     for ind in idx.indicators.values() {
         let spec = ind.spec;
@@ -123,7 +126,7 @@ pub fn resolve(
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
         let id = spec.id.get_ref();
-        let generated = spec.kind() != "text";
+        let generated = spec.kind() != ChapterKind::Text;
         let Some((mpath, master)) = src_texts.chapters.get(id) else {
             if generated {
                 // The dashboard and the annex need no text file.
@@ -131,7 +134,7 @@ pub fn resolve(
                 continue;
             }
             r.diags.push(Diag::error(
-                "vlr.toml",
+                PROJECT_FILE,
                 Some(spec.id.span()),
                 format!("chapter `{id}` has no text: text/{src}/{id}.toml not found"),
             ));
@@ -513,7 +516,7 @@ impl Resolver<'_, '_> {
     /// A citation as this edition prints it: a label in its language (a missing
     /// one is reported once, at the citation, by [`check_citations`]), set apart
     /// in a right-to-left edition.
-    fn cite(&self, c: &crate::data::index::Citation) -> String {
+    fn cite(&self, c: &Citation) -> String {
         let text = c.text(|k| {
             let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
             Some(super::typography::apply_str(self.locale, l))
@@ -530,7 +533,7 @@ impl Resolver<'_, '_> {
         }
     }
 
-    fn chapter(&mut self, spec: &crate::project::ChapterSpec, ct: &ChapterText) -> Value {
+    fn chapter(&mut self, spec: &ChapterSpec, ct: &ChapterText) -> Value {
         let (mpath, master) = ct.master;
         let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
         let fallback = ct.tr.is_none();
@@ -605,7 +608,7 @@ impl Resolver<'_, '_> {
             "title": title,
             "subtitle": subtitle,
             "goals": spec.goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>(),
-            "opener": spec.opener(),
+            "opener": spec.opener().name(),
             "fallback": fallback,
             "blocks": blocks,
         })
@@ -689,7 +692,7 @@ impl Resolver<'_, '_> {
                 return None;
             };
             self.figure_no += 1;
-            let cites: Vec<String> = crate::charts::citation(self.idx, spec).iter().map(|c| self.cite(c)).collect();
+            let cites: Vec<String> = chart_spec::citations(self.idx, spec).iter().map(|c| self.cite(c)).collect();
             let citation = (!cites.is_empty()).then(|| cites.join("; "));
             // A chart over periods shows the edition's data: each indicator must have it.
             let idx = self.idx;
@@ -753,8 +756,8 @@ impl Resolver<'_, '_> {
         if let Some(ph) = &b.photo {
             let tph = tb.photo.as_ref().unwrap_or(ph);
             let file = ph.file.get_ref();
-            let real = crate::world::real_path(self.root, self.root, Path::new(file));
-            if let Err(crate::world::Unusable::Leaves) = real {
+            let real = crate::files::real_path(self.root, self.root, Path::new(file));
+            if let Err(crate::files::Unusable::Leaves) = real {
                 self.diags.push(Diag::error(
                     mpath,
                     Some(ph.file.span()),
@@ -880,10 +883,10 @@ impl Resolver<'_, '_> {
     fn project_file(&mut self, file: Option<&Spanned<String>>, what: &str) -> Option<String> {
         let file = file?;
         let name = file.get_ref();
-        let real = crate::world::real_path(self.root, self.root, Path::new(name));
+        let real = crate::files::real_path(self.root, self.root, Path::new(name));
         if !real.is_ok_and(|p| p.is_file()) {
             self.diags.push(Diag::error(
-                crate::project::PROJECT_FILE,
+                PROJECT_FILE,
                 Some(file.span()),
                 format!("{what} `{name}` not found in the project"),
             ));

@@ -142,11 +142,6 @@ impl Series {
         self.points.iter().rev().find(|(p, pt)| p.end <= year && pt.value.is_some())
     }
 
-    /// The latest point with a value.
-    pub fn latest(&self) -> Option<(&Period, &Point)> {
-        self.points.iter().rev().find(|(_, pt)| pt.value.is_some())
-    }
-
     /// The point of a period, if any.
     pub fn at(&self, period: &Period) -> Option<&Point> {
         self.points.get(period)

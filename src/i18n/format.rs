@@ -9,8 +9,8 @@
 
 use icu_decimal::input::Decimal;
 
-use super::Locale;
 use super::units::{self, Kind};
+use super::{CurrencyStyle, Locale};
 
 /// How to print one figure.
 #[derive(Debug, Clone, Copy)]
@@ -166,7 +166,7 @@ impl Locale {
         match units::kind(&unit, &self.units) {
             Some(Kind::Currency(code)) => {
                 let c = self.currency(code);
-                if self.strings.number.currency == "name" {
+                if self.strings.number.currency == CurrencyStyle::Name {
                     if scaled && let Some(p) = self.currency_name_scaled(code, cat) {
                         return p;
                     }

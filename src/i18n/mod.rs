@@ -208,19 +208,19 @@ pub struct DashboardStrings {
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct NumberRules {
     /// Scale words: CLDR's `long` ("billion", "milliard") or `short` ("млрд") compact form, or `none`.
-    pub scale_words: String,
+    pub scale_words: ScaleWords,
     /// The smallest scale written with a word (1e6 "million"; Chinese 1e4 "万").
     pub smallest_scale: f64,
     /// At most this many decimals after scaling; a value that needs more is written in full.
     pub max_decimals: u8,
     /// Digit grouping: `cldr` (the language's CLDR rule: "1,559", Spanish "1559" but "80.392") or `never`.
-    pub grouping: String,
+    pub grouping: Grouping,
     /// Units written with scale words; `currency` stands for every currency.
     pub scalable: Vec<String>,
     /// Between a number and a unit symbol where the language has no pattern ("12 kt CO₂e").
     pub unit_space: String,
     /// Money: `symbol` ("£1.2 billion") or `name` ("1,2 milliard de livres sterling"), from CLDR.
-    pub currency: String,
+    pub currency: CurrencyStyle,
     /// A currency's name after a scale word: `{n}` is the number with its scale word.
     pub scaled_currency: String,
     /// The plural form of a noun after a scale word and on chart axes (Russian `many`: «1,5 млн фунтов»).
@@ -235,22 +235,54 @@ pub struct NumberRules {
 impl Default for NumberRules {
     fn default() -> Self {
         Self {
-            scale_words: "long".into(),
+            scale_words: ScaleWords::Long,
             smallest_scale: 1e6,
             max_decimals: 4,
-            grouping: "cldr".into(),
+            grouping: Grouping::Cldr,
             scalable: ["count", "people", "households", "currency", "m2", "m3", "tonne"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
             unit_space: "\u{A0}".into(),
-            currency: "symbol".into(),
+            currency: CurrencyStyle::Symbol,
             scaled_currency: "{n} {unit}".into(),
             scaled_plural: "other".into(),
             elide: BTreeMap::new(),
             prefixes: true,
         }
     }
+}
+
+/// Which scale words a language writes large numbers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScaleWords {
+    /// CLDR's long compact form: "1.2 billion", "1,2 milliard".
+    Long,
+    /// CLDR's short compact form: "1,2 млрд".
+    Short,
+    /// None: numbers in full.
+    None,
+}
+
+/// Whether a language groups digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grouping {
+    /// By the language's CLDR rule: "1,559"; Spanish "1559" but "80.392".
+    Cldr,
+    /// Never: "80392".
+    Never,
+}
+
+/// How a language writes an amount of money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CurrencyStyle {
+    /// With the currency's symbol: "£1.2 billion".
+    Symbol,
+    /// With the currency's name: "1,2 milliard de livres sterling".
+    Name,
 }
 
 /// Direction and script of a language (by default from its code).
@@ -388,9 +420,9 @@ pub fn load_strings(root: &Path, lang: &str, sources: &mut Sources) -> Result<St
     let path = root.join(&rel);
     let mut text = String::new();
     if path.is_file() {
-        text = crate::data::load::read_confined(root, &rel).map_err(|e| vec![Diag::general(e)])?;
+        text = crate::files::read_confined(root, &rel).map_err(|e| vec![Diag::general(e)])?;
         sources.insert(&rel, text.clone());
-        let over: toml::Table = crate::data::load::parse_toml(&rel, &text).map_err(|d| vec![d])?;
+        let over: toml::Table = crate::files::parse_toml(&rel, &text).map_err(|d| vec![d])?;
         merge(&mut table, over);
     }
     let origin = if path.is_file() { rel.display().to_string() } else { format!("src/i18n/{lang}.toml") };
@@ -478,12 +510,14 @@ impl Locale {
             options.grouping_strategy = Some(g);
             icu_decimal::DecimalFormatter::try_new((&icu).into(), options).ok()
         };
-        let grouping =
-            if strings.number.grouping == "never" { GroupingStrategy::Never } else { GroupingStrategy::Auto };
-        let compact = match strings.number.scale_words.as_str() {
-            "none" => None,
-            "short" => cldr::Compact::load(&icu, cldr::CompactStyle::Short),
-            _ => cldr::Compact::load(&icu, cldr::CompactStyle::Long),
+        let grouping = match strings.number.grouping {
+            Grouping::Cldr => GroupingStrategy::Auto,
+            Grouping::Never => GroupingStrategy::Never,
+        };
+        let compact = match strings.number.scale_words {
+            ScaleWords::None => None,
+            ScaleWords::Short => cldr::Compact::load(&icu, cldr::CompactStyle::Short),
+            ScaleWords::Long => cldr::Compact::load(&icu, cldr::CompactStyle::Long),
         };
         let smallest = strings.number.smallest_scale.log10().round() as i64;
         let mut scales: Vec<u8> = compact
@@ -577,12 +611,14 @@ mod tests {
 
     #[test]
     fn every_language_has_all_strings_and_17_goals() {
+        use crate::data::keyword::Keyword;
+        use crate::data::model::ChartKind;
         let dir = tempfile::tempdir().unwrap();
         for lang in SUPPORTED {
             let s = load_strings(dir.path(), lang, &mut Sources::default()).unwrap();
             assert_eq!(s.goals.len(), 17, "{lang}");
-            for kind in ["bar", "hbar", "grouped-bar", "line"] {
-                assert!(s.chart_kinds.contains_key(kind), "{lang}: {kind}");
+            for kind in ChartKind::ALL {
+                assert!(s.chart_kinds.contains_key(kind.name()), "{lang}: {kind:?}");
             }
             // Every unit the language words itself has a pattern.
             for unit in units::WORDED {
@@ -593,10 +629,10 @@ mod tests {
         assert_eq!(Locale::builtin("zh").strings.goals[14], "陆地生物");
         for lang in SUPPORTED {
             let d = Locale::builtin(lang).strings.dashboard;
-            for band in crate::data::status::Band::ALL {
+            for band in crate::data::rules::Band::ALL {
                 assert!(d.bands.contains_key(band.code()), "{lang}: band {}", band.code());
             }
-            for trend in crate::data::status::Trend::ALL {
+            for trend in crate::data::rules::Trend::ALL {
                 assert!(d.trends.contains_key(trend.code()), "{lang}: trend {}", trend.code());
             }
             assert_eq!((d.bands.len(), d.trends.len()), (4, 5), "{lang}: no stray codes");
@@ -645,6 +681,13 @@ mod tests {
         std::fs::write(dir.path().join("i18n/fr.toml"), "\n[number]\nmax-decimals = \"four\"\n").unwrap();
         let mut sources = Sources::default();
         let errs = load_strings(dir.path(), "fr", &mut sources).unwrap_err();
+        let span = errs[0].span.clone().unwrap_or_else(|| panic!("not located: {errs:?}"));
+        assert_eq!(sources.line_col(Path::new("i18n/fr.toml"), span.start), Some((3, 1)), "{errs:?}");
+        // So is a number rule that is none of its words.
+        std::fs::write(dir.path().join("i18n/fr.toml"), "\n[number]\ngrouping = \"sometimes\"\n").unwrap();
+        let mut sources = Sources::default();
+        let errs = load_strings(dir.path(), "fr", &mut sources).unwrap_err();
+        assert!(errs[0].message.contains("unknown variant `sometimes`, expected `cldr` or `never`"), "{errs:?}");
         let span = errs[0].span.clone().unwrap_or_else(|| panic!("not located: {errs:?}"));
         assert_eq!(sources.line_col(Path::new("i18n/fr.toml"), span.start), Some((3, 1)), "{errs:?}");
     }

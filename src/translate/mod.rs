@@ -135,9 +135,9 @@ impl Texts {
             }
             // What is written must load: a bug here must never damage a translation.
             let check = if path.file_stem().is_some_and(|s| s == "meta") {
-                load::parse_toml::<crate::data::model::MetaText>(&path, &text).map(|_| ())
+                crate::files::parse_toml::<crate::data::model::MetaText>(&path, &text).map(|_| ())
             } else {
-                load::parse_toml::<crate::data::model::TextFile>(&path, &text).map(|_| ())
+                crate::files::parse_toml::<crate::data::model::TextFile>(&path, &text).map(|_| ())
             };
             if let Err(d) = check {
                 errors.push(Diag::general(format!(

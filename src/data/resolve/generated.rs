@@ -6,10 +6,12 @@
 use serde_json::{Value, json};
 
 use super::Resolver;
-use crate::data::index::{Ind, citation};
+use crate::data::citation::citation;
+use crate::data::indexed::Ind;
+use crate::data::keyword::Keyword;
+use crate::data::project_file::{ChapterKind, ChapterSpec};
 use crate::data::status::{self, Rating};
 use crate::i18n::format;
-use crate::project::ChapterSpec;
 
 impl Resolver<'_, '_> {
     /// A generated chapter: `base` is the chapter of its text file, if it has
@@ -19,17 +21,17 @@ impl Resolver<'_, '_> {
         let kind = spec.kind();
         let mut ch = base.unwrap_or_else(|| {
             let s = &self.strings.dashboard;
-            let title = if kind == "annex" { &s.annex_title } else { &s.title };
+            let title = if kind == ChapterKind::Annex { &s.annex_title } else { &s.title };
             json!({
                 "id": spec.id.get_ref(), "number": spec.number, "title": [{"t": title}], "subtitle": null,
-                "goals": [], "opener": spec.opener(), "fallback": false, "blocks": [],
+                "goals": [], "opener": spec.opener().name(), "fallback": false, "blocks": [],
             })
         });
         let d = status::dashboard(self.idx);
-        let data = if kind == "annex" { self.annex(&d) } else { self.dashboard(&d) };
+        let data = if kind == ChapterKind::Annex { self.annex(&d) } else { self.dashboard(&d) };
         if let Some(o) = ch.as_object_mut() {
-            o.insert("kind".into(), kind.into());
-            o.insert(kind.into(), data);
+            o.insert("kind".into(), kind.name().into());
+            o.insert(kind.name().into(), data);
         }
         ch
     }

@@ -1,0 +1,209 @@
+//! Checks of a chart spec against the indexed data, and what a chart draws
+//! from them (its unit, its periods, its sources): pure data, no drawing.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::citation::{Citation, citation};
+use super::indexed::Index;
+use super::model::ChartSpec;
+use super::series::{self, Period};
+use crate::diag::Diag;
+use crate::i18n::units;
+
+/// The unit of a chart: as written, or its indicators' unit.
+pub fn unit<'a>(idx: &'a Index, c: &'a ChartSpec) -> Option<&'a str> {
+    c.unit
+        .as_ref()
+        .map(|u| u.get_ref().as_str())
+        .or_else(|| c.indicators.first().and_then(|id| idx.indicators.get(id.get_ref().as_str())).map(|i| i.unit()))
+}
+
+/// Checks a chart spec against the indicators; warns when points are not given.
+pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
+    let id = c.id.get_ref();
+    if let Some(u) = &c.unit
+        && units::kind(&units::canonical(u.get_ref()), &idx.units).is_none()
+    {
+        diags.push(
+            Diag::error(path, Some(u.span()), format!("unknown unit `{}`", u.get_ref()))
+                .with_hint(format!("known units: {}", units::listing())),
+        );
+    }
+    if let Some(src) = &c.source
+        && let Err(e) = citation(src.get_ref())
+    {
+        diags.push(Diag::error(path, Some(src.span()), e));
+    }
+    let by_period = !c.indicators.is_empty();
+    if by_period == (!c.series.is_empty() || !c.categories.is_empty()) {
+        diags.push(
+            Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs either `indicators` (series over periods) or `categories` and `series`, not both"))
+                .with_hint("indicators = [\"co2-emissions\"] draws each indicator over its periods"),
+        );
+        return;
+    }
+    if by_period {
+        validate_periods(idx, path, c, diags);
+        return;
+    }
+    if c.unit.is_none() {
+        diags.push(Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs a `unit`")));
+    }
+    let chart_unit = c.unit.as_ref().map(|u| u.get_ref().as_str()).unwrap_or_default();
+    let mut gaps = Vec::new();
+    for s in &c.series {
+        if s.values.len() != c.categories.len() {
+            diags.push(Diag::error(
+                path,
+                Some(s.key.span()),
+                format!(
+                    "series `{}` has {} values for {} categories",
+                    s.key.get_ref(),
+                    s.values.len(),
+                    c.categories.len()
+                ),
+            ));
+        }
+        for (v, cat) in s.values.iter().zip(&c.categories) {
+            let vid = v.get_ref();
+            if vid.is_empty() {
+                gaps.push(cat.get_ref().clone());
+                continue;
+            }
+            let (vid, period) = match vid.split_once('@') {
+                Some((i, p)) => (i, Some(p)),
+                None => (vid.as_str(), None),
+            };
+            match idx.indicators.get(vid) {
+                None => diags.push(Diag::error(path, Some(v.span()), format!("unknown indicator `{vid}`"))),
+                Some(ind) if ind.unit() != chart_unit => diags.push(Diag::error(
+                    path,
+                    Some(v.span()),
+                    format!("indicator `{vid}` is in `{}`, the chart in `{chart_unit}`", ind.unit()),
+                )),
+                Some(ind) => match period.map(Period::parse) {
+                    Some(Err(e)) => diags.push(Diag::error(path, Some(v.span()), e)),
+                    Some(Ok(p)) if ind.series.at(&p).and_then(|pt| pt.value).is_none() => {
+                        gaps.push(cat.get_ref().clone())
+                    }
+                    None if ind.current(idx.edition).is_none() => gaps.push(cat.get_ref().clone()),
+                    _ => {}
+                },
+            }
+        }
+    }
+    if !gaps.is_empty() {
+        diags.push(
+            Diag::warning(
+                path,
+                Some(c.id.span()),
+                format!("chart `{id}` is incomplete: no data for {}", gaps.join(", ")),
+            )
+            .with_hint("only the points the source gives are drawn"),
+        );
+    }
+}
+
+fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
+    let id = c.id.get_ref();
+    let mut units = Vec::new();
+    for i in &c.indicators {
+        match idx.indicators.get(i.get_ref().as_str()) {
+            None => diags.push(Diag::error(path, Some(i.span()), format!("unknown indicator `{}`", i.get_ref()))),
+            Some(ind) => {
+                if let Some(u) = &c.unit
+                    && ind.unit() != u.get_ref()
+                {
+                    diags.push(Diag::error(
+                        path,
+                        Some(i.span()),
+                        format!("indicator `{}` is in `{}`, the chart in `{}`", i.get_ref(), ind.unit(), u.get_ref()),
+                    ));
+                }
+                units.push((i, ind.unit()));
+            }
+        }
+    }
+    if let Some((first, u)) = units.first()
+        && let Some((other, v)) = units.iter().find(|(_, v)| v != u)
+    {
+        diags.push(Diag::error(
+            path,
+            Some(other.span()),
+            format!("indicator `{}` is in `{v}`, `{}` in `{u}`: one chart, one unit", other.get_ref(), first.get_ref()),
+        ));
+    }
+    for p in c.periods.iter().flatten() {
+        if let Err(e) = series::period_of(p) {
+            diags.push(Diag::error(path, Some(p.span()), e));
+        }
+    }
+    if diags.iter().any(Diag::is_error) {
+        return;
+    }
+    let axis = periods(idx, c);
+    let mut gaps = Vec::new();
+    for i in &c.indicators {
+        let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
+        for p in &axis {
+            match ind.series.at(p) {
+                Some(pt) if pt.value.is_some() => {}
+                Some(pt) => gaps.push(format!(
+                    "{p}{}",
+                    pt.missing.as_deref().filter(|m| !m.is_empty()).map_or_else(String::new, |m| format!(" ({m})"))
+                )),
+                None => gaps.push(p.label.clone()),
+            }
+        }
+    }
+    if !gaps.is_empty() {
+        diags.push(
+            Diag::warning(path, Some(c.id.span()), format!("chart `{id}` has gaps: no data for {}", gaps.join(", ")))
+                .with_hint("a missing period is drawn as a gap, never filled in"),
+        );
+    }
+}
+
+/// The periods of a chart of indicators: as listed, or every period from the
+/// first to the last point of any of its indicators, up to the edition.
+pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<Period> {
+    if let Some(list) = &c.periods {
+        return list.iter().filter_map(|p| series::period_of(p).ok()).collect();
+    }
+    let all: BTreeSet<&Period> = c
+        .indicators
+        .iter()
+        .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
+        .flat_map(|ind| ind.series.points.keys())
+        .filter(|p| p.end <= idx.edition)
+        .collect();
+    let (Some(first), Some(last)) = (all.first(), all.last()) else { return Vec::new() };
+    let mut out = vec![(*first).clone()];
+    // Every period in between, so a missing one stays a visible gap (at most a century).
+    while out.len() < 100 && out.last().is_some_and(|p| p < *last) {
+        let next = out.last().map(Period::next).unwrap_or_else(|| (*last).clone());
+        out.push(next);
+    }
+    out
+}
+
+/// The sources of a chart: its own citation, else its indicators' (each once).
+pub fn citations(idx: &Index, c: &ChartSpec) -> Vec<Citation> {
+    if let Some(s) = &c.source {
+        return citation(s.get_ref()).ok().into_iter().collect();
+    }
+    let ids = c.indicators.iter().map(|i| i.get_ref().as_str()).chain(
+        c.series.iter().flat_map(|s| s.values.iter().map(|v| v.get_ref().split('@').next().unwrap_or_default())),
+    );
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(src) = idx.indicators.get(id).and_then(|i| i.spec.source.as_ref())
+            && let Ok(cite) = citation(src.get_ref())
+            && !out.contains(&cite)
+        {
+            out.push(cite);
+        }
+    }
+    out
+}

@@ -1,0 +1,73 @@
+//! The data indexed by id and checked once for all editions: what the index
+//! builds (index.rs) and every later step reads.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::model::{ChartSpec, Indicator, Panel};
+use super::rules::Thresholds;
+use super::series::{Period, Point, Series};
+use crate::i18n::units::UnitDef;
+
+/// An indicator with its series, ready for every edition.
+pub struct Ind<'a> {
+    /// The data file declaring it.
+    pub path: &'a Path,
+    /// As written.
+    pub spec: &'a Indicator,
+    /// Its values by period (TOML and CSV merged).
+    pub series: Series,
+    /// The target value, its period and its decimals as written.
+    pub target: Option<(Period, f64, Option<u8>)>,
+    /// The thresholds of the SDG dashboard's bands, checked.
+    pub thresholds: Option<Thresholds>,
+    /// The period changes are measured from.
+    pub baseline: Option<Period>,
+    /// Years its latest value may lag behind the edition.
+    pub lag: i32,
+    /// Why the whole indicator is not known (`missing = …`).
+    pub missing: Option<String>,
+}
+
+impl Ind<'_> {
+    /// The value an edition prints for `{id}`: the latest at or before the edition's year.
+    pub fn current(&self, edition: i32) -> Option<(&Period, &Point)> {
+        self.series.latest_until(edition)
+    }
+
+    /// If the edition needs a newer value: the year it expects, and the latest period there is.
+    pub fn needs_data(&self, edition: i32) -> Option<(i32, Option<&Period>)> {
+        if self.spec.fixed || self.missing.is_some() {
+            return None;
+        }
+        let expected = edition - self.lag;
+        match self.current(edition) {
+            Some((p, _)) if p.end >= expected => None,
+            latest => Some((expected, latest.map(|(p, _)| p))),
+        }
+    }
+
+    /// The data file and span to point at for this indicator.
+    pub fn loc(&self) -> (&Path, std::ops::Range<usize>) {
+        (self.path, self.spec.id.span())
+    }
+
+    /// The unit as written in its data file (`percent`, `GBP`).
+    pub fn unit(&self) -> &str {
+        self.spec.unit.get_ref()
+    }
+}
+
+/// Data indexed by id, checked once for all languages.
+pub struct Index<'a> {
+    /// Indicators by id.
+    pub indicators: HashMap<&'a str, Ind<'a>>,
+    /// Panels by id.
+    pub panels: HashMap<&'a str, (&'a Path, &'a Panel)>,
+    /// Charts, in file order.
+    pub charts: Vec<(&'a Path, &'a ChartSpec)>,
+    /// The edition's reporting year.
+    pub edition: i32,
+    /// Units the project defines in `vlr.toml`.
+    pub units: BTreeMap<String, UnitDef>,
+}

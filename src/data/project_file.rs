@@ -1,0 +1,229 @@
+//! The project file, `vlr.toml`, as read: its serde model, and the project
+//! it describes (root folder, file, units), which every step of a build reads.
+
+use std::path::PathBuf;
+
+use serde::de::{Error, Visitor};
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use super::keyword::{self, Keyword};
+
+/// The project file's name.
+pub const PROJECT_FILE: &str = "vlr.toml";
+
+/// The parsed `vlr.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProjectFile {
+    /// The `[project]` table.
+    pub project: ProjectMeta,
+    /// The chapters, in print order.
+    #[serde(default)]
+    pub chapter: Vec<ChapterSpec>,
+    /// Units the project defines beyond the built-in catalogue, with a pattern per language.
+    #[serde(default)]
+    pub units: std::collections::BTreeMap<String, Spanned<crate::i18n::units::UnitDef>>,
+}
+
+/// The `[project]` table of `vlr.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProjectMeta {
+    /// A short key for the city, e.g. `yiwu`.
+    pub city: String,
+    /// The reporting year.
+    pub edition: Spanned<i32>,
+    /// The publication date, stamped into the PDF.
+    pub published: Spanned<toml::value::Datetime>,
+    /// Output file stem: `dist/<output>.<lang>.pdf`. It stays inside the
+    /// output folder: absolute paths and `..` are refused.
+    pub output: Spanned<String>,
+    /// The Typst entry template, relative to the project root.
+    #[serde(default = "default_template")]
+    pub template: Spanned<String>,
+    /// Languages to build; the first is the source language.
+    pub languages: Vec<Spanned<String>>,
+    /// Years an indicator's latest value may lag behind the edition (statistics
+    /// are often published a year or two late); default 1.
+    #[serde(default = "default_lag")]
+    pub reporting_lag: Spanned<i64>,
+    /// The city's logo (SVG or PNG in the project), on the cover and back cover.
+    pub logo: Option<Spanned<String>>,
+    /// A photo for the cover (JPEG or PNG in the project); its credit and alt
+    /// text are in each language's `meta.toml`.
+    pub cover_photo: Option<Spanned<String>>,
+    /// Numbering of level-3 headings by language, overriding the language's
+    /// own (`"(1)"` in English, `"（一）"` in Chinese): a typst numbering
+    /// pattern such as `"(a)"` or `"1."`.
+    #[serde(default)]
+    pub numbering: std::collections::BTreeMap<String, String>,
+    /// Seconds compiling one edition may take (default 300; `--time-limit` overrides).
+    pub time_limit: Option<Spanned<i64>>,
+}
+
+fn default_lag() -> Spanned<i64> {
+    Spanned::new(0..0, 1)
+}
+
+fn default_template() -> Spanned<String> {
+    Spanned::new(0..0, "templates/main.typ".to_string())
+}
+
+/// One `[[chapter]]` of `vlr.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ChapterSpec {
+    /// The chapter's id: its text lives in `text/<lang>/<id>.toml`.
+    pub id: Spanned<String>,
+    /// The printed chapter number, if any.
+    pub number: Option<String>,
+    /// SDGs the chapter covers; the first sets the opener's colour.
+    #[serde(default)]
+    pub goals: Vec<Spanned<u8>>,
+    /// How the chapter opens (`"full"`, `"half"`, `"none"`, or `true` /
+    /// `false` for full / none). Default: full for chapters with goals, none
+    /// for the others ([`ChapterSpec::opener`]).
+    #[serde(default)]
+    pub opener: Option<Spanned<Opener>>,
+    /// What the chapter holds (`"text"`, `"dashboard"` or `"annex"`).
+    /// Default: its text file.
+    pub kind: Option<Spanned<ChapterKind>>,
+}
+
+/// What a chapter holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChapterKind {
+    /// `text`: its text file.
+    Text,
+    /// `dashboard`: the SDG dashboard and the indicators behind each goal's rating.
+    Dashboard,
+    /// `annex`: the statistical annex of every indicator.
+    Annex,
+}
+
+impl Keyword for ChapterKind {
+    const ALL: &'static [Self] = &[ChapterKind::Text, ChapterKind::Dashboard, ChapterKind::Annex];
+    const WHAT: &'static str = "chapter kind";
+
+    fn name(self) -> &'static str {
+        match self {
+            ChapterKind::Text => "text",
+            ChapterKind::Dashboard => "dashboard",
+            ChapterKind::Annex => "annex",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChapterKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        keyword::deserialize(d)
+    }
+}
+
+/// How a chapter opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opener {
+    /// `full` (or `true`): a page in the chapter's colour.
+    Full,
+    /// `half`: a new page whose top half carries the title, goal tiles,
+    /// measures and key figures.
+    Half,
+    /// `none` (or `false`): the chapter runs on after the previous one.
+    RunOn,
+}
+
+impl Keyword for Opener {
+    const ALL: &'static [Self] = &[Opener::Full, Opener::Half, Opener::RunOn];
+    const WHAT: &'static str = "opener style";
+
+    fn name(self) -> &'static str {
+        match self {
+            Opener::Full => "full",
+            Opener::Half => "half",
+            Opener::RunOn => "none",
+        }
+    }
+
+    fn hint() -> String {
+        "openers: \"full\", \"half\" or \"none\"".into()
+    }
+}
+
+/// An opener is a style's name or a boolean (`true`: full, `false`: none).
+impl<'de> Deserialize<'de> for Opener {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Written;
+        impl Visitor<'_> for Written {
+            type Value = Opener;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"full\", \"half\", \"none\", true or false")
+            }
+
+            fn visit_bool<E: Error>(self, v: bool) -> Result<Opener, E> {
+                Ok(if v { Opener::Full } else { Opener::RunOn })
+            }
+
+            fn visit_str<E: Error>(self, v: &str) -> Result<Opener, E> {
+                Opener::parse(v).ok_or_else(|| E::custom(Opener::unknown(v)))
+            }
+        }
+        d.deserialize_any(Written)
+    }
+}
+
+impl ChapterSpec {
+    /// What the chapter holds (default: its text).
+    pub fn kind(&self) -> ChapterKind {
+        self.kind.as_ref().map_or(ChapterKind::Text, |k| *k.get_ref())
+    }
+
+    /// How the chapter opens: as written, else full for a chapter with goals
+    /// and running on for the others.
+    pub fn opener(&self) -> Opener {
+        match self.opener.as_ref().map(Spanned::get_ref) {
+            Some(o) => *o,
+            None if self.goals.is_empty() => Opener::RunOn,
+            None => Opener::Full,
+        }
+    }
+}
+
+/// A project: its root folder and parsed project file, loaded and checked by `Project::load`.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The folder holding `vlr.toml` (canonical).
+    pub root: PathBuf,
+    /// The parsed project file.
+    pub file: ProjectFile,
+    /// The units the project defines (`[units.<id>]`).
+    pub units: std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
+}
+
+impl Project {
+    /// The project's languages, source language first.
+    pub fn languages(&self) -> Vec<String> {
+        self.file.project.languages.iter().map(|l| l.get_ref().clone()).collect()
+    }
+
+    /// What the data index needs to know of the project.
+    pub fn settings(&self) -> super::index::Settings<'_> {
+        super::index::Settings {
+            edition: *self.file.project.edition.get_ref(),
+            lag: *self.file.project.reporting_lag.get_ref() as i32,
+            units: &self.units,
+        }
+    }
+
+    /// The source language.
+    pub fn source_language(&self) -> &str {
+        self.file.project.languages.first().map_or("en", |l| l.get_ref())
+    }
+
+    /// The publication date as (year, month, day).
+    pub fn published(&self) -> Option<(i32, u8, u8)> {
+        let d = self.file.project.published.get_ref().date?;
+        Some((i32::from(d.year), d.month, d.day))
+    }
+}
