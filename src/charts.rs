@@ -15,7 +15,7 @@ use crate::data::chart_spec;
 use crate::data::indexed::Index;
 use crate::data::keyword::Keyword;
 use crate::data::model::{ChartKind, ChartSpec, ChartText};
-use crate::data::series::Period;
+use crate::data::series::{Period, indicator_ref};
 use crate::i18n::Locale;
 use crate::i18n::format::{self, Scale};
 
@@ -111,10 +111,8 @@ pub fn prepare(
     let (categories, series, decimals, dropped, by_period): Layout = if spec.indicators.is_empty() {
         // A chart of categories: one indicator (at the edition, or `id@period`) per point.
         let point = |v: &Spanned<String>| -> Option<(f64, Option<u8>)> {
-            let (id, period) = match v.get_ref().split_once('@') {
-                Some((i, p)) => (i, Period::parse(p).ok()),
-                None => (v.get_ref().as_str(), None),
-            };
+            let (id, period) = indicator_ref(v.get_ref());
+            let period = period.and_then(|p| Period::parse(p).ok());
             let ind = idx.indicators.get(id)?;
             let pt = match period {
                 Some(p) => ind.series.at(&p)?,

@@ -22,6 +22,7 @@ use typst::diag::SourceDiagnostic;
 use typst_layout::PagedDocument;
 
 use crate::charts;
+use crate::data::document::{self, Callout, Figure, Translation};
 use crate::data::load::{self, Loaded};
 use crate::data::resolve::{self, Index, ResolveOptions};
 use crate::data::status::{self, Dashboard};
@@ -351,29 +352,20 @@ impl Data<'_> {
             charts::register_fonts(&self.fonts);
             check_units(&self.index, &locale, &mut diags);
         }
-        let options = ResolveOptions { locale: &locale, draft: opts.draft };
-        let (mut doc, map) = resolve::resolve(&p.project, &p.loaded, &self.index, &p.sources, options, &mut diags);
+        let options = ResolveOptions { locale: &locale, draft: opts.draft, profile: opts.profile.name() };
+        let (mut doc, chapters, map) =
+            resolve::resolve(&p.project, &p.loaded, &self.index, &p.sources, options, &mut diags);
         let mut files = HashMap::new();
         if data_ok {
-            let figures = figures(p, &self.index, &locale, &mut files, &mut diags);
-            if let Some(o) = doc.as_object_mut() {
-                o.insert("figures".into(), serde_json::Value::Object(figures));
-            }
+            doc.figures = figures(p, &self.index, &locale, &mut files, &mut diags);
         }
-        if let Some(o) = doc.as_object_mut() {
-            o.insert("profile".into(), opts.profile.name().into());
-        }
-        let translated = translated(&doc);
+        let translated = Translated::from(doc.translation);
         // One file per chapter, so an edit to one chapter leaves typst's cached
         // work on the others valid (watch mode); /data.json lists them.
-        if let Some(chapters) = doc.get_mut("chapters").and_then(serde_json::Value::as_array_mut) {
-            for (i, ch) in chapters.iter_mut().enumerate() {
-                let path = format!("/data/chapter-{i:02}.json");
-                files.insert(path.clone(), serde_json::to_vec_pretty(ch).unwrap_or_default());
-                *ch = serde_json::json!({ "file": path });
-            }
+        for (at, ch) in doc.chapters.iter().zip(&chapters) {
+            files.insert(at.file.clone(), document::to_json(ch));
         }
-        files.insert("/data.json".into(), serde_json::to_vec_pretty(&doc).unwrap_or_default());
+        files.insert("/data.json".into(), document::to_json(&doc));
         Resolved { lang: lang.to_string(), files, translated, map, diags, ms: t0.elapsed().as_millis() }
     }
 }
@@ -386,9 +378,9 @@ fn figures(
     locale: &crate::i18n::Locale,
     files: &mut HashMap<String, Vec<u8>>,
     diags: &mut Vec<Diag>,
-) -> serde_json::Map<String, serde_json::Value> {
+) -> BTreeMap<String, Figure> {
     let lang = locale.lang.as_str();
-    let mut figures = serde_json::Map::new();
+    let mut figures = BTreeMap::new();
     let strings = &locale.strings;
     let texts = p.loaded.texts.get(lang);
     let src_texts = p.loaded.texts.get(p.project.source_language());
@@ -439,15 +431,12 @@ fn figures(
                     let cat = prepared.categories.get(ci).cloned().unwrap_or_default();
                     let label =
                         if prepared.series.len() > 1 { format!("{}, {cat}", prepared.series[si].0) } else { cat };
-                    serde_json::json!({"value": value, "label": label})
+                    Callout { value, label }
                 })
                 .collect::<Vec<_>>()
         });
-        figures.insert(
-            id.clone(),
-            serde_json::json!({"title": title, "alt": alt, "note": note, "path": format!("/charts/{id}.svg"),
-                "callout": callout, "small": charts::is_small(&prepared)}),
-        );
+        let small = charts::is_small(&prepared);
+        figures.insert(id.clone(), Figure { title, alt, note, path: format!("/charts/{id}.svg"), callout, small });
     }
     figures
 }
@@ -467,13 +456,9 @@ fn check_units(idx: &resolve::Index, locale: &crate::i18n::Locale, diags: &mut V
     }
 }
 
-/// How much of a resolved document's text is translated.
-fn translated(doc: &serde_json::Value) -> Translated {
-    let count = |k: &str| doc["translation"][k].as_u64().unwrap_or(0) as usize;
-    Translated {
-        done: count("total").saturating_sub(count("missing") + count("stale")),
-        total: count("total"),
-        stale: count("stale"),
+impl From<Translation> for Translated {
+    fn from(t: Translation) -> Self {
+        Translated { done: t.total.saturating_sub(t.missing + t.stale), total: t.total, stale: t.stale }
     }
 }
 

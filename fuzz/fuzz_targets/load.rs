@@ -42,7 +42,7 @@ fuzz_target!(|input: &[u8]| {
         let mut diags = data.diags.clone();
         for lang in session.project.languages() {
             let locale = session.locale(&lang);
-            let opts = vlr::data::resolve::ResolveOptions { locale: &locale, draft: true };
+            let opts = vlr::data::resolve::ResolveOptions { locale: &locale, draft: true, profile: "submission" };
             let (project, sources) = (&session.project, &session.sources);
             let _ = vlr::data::resolve::resolve(project, &session.loaded, &data.index, sources, opts, &mut diags);
             // Every chart is drawn, whatever validation said: drawing must

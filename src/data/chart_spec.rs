@@ -7,7 +7,7 @@ use std::path::Path;
 use super::citation::{Citation, citation};
 use super::indexed::Index;
 use super::model::ChartSpec;
-use super::series::{self, Period};
+use super::series::{self, Period, indicator_ref};
 use crate::diag::Diag;
 use crate::i18n::units;
 
@@ -71,10 +71,7 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
                 gaps.push(cat.get_ref().clone());
                 continue;
             }
-            let (vid, period) = match vid.split_once('@') {
-                Some((i, p)) => (i, Some(p)),
-                None => (vid.as_str(), None),
-            };
+            let (vid, period) = indicator_ref(vid);
             match idx.indicators.get(vid) {
                 None => diags.push(Diag::error(path, Some(v.span()), format!("unknown indicator `{vid}`"))),
                 Some(ind) if ind.unit() != chart_unit => diags.push(Diag::error(
@@ -193,9 +190,11 @@ pub fn citations(idx: &Index, c: &ChartSpec) -> Vec<Citation> {
     if let Some(s) = &c.source {
         return citation(s.get_ref()).ok().into_iter().collect();
     }
-    let ids = c.indicators.iter().map(|i| i.get_ref().as_str()).chain(
-        c.series.iter().flat_map(|s| s.values.iter().map(|v| v.get_ref().split('@').next().unwrap_or_default())),
-    );
+    let ids = c
+        .indicators
+        .iter()
+        .map(|i| i.get_ref().as_str())
+        .chain(c.series.iter().flat_map(|s| s.values.iter().map(|v| indicator_ref(v.get_ref()).0)));
     let mut out = Vec::new();
     for id in ids {
         if let Some(src) = idx.indicators.get(id).and_then(|i| i.spec.source.as_ref())

@@ -12,7 +12,7 @@ use super::indexed::{Ind, Index};
 use super::load::Loaded;
 use super::model::Indicator;
 use super::rules::{Band, Better, Thresholds, band};
-use super::series::{self, Loc, Period, Point};
+use super::series::{self, Loc, Period, Point, indicator_ref};
 use crate::diag::{Diag, Sources};
 use crate::i18n::units;
 
@@ -97,10 +97,7 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
     for (path, file) in &loaded.data {
         for p in &file.panel {
             for item in &p.items {
-                let (id, period) = match item.get_ref().split_once('@') {
-                    Some((i, per)) => (i, Some(per)),
-                    None => (item.get_ref().as_str(), None),
-                };
+                let (id, period) = indicator_ref(item.get_ref());
                 match (idx.indicators.get(id), period.map(Period::parse)) {
                     (None, _) => diags.push(Diag::error(path, Some(item.span()), format!("unknown indicator `{id}`"))),
                     (Some(_), Some(Err(e))) => diags.push(Diag::error(path, Some(item.span()), e)),

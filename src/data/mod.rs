@@ -4,6 +4,7 @@
 pub mod chars;
 pub mod chart_spec;
 pub mod citation;
+pub mod document;
 pub mod index;
 pub mod indexed;
 pub mod indicators_csv;

@@ -257,6 +257,61 @@ pub struct Block {
     pub src: Option<Spanned<String>>,
 }
 
+/// What a block holds: its one kind, from the fields of [`Block`].
+#[derive(Debug, Clone, Copy)]
+pub enum BlockContent<'a> {
+    /// `p`: a paragraph.
+    P(&'a Spanned<String>),
+    /// `h`, `h3`, `h4`: a heading of level 2, 3 or 4.
+    H(u8, &'a Spanned<String>),
+    /// `list`: a bulleted list.
+    List(&'a [Spanned<String>]),
+    /// `figure`: a chart id.
+    Figure(&'a Spanned<String>),
+    /// `panel`: a panel id (the block's `title` is its title).
+    Panel(&'a Spanned<String>),
+    /// `goals`: a row of SDG tiles.
+    Goals(&'a [Spanned<u8>]),
+    /// `table`: a table.
+    Table(&'a TableSpec),
+    /// `photo`: a photo.
+    Photo(&'a PhotoSpec),
+}
+
+impl Block {
+    /// The block's one kind; `Err` with how many it has when not exactly one.
+    pub fn content(&self) -> Result<BlockContent<'_>, usize> {
+        use BlockContent as C;
+        let kinds = [
+            self.p.as_ref().map(C::P),
+            self.h.as_ref().map(|h| C::H(2, h)),
+            self.h3.as_ref().map(|h| C::H(3, h)),
+            self.h4.as_ref().map(|h| C::H(4, h)),
+            self.list.as_deref().map(C::List),
+            self.figure.as_ref().map(C::Figure),
+            self.panel.as_ref().map(C::Panel),
+            self.goals.as_deref().map(C::Goals),
+            self.table.as_ref().map(C::Table),
+            self.photo.as_ref().map(C::Photo),
+        ];
+        let mut present = kinds.into_iter().flatten();
+        match (present.next(), present.count()) {
+            (Some(c), 0) => Ok(c),
+            (None, _) => Err(0),
+            (Some(_), more) => Err(1 + more),
+        }
+    }
+
+    /// The heading of a level (2, 3 or 4), if the block is one.
+    pub fn heading(&self, level: u8) -> Option<&Spanned<String>> {
+        match level {
+            2 => self.h.as_ref(),
+            3 => self.h3.as_ref(),
+            _ => self.h4.as_ref(),
+        }
+    }
+}
+
 /// A table written in a text file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

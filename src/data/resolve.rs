@@ -4,23 +4,23 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
 use toml::Spanned;
 
 use super::chart_spec;
 use super::citation::{Citation, citation};
+use super::document::{self as doc, Chapter, ChapterFile, Document};
 pub use super::index::index;
 use super::indexed::Ind;
 pub use super::indexed::Index;
 use super::keyword::Keyword;
 use super::load::Loaded;
 use super::markup::{self, Form, Placeholder, Run};
-use super::model::{Block, TextFile};
+use super::model::{Block, BlockContent, PhotoSpec, TableSpec, TextFile};
 use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
-use super::series::Period;
+use super::series::{Period, indicator_ref};
 use super::source_map::SourceMap;
 use super::units::{self, Key, State, Status};
-use crate::diag::{Diag, Sources};
+use crate::diag::{Diag, Severity, Sources};
 use crate::i18n::{self, Locale, format};
 
 mod generated;
@@ -32,6 +32,8 @@ pub struct ResolveOptions<'a> {
     pub locale: &'a Locale,
     /// Fall back to the source language where text is missing, and mark it.
     pub draft: bool,
+    /// The output profile's name, for the templates ([`Document::profile`]).
+    pub profile: &'static str,
 }
 
 /// Text of a chapter in the edition's language, falling back where allowed.
@@ -67,8 +69,9 @@ pub fn check_citations(idx: &Index, labels: &BTreeMap<&str, &str>, diags: &mut V
     }
 }
 
-/// Builds the edition's document, and the map of where its texts come from;
-/// problems go to `diags`.
+/// Builds the edition's document, its chapters (listed in the document as
+/// [`ChapterFile`]s) and the map of where its texts come from; problems go
+/// to `diags`. The caller adds the figures, with the charts.
 pub fn resolve(
     project: &Project,
     loaded: &Loaded,
@@ -76,7 +79,7 @@ pub fn resolve(
     sources: &Sources,
     opts: ResolveOptions,
     diags: &mut Vec<Diag>,
-) -> (Value, SourceMap) {
+) -> (Document, Vec<Chapter>, SourceMap) {
     let locale = opts.locale;
     let lang = locale.lang.as_str();
     let src = project.source_language();
@@ -90,9 +93,7 @@ pub fn resolve(
         src_labels: BTreeMap::new(),
         figure_no: 0,
         table_no: 0,
-        texts_total: 0,
-        texts_missing: 0,
-        texts_stale: 0,
+        translation: doc::Translation::default(),
         marks: HashMap::new(),
         root: &project.root,
         stale: BTreeSet::new(),
@@ -160,21 +161,30 @@ pub fn resolve(
     }
     let meta = r.meta(project, loaded, src);
     let strings = &locale.strings;
-    let goals: Vec<Value> =
-        (0..17).map(|i| json!({"n": i + 1, "name": strings.goals.get(i), "colour": i18n::GOAL_COLOURS[i]})).collect();
+    let goals = (0..17)
+        .map(|i| doc::Goal { n: i + 1, name: strings.goals.get(i).cloned(), colour: i18n::GOAL_COLOURS[i] })
+        .collect();
     let map = std::mem::take(&mut r.map);
-    let doc = json!({
-        "lang": lang,
-        "dir": if locale.rtl { "rtl" } else { "ltr" },
-        "typography": {"rtl": locale.rtl, "cjk": locale.cjk, "colon": locale.colon, "comma": locale.comma, "semicolon": locale.semicolon},
-        "draft": opts.draft,
-        "strings": strings,
-        "goals": goals,
-        "meta": meta,
-        "chapters": chapters,
-        "translation": {"total": r.texts_total, "missing": r.texts_missing, "stale": r.texts_stale},
-    });
-    (doc, map)
+    let document = Document {
+        lang: lang.to_string(),
+        dir: if locale.rtl { "rtl" } else { "ltr" },
+        typography: doc::Typography {
+            rtl: locale.rtl,
+            cjk: locale.cjk,
+            colon: locale.colon.clone(),
+            comma: locale.comma.clone(),
+            semicolon: locale.semicolon.clone(),
+        },
+        draft: opts.draft,
+        strings: strings.clone(),
+        goals,
+        meta,
+        chapters: (0..chapters.len()).map(ChapterFile::at).collect(),
+        translation: r.translation,
+        figures: BTreeMap::new(),
+        profile: opts.profile,
+    };
+    (document, chapters, map)
 }
 
 struct Resolver<'a, 'd> {
@@ -187,9 +197,8 @@ struct Resolver<'a, 'd> {
     src_labels: BTreeMap<String, (PathBuf, String)>,
     figure_no: usize,
     table_no: usize,
-    texts_total: usize,
-    texts_missing: usize,
-    texts_stale: usize,
+    /// The translation's texts counted.
+    translation: doc::Translation,
     /// Translations marked in a draft: (chapter, group) → the mark's note
     /// (`None`: the source language is shown).
     marks: HashMap<(String, Key), Option<String>>,
@@ -211,13 +220,15 @@ fn reason(why: Option<&str>) -> String {
 }
 
 impl Resolver<'_, '_> {
+    /// Reports what a release cannot have: an error, or in a draft a warning.
+    fn report(&mut self, d: Diag) {
+        self.diags.push(if self.draft { Diag { severity: Severity::Warning, ..d } } else { d });
+    }
+
     fn missing(&mut self, file: &Path, what: String) {
         let d = Diag::error(file, None, format!("missing translation: {what}"));
-        if self.draft {
-            self.diags.push(Diag { severity: crate::diag::Severity::Warning, ..d });
-        } else {
-            self.diags.push(d.with_hint("translate it, or build with --draft to fall back to the source language"));
-        }
+        let hint = "translate it, or build with --draft to fall back to the source language";
+        self.report(if self.draft { d } else { d.with_hint(hint) });
     }
 
     /// Counts the translation's texts and reports every missing, incomplete,
@@ -252,17 +263,17 @@ impl Resolver<'_, '_> {
                 "if up to date with {}: `vlr translate stamp --lang {lang} {key}`; `--draft` builds with them marked",
                 source.display()
             ));
-            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+            self.report(d);
         }
         for st in statuses {
-            self.texts_total += 1;
+            self.translation.total += 1;
             let what = st.source.key.describe();
             let key = (st.file.clone(), st.source.key.clone());
             let stamp = format!("vlr translate stamp --lang {lang} {}", st.full_key());
             let d = match &st.state {
                 State::Current => continue,
                 State::Missing => {
-                    self.texts_missing += 1;
+                    self.translation.missing += 1;
                     self.marks.insert(key, None);
                     // A missing file is reported once, as a whole.
                     if !st.file_exists {
@@ -272,19 +283,19 @@ impl Resolver<'_, '_> {
                         .with_hint("translate it, or build with --draft to fall back to the source language")
                 }
                 State::Incomplete(absent) => {
-                    self.texts_missing += 1;
+                    self.translation.missing += 1;
                     self.marks.insert(key, None);
                     let absent = absent.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
                     Diag::error(&st.path, st.span(), format!("missing translation: {what} has no {absent}"))
                         .with_hint("translate it, or build with --draft to fall back to the source language")
                 }
                 State::Unstamped => {
-                    self.texts_stale += 1;
+                    self.translation.stale += 1;
                     self.marks.insert(key, Some(self.strings.draft_stale.clone()));
                     continue;
                 }
                 State::Stale => {
-                    self.texts_stale += 1;
+                    self.translation.stale += 1;
                     self.marks.insert(key, Some(self.strings.draft_stale.clone()));
                     let source = Path::new("text").join(src).join(st.source_file());
                     Diag::error(
@@ -299,7 +310,7 @@ impl Resolver<'_, '_> {
                     .with_hint(format!("translate it anew (`vlr translate export --lang {lang}`), or if it is still right, `{stamp}`; `--draft` builds with it marked"))
                 }
             };
-            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+            self.report(d);
         }
     }
 
@@ -332,7 +343,7 @@ impl Resolver<'_, '_> {
                 format!("indicator `{id}` needs data for {expected} (edition {edition}{lag}): {have}"),
             )
             .with_hint(format!("add `{expected} = …` to its `values`, or mark it `fixed = true` if it does not recur; `vlr build --draft` builds with the value marked"));
-            self.diags.push(if self.draft { Diag { severity: crate::diag::Severity::Warning, ..d } } else { d });
+            self.report(d);
         }
         Some(mark)
     }
@@ -490,15 +501,12 @@ impl Resolver<'_, '_> {
         if let Some((_, l)) = self.labels.get(id) {
             return l.clone();
         }
-        match self.src_labels.get(id).cloned() {
+        match (self.src_labels.get(id).cloned(), indicator_ref(id)) {
             // Reported with the translation's other texts.
-            Some((_, l)) => l,
+            (Some((_, l)), _) => l,
             // `id@2015` without a label of its own: the indicator's label and the period.
-            None if id.contains('@') => {
-                let (base, period) = id.split_once('@').unwrap_or((id, ""));
-                format!("{} ({period})", self.raw_label(base))
-            }
-            None => {
+            (None, (base, Some(period))) => format!("{} ({period})", self.raw_label(base)),
+            (None, (_, None)) => {
                 // Located at the indicator's definition, when it is one.
                 let msg = format!("indicator `{id}` has no label in any text file");
                 let d = match self.idx.indicators.get(id).map(Ind::loc) {
@@ -533,7 +541,7 @@ impl Resolver<'_, '_> {
         }
     }
 
-    fn chapter(&mut self, spec: &ChapterSpec, ct: &ChapterText) -> Value {
+    fn chapter(&mut self, spec: &ChapterSpec, ct: &ChapterText) -> doc::Chapter {
         let (mpath, master) = ct.master;
         let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
         let fallback = ct.tr.is_none();
@@ -548,25 +556,19 @@ impl Resolver<'_, '_> {
             {
                 self.diags.push(Diag::error(mpath, Some(id.span()), format!("duplicate block id `{}`", id.get_ref())));
             }
-            let kinds = [
-                b.p.is_some(),
-                b.h.is_some(),
-                b.h3.is_some(),
-                b.h4.is_some(),
-                b.list.is_some(),
-                b.figure.is_some(),
-                b.panel.is_some(),
-                b.goals.is_some(),
-                b.table.is_some(),
-                b.photo.is_some(),
-            ];
-            let count = kinds.iter().filter(|k| **k).count();
-            if count != 1 {
-                let span = b.id.as_ref().map(Spanned::span);
-                self.diags.push(Diag::error(mpath, span, format!("block {} must have exactly one of p, h, h3, h4, list, figure, panel, goals, table, photo (has {count})", n + 1)));
-                continue;
-            }
-            let needs_text = b.figure.is_none() && b.goals.is_none() && !(b.panel.is_some() && b.title.is_none());
+            let content = match b.content() {
+                Ok(c) => c,
+                Err(count) => {
+                    let span = b.id.as_ref().map(Spanned::span);
+                    self.diags.push(Diag::error(mpath, span, format!("block {} must have exactly one of p, h, h3, h4, list, figure, panel, goals, table, photo (has {count})", n + 1)));
+                    continue;
+                }
+            };
+            let needs_text = match content {
+                BlockContent::Figure(_) | BlockContent::Goals(_) => false,
+                BlockContent::Panel(_) => b.title.is_some(),
+                _ => true,
+            };
             let (tb, tp, fb) = match (&b.id, needs_text) {
                 (_, false) => (b, mpath, None),
                 (None, true) => {
@@ -585,211 +587,245 @@ impl Resolver<'_, '_> {
                     }
                 }
             };
-            // A figure or panel whose chart texts or labels are not current is marked too.
-            let fb = fb.or_else(|| {
-                let chart = b.figure.as_ref().and_then(|f| self.mark_anywhere(&Key::Chart(f.get_ref().clone())));
-                let panel =
-                    b.panel.as_ref().and_then(|p| self.idx.panels.get(p.get_ref().as_str())).and_then(|(_, p)| {
-                        p.items.iter().find_map(|i| {
-                            let base = i.get_ref().split('@').next().unwrap_or_default().to_string();
-                            self.mark_anywhere(&Key::Label(i.get_ref().clone()))
-                                .or_else(|| self.mark_anywhere(&Key::Label(base)))
-                        })
-                    });
-                chart.or(panel)
-            });
-            if let Some(v) = self.block(b, tb, tp, mpath) {
-                blocks.push(with_fallback(v, fb));
+            let fb = fb.or_else(|| self.data_mark(content));
+            if let Some(block) = self.block(b, content, tb, tp, mpath) {
+                let (fallback, fallback_note) = match fb {
+                    Some(note) => (true, note),
+                    None => (false, None),
+                };
+                blocks.push(doc::MarkedBlock { block, fallback, fallback_note });
             }
         }
-        json!({
-            "id": spec.id.get_ref(),
-            "number": spec.number,
-            "title": title,
-            "subtitle": subtitle,
-            "goals": spec.goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>(),
-            "opener": spec.opener().name(),
-            "fallback": fallback,
-            "blocks": blocks,
+        doc::Chapter {
+            id: spec.id.get_ref().clone(),
+            number: spec.number.clone(),
+            title,
+            subtitle,
+            goals: spec.goals.iter().map(|g| *g.get_ref()).collect(),
+            opener: spec.opener().name(),
+            fallback,
+            blocks,
+            generated: None,
+        }
+    }
+
+    /// The draft mark of a figure or panel whose chart texts or labels are
+    /// not current: `Some(None)` if the source language is shown,
+    /// `Some(Some(note))` if stale.
+    fn data_mark(&self, content: BlockContent) -> Option<Option<String>> {
+        match content {
+            BlockContent::Figure(f) => self.mark_anywhere(&Key::Chart(f.get_ref().clone())),
+            BlockContent::Panel(p) => {
+                let (_, panel) = self.idx.panels.get(p.get_ref().as_str())?;
+                panel.items.iter().find_map(|i| {
+                    let base = indicator_ref(i.get_ref()).0.to_string();
+                    self.mark_anywhere(&Key::Label(i.get_ref().clone()))
+                        .or_else(|| self.mark_anywhere(&Key::Label(base)))
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// One block: `b` is the master (layout) and `content` what it holds;
+    /// `tb` carries the text, from `tp`.
+    fn block(&mut self, b: &Block, content: BlockContent, tb: &Block, tp: &Path, mpath: &Path) -> Option<doc::Block> {
+        Some(match content {
+            BlockContent::P(p) => doc::Block::P(doc::Paragraph { runs: self.runs(tp, tb.p.as_ref().unwrap_or(p)) }),
+            BlockContent::H(level, h) => {
+                let text = tb.heading(level).unwrap_or(h);
+                let runs = self.runs(tp, text);
+                self.map.mark_heading(level, tp, text.span());
+                doc::Block::H(doc::Heading { level, runs })
+            }
+            BlockContent::List(items) => {
+                let items = tb.list.as_deref().unwrap_or(items);
+                doc::Block::List(doc::List { items: items.iter().map(|i| self.runs(tp, i)).collect() })
+            }
+            BlockContent::Goals(goals) => doc::Block::Goals(self.goals(b, goals, mpath)?),
+            BlockContent::Panel(panel) => {
+                doc::Block::Panel(self.panel(panel, tb.title.as_ref().or(b.title.as_ref()), tp, mpath)?)
+            }
+            BlockContent::Figure(fig) => doc::Block::Figure(self.figure(fig, mpath)?),
+            BlockContent::Table(t) => doc::Block::Table(self.table(t, tb.table.as_ref().unwrap_or(t), tp, mpath)?),
+            BlockContent::Photo(ph) => doc::Block::Photo(self.photo(ph, tb.photo.as_ref().unwrap_or(ph), tp, mpath)?),
         })
     }
 
-    /// One block: `b` is the master (layout), `tb` carries the text.
-    fn block(&mut self, b: &Block, tb: &Block, tp: &Path, mpath: &Path) -> Option<Value> {
-        if let Some(p) = &b.p {
-            let text = tb.p.as_ref().unwrap_or(p);
-            return Some(json!({"kind": "p", "runs": self.runs(tp, text)}));
+    /// A row of SDG tiles: at least one goal, each 1 to 17.
+    fn goals(&mut self, b: &Block, goals: &[Spanned<u8>], mpath: &Path) -> Option<doc::Goals> {
+        let mut ok = !goals.is_empty();
+        if goals.is_empty() {
+            let span = b.id.as_ref().map(Spanned::span);
+            self.diags.push(Diag::error(mpath, span, "`goals` lists at least one SDG goal (1 to 17)"));
         }
-        for (level, m, t) in [(2, &b.h, &tb.h), (3, &b.h3, &tb.h3), (4, &b.h4, &tb.h4)] {
-            if m.is_some() {
-                let text = t.as_ref().or(m.as_ref())?;
-                let runs = self.runs(tp, text);
-                self.map.mark_heading(level, tp, text.span());
-                return Some(json!({"kind": "h", "level": level, "runs": runs}));
-            }
+        for g in goals.iter().filter(|g| !(1..=17).contains(g.get_ref())) {
+            self.diags.push(Diag::error(mpath, Some(g.span()), "an SDG goal is a number from 1 to 17"));
+            ok = false;
         }
-        if b.list.is_some() {
-            let items = tb.list.as_ref().or(b.list.as_ref())?;
-            let items: Vec<_> = items.iter().map(|i| self.runs(tp, i)).collect();
-            return Some(json!({"kind": "list", "items": items}));
-        }
-        if let Some(goals) = &b.goals {
-            let mut ok = !goals.is_empty();
-            if goals.is_empty() {
-                let span = b.id.as_ref().map(Spanned::span);
-                self.diags.push(Diag::error(mpath, span, "`goals` lists at least one SDG goal (1 to 17)"));
-            }
-            for g in goals.iter().filter(|g| !(1..=17).contains(g.get_ref())) {
-                self.diags.push(Diag::error(mpath, Some(g.span()), "an SDG goal is a number from 1 to 17"));
-                ok = false;
-            }
-            if !ok {
-                return None;
-            }
-            return Some(json!({"kind": "goals", "goals": goals.iter().map(|g| *g.get_ref()).collect::<Vec<_>>()}));
-        }
-        if let Some(panel) = &b.panel {
-            let Some((_, p)) = self.idx.panels.get(panel.get_ref().as_str()).copied() else {
-                self.diags.push(Diag::error(mpath, Some(panel.span()), format!("unknown panel `{}`", panel.get_ref())));
-                return None;
+        ok.then(|| doc::Goals { goals: goals.iter().map(|g| *g.get_ref()).collect() })
+    }
+
+    /// A panel's key figures, under `title` (from `tp`).
+    fn panel(
+        &mut self,
+        panel: &Spanned<String>,
+        title: Option<&Spanned<String>>,
+        tp: &Path,
+        mpath: &Path,
+    ) -> Option<doc::Panel> {
+        let Some((_, p)) = self.idx.panels.get(panel.get_ref().as_str()).copied() else {
+            self.diags.push(Diag::error(mpath, Some(panel.span()), format!("unknown panel `{}`", panel.get_ref())));
+            return None;
+        };
+        let title = title.map(|t| self.runs(tp, t));
+        let mut items = Vec::new();
+        for item in &p.items {
+            let (id, period) = indicator_ref(item.get_ref());
+            let period = period.and_then(|p| Period::parse(p).ok());
+            let Some(ind) = self.idx.indicators.get(id) else { continue };
+            let point = match &period {
+                Some(per) => ind.series.at(per),
+                None => ind.current(self.idx.edition).map(|(_, pt)| pt),
             };
-            let title = tb.title.as_ref().or(b.title.as_ref()).map(|t| self.runs(tp, t));
-            let mut items: Vec<Value> = Vec::new();
-            for item in &p.items {
-                let (id, period) = match item.get_ref().split_once('@') {
-                    Some((i, per)) => (i, Period::parse(per).ok()),
-                    None => (item.get_ref().as_str(), None),
-                };
-                let Some(ind) = self.idx.indicators.get(id) else { continue };
-                let point = match &period {
-                    Some(per) => ind.series.at(per),
-                    None => ind.current(self.idx.edition).map(|(_, pt)| pt),
-                };
-                let current = point.and_then(|pt| Some((pt.value?, pt.decimals)));
-                let label = self.label(item.get_ref());
-                let (value, note) = match current {
-                    Some((v, decimals)) => {
-                        let f = format::Figure { value: v, unit: ind.unit(), decimals };
-                        (self.locale.figure(f), None)
-                    }
-                    // Never dropped: a figure that is not known says so, with why.
-                    None => {
-                        let why = point.and_then(|pt| pt.missing.clone()).or_else(|| ind.missing.clone());
-                        (self.strings.not_available.clone(), why.filter(|m| !m.is_empty()))
-                    }
-                };
-                let mark = if current.is_some() && period.is_none() { self.needs_data(ind) } else { None };
-                let mark = mark.or_else(|| ind.spec.example.then(|| self.strings.example.clone()));
-                items.push(
-                    json!({"value": value, "label": label, "note": note, "mark": mark, "missing": current.is_none()}),
-                );
-            }
-            return Some(json!({"kind": "panel", "title": title, "items": items}));
-        }
-        if let Some(fig) = &b.figure {
-            let Some((_, spec)) = self.idx.charts.iter().find(|(_, c)| c.id.get_ref() == fig.get_ref()).copied() else {
-                self.diags.push(Diag::error(mpath, Some(fig.span()), format!("unknown chart `{}`", fig.get_ref())));
-                return None;
+            let current = point.and_then(|pt| Some((pt.value?, pt.decimals)));
+            let label = self.label(item.get_ref());
+            let (value, note) = match current {
+                Some((v, decimals)) => {
+                    let f = format::Figure { value: v, unit: ind.unit(), decimals };
+                    (self.locale.figure(f), None)
+                }
+                // Never dropped: a figure that is not known says so, with why.
+                None => {
+                    let why = point.and_then(|pt| pt.missing.clone()).or_else(|| ind.missing.clone());
+                    (self.strings.not_available.clone(), why.filter(|m| !m.is_empty()))
+                }
             };
-            self.figure_no += 1;
-            let cites: Vec<String> = chart_spec::citations(self.idx, spec).iter().map(|c| self.cite(c)).collect();
-            let citation = (!cites.is_empty()).then(|| cites.join("; "));
-            // A chart over periods shows the edition's data: each indicator must have it.
-            let idx = self.idx;
-            // So does a chart of categories, for each value it takes at the edition (no `@period`).
-            let current = spec.series.iter().flat_map(|s| &s.values).filter(|v| !v.get_ref().contains('@'));
-            let marks: Vec<String> = spec
-                .indicators
-                .iter()
-                .chain(current)
-                .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
-                .filter_map(|ind| self.needs_data(ind))
-                .collect();
-            return Some(json!({
-                "kind": "figure", "chart": fig.get_ref(), "number": self.figure_no,
-                "source": spec.section.as_deref().map(|s| self.section_ref(s)), "citation": citation, "mark": marks.first(),
-            }));
+            let mark = if current.is_some() && period.is_none() { self.needs_data(ind) } else { None };
+            let mark = mark.or_else(|| ind.spec.example.then(|| self.strings.example.clone()));
+            items.push(doc::PanelItem { value, label, note, mark, missing: current.is_none() });
         }
-        if let Some(t) = &b.table {
-            let tt = tb.table.as_ref().unwrap_or(t);
-            self.table_no += 1;
-            if t.header.is_empty() {
-                self.diags.push(Diag::error(mpath, Some(t.caption.span()), "a table needs at least one header cell"));
-                return None;
-            }
-            if let Some(w) = &t.widths {
-                let (widths, span) = (w.get_ref(), w.span());
-                if widths.len() != t.header.len() {
-                    self.diags.push(Diag::error(
-                        mpath,
-                        Some(span),
-                        format!("`widths` has {} values for {} columns", widths.len(), t.header.len()),
-                    ));
-                    return None;
-                }
-                if widths.iter().any(|w| !(w.is_finite() && *w > 0.0 && *w <= 1000.0)) {
-                    self.diags.push(
-                        Diag::error(mpath, Some(span), "column widths are positive numbers (relative widths)")
-                            .with_hint("e.g. `widths = [2, 1, 1]` makes the first column twice as wide"),
-                    );
-                    return None;
-                }
-            }
-            let header: Vec<_> = tt.header.iter().map(|c| self.lines(tp, c)).collect();
-            let mut rows = Vec::new();
-            for row in &tt.rows {
-                if row.len() != tt.header.len() {
-                    let span = row.first().map(Spanned::span);
-                    self.diags.push(Diag::error(
-                        tp,
-                        span,
-                        format!("table row has {} cells, the header {}", row.len(), tt.header.len()),
-                    ));
-                }
-                rows.push(row.iter().map(|c| self.lines(tp, c)).collect::<Vec<_>>());
-            }
-            let source = tt.source.as_ref().map(|s| self.runs(tp, s));
-            return Some(
-                json!({"kind": "table", "number": self.table_no, "caption": self.runs(tp, &tt.caption), "header": header, "rows": rows, "widths": t.widths.as_ref().map(|w| w.get_ref()), "source": source}),
-            );
+        Some(doc::Panel { title, items })
+    }
+
+    /// A chart in the text, numbered; marked if it lacks the edition's data.
+    fn figure(&mut self, fig: &Spanned<String>, mpath: &Path) -> Option<doc::FigureBlock> {
+        let Some((_, spec)) = self.idx.charts.iter().find(|(_, c)| c.id.get_ref() == fig.get_ref()).copied() else {
+            self.diags.push(Diag::error(mpath, Some(fig.span()), format!("unknown chart `{}`", fig.get_ref())));
+            return None;
+        };
+        self.figure_no += 1;
+        let cites: Vec<String> = chart_spec::citations(self.idx, spec).iter().map(|c| self.cite(c)).collect();
+        let citation = (!cites.is_empty()).then(|| cites.join("; "));
+        // A chart over periods shows the edition's data: each indicator must have it.
+        let idx = self.idx;
+        // So does a chart of categories, for each value it takes at the edition (no `@period`).
+        let current = spec.series.iter().flat_map(|s| &s.values).filter(|v| indicator_ref(v.get_ref()).1.is_none());
+        let marks: Vec<String> = spec
+            .indicators
+            .iter()
+            .chain(current)
+            .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
+            .filter_map(|ind| self.needs_data(ind))
+            .collect();
+        Some(doc::FigureBlock {
+            chart: fig.get_ref().clone(),
+            number: self.figure_no,
+            source: spec.section.as_deref().map(|s| self.section_ref(s)),
+            citation,
+            mark: marks.into_iter().next(),
+        })
+    }
+
+    /// A table, numbered: `t` is the master (layout), `tt` carries the text.
+    fn table(&mut self, t: &TableSpec, tt: &TableSpec, tp: &Path, mpath: &Path) -> Option<doc::Table> {
+        self.table_no += 1;
+        if t.header.is_empty() {
+            self.diags.push(Diag::error(mpath, Some(t.caption.span()), "a table needs at least one header cell"));
+            return None;
         }
-        if let Some(ph) = &b.photo {
-            let tph = tb.photo.as_ref().unwrap_or(ph);
-            let file = ph.file.get_ref();
-            let real = crate::files::real_path(self.root, self.root, Path::new(file));
-            if let Err(crate::files::Unusable::Leaves) = real {
+        if let Some(w) = &t.widths {
+            let (widths, span) = (w.get_ref(), w.span());
+            if widths.len() != t.header.len() {
                 self.diags.push(Diag::error(
                     mpath,
-                    Some(ph.file.span()),
-                    format!("photo path `{file}` leaves the project"),
+                    Some(span),
+                    format!("`widths` has {} values for {} columns", widths.len(), t.header.len()),
                 ));
                 return None;
             }
-            let real = match real {
-                Ok(p) if p.is_file() => p,
-                _ => {
-                    let d =
-                        Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
-                    self.diags.push(
-                        d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
-                    );
-                    return None;
-                }
-            };
-            if let Err(e) = check_photo(&real) {
-                let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}`: {e}"));
-                self.diags.push(d.with_hint("photos are JPEG or PNG files"));
+            if widths.iter().any(|w| !(w.is_finite() && *w > 0.0 && *w <= 1000.0)) {
+                self.diags.push(
+                    Diag::error(mpath, Some(span), "column widths are positive numbers (relative widths)")
+                        .with_hint("e.g. `widths = [2, 1, 1]` makes the first column twice as wide"),
+                );
                 return None;
             }
-            let credit = tph.credit.as_ref().map(|c| self.runs(tp, c));
-            return Some(
-                json!({"kind": "photo", "path": format!("/{}", file.trim_start_matches("./")), "caption": self.runs(tp, &tph.caption), "credit": credit, "alt": tph.alt.get_ref()}),
-            );
         }
-        None
+        let header: Vec<_> = tt.header.iter().map(|c| self.lines(tp, c)).collect();
+        let mut rows = Vec::new();
+        for row in &tt.rows {
+            if row.len() != tt.header.len() {
+                let span = row.first().map(Spanned::span);
+                self.diags.push(Diag::error(
+                    tp,
+                    span,
+                    format!("table row has {} cells, the header {}", row.len(), tt.header.len()),
+                ));
+            }
+            rows.push(row.iter().map(|c| self.lines(tp, c)).collect::<Vec<_>>());
+        }
+        let source = tt.source.as_ref().map(|s| self.runs(tp, s));
+        let caption = self.runs(tp, &tt.caption);
+        Some(doc::Table {
+            number: self.table_no,
+            caption,
+            header,
+            rows,
+            widths: t.widths.as_ref().map(|w| w.get_ref().clone()),
+            source,
+        })
     }
 
-    fn meta(&mut self, project: &Project, loaded: &Loaded, src: &str) -> Value {
+    /// A photo inside the project: `ph` is the master (the file), `tph` carries the text.
+    fn photo(&mut self, ph: &PhotoSpec, tph: &PhotoSpec, tp: &Path, mpath: &Path) -> Option<doc::Photo> {
+        let file = ph.file.get_ref();
+        let real = crate::files::real_path(self.root, self.root, Path::new(file));
+        if let Err(crate::files::Unusable::Leaves) = real {
+            self.diags.push(Diag::error(
+                mpath,
+                Some(ph.file.span()),
+                format!("photo path `{file}` leaves the project"),
+            ));
+            return None;
+        }
+        let real = match real {
+            Ok(p) if p.is_file() => p,
+            _ => {
+                let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
+                self.diags.push(
+                    d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
+                );
+                return None;
+            }
+        };
+        if let Err(e) = check_photo(&real) {
+            let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}`: {e}"));
+            self.diags.push(d.with_hint("photos are JPEG or PNG files"));
+            return None;
+        }
+        let credit = tph.credit.as_ref().map(|c| self.runs(tp, c));
+        let caption = self.runs(tp, &tph.caption);
+        Some(doc::Photo {
+            path: format!("/{}", file.trim_start_matches("./")),
+            caption,
+            credit,
+            alt: tph.alt.get_ref().clone(),
+        })
+    }
+
+    /// The cover and document metadata; `None` (an error) without any meta.toml.
+    fn meta(&mut self, project: &Project, loaded: &Loaded, src: &str) -> Option<doc::Meta> {
         let m = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref()).or_else(|| {
             self.missing(&Path::new("text").join(self.lang).join("meta.toml"), "cover and metadata (meta.toml)".into());
             loaded.texts.get(src).and_then(|t| t.meta.as_ref())
@@ -797,7 +833,7 @@ impl Resolver<'_, '_> {
         let Some((_, m)) = m else {
             self.diags
                 .push(Diag::general(format!("text/{src}/meta.toml not found: the cover and PDF metadata need it")));
-            return Value::Null;
+            return None;
         };
         let mut goals: Vec<u8> =
             project.file.chapter.iter().flat_map(|c| c.goals.iter().map(|g| *g.get_ref())).collect();
@@ -822,20 +858,32 @@ impl Resolver<'_, '_> {
         let photo = self.project_file(project.file.project.cover_photo.as_ref(), "cover photo");
         let numbering =
             project.file.project.numbering.get(self.lang).cloned().unwrap_or_else(|| self.strings.h3_numbering.clone());
-        json!({
-            "title": m.title.get_ref(), "kicker": m.kicker, "subtitle": m.subtitle, "motto": m.motto,
-            "city": m.city, "author": m.author, "keywords": keywords,
-            "edition": project.file.project.edition.get_ref(), "date": date, "published": pub_date,
-            "cover-title": m.cover_title.as_ref().unwrap_or(m.title.get_ref()),
-            "imprint": imprint, "qr": qr, "acronyms": acronyms,
-            "logo": logo, "cover-photo": photo, "cover-credit": m.cover_credit.as_deref().map(t),
-            "cover-alt": m.cover_alt, "h3-numbering": numbering,
+        Some(doc::Meta {
+            title: m.title.get_ref().clone(),
+            kicker: m.kicker.clone(),
+            subtitle: m.subtitle.clone(),
+            motto: m.motto.clone(),
+            city: m.city.clone(),
+            author: m.author.clone(),
+            keywords,
+            edition: *project.file.project.edition.get_ref(),
+            date,
+            published: pub_date,
+            cover_title: m.cover_title.as_ref().unwrap_or(m.title.get_ref()).clone(),
+            imprint,
+            qr,
+            acronyms,
+            logo,
+            cover_photo: photo,
+            cover_credit: m.cover_credit.as_deref().map(t),
+            cover_alt: m.cover_alt.clone(),
+            h3_numbering: numbering,
         })
     }
 
     /// The acronyms listed in `data/`, spelt out in the edition's language
     /// (the source language's, marked missing, where a translation lacks one).
-    fn acronyms(&mut self, loaded: &Loaded, src: &str) -> Vec<Value> {
+    fn acronyms(&mut self, loaded: &Loaded, src: &str) -> Vec<doc::Acronym> {
         let mine = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref());
         let source = loaded.texts.get(src).and_then(|t| t.meta.as_ref());
         let mut out = Vec::new();
@@ -865,9 +913,8 @@ impl Resolver<'_, '_> {
                     }
                 };
                 let fallback = untranslated.last() == Some(id);
-                out.push(
-                    json!({"short": id, "long": super::typography::apply_str(self.locale, &text), "fallback": fallback}),
-                );
+                let long = super::typography::apply_str(self.locale, &text);
+                out.push(doc::Acronym { short: id.clone(), long, fallback });
             }
         }
         if !untranslated.is_empty() {
@@ -875,7 +922,7 @@ impl Resolver<'_, '_> {
             let what = format!("{} acronym(s) under [acronyms]: {}", untranslated.len(), untranslated.join(", "));
             self.missing(&file, what);
         }
-        out.sort_by_key(|a| a["short"].as_str().unwrap_or_default().to_lowercase());
+        out.sort_by_key(|a| a.short.to_lowercase());
         out
     }
 
@@ -935,20 +982,6 @@ fn check_photo(path: &Path) -> Result<(), String> {
         return Err("is not an image (JPEG, PNG, GIF or WebP)".into());
     }
     crate::limits::check_image(&head)
-}
-
-/// Marks a block shown in the source language (`Some(None)`) or with a
-/// translation that is not current (`Some(Some(note))`).
-fn with_fallback(mut v: Value, fallback: Option<Option<String>>) -> Value {
-    if let Some(note) = fallback
-        && let Some(o) = v.as_object_mut()
-    {
-        o.insert("fallback".into(), Value::Bool(true));
-        if let Some(note) = note {
-            o.insert("fallback-note".into(), Value::String(note));
-        }
-    }
-    v
 }
 
 /// How far [`locate`] has matched a joined text against its file.

@@ -105,6 +105,15 @@ impl Period {
     }
 }
 
+/// An indicator as panels and chart series name it: `id` (its value at the
+/// edition) or `id@period` (its value for that period, as written).
+pub fn indicator_ref(written: &str) -> (&str, Option<&str>) {
+    match written.split_once('@') {
+        Some((id, period)) => (id, Some(period)),
+        None => (written, None),
+    }
+}
+
 /// Where something was written: file and byte range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loc {

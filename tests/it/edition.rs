@@ -125,6 +125,28 @@ fn placeholders(lang: &str) -> std::collections::BTreeSet<String> {
     ids
 }
 
+/// Every key the bundled editions write (data.json and each chapter's file,
+/// in every language) is listed, under its object, in the contract the
+/// templates are written against.
+#[test]
+fn every_key_of_the_document_is_in_the_template_contract() {
+    let contract = std::fs::read_to_string(repo().join("docs/template-contract.md")).unwrap();
+    let read = |p: &Path| serde_json::from_slice::<serde_json::Value>(&std::fs::read(p).unwrap()).unwrap();
+    let mut unlisted = Vec::new();
+    for lang in LANGS {
+        let dir = yiwu().join("emitted").join(lang);
+        let mut files = vec![(dir.join("data.json"), "document")];
+        for entry in std::fs::read_dir(dir.join("data")).unwrap() {
+            files.push((entry.unwrap().path(), "chapter"));
+        }
+        for (file, object) in files {
+            let keys = vlr::data::document::unlisted_keys(&read(&file), object, &contract);
+            unlisted.extend(keys.into_iter().map(|k| format!("{}: {k}", file.display())));
+        }
+    }
+    assert!(unlisted.is_empty(), "not in docs/template-contract.md: {unlisted:#?}");
+}
+
 /// The texts of figure runs (`"f": true`) in a resolved chapter.
 fn collect_figures(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
