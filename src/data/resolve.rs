@@ -166,7 +166,7 @@ pub fn resolve(
     let doc = json!({
         "lang": lang,
         "dir": if locale.rtl { "rtl" } else { "ltr" },
-        "typography": {"rtl": locale.rtl, "cjk": locale.cjk, "colon": locale.colon, "comma": locale.comma, "semicolon": locale.semicolon},
+        "typography": {"rtl": locale.rtl, "cjk": locale.cjk, "colon": locale.colon, "comma": locale.comma, "semicolon": locale.semicolon, "script": locale.script},
         "draft": opts.draft,
         "strings": strings,
         "goals": goals,

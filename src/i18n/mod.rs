@@ -299,6 +299,22 @@ pub struct Typography {
     pub comma: Option<String>,
     /// Between the clauses of a note ("…; source"; French "\u{202F}; "; Chinese "；"; Arabic "؛").
     pub semicolon: Option<String>,
+    /// The script, which picks the theme's fonts and paragraph style (default from the language code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<Script>,
+}
+
+/// A language's script, as the book's design sees it: it picks the theme's
+/// fonts and paragraph style (theme.toml's `[fonts.<script>]`, `[paragraph.<script>]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    /// Latin, and the scripts the Latin faces also cover (Cyrillic, Greek).
+    Latin,
+    /// Chinese and Japanese characters.
+    Cjk,
+    /// The Arabic script (Arabic, Persian, Urdu).
+    Arabic,
 }
 
 fn builtin_source(lang: &str) -> Option<&'static str> {
@@ -476,6 +492,8 @@ pub struct Locale {
     pub rtl: bool,
     /// Written in CJK characters without spaces.
     pub cjk: bool,
+    /// The script: the theme's fonts and paragraph style.
+    pub script: Script,
     /// A colon with its spacing after a label.
     pub colon: String,
     /// Between the items of a short list.
@@ -530,7 +548,14 @@ impl Locale {
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
         let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
         // A punctuation mark by script, unless the language's strings set it: (CJK, Arabic script, else).
-        let arabic = matches!(base, "ar" | "fa" | "ur");
+        let script = strings.typography.script.unwrap_or(if cjk {
+            Script::Cjk
+        } else if matches!(base, "ar" | "fa" | "ur") {
+            Script::Arabic
+        } else {
+            Script::Latin
+        });
+        let arabic = script == Script::Arabic;
         let mark = |set: &Option<String>, [c, a, l]: [&str; 3]| {
             set.clone().unwrap_or_else(|| {
                 (if cjk {
@@ -552,6 +577,7 @@ impl Locale {
             lang: lang.to_string(),
             rtl,
             cjk,
+            script,
             plurals: icu_plurals::PluralRules::try_new_cardinal((&icu).into()).ok(),
             grouped: formatter(grouping),
             ungrouped: formatter(GroupingStrategy::Never),
