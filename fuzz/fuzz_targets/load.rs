@@ -18,6 +18,7 @@ fn project_dir() -> &'static std::path::Path {
         let _ = std::fs::write(dir.join("templates/main.typ"), include_str!("../../templates/main.typ"));
         let _ = std::fs::write(dir.join("templates/lib.typ"), include_str!("../../templates/lib.typ"));
         let _ = std::fs::write(dir.join("templates/dashboard.typ"), include_str!("../../templates/dashboard.typ"));
+        let _ = std::fs::write(dir.join("templates/theme.toml"), include_str!("../../templates/theme.toml"));
         let _ = std::fs::write(dir.join("text/en/meta.toml"), "title = \"t\"\ncity = \"c\"\nauthor = \"a\"\n");
         dir
     })
