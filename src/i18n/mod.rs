@@ -21,7 +21,9 @@ use crate::diag::{Diag, Sources};
 /// The languages vlr ships interface strings for.
 pub const SUPPORTED: &[&str] = &["ar", "en", "es", "fr", "ru", "zh"];
 
-/// The official colours of SDGs 1–17.
+/// The official colours of SDGs 1–17, as data.json's `goals[].colour`.
+/// The templates and the charts take them from the theme (theme.toml's
+/// `colours.sdg`) instead; this goes with that field.
 pub const GOAL_COLOURS: [&str; 17] = [
     "#E5243B", "#DDA63A", "#4C9F38", "#C5192D", "#FF3A21", "#26BDE2", "#FCC30B", "#A21942", "#FD6925", "#DD1367",
     "#FD9D24", "#BF8B2E", "#3F7E44", "#0A97D9", "#56C02B", "#00689D", "#19486A",
