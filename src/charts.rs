@@ -2,9 +2,13 @@
 //!
 //! Drawn with plotters' SVG backend at pixel coordinates we lay out
 //! ourselves, with every label measured in the real font (ab_glyph), so no
-//! label overflows, whatever the script.
+//! label overflows, whatever the script. Colours, label size and fonts come
+//! from the book's theme (theme.toml's `[charts]` and `[fonts]`).
 
-use std::sync::{Once, OnceLock};
+use std::sync::{Mutex, PoisonError};
+
+use plotters::coord::Shift;
+use plotters::element::{CoordMapper, Drawable, PointCollection};
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -18,6 +22,7 @@ use crate::data::model::{ChartKind, ChartSpec, ChartText};
 use crate::data::series::{Period, indicator_ref};
 use crate::i18n::Locale;
 use crate::i18n::format::{self, Scale};
+use crate::theme::{ChartStyle, Colour};
 
 /// Width of a full-width chart, px (set across the text block's 166 mm).
 const W_FULL: f64 = 640.0;
@@ -43,19 +48,6 @@ fn canvas(p: &Prepared) -> (f64, f64) {
         (W_FULL, if n <= 6.0 { 280.0 } else { 340.0 })
     }
 }
-/// Label size, px: plotters draws it at 1/1.24 of this, so 14 px on a
-/// 640 px chart set 166 mm wide is 8.3 pt; the smallest labels (× 0.85) 7.1 pt.
-const FONT_PX: f64 = 14.0;
-const PALETTE: [RGBColor; 5] = [
-    RGBColor(0x00, 0x68, 0x9D),
-    RGBColor(0xFD, 0x9D, 0x24),
-    RGBColor(0x4C, 0x9F, 0x38),
-    RGBColor(0xA2, 0x19, 0x42),
-    RGBColor(0x19, 0x48, 0x6A),
-];
-const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
-const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
-
 /// A chart ready to draw: labels and values in one language.
 pub struct Prepared {
     /// What it draws.
@@ -182,42 +174,40 @@ pub fn prepare(
     }
 }
 
-/// The font family charts use for a language.
-pub fn family(lang: &str) -> &'static str {
-    match lang {
-        "zh" => "Noto Sans CJK SC",
-        "ar" => "Noto Naskh Arabic",
-        _ => "Noto Sans",
-    }
-}
+/// The chart fonts registered so far, by family, with their parsed face
+/// (`None` if it did not parse).
+type Faces = Vec<(String, Option<&'static ttf_parser::Face<'static>>)>;
 
-static FACES: OnceLock<Vec<(&'static str, ttf_parser::Face<'static>)>> = OnceLock::new();
+static FACES: Mutex<Faces> = Mutex::new(Vec::new());
 
-/// Registers the chart fonts with plotters (and our measurer) once per process.
-/// plotters keeps fonts for the life of the process, so their bytes are
-/// copied once, here, and never again (watch mode's font rescans leak nothing).
-pub fn register_fonts(fonts: &crate::fonts::Fonts) {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let mut faces = Vec::new();
-        for fam in ["Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"] {
-            if let Some(bytes) = fonts.family_bytes(fam) {
-                let bytes: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
-                let _ = register_font(fam, FontStyle::Normal, bytes);
-                // Parsed once: a CJK face's charset takes a while to parse.
-                if let Ok(face) = ttf_parser::Face::parse(bytes, 0) {
-                    faces.push((fam, face));
-                }
-            }
+/// Registers the theme's chart fonts with plotters (and our measurer), each
+/// family once per process. plotters keeps fonts for the life of the
+/// process, so a family's bytes are copied once, here, and never again
+/// (watch mode's font rescans leak nothing; a family the theme names later is
+/// added then).
+pub fn register_fonts(fonts: &crate::fonts::Fonts, style: &ChartStyle) {
+    let mut faces = FACES.lock().unwrap_or_else(PoisonError::into_inner);
+    for fam in style.fonts() {
+        if faces.iter().any(|(f, _)| f == fam) {
+            continue;
         }
-        let _ = FACES.set(faces);
-    });
+        if let Some(bytes) = fonts.family_bytes(fam) {
+            let bytes: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
+            let _ = register_font(fam, FontStyle::Normal, bytes);
+            // Parsed once: a CJK face's charset takes a while to parse.
+            let face = ttf_parser::Face::parse(bytes, 0).ok().map(|f| &*Box::leak(Box::new(f)));
+            faces.push((fam.to_string(), face));
+        }
+    }
 }
 
 /// Width in px of `text` at `px` in a family, from the font's advances.
 /// (plotters' ab_glyph layout scales by line height, not em, and under-measures.)
 pub fn text_width(family: &str, text: &str, px: f64) -> Option<f64> {
-    let (_, face) = FACES.get()?.iter().find(|(f, _)| *f == family)?;
+    let face = {
+        let faces = FACES.lock().unwrap_or_else(PoisonError::into_inner);
+        faces.iter().find(|(f, _)| f == family)?.1?
+    };
     let upem = f64::from(face.units_per_em());
     let units: f64 = text
         .chars()
@@ -245,35 +235,201 @@ fn tick_with(loc: &Locale, p: &Prepared, v: f64, decimals: Option<u8>) -> String
     if p.unit == "ratio" && n != 0.0 { loc.ratio(&p.unit, &s) } else { s }
 }
 
-/// Draws the chart as SVG.
-pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String, String> {
-    let lang = loc.lang.as_str();
-    let palette = palette(accent);
-    let (cw, ch) = canvas(p);
-    // Right-to-left scripts mirror the chart: axis on the right, bars growing leftwards.
-    let rtl = loc.rtl;
-    let m = |x: f64| (if rtl { cw - x } else { x }) as i32;
+/// Draws the chart as SVG, in the theme's chart style; `accent` (the
+/// chapter's goal colour) is its first series' colour.
+pub fn render(p: &Prepared, loc: &Locale, style: &ChartStyle, accent: Option<Colour>) -> Result<String, String> {
+    let (w, h) = canvas(p);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (cw as u32, ch as u32)).into_drawing_area();
-        let font = |px: f64| (family(lang), px).into_font();
-        // plotters writes font-size = size / 1.24; measure what is drawn.
-        let measure = |s: &str, px: f64| {
-            let drawn = px / 1.24;
-            (text_width(family(lang), s, drawn).unwrap_or(s.chars().count() as f64 * drawn), drawn * 1.2)
+        let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
+        let palette = palette(style, accent);
+        // The colours repeat as often as the theme's palette is long.
+        let cycle = style.palette.len().min(palette.len());
+        let c = Canvas {
+            root,
+            w,
+            h,
+            rtl: loc.rtl,
+            family: style.font(loc.script),
+            px: style.label_px,
+            ink: rgb(style.ink),
+            grid: rgb(style.grid),
+            muted: rgb(style.muted),
+            palette,
+            cycle,
         };
-        let text = |s: &str, x: f64, y: f64, px: f64, pos: Pos, colour: &RGBColor| {
-            if s.trim().is_empty() {
-                return Ok(()); // e.g. no unit words for a plain count
+        let y0 = c.head(p)?;
+        let axis = Axis::new(p);
+        match p.kind {
+            ChartKind::Hbar => hbar(&c, p, loc, &axis, y0)?,
+            ChartKind::Bar | ChartKind::GroupedBar => {
+                let plot = c.plot(p, loc, &axis, y0)?;
+                columns(&c, p, loc, &plot)?;
+                c.finish(p, &plot)?;
             }
-            let h = match (rtl, pos.h_pos) {
-                (true, HPos::Left) => HPos::Right,
-                (true, HPos::Right) => HPos::Left,
-                (_, h) => h,
-            };
-            let style = font(px).color(colour).pos(Pos::new(h, pos.v_pos));
-            root.draw(&Text::new(s.to_string(), (m(x), y as i32), style)).map_err(|e| e.to_string())
+            ChartKind::Line => {
+                let plot = c.plot(p, loc, &axis, y0)?;
+                line(&c, p, loc, &plot)?;
+                c.finish(p, &plot)?;
+            }
+        }
+        c.root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// A theme colour as plotters takes it.
+fn rgb(c: Colour) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// Where a chart is drawn: its surface and size, its script's direction and
+/// font, and its colours. Every label is measured in the font it is drawn in.
+struct Canvas<'a> {
+    root: DrawingArea<SVGBackend<'a>, Shift>,
+    w: f64,
+    h: f64,
+    /// Right-to-left scripts mirror the chart: axis on the right, bars growing leftwards.
+    rtl: bool,
+    family: &'a str,
+    /// Label size, px.
+    px: f64,
+    ink: RGBColor,
+    grid: RGBColor,
+    muted: RGBColor,
+    /// Series colours, in order.
+    palette: Vec<RGBColor>,
+    /// How many series colours there are before they repeat.
+    cycle: usize,
+}
+
+impl<'a> Canvas<'a> {
+    /// An x coordinate, mirrored for a right-to-left script.
+    fn x(&self, x: f64) -> i32 {
+        (if self.rtl { self.w - x } else { x }) as i32
+    }
+
+    /// Width and height of `s` at `px`, as drawn (plotters writes font-size = size / 1.24).
+    fn measure(&self, s: &str, px: f64) -> (f64, f64) {
+        let drawn = px / 1.24;
+        (text_width(self.family, s, drawn).unwrap_or(s.chars().count() as f64 * drawn), drawn * 1.2)
+    }
+
+    /// Width of `s` at the label size.
+    fn width(&self, s: &str) -> f64 {
+        self.measure(s, self.px).0
+    }
+
+    /// The colour of series `si`.
+    fn series(&self, si: usize) -> RGBColor {
+        self.palette[si % self.cycle]
+    }
+
+    /// Draws `s` at (x, y), anchored at `pos` (mirrored for right-to-left scripts).
+    fn text(&self, s: &str, x: f64, y: f64, px: f64, pos: Pos, colour: &RGBColor) -> Result<(), String> {
+        if s.trim().is_empty() {
+            return Ok(()); // e.g. no unit words for a plain count
+        }
+        let h = match (self.rtl, pos.h_pos) {
+            (true, HPos::Left) => HPos::Right,
+            (true, HPos::Right) => HPos::Left,
+            (_, h) => h,
         };
+        let style = (self.family, px).into_font().color(colour).pos(Pos::new(h, pos.v_pos));
+        self.draw(&Text::new(s.to_string(), (self.x(x), y as i32), style))
+    }
+
+    /// Draws an element at pixel coordinates.
+    fn draw<'e, E, B>(&self, e: &'e E) -> Result<(), String>
+    where
+        B: CoordMapper,
+        &'e E: PointCollection<'e, (i32, i32), B>,
+        E: Drawable<SVGBackend<'a>, B>,
+    {
+        self.root.draw(e).map_err(|e| e.to_string())
+    }
+
+    /// A dashed line (targets, reference values), in ink.
+    fn dashed(&self, from: (i32, i32), to: (i32, i32)) -> Result<(), String> {
+        let (dx, dy) = (f64::from(to.0 - from.0), f64::from(to.1 - from.1));
+        let len = dx.hypot(dy).max(1.0);
+        let (dash, gap) = (6.0, 4.0);
+        let mut t = 0.0;
+        while t < len {
+            let e = (t + dash).min(len);
+            let at = |d: f64| ((f64::from(from.0) + dx * d / len) as i32, (f64::from(from.1) + dy * d / len) as i32);
+            self.draw(&PathElement::new(vec![at(t), at(e)], self.ink.stroke_width(1)))?;
+            t = e + gap;
+        }
+        Ok(())
+    }
+
+    /// The unit words at the top left and, for several series, the legend at
+    /// the top right; returns where the plot begins.
+    fn head(&self, p: &Prepared) -> Result<f64, String> {
+        let y0 = 8.0;
+        let top = Pos::new(HPos::Left, VPos::Top);
+        self.text(&p.unit_words, 4.0, y0, self.px, top, &self.ink)?;
+        if p.series.len() > 1 {
+            let mut x = self.w - 4.0;
+            for (i, (name, _)) in p.series.iter().enumerate().rev() {
+                x -= self.width(name);
+                self.text(name, x, y0, self.px, top, &self.ink)?;
+                x -= 16.0;
+                let square = [(self.x(x), (y0 + 2.0) as i32), (self.x(x + 11.0), (y0 + 13.0) as i32)];
+                self.draw(&Rectangle::new(square, self.series(i).filled()))?;
+                x -= 14.0;
+            }
+        }
+        Ok(y0 + (self.measure("Hg", self.px).1 + 12.0))
+    }
+
+    /// The plot area of a vertical chart (columns, line), drawn: grid lines,
+    /// value ticks and category labels.
+    fn plot(&self, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<Plot, String> {
+        let tick_w = axis.ticks.iter().map(|t| self.width(&tick(loc, p, *t))).fold(0.0, f64::max);
+        let (x0, x1) = (tick_w + 12.0, self.w - 8.0);
+        let slot = (x1 - x0) / p.categories.len().max(1) as f64;
+        let label_lines = p.categories.iter().map(|c| wrap(c, slot - 6.0, |s| self.width(s))).collect::<Vec<_>>();
+        let rows = label_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
+        let y1 = self.h - 8.0 - rows * self.px * 1.25;
+        let plot = Plot { x0, x1, y0, y1, slot, top: axis.top };
+        for t in &axis.ticks {
+            let y = plot.y(*t);
+            self.draw(&PathElement::new(vec![(self.x(x0), y as i32), (self.x(x1), y as i32)], self.grid))?;
+            self.text(&tick(loc, p, *t), x0 - 6.0, y, self.px, Pos::new(HPos::Right, VPos::Center), &self.ink)?;
+        }
+        for (ci, lines) in label_lines.iter().enumerate() {
+            for (li, l) in lines.iter().enumerate() {
+                let y = y1 + 6.0 + self.px * 1.25 * li as f64;
+                self.text(l, plot.cx(ci), y, self.px, Pos::new(HPos::Center, VPos::Top), &self.ink)?;
+            }
+        }
+        Ok(plot)
+    }
+
+    /// A vertical chart's reference lines and its baseline, over its data.
+    fn finish(&self, p: &Prepared, plot: &Plot) -> Result<(), String> {
+        let (x0, x1) = (self.x(plot.x0), self.x(plot.x1));
+        for (v, label) in &p.lines {
+            let y = plot.y(*v);
+            self.dashed((x0, y as i32), (x1, y as i32))?;
+            let pos = Pos::new(HPos::Right, VPos::Bottom);
+            self.text(label, plot.x1, y - 3.0, self.px * 0.85, pos, &self.ink)?;
+        }
+        self.draw(&PathElement::new(vec![(x0, plot.y1 as i32), (x1, plot.y1 as i32)], self.ink))
+    }
+}
+
+/// The value axis: its top and its ticks.
+struct Axis {
+    top: f64,
+    ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// A "nice" axis for the chart's values and reference lines.
+    fn new(p: &Prepared) -> Axis {
         let max = largest(&p.series).max(p.lines.iter().map(|l| l.0).fold(0.0, f64::max));
         let (mut step, mut top) = nice_axis(max);
         // A share never exceeds 100%: the axis stops there when the data allow.
@@ -283,248 +439,153 @@ pub fn render(p: &Prepared, loc: &Locale, accent: Option<&str>) -> Result<String
                 step = 20.0;
             }
         }
-        let muted = RGBColor(0x77, 0x77, 0x77);
-        // Legend (multi-series) at the top; unit words at the top left.
-        let mut y0 = 8.0;
-        let unit_h = measure("Hg", FONT_PX).1;
-        text(&p.unit_words, 4.0, y0, FONT_PX, Pos::new(HPos::Left, VPos::Top), &INK)?;
-        if p.series.len() > 1 {
-            let mut x = cw - 4.0;
-            for (i, (name, _)) in p.series.iter().enumerate().rev() {
-                let (w, _) = measure(name, FONT_PX);
-                x -= w;
-                text(name, x, y0, FONT_PX, Pos::new(HPos::Left, VPos::Top), &INK)?;
-                x -= 16.0;
-                root.draw(&Rectangle::new(
-                    [(m(x), (y0 + 2.0) as i32), (m(x + 11.0), (y0 + 13.0) as i32)],
-                    palette[i % 5].filled(),
-                ))
-                .map_err(|e| e.to_string())?;
-                x -= 14.0;
-            }
-        }
-        y0 += unit_h + 12.0;
-        let ticks: Vec<f64> = (0..).map(|i| f64::from(i) * step).take_while(|t| *t <= top + step * 1e-9).collect();
-        let tick_w = ticks.iter().map(|t| measure(&tick(loc, p, *t), FONT_PX).0).fold(0.0, f64::max);
-        let n = p.categories.len().max(1);
-        if p.kind == ChartKind::Hbar {
-            let label_w = p
-                .categories
-                .iter()
-                .map(|c| {
-                    wrap(c, cw * 0.35, |s| measure(s, FONT_PX).0)
-                        .iter()
-                        .map(|l| measure(l, FONT_PX).0)
-                        .fold(0.0, f64::max)
-                })
-                .fold(0.0, f64::max);
-            let (x0, x1, y1) = (label_w + 12.0, cw - 70.0, ch - 24.0);
-            let slot = (y1 - y0) / n as f64;
-            for t in &ticks {
-                let x = x0 + (x1 - x0) * t / top;
-                root.draw(&PathElement::new(vec![(m(x), y0 as i32), (m(x), y1 as i32)], GRID))
-                    .map_err(|e| e.to_string())?;
-                text(&tick(loc, p, *t), x, y1 + 4.0, FONT_PX, Pos::new(HPos::Center, VPos::Top), &INK)?;
-            }
-            for (ci, cat) in p.categories.iter().enumerate() {
-                let cy = y0 + slot * (ci as f64 + 0.5);
-                let lines = wrap(cat, cw * 0.35, |s| measure(s, FONT_PX).0);
-                let lh = FONT_PX * 1.25;
-                for (li, l) in lines.iter().enumerate() {
-                    let y = cy - lh * (lines.len() as f64 - 1.0) / 2.0 + lh * li as f64;
-                    text(l, x0 - 8.0, y, FONT_PX, Pos::new(HPos::Right, VPos::Center), &INK)?;
-                }
-                let k = p.series.len() as f64;
-                let bh = (slot * 0.7 / k).min(28.0);
-                for (si, (_, vals)) in p.series.iter().enumerate() {
-                    let y = cy - bh * k / 2.0 + bh * si as f64;
-                    let Some(v) = vals.get(ci).copied().flatten() else {
-                        if p.by_period {
-                            text(
-                                &p.gap_word,
-                                x0 + 4.0,
-                                y + bh / 2.0,
-                                FONT_PX * 0.85,
-                                Pos::new(HPos::Left, VPos::Center),
-                                &muted,
-                            )?;
-                        }
-                        continue;
-                    };
-                    // A small value keeps a visible bar (2 px), never a hairline.
-                    let x = (x0 + (x1 - x0) * v / top).max(if v > 0.0 { x0 + 2.0 } else { x0 });
-                    root.draw(&Rectangle::new(
-                        [(m(x0), y as i32), (m(x), (y + bh - 1.0) as i32)],
-                        palette[si % 5].filled(),
-                    ))
-                    .map_err(|e| e.to_string())?;
-                    text(
-                        &value_label(loc, p, si, ci, v),
-                        x + 4.0,
-                        y + bh / 2.0,
-                        FONT_PX,
-                        Pos::new(HPos::Left, VPos::Center),
-                        &INK,
-                    )?;
-                }
-            }
-            for (v, label) in &p.lines {
-                let x = x0 + (x1 - x0) * v / top;
-                dashed(&root, (m(x), y0 as i32), (m(x), y1 as i32), &INK)?;
-                text(label, x, y0 - 2.0, FONT_PX * 0.85, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
-            }
-            root.draw(&PathElement::new(vec![(m(x0), y0 as i32), (m(x0), y1 as i32)], INK))
-                .map_err(|e| e.to_string())?;
-        } else {
-            let (x0, x1) = (tick_w + 12.0, cw - 8.0);
-            let slot = (x1 - x0) / n as f64;
-            let label_lines =
-                p.categories.iter().map(|c| wrap(c, slot - 6.0, |s| measure(s, FONT_PX).0)).collect::<Vec<_>>();
-            let rows = label_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-            let y1 = ch - 8.0 - rows * FONT_PX * 1.25;
-            let yof = |v: f64| y1 - (y1 - y0) * v / top;
-            for t in &ticks {
-                let y = yof(*t);
-                root.draw(&PathElement::new(vec![(m(x0), y as i32), (m(x1), y as i32)], GRID))
-                    .map_err(|e| e.to_string())?;
-                text(&tick(loc, p, *t), x0 - 6.0, y, FONT_PX, Pos::new(HPos::Right, VPos::Center), &INK)?;
-            }
-            for (ci, lines) in label_lines.iter().enumerate() {
-                let cx = x0 + slot * (ci as f64 + 0.5);
-                for (li, l) in lines.iter().enumerate() {
-                    text(
-                        l,
-                        cx,
-                        y1 + 6.0 + FONT_PX * 1.25 * li as f64,
-                        FONT_PX,
-                        Pos::new(HPos::Center, VPos::Top),
-                        &INK,
-                    )?;
-                }
-            }
-            if p.kind == ChartKind::Line {
-                for (si, (_, vals)) in p.series.iter().enumerate() {
-                    // A line joins neighbouring points only: a missing period is a gap.
-                    let mut segment: Vec<(i32, i32)> = Vec::new();
-                    for (i, v) in vals.iter().chain(std::iter::once(&None)).enumerate() {
-                        match v {
-                            Some(v) => segment.push((m(x0 + slot * (i as f64 + 0.5)), yof(*v) as i32)),
-                            None => {
-                                if segment.len() > 1 {
-                                    root.draw(&PathElement::new(segment.clone(), palette[si % 5].stroke_width(2)))
-                                        .map_err(|e| e.to_string())?;
-                                }
-                                segment.clear();
-                            }
-                        }
-                    }
-                    for (i, v) in vals.iter().enumerate() {
-                        let x = x0 + slot * (i as f64 + 0.5);
-                        let Some(v) = v else {
-                            if p.by_period
-                                && si == 0
-                                && p.series.iter().all(|(_, vs)| vs.get(i).copied().flatten().is_none())
-                            {
-                                text(
-                                    &p.gap_word,
-                                    x,
-                                    y1 - 4.0,
-                                    FONT_PX * 0.85,
-                                    Pos::new(HPos::Center, VPos::Bottom),
-                                    &muted,
-                                )?;
-                            }
-                            continue;
-                        };
-                        let y = yof(*v);
-                        root.draw(&Circle::new((m(x), y as i32), 4, palette[si % 5].filled()))
-                            .map_err(|e| e.to_string())?;
-                        text(
-                            &value_label(loc, p, si, i, *v),
-                            x,
-                            y - 8.0,
-                            FONT_PX,
-                            Pos::new(HPos::Center, VPos::Bottom),
-                            &INK,
-                        )?;
-                    }
-                }
-            } else {
-                let k = p.series.len() as f64;
-                let bw = (slot * 0.7 / k).min(64.0);
-                for ci in 0..p.categories.len() {
-                    let cx = x0 + slot * (ci as f64 + 0.5);
-                    for (si, (_, vals)) in p.series.iter().enumerate() {
-                        let x = cx - bw * k / 2.0 + bw * si as f64;
-                        let Some(v) = vals.get(ci).copied().flatten() else {
-                            if p.by_period {
-                                text(
-                                    &p.gap_word,
-                                    x + bw / 2.0,
-                                    y1 - 3.0,
-                                    FONT_PX * 0.85,
-                                    Pos::new(HPos::Center, VPos::Bottom),
-                                    &muted,
-                                )?;
-                            }
-                            continue;
-                        };
-                        root.draw(&Rectangle::new(
-                            [
-                                (m(x + 1.0), yof(v).min(if v > 0.0 { y1 - 2.0 } else { y1 }) as i32),
-                                (m(x + bw - 1.0), y1 as i32),
-                            ],
-                            palette[si % 5].filled(),
-                        ))
-                        .map_err(|e| e.to_string())?;
-                        let label = value_label(loc, p, si, ci, v);
-                        let px =
-                            if measure(&label, FONT_PX).0 > bw + 4.0 && k > 1.0 { FONT_PX * 0.85 } else { FONT_PX };
-                        text(&label, x + bw / 2.0, yof(v) - 3.0, px, Pos::new(HPos::Center, VPos::Bottom), &INK)?;
-                    }
-                }
-            }
-            for (v, label) in &p.lines {
-                let y = yof(*v);
-                dashed(&root, (m(x0), y as i32), (m(x1), y as i32), &INK)?;
-                text(label, x1, y - 3.0, FONT_PX * 0.85, Pos::new(HPos::Right, VPos::Bottom), &INK)?;
-            }
-            root.draw(&PathElement::new(vec![(m(x0), y1 as i32), (m(x1), y1 as i32)], INK))
-                .map_err(|e| e.to_string())?;
-        }
-        root.present().map_err(|e| e.to_string())?;
+        let ticks = (0..).map(|i| f64::from(i) * step).take_while(|t| *t <= top + step * 1e-9).collect();
+        Axis { top, ticks }
     }
-    Ok(svg)
 }
 
-/// A dashed line (targets, reference values).
-fn dashed<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
-    from: (i32, i32),
-    to: (i32, i32),
-    colour: &RGBColor,
-) -> Result<(), String> {
-    let (dx, dy) = (f64::from(to.0 - from.0), f64::from(to.1 - from.1));
-    let len = dx.hypot(dy).max(1.0);
-    let (dash, gap) = (6.0, 4.0);
-    let mut t = 0.0;
-    while t < len {
-        let e = (t + dash).min(len);
-        let at = |d: f64| ((f64::from(from.0) + dx * d / len) as i32, (f64::from(from.1) + dy * d / len) as i32);
-        root.draw(&PathElement::new(vec![at(t), at(e)], colour.stroke_width(1))).map_err(|e| e.to_string())?;
-        t = e + gap;
+/// The plot area of a vertical chart, px: a slot per category.
+struct Plot {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+    slot: f64,
+    top: f64,
+}
+
+impl Plot {
+    /// The y of a value.
+    fn y(&self, v: f64) -> f64 {
+        self.y1 - (self.y1 - self.y0) * v / self.top
+    }
+
+    /// The x of category `ci`'s centre.
+    fn cx(&self, ci: usize) -> f64 {
+        self.x0 + self.slot * (ci as f64 + 0.5)
+    }
+}
+
+/// Horizontal bars: a row per category, its label wrapped at the start side.
+fn hbar(c: &Canvas, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<(), String> {
+    let px = c.px;
+    let label_w = p
+        .categories
+        .iter()
+        .map(|cat| wrap(cat, c.w * 0.35, |s| c.width(s)).iter().map(|l| c.width(l)).fold(0.0, f64::max))
+        .fold(0.0, f64::max);
+    let (x0, x1, y1) = (label_w + 12.0, c.w - 70.0, c.h - 24.0);
+    let top = axis.top;
+    let slot = (y1 - y0) / p.categories.len().max(1) as f64;
+    for t in &axis.ticks {
+        let x = x0 + (x1 - x0) * t / top;
+        c.draw(&PathElement::new(vec![(c.x(x), y0 as i32), (c.x(x), y1 as i32)], c.grid))?;
+        c.text(&tick(loc, p, *t), x, y1 + 4.0, px, Pos::new(HPos::Center, VPos::Top), &c.ink)?;
+    }
+    let k = p.series.len() as f64;
+    let bh = (slot * 0.7 / k).min(28.0);
+    for (ci, cat) in p.categories.iter().enumerate() {
+        let cy = y0 + slot * (ci as f64 + 0.5);
+        let lines = wrap(cat, c.w * 0.35, |s| c.width(s));
+        let lh = px * 1.25;
+        for (li, l) in lines.iter().enumerate() {
+            let y = cy - lh * (lines.len() as f64 - 1.0) / 2.0 + lh * li as f64;
+            c.text(l, x0 - 8.0, y, px, Pos::new(HPos::Right, VPos::Center), &c.ink)?;
+        }
+        for (si, (_, vals)) in p.series.iter().enumerate() {
+            let y = cy - bh * k / 2.0 + bh * si as f64;
+            let start = Pos::new(HPos::Left, VPos::Center);
+            let Some(v) = vals.get(ci).copied().flatten() else {
+                if p.by_period {
+                    c.text(&p.gap_word, x0 + 4.0, y + bh / 2.0, px * 0.85, start, &c.muted)?;
+                }
+                continue;
+            };
+            // A small value keeps a visible bar (2 px), never a hairline.
+            let x = (x0 + (x1 - x0) * v / top).max(if v > 0.0 { x0 + 2.0 } else { x0 });
+            let bar = [(c.x(x0), y as i32), (c.x(x), (y + bh - 1.0) as i32)];
+            c.draw(&Rectangle::new(bar, c.series(si).filled()))?;
+            c.text(&value_label(loc, p, si, ci, v), x + 4.0, y + bh / 2.0, px, start, &c.ink)?;
+        }
+    }
+    for (v, label) in &p.lines {
+        let x = x0 + (x1 - x0) * v / top;
+        c.dashed((c.x(x), y0 as i32), (c.x(x), y1 as i32))?;
+        c.text(label, x, y0 - 2.0, px * 0.85, Pos::new(HPos::Center, VPos::Bottom), &c.ink)?;
+    }
+    c.draw(&PathElement::new(vec![(c.x(x0), y0 as i32), (c.x(x0), y1 as i32)], c.ink))
+}
+
+/// Columns: a column per series in each category's slot, its value above it.
+fn columns(c: &Canvas, p: &Prepared, loc: &Locale, plot: &Plot) -> Result<(), String> {
+    let px = c.px;
+    let k = p.series.len() as f64;
+    let bw = (plot.slot * 0.7 / k).min(64.0);
+    let y1 = plot.y1;
+    let above = Pos::new(HPos::Center, VPos::Bottom);
+    for ci in 0..p.categories.len() {
+        let cx = plot.cx(ci);
+        for (si, (_, vals)) in p.series.iter().enumerate() {
+            let x = cx - bw * k / 2.0 + bw * si as f64;
+            let Some(v) = vals.get(ci).copied().flatten() else {
+                if p.by_period {
+                    c.text(&p.gap_word, x + bw / 2.0, y1 - 3.0, px * 0.85, above, &c.muted)?;
+                }
+                continue;
+            };
+            let column = [
+                (c.x(x + 1.0), plot.y(v).min(if v > 0.0 { y1 - 2.0 } else { y1 }) as i32),
+                (c.x(x + bw - 1.0), y1 as i32),
+            ];
+            c.draw(&Rectangle::new(column, c.series(si).filled()))?;
+            let label = value_label(loc, p, si, ci, v);
+            let size = if c.width(&label) > bw + 4.0 && k > 1.0 { px * 0.85 } else { px };
+            c.text(&label, x + bw / 2.0, plot.y(v) - 3.0, size, above, &c.ink)?;
+        }
     }
     Ok(())
 }
 
-/// The series colours: the chapter's goal colour first, then the house palette.
-fn palette(accent: Option<&str>) -> Vec<RGBColor> {
-    let mut colours = Vec::with_capacity(6);
-    if let Some(hex) = accent.and_then(|h| u32::from_str_radix(h.trim_start_matches('#'), 16).ok()) {
-        colours.push(RGBColor((hex >> 16) as u8, (hex >> 8) as u8, hex as u8));
+/// Lines: each series' points joined where neighbouring periods are known, each point labelled.
+fn line(c: &Canvas, p: &Prepared, loc: &Locale, plot: &Plot) -> Result<(), String> {
+    let above = Pos::new(HPos::Center, VPos::Bottom);
+    for (si, (_, vals)) in p.series.iter().enumerate() {
+        let colour = c.series(si);
+        // A line joins neighbouring points only: a missing period is a gap.
+        let mut segment: Vec<(i32, i32)> = Vec::new();
+        for (i, v) in vals.iter().chain(std::iter::once(&None)).enumerate() {
+            match v {
+                Some(v) => segment.push((c.x(plot.cx(i)), plot.y(*v) as i32)),
+                None => {
+                    if segment.len() > 1 {
+                        c.draw(&PathElement::new(segment.clone(), colour.stroke_width(2)))?;
+                    }
+                    segment.clear();
+                }
+            }
+        }
+        for (i, v) in vals.iter().enumerate() {
+            let x = plot.cx(i);
+            let Some(v) = v else {
+                if p.by_period && si == 0 && p.series.iter().all(|(_, vs)| vs.get(i).copied().flatten().is_none()) {
+                    c.text(&p.gap_word, x, plot.y1 - 4.0, c.px * 0.85, above, &c.muted)?;
+                }
+                continue;
+            };
+            let y = plot.y(*v);
+            c.draw(&Circle::new((c.x(x), y as i32), 4, colour.filled()))?;
+            c.text(&value_label(loc, p, si, i, *v), x, y - 8.0, c.px, above, &c.ink)?;
+        }
     }
+    Ok(())
+}
+
+/// The series colours: the chapter's goal colour first, then the theme's palette.
+fn palette(style: &ChartStyle, accent: Option<Colour>) -> Vec<RGBColor> {
+    let mut colours = Vec::with_capacity(style.palette.len() + 1);
+    colours.extend(accent.map(rgb));
     let first = colours.first().copied();
-    colours.extend(PALETTE.iter().copied().filter(|c| Some(*c) != first));
+    colours.extend(style.palette.iter().map(|c| rgb(*c)).filter(|c| Some(*c) != first));
     colours
 }
 
@@ -596,6 +657,12 @@ pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
 mod tests {
     use super::*;
 
+    /// The bundled theme's chart style.
+    fn style() -> ChartStyle {
+        let text = include_str!("../templates/theme.toml");
+        crate::theme::Theme::parse(std::path::Path::new("templates/theme.toml"), text).unwrap().charts
+    }
+
     #[test]
     fn nice_axes() {
         assert_eq!(nice_axis(974.0), (250.0, 1250.0));
@@ -619,7 +686,7 @@ mod tests {
             by_period: false,
             gap_word: "n/a".into(),
         };
-        let svg = render(&p, &Locale::builtin("en"), None).unwrap();
+        let svg = render(&p, &Locale::builtin("en"), &style(), None).unwrap();
         assert!(svg.contains(">\n2020\n</text>"), "{svg}");
         let texts: Vec<&str> =
             svg.split("<text").skip(1).map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]).collect();
@@ -654,6 +721,7 @@ mod tests {
         let svg = render(
             &chart(ChartKind::Bar, "percent", &[96.0, 98.7, 100.0, 99.0, 97.0, 95.0, 94.0]),
             &Locale::builtin("en"),
+            &style(),
             None,
         )
         .unwrap();
@@ -664,6 +732,7 @@ mod tests {
         let svg = render(
             &chart(ChartKind::Bar, "percent", &[90.0, 130.0, 100.0, 80.0, 70.0, 60.0, 50.0]),
             &Locale::builtin("en"),
+            &style(),
             None,
         )
         .unwrap();
@@ -675,6 +744,7 @@ mod tests {
         let svg = render(
             &chart(ChartKind::Bar, "ratio", &[1.9, 2.0, 2.1, 1.8, 1.95, 2.05, 2.2]),
             &Locale::builtin("en"),
+            &style(),
             None,
         )
         .unwrap();
@@ -689,6 +759,7 @@ mod tests {
         let svg = render(
             &chart(ChartKind::Bar, "count", &[16858.0, 10994.0, 38486.0, 116451.0, 221.0]),
             &Locale::builtin("en"),
+            &style(),
             None,
         )
         .unwrap();
@@ -725,7 +796,7 @@ mod tests {
             by_period: true,
             gap_word: "n/a".into(),
         };
-        let svg = render(&p, &Locale::builtin("en"), None).unwrap();
+        let svg = render(&p, &Locale::builtin("en"), &style(), None).unwrap();
         // One segment joins 2016 and 2017; 2019 stands alone: no line crosses 2018.
         let lines: Vec<&str> =
             svg.lines().filter(|l| l.contains("<polyline") && l.contains("stroke-width=\"2\"")).collect();

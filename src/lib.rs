@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod project;
 pub mod report;
 pub mod sourcemap;
+pub mod theme;
 pub mod translate;
 pub mod world;
 

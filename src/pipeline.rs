@@ -31,6 +31,7 @@ use crate::export::{self, Profile};
 use crate::fonts::Fonts;
 use crate::project::Project;
 use crate::report::{ExitStatus, Failure, dedup};
+use crate::theme::{Colour, Theme};
 use crate::world::VlrWorld;
 
 /// How to make an edition.
@@ -56,6 +57,10 @@ pub struct Session {
     pub diags: Vec<Diag>,
     /// Each language's strings: built in, overlaid with the project's `i18n/<lang>.toml`.
     pub strings: BTreeMap<String, crate::i18n::Strings>,
+    /// The book's theme (`theme.toml` beside the template), what the charts
+    /// are drawn with; or why it cannot be used, which [`Session::validate`]
+    /// reports (only editions need it: `new-edition` does not).
+    pub theme: Result<Theme, Diag>,
 }
 
 impl Session {
@@ -81,6 +86,7 @@ impl Session {
             all.retain(|l| langs.contains(l) || l == project.source_language());
         }
         let mut diags = Vec::new();
+        let theme = Theme::load(&project.root, project.file.project.template.get_ref(), &mut sources);
         let mut strings = BTreeMap::new();
         for lang in &all {
             match crate::i18n::load_strings(&project.root, lang, &mut sources) {
@@ -95,7 +101,7 @@ impl Session {
             let base = Some(project.root.clone());
             return Err(Failure { sources, diags: dedup(diags), exit: ExitStatus::Problems, base });
         }
-        Ok(Session { project, sources, loaded, diags, strings })
+        Ok(Session { project, sources, loaded, diags, strings, theme })
     }
 
     /// The languages to make: those asked for, else all of the project's.
@@ -113,10 +119,12 @@ impl Session {
         resolve::index(&self.loaded, &self.sources, self.project.settings(), diags)
     }
 
-    /// Validates the data, once for all editions: the index (series, units,
-    /// references, charts), citations, and characters the fonts cannot print.
+    /// Validates the data, once for all editions: the theme, the index
+    /// (series, units, references, charts), citations, and characters the
+    /// fonts cannot print.
     pub fn validate(&self, fonts: Arc<Fonts>) -> Data<'_> {
         let mut diags = self.diags.clone();
+        diags.extend(self.theme.as_ref().err().cloned());
         let index = self.index(&mut diags);
         resolve::check_citations(&index, &self.source_labels(), &mut diags);
         crate::data::chars::check(&self.loaded, &self.sources, &|c| fonts.covers(c), &mut diags);
@@ -349,15 +357,16 @@ impl Data<'_> {
         let locale = p.locale(lang);
         let data_ok = self.ok();
         if data_ok {
-            charts::register_fonts(&self.fonts);
             check_units(&self.index, &locale, &mut diags);
         }
         let options = ResolveOptions { locale: &locale, draft: opts.draft, profile: opts.profile.name() };
         let (mut doc, chapters, map) =
             resolve::resolve(&p.project, &p.loaded, &self.index, &p.sources, options, &mut diags);
         let mut files = HashMap::new();
-        if data_ok {
-            doc.figures = figures(p, &self.index, &locale, &mut files, &mut diags);
+        // Data that passed validation have a theme (validation reports a theme that failed).
+        if data_ok && let Ok(theme) = &p.theme {
+            charts::register_fonts(&self.fonts, &theme.charts);
+            doc.figures = figures(p, theme, &self.index, &locale, &mut files, &mut diags);
         }
         let translated = Translated::from(doc.translation);
         // One file per chapter, so an edit to one chapter leaves typst's cached
@@ -374,6 +383,7 @@ impl Data<'_> {
 /// the templates need of each figure (title, alt text, note, callout).
 fn figures(
     p: &Session,
+    theme: &Theme,
     idx: &Index,
     locale: &crate::i18n::Locale,
     files: &mut HashMap<String, Vec<u8>>,
@@ -385,7 +395,7 @@ fn figures(
     let texts = p.loaded.texts.get(lang);
     let src_texts = p.loaded.texts.get(p.project.source_language());
     let chart_text = |id: &str| find_chart_text(texts, id).or_else(|| find_chart_text(src_texts, id));
-    let accents = chart_accents(&p.project, &p.loaded);
+    let accents = chart_accents(p, theme);
     for (path, spec) in &idx.charts {
         let id = spec.id.get_ref();
         let text = chart_text(id);
@@ -401,7 +411,7 @@ fn figures(
         let prepared = charts::prepare(idx, spec, text, locale, &label);
         let title =
             crate::data::typography::apply_str(locale, &text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone()));
-        match charts::render(&prepared, locale, accents.get(id.as_str()).copied()) {
+        match charts::render(&prepared, locale, &theme.charts, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
                 files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
             }
@@ -463,16 +473,16 @@ impl From<Translation> for Translated {
 }
 
 /// Each chart drawn in the colour of the first goal of the chapter showing it.
-fn chart_accents<'a>(project: &'a Project, loaded: &'a Loaded) -> HashMap<&'a str, &'static str> {
+fn chart_accents<'a>(p: &'a Session, theme: &Theme) -> HashMap<&'a str, Colour> {
     let mut out = HashMap::new();
-    let Some(texts) = loaded.texts.get(project.source_language()) else { return out };
-    for ch in &project.file.chapter {
+    let Some(texts) = p.loaded.texts.get(p.project.source_language()) else { return out };
+    for ch in &p.project.file.chapter {
         let Some(goal) = ch.goals.first().map(|g| usize::from(*g.get_ref())) else { continue };
-        let Some(colour) = goal.checked_sub(1).and_then(|i| crate::i18n::GOAL_COLOURS.get(i)) else { continue };
+        let Some(colour) = theme.goal_colour(goal) else { continue };
         if let Some((_, text)) = texts.chapters.get(ch.id.get_ref()) {
             for b in &text.block {
                 if let Some(fig) = &b.figure {
-                    out.insert(fig.get_ref().as_str(), *colour);
+                    out.insert(fig.get_ref().as_str(), colour);
                 }
             }
         }

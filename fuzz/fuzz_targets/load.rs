@@ -18,6 +18,7 @@ fn project_dir() -> &'static std::path::Path {
         let _ = std::fs::write(dir.join("templates/main.typ"), include_str!("../../templates/main.typ"));
         let _ = std::fs::write(dir.join("templates/lib.typ"), include_str!("../../templates/lib.typ"));
         let _ = std::fs::write(dir.join("templates/dashboard.typ"), include_str!("../../templates/dashboard.typ"));
+        let _ = std::fs::write(dir.join("templates/theme.toml"), include_str!("../../templates/theme.toml"));
         let _ = std::fs::write(dir.join("text/en/meta.toml"), "title = \"t\"\ncity = \"c\"\nauthor = \"a\"\n");
         dir
     })
@@ -47,9 +48,10 @@ fuzz_target!(|input: &[u8]| {
             let _ = vlr::data::resolve::resolve(project, &session.loaded, &data.index, sources, opts, &mut diags);
             // Every chart is drawn, whatever validation said: drawing must
             // never panic, even on data that failed validation.
+            let Ok(theme) = &session.theme else { continue };
             for (_, spec) in &data.index.charts {
                 let prepared = vlr::charts::prepare(&data.index, spec, None, &locale, &|id: &str| id.to_string());
-                let _ = vlr::charts::render(&prepared, &locale, Some("#A21942"));
+                let _ = vlr::charts::render(&prepared, &locale, &theme.charts, theme.goal_colour(8));
             }
         }
         vlr::diag::emit(&mut sink, &session.sources, &diags, dir);

@@ -15,6 +15,7 @@ const FILES: &[(&str, &str)] = &[
     ("templates/main.typ", include_str!("../../templates/main.typ")),
     ("templates/lib.typ", include_str!("../../templates/lib.typ")),
     ("templates/dashboard.typ", include_str!("../../templates/dashboard.typ")),
+    ("templates/theme.toml", include_str!("../../templates/theme.toml")),
     (".gitignore", "/dist\n"),
 ];
 

@@ -66,6 +66,9 @@ pub struct Typography {
     pub comma: String,
     /// Between the clauses of a note.
     pub semicolon: String,
+    /// The script it is written in (`latin`, `cjk`, `arabic`): the theme's fonts,
+    /// leading and indent are chosen by it.
+    pub script: crate::i18n::Script,
 }
 
 /// One of the 17 Sustainable Development Goals.
@@ -75,8 +78,6 @@ pub struct Goal {
     pub n: usize,
     /// Its short name in the edition's language (`null` if the strings lack it).
     pub name: Option<String>,
-    /// Its official colour, `#RRGGBB`.
-    pub colour: &'static str,
 }
 
 /// How much of an edition's text is translated (all of it in the source language).
@@ -720,10 +721,11 @@ mod tests {
                 colon: ": ".into(),
                 comma: ", ".into(),
                 semicolon: "; ".into(),
+                script: crate::i18n::Script::Latin,
             },
             draft: true,
             strings: locale.strings,
-            goals: vec![Goal { n: 1, name: s(), colour: "#E5243B" }],
+            goals: vec![Goal { n: 1, name: s() }],
             meta: Some(meta),
             chapters: (0..chapters.len()).map(ChapterFile::at).collect(),
             translation: Translation { total: 1, missing: 0, stale: 0 },

@@ -161,9 +161,7 @@ pub fn resolve(
     }
     let meta = r.meta(project, loaded, src);
     let strings = &locale.strings;
-    let goals = (0..17)
-        .map(|i| doc::Goal { n: i + 1, name: strings.goals.get(i).cloned(), colour: i18n::GOAL_COLOURS[i] })
-        .collect();
+    let goals = (0..17).map(|i| doc::Goal { n: i + 1, name: strings.goals.get(i).cloned() }).collect();
     let map = std::mem::take(&mut r.map);
     let document = Document {
         lang: lang.to_string(),
@@ -174,6 +172,7 @@ pub fn resolve(
             colon: locale.colon.clone(),
             comma: locale.comma.clone(),
             semicolon: locale.semicolon.clone(),
+            script: locale.script,
         },
         draft: opts.draft,
         strings: strings.clone(),

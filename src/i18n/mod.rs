@@ -21,12 +21,6 @@ use crate::diag::{Diag, Sources};
 /// The languages vlr ships interface strings for.
 pub const SUPPORTED: &[&str] = &["ar", "en", "es", "fr", "ru", "zh"];
 
-/// The official colours of SDGs 1–17.
-pub const GOAL_COLOURS: [&str; 17] = [
-    "#E5243B", "#DDA63A", "#4C9F38", "#C5192D", "#FF3A21", "#26BDE2", "#FCC30B", "#A21942", "#FD6925", "#DD1367",
-    "#FD9D24", "#BF8B2E", "#3F7E44", "#0A97D9", "#56C02B", "#00689D", "#19486A",
-];
-
 /// Whether vlr has built-in strings for `lang`.
 pub fn is_builtin(lang: &str) -> bool {
     SUPPORTED.contains(&lang)
@@ -299,6 +293,22 @@ pub struct Typography {
     pub comma: Option<String>,
     /// Between the clauses of a note ("…; source"; French "\u{202F}; "; Chinese "；"; Arabic "؛").
     pub semicolon: Option<String>,
+    /// The script, which picks the theme's fonts and paragraph style (default from the language code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<Script>,
+}
+
+/// A language's script, as the book's design sees it: it picks the theme's
+/// fonts and paragraph style (theme.toml's `[fonts.<script>]`, `[paragraph.<script>]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    /// Latin, and the scripts the Latin faces also cover (Cyrillic, Greek).
+    Latin,
+    /// Chinese and Japanese characters.
+    Cjk,
+    /// The Arabic script (Arabic, Persian, Urdu).
+    Arabic,
 }
 
 fn builtin_source(lang: &str) -> Option<&'static str> {
@@ -476,6 +486,8 @@ pub struct Locale {
     pub rtl: bool,
     /// Written in CJK characters without spaces.
     pub cjk: bool,
+    /// The script: the theme's fonts and paragraph style.
+    pub script: Script,
     /// A colon with its spacing after a label.
     pub colon: String,
     /// Between the items of a short list.
@@ -530,7 +542,14 @@ impl Locale {
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
         let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
         // A punctuation mark by script, unless the language's strings set it: (CJK, Arabic script, else).
-        let arabic = matches!(base, "ar" | "fa" | "ur");
+        let script = strings.typography.script.unwrap_or(if cjk {
+            Script::Cjk
+        } else if matches!(base, "ar" | "fa" | "ur") {
+            Script::Arabic
+        } else {
+            Script::Latin
+        });
+        let arabic = script == Script::Arabic;
         let mark = |set: &Option<String>, [c, a, l]: [&str; 3]| {
             set.clone().unwrap_or_else(|| {
                 (if cjk {
@@ -552,6 +571,7 @@ impl Locale {
             lang: lang.to_string(),
             rtl,
             cjk,
+            script,
             plurals: icu_plurals::PluralRules::try_new_cardinal((&icu).into()).ok(),
             grouped: formatter(grouping),
             ungrouped: formatter(GroupingStrategy::Never),

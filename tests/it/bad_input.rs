@@ -733,3 +733,28 @@ fn a_syntax_error_is_not_followed_by_its_consequences() {
         assert!(!err.contains("unknown indicator"), "{cmd}: {err}");
     }
 }
+
+#[test]
+fn a_bad_colour_in_the_theme_is_located() {
+    run(&Case {
+        file: "templates/theme.toml",
+        from: "grid = \"#DDDDDD\"",
+        to: "grid = \"#DDDDD\"",
+        at: Some("\"#DDDDD\""),
+        message: "`#DDDDD` is not a colour",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn a_missing_theme_is_one_error_naming_it() {
+    // Reported by vlr once, before typst would complain about it too.
+    let f = Fixture::new("basic");
+    std::fs::remove_file(f.root().join("templates/theme.toml")).unwrap();
+    for cmd in ["build", "check"] {
+        let out = f.run(&[cmd, "--lang", "en"]);
+        let err = expect(&f, &out, 1, "cannot read templates/theme.toml", None);
+        assert_eq!(err.matches("error:").count(), 1, "{cmd}: one error expected:\n{err}");
+    }
+}
