@@ -19,9 +19,9 @@ use super::model::{Block, TextFile};
 use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
 use super::series::Period;
 use super::source_map::SourceMap;
-use super::units::{self, Key, State, Status};
 use crate::diag::{Diag, Sources};
 use crate::i18n::{self, Locale, format};
+use crate::translate::fingerprint::{self as units, Key, State, Status};
 
 mod generated;
 

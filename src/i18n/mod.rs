@@ -8,6 +8,7 @@
 
 pub mod cldr;
 pub mod format;
+pub mod typography;
 pub mod units;
 
 use std::collections::{BTreeMap, HashMap};

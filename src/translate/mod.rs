@@ -9,6 +9,7 @@
 //! - `stamp` records the current source's fingerprints in a translation
 //!   that is known to be up to date.
 
+pub mod fingerprint;
 pub mod write;
 pub mod xliff;
 
@@ -19,10 +20,10 @@ use toml_edit::DocumentMut;
 
 use crate::data::load::{self, LangTexts, Loaded};
 use crate::data::markup::{self, Form};
-use crate::data::units::{self, Kind, State, Status};
 use crate::diag::{Diag, Sources};
 use crate::i18n::Locale;
 use crate::project::Project;
+use fingerprint::{Kind, State, Status};
 use write::Edit;
 
 /// A project with the texts of its source language and of one other language.
@@ -94,7 +95,7 @@ impl Texts {
         let empty = LangTexts::default();
         let src = self.loaded.texts.get(self.src()).unwrap_or(&empty);
         let order: Vec<String> = self.project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
-        units::status(src, self.loaded.texts.get(lang), lang, &order)
+        fingerprint::status(src, self.loaded.texts.get(lang), lang, &order)
     }
 
     /// The source file of a status.

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use super::fingerprint::{Kind, Seg};
 use crate::data::markup::{Form, join_lines, parse_placeholder, placeholder_len};
-use crate::data::units::{Kind, Seg};
 
 /// The XLIFF 2 namespace.
 pub const NS: &str = "urn:oasis:names:tc:xliff:document:2.0";

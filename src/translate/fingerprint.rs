@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::load::LangTexts;
-use super::model::{Block, ChartText, MetaText, TextFile};
+use crate::data::load::LangTexts;
+use crate::data::model::{Block, ChartText, MetaText, TextFile};
 
 /// How a segment's text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! become the language's quotation marks, French gets its spaces before
 //! `: ; ! ?` and inside « ». Figures (placeholder runs) are left alone.
 
-use super::markup::Run;
-use crate::i18n::Locale;
+use super::Locale;
+use crate::data::markup::Run;
 
 /// Outer and inner quotation marks of a language (its base code: `fr-CH`
 /// quotes as `fr`): (open, close, open, close).
