@@ -393,152 +393,248 @@ fn check_segment(source: &str, target: &str, kind: Kind) -> Vec<(std::ops::Range
 /// `vlr translate import`: reads a translated XLIFF file, checks it, and
 /// writes it into `text/<lang>/`. Any error: nothing is written.
 pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)> {
-    let mut xsources = Sources::default();
-    let shown = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-    let text = std::fs::read(file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))
-        .and_then(|b| String::from_utf8(b).map_err(|_| format!("{} is not UTF-8 text", file.display())))
-        .map_err(|e| (Sources::default(), vec![Diag::general(e)]))?;
-    xsources.insert(&shown, text.clone());
-    let located = |at: std::ops::Range<usize>, msg: String| Diag::error(&shown, Some(at), msg);
-    let doc = xliff::read(&text)
-        .map_err(|ps| (xsources.clone(), ps.into_iter().map(|p| located(p.at, p.message)).collect::<Vec<_>>()))?;
-    // CAT tools often write a region: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
-    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    let lang = primary(&doc.trg_lang);
-    let mut l = match load_texts(root, &lang) {
-        Ok(l) => l,
-        Err((mut s, d)) => {
-            s.insert(&shown, text.clone());
-            let d = d
-                .into_iter()
-                .map(|d| if d.file.is_none() { located(doc.trg_at.clone(), d.message) } else { d })
-                .collect();
-            return Err((s, d));
-        }
-    };
-    l.sources.insert(&shown, text.clone());
-    let fail = |l: &Texts, d: Vec<Diag>| (l.sources.clone(), d);
-    if primary(&doc.src_lang) != l.src() {
-        let d = located(
-            0..0,
-            format!("the source language is `{}`, but this file translates from `{}`", l.src(), doc.src_lang),
-        );
-        return Err(fail(&l, vec![d]));
-    }
+    let x = Received::read(file)?;
+    let (lang, l) = x.texts(root)?;
     let statuses = l.status(&lang);
-    let by_key: HashMap<(String, String), &Status> =
-        statuses.iter().map(|s| ((xliff::nmtoken(&s.file), xliff::nmtoken(&s.source.key.id())), s)).collect();
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut edits = Vec::new();
-    let (mut skipped, mut pending_units) = (0, 0);
-    let mut seen = std::collections::HashSet::new();
-    for f in &doc.files {
-        if !statuses.iter().any(|s| xliff::nmtoken(&s.file) == f.id) {
-            errors.push(located(f.at.clone(), format!("unknown file `{}`: no text/{}/{}.toml", f.id, l.src(), f.id)));
-            continue;
+    let plan = x.plan(&l, &statuses).map_err(|d| (l.sources.clone(), d))?;
+    plan.write(&l, &lang)
+}
+
+/// A translated XLIFF file as read: where it is (as shown), its text and what it holds.
+struct Received {
+    shown: PathBuf,
+    text: String,
+    doc: xliff::Xliff,
+}
+
+/// The language subtag of a CAT tool's tag: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
+fn primary(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase()
+}
+
+impl Received {
+    /// Reads and parses the file; problems are located in it.
+    fn read(file: &Path) -> Result<Self, (Sources, Vec<Diag>)> {
+        let shown = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let text = std::fs::read(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))
+            .and_then(|b| String::from_utf8(b).map_err(|_| format!("{} is not UTF-8 text", file.display())))
+            .map_err(|e| (Sources::default(), vec![Diag::general(e)]))?;
+        let doc = match xliff::read(&text) {
+            Ok(doc) => doc,
+            Err(ps) => {
+                let mut sources = Sources::default();
+                sources.insert(&shown, text.clone());
+                let d = ps.into_iter().map(|p| Diag::error(&shown, Some(p.at), p.message)).collect();
+                return Err((sources, d));
+            }
+        };
+        Ok(Self { shown, text, doc })
+    }
+
+    /// An error at a place in the file.
+    fn located(&self, at: std::ops::Range<usize>, msg: String) -> Diag {
+        Diag::error(&self.shown, Some(at), msg)
+    }
+
+    /// A warning at a place in the file.
+    fn warning(&self, at: std::ops::Range<usize>, msg: String) -> Diag {
+        Diag::warning(&self.shown, Some(at), msg)
+    }
+
+    /// The project's texts in the file's target language, with the file among
+    /// their sources; a file that translates from another language than the
+    /// project's source language is refused.
+    fn texts(&self, root: &Path) -> Result<(String, Texts), (Sources, Vec<Diag>)> {
+        let lang = primary(&self.doc.trg_lang);
+        let mut l = match load_texts(root, &lang) {
+            Ok(l) => l,
+            Err((mut s, d)) => {
+                s.insert(&self.shown, self.text.clone());
+                // A problem with the language itself is the target language's.
+                let d = d
+                    .into_iter()
+                    .map(|d| if d.file.is_none() { self.located(self.doc.trg_at.clone(), d.message) } else { d })
+                    .collect();
+                return Err((s, d));
+            }
+        };
+        l.sources.insert(&self.shown, self.text.clone());
+        if primary(&self.doc.src_lang) != l.src() {
+            let d = self.located(
+                0..0,
+                format!("the source language is `{}`, but this file translates from `{}`", l.src(), self.doc.src_lang),
+            );
+            return Err((l.sources.clone(), vec![d]));
         }
-        for u in &f.units {
-            let Some(st) = by_key.get(&(f.id.clone(), u.id.clone())) else {
-                errors.push(located(u.at.clone(), format!("unknown key `{}` in `{}`", u.id, f.id)));
+        Ok((lang, l))
+    }
+
+    /// Matches the file's units to the project's texts and checks each: the
+    /// edits to make, or every error found.
+    fn plan<'s>(&self, l: &Texts, statuses: &'s [Status]) -> Result<Plan<'s>, Vec<Diag>> {
+        let by_key: HashMap<(String, String), &Status> =
+            statuses.iter().map(|s| ((xliff::nmtoken(&s.file), xliff::nmtoken(&s.source.key.id())), s)).collect();
+        let mut plan = Plan::default();
+        let mut errors = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for f in &self.doc.files {
+            if !statuses.iter().any(|s| xliff::nmtoken(&s.file) == f.id) {
+                errors.push(
+                    self.located(f.at.clone(), format!("unknown file `{}`: no text/{}/{}.toml", f.id, l.src(), f.id)),
+                );
                 continue;
+            }
+            for u in &f.units {
+                let Some(st) = by_key.get(&(f.id.clone(), u.id.clone())) else {
+                    errors.push(self.located(u.at.clone(), format!("unknown key `{}` in `{}`", u.id, f.id)));
+                    continue;
+                };
+                if !seen.insert((f.id.as_str(), u.id.as_str())) {
+                    errors.push(
+                        self.located(
+                            u.at.clone(),
+                            format!("`{}` in `{}` is translated twice in this file", u.id, f.id),
+                        ),
+                    );
+                    continue;
+                }
+                match self.unit(u, st, &l.locale, &mut plan.warnings) {
+                    Err(unit_errors) => errors.extend(unit_errors),
+                    Ok(Imported::Skipped) => plan.skipped += 1,
+                    Ok(Imported::Pending) => plan.pending += 1,
+                    Ok(Imported::Edit(e)) => plan.edits.push((st.path.clone(), l.source_path(st), e)),
+                }
+            }
+        }
+        if errors.is_empty() { Ok(plan) } else { Err(errors) }
+    }
+
+    /// Checks one unit against the text it translates and decides what to do with it.
+    fn unit<'s>(
+        &self,
+        u: &xliff::XUnit,
+        st: &'s Status,
+        locale: &Locale,
+        warnings: &mut Vec<Diag>,
+    ) -> Result<Imported<'s>, Vec<Diag>> {
+        let current = st.source.fingerprint();
+        let changed = u.fingerprint.as_deref() != Some(current.as_str());
+        let Confirmed { texts, unconfirmed } = self.segments(u, st, changed, locale, warnings)?;
+        if texts.is_empty() {
+            let pending = u.segs.iter().any(|s| s.target.is_some() && s.state.as_deref() == Some("initial"));
+            return Ok(if pending { Imported::Pending } else { Imported::Skipped });
+        }
+        let absent: Vec<&str> =
+            st.source.segs.iter().filter(|g| !texts.contains_key(&g.id)).map(|g| g.id.as_str()).collect();
+        if !absent.is_empty() {
+            let why = if changed && unconfirmed.is_empty() {
+                "its source has changed since the export: export it again".to_string()
+            } else {
+                format!("confirm every segment (not translated or in state `initial`: {})", absent.join(", "))
             };
-            if !seen.insert((f.id.as_str(), u.id.as_str())) {
-                errors
-                    .push(located(u.at.clone(), format!("`{}` in `{}` is translated twice in this file", u.id, f.id)));
-                continue;
-            }
-            let current = st.source.fingerprint();
-            let changed = u.fingerprint.as_deref() != Some(current.as_str());
-            // Every segment of the source, each with a confirmed target.
-            let mut texts = BTreeMap::new();
-            let mut unconfirmed = Vec::new();
-            let mut unit_errors = Vec::new();
-            for s in &u.segs {
-                let Some(seg) = st.source.segs.iter().find(|g| xliff::nmtoken(&g.id) == s.id) else {
-                    if !changed {
-                        unit_errors.push(located(s.at.clone(), format!("unknown segment `{}` in `{}`", s.id, u.id)));
-                    }
-                    continue;
-                };
-                let Some(t) = s.target.as_ref().filter(|_| s.state.as_deref() != Some("initial")) else {
-                    unconfirmed.push(s.id.clone());
-                    continue;
-                };
-                let what = format!("{}, segment `{}`", st.source.key.describe(), seg.id);
-                let place = |at: std::ops::Range<usize>| if at.is_empty() { t.at.clone() } else { t.locate(&text, at) };
-                for (at, msg) in check_segment(&seg.text, &t.text, seg.kind) {
-                    unit_errors.push(located(place(at), format!("{what}: {msg}")));
-                }
-                if seg.kind != Kind::Plain {
-                    for (at, msg) in plural_gaps(&t.text, &lang) {
-                        warnings.push(Diag::warning(&shown, Some(place(at)), format!("{what}: {msg}")));
-                    }
-                }
-                texts.insert(seg.id.clone(), t.text.clone());
-            }
-            if !unit_errors.is_empty() {
-                errors.extend(unit_errors);
-                continue;
-            }
-            let absent: Vec<&str> =
-                st.source.segs.iter().filter(|g| !texts.contains_key(&g.id)).map(|g| g.id.as_str()).collect();
-            if texts.is_empty() {
-                let pending = u.segs.iter().any(|s| s.target.is_some() && s.state.as_deref() == Some("initial"));
-                if pending {
-                    pending_units += 1;
-                } else {
-                    skipped += 1;
-                }
-                continue;
-            }
-            if !absent.is_empty() {
-                let why = if changed && unconfirmed.is_empty() {
-                    "its source has changed since the export: export it again".to_string()
-                } else {
-                    format!("confirm every segment (not translated or in state `initial`: {})", absent.join(", "))
-                };
-                warnings.push(Diag::warning(
-                    &shown,
-                    Some(u.at.clone()),
-                    format!("{} not imported: {why}", st.source.key.describe()),
-                ));
-                skipped += 1;
-                continue;
-            }
-            // Recorded as translated from the source it was exported with.
-            let fingerprint = u.fingerprint.clone().unwrap_or_else(|| current.clone());
-            if changed {
-                warnings.push(Diag::warning(
-                    &shown,
-                    Some(u.at.clone()),
-                    format!("{}: its source has changed since the export; imported, and reported stale until translated anew", st.source.key.describe()),
-                ));
-            }
-            edits.push((
-                st.path.clone(),
-                l.source_path(st),
-                Edit { source: &st.source, texts: Some(texts), fingerprint },
+            warnings.push(self.warning(u.at.clone(), format!("{} not imported: {why}", st.source.key.describe())));
+            return Ok(Imported::Skipped);
+        }
+        // Recorded as translated from the source it was exported with.
+        let fingerprint = u.fingerprint.clone().unwrap_or(current);
+        if changed {
+            warnings.push(self.warning(
+                u.at.clone(),
+                format!(
+                    "{}: its source has changed since the export; imported, and reported stale until translated anew",
+                    st.source.key.describe()
+                ),
             ));
         }
+        Ok(Imported::Edit(Edit { source: &st.source, texts: Some(texts), fingerprint }))
     }
-    if !errors.is_empty() {
-        return Err(fail(&l, errors));
+
+    /// A unit's confirmed segments, each checked against the source's.
+    fn segments(
+        &self,
+        u: &xliff::XUnit,
+        st: &Status,
+        changed: bool,
+        locale: &Locale,
+        warnings: &mut Vec<Diag>,
+    ) -> Result<Confirmed, Vec<Diag>> {
+        // Every segment of the source, each with a confirmed target.
+        let mut texts = BTreeMap::new();
+        let mut unconfirmed = Vec::new();
+        let mut errors = Vec::new();
+        for s in &u.segs {
+            let Some(seg) = st.source.segs.iter().find(|g| xliff::nmtoken(&g.id) == s.id) else {
+                if !changed {
+                    errors.push(self.located(s.at.clone(), format!("unknown segment `{}` in `{}`", s.id, u.id)));
+                }
+                continue;
+            };
+            let Some(t) = s.target.as_ref().filter(|_| s.state.as_deref() != Some("initial")) else {
+                unconfirmed.push(s.id.clone());
+                continue;
+            };
+            let what = format!("{}, segment `{}`", st.source.key.describe(), seg.id);
+            let place =
+                |at: std::ops::Range<usize>| if at.is_empty() { t.at.clone() } else { t.locate(&self.text, at) };
+            for (at, msg) in check_segment(&seg.text, &t.text, seg.kind) {
+                errors.push(self.located(place(at), format!("{what}: {msg}")));
+            }
+            if seg.kind != Kind::Plain {
+                for (at, msg) in plural_gaps(&t.text, &locale.lang) {
+                    warnings.push(self.warning(place(at), format!("{what}: {msg}")));
+                }
+            }
+            texts.insert(seg.id.clone(), t.text.clone());
+        }
+        if errors.is_empty() { Ok(Confirmed { texts, unconfirmed }) } else { Err(errors) }
     }
-    let n = edits.len();
-    let files = l.apply(edits).map_err(|d| fail(&l, d))?;
-    l.write_files(&files).map_err(|d| fail(&l, vec![d]))?;
-    let mut out = Outcome { warnings, ..Outcome::default() };
-    let mut rest = String::new();
-    if skipped > 0 {
-        rest.push_str(&format!("; {skipped} left untranslated"));
+}
+
+/// A unit's segments that passed their checks.
+struct Confirmed {
+    /// The confirmed translations by segment id.
+    texts: BTreeMap<String, String>,
+    /// Segments with no target, or one in state `initial`.
+    unconfirmed: Vec<String>,
+}
+
+/// What becomes of one unit of the file.
+enum Imported<'s> {
+    /// Written into the translation.
+    Edit(Edit<'s>),
+    /// Left untranslated: nothing confirmed, or not every segment.
+    Skipped,
+    /// Translated but not confirmed (state `initial`), left as it was.
+    Pending,
+}
+
+/// What an import will do, once every unit has passed its checks.
+#[derive(Default)]
+struct Plan<'s> {
+    edits: Vec<(PathBuf, PathBuf, Edit<'s>)>,
+    warnings: Vec<Diag>,
+    skipped: usize,
+    pending: usize,
+}
+
+impl Plan<'_> {
+    /// Writes the edits and tells what was done.
+    fn write(self, l: &Texts, lang: &str) -> Result<Outcome, (Sources, Vec<Diag>)> {
+        let n = self.edits.len();
+        let files = l.apply(self.edits).map_err(|d| (l.sources.clone(), d))?;
+        l.write_files(&files).map_err(|d| (l.sources.clone(), vec![d]))?;
+        let mut out = Outcome { warnings: self.warnings, ..Outcome::default() };
+        let mut rest = String::new();
+        if self.skipped > 0 {
+            rest.push_str(&format!("; {} left untranslated", self.skipped));
+        }
+        if self.pending > 0 {
+            rest.push_str(&format!("; {} not confirmed (state `initial`), left as they were", self.pending));
+        }
+        out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{rest}", files.len())));
+        Ok(out)
     }
-    if pending_units > 0 {
-        rest.push_str(&format!("; {pending_units} not confirmed (state `initial`), left as they were"));
-    }
-    out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{rest}", files.len())));
-    Ok(out)
 }
 
 #[cfg(test)]
