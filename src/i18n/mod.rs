@@ -467,6 +467,11 @@ pub fn load_strings(root: &Path, lang: &str, sources: &mut Sources) -> Result<St
     if diags.is_empty() { Ok(strings) } else { Err(diags) }
 }
 
+/// The language subtag of a BCP 47 tag (`fr` of `fr-CH`, `zh` of `zh_Hans`).
+pub fn base(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
 /// Everything an edition needs to know of its language, built once.
 pub struct Locale {
     /// The language tag, e.g. `fr`.
@@ -526,7 +531,7 @@ impl Locale {
             .map(|c| c.exponents().into_iter().filter(|e| i64::from(*e) >= smallest).collect())
             .unwrap_or_default();
         scales.reverse();
-        let base = lang.split(['-', '_']).next().unwrap_or(lang);
+        let base = base(lang);
         let rtl = strings.typography.rtl.unwrap_or(matches!(base, "ar" | "he" | "fa" | "ur"));
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
         let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
@@ -576,8 +581,6 @@ impl Locale {
         }
     }
 
-    /// The CLDR plural category of a number as printed (with its decimals):
-    /// `zero`, `one`, `two`, `few`, `many` or `other`.
     /// A text set apart from the edition's writing direction: in a right-to-left
     /// edition, between first-strong and pop-directional isolates (U+2068 … U+2069),
     /// so a Latin citation keeps its punctuation in place inside Arabic text.
@@ -585,6 +588,19 @@ impl Locale {
         if self.rtl { format!("\u{2068}{text}\u{2069}") } else { text }
     }
 
+    /// The language subtag of the locale's tag (`fr` of `fr-CH`).
+    pub fn base(&self) -> &str {
+        base(&self.lang)
+    }
+
+    /// The CLDR plural categories the language distinguishes in cardinal
+    /// numbers, as `zero`, `one`, `two`, `few`, `many` and `other`.
+    pub fn plural_categories(&self) -> Vec<&'static str> {
+        self.plurals.as_ref().map_or_else(Vec::new, |r| r.categories().map(cldr::category_name).collect())
+    }
+
+    /// The CLDR plural category of a number as printed (with its decimals):
+    /// `zero`, `one`, `two`, `few`, `many` or `other`.
     pub fn plural(&self, value: f64, decimals: Option<u8>) -> &'static str {
         let text = match decimals {
             Some(d) => format!("{value:.*}", usize::from(d)),

@@ -8,7 +8,7 @@ use crate::data::markup::Run;
 /// Outer and inner quotation marks of a language (its base code: `fr-CH`
 /// quotes as `fr`): (open, close, open, close).
 pub fn quotes(lang: &str) -> [&'static str; 4] {
-    match base(lang) {
+    match super::base(lang) {
         "fr" => ["«\u{202F}", "\u{202F}»", "“", "”"],
         "de" => ["„", "“", "‚", "‘"],
         "ru" => ["«", "»", "„", "“"],
@@ -18,11 +18,6 @@ pub fn quotes(lang: &str) -> [&'static str; 4] {
         // English, Chinese (set full width from the CJK font by the template), and the default.
         _ => ["“", "”", "‘", "’"],
     }
-}
-
-/// The language subtag of a BCP 47 tag (`fr` of `fr-CH`).
-fn base(lang: &str) -> &str {
-    lang.split(['-', '_']).next().unwrap_or(lang)
 }
 
 /// Whether a character lets a following straight quote open a quotation.
@@ -36,7 +31,7 @@ fn opens_after(prev: Option<char>) -> bool {
 /// Applies the edition's typography to runs, in place.
 pub fn apply(locale: &Locale, runs: &mut [Run]) {
     let [o1, c1, o2, c2] = quotes(&locale.lang);
-    let french = base(&locale.lang) == "fr";
+    let french = locale.base() == "fr";
     let mut prev: Option<char> = None;
     // Whether a double quotation (and a single one inside it) is open.
     let (mut open1, mut open2) = (false, false);

@@ -284,31 +284,10 @@ pub fn export(root: &Path, lang: &str, all: bool, out: Option<&Path>) -> Result<
     Ok(out)
 }
 
-/// The CLDR plural categories of a language's cardinal numbers.
-fn plural_categories(lang: &str) -> Vec<&'static str> {
-    use icu_plurals::{PluralCategory, PluralRules};
-    let Some(rules) =
-        lang.parse::<icu_locale_core::Locale>().ok().and_then(|l| PluralRules::try_new_cardinal((&l).into()).ok())
-    else {
-        return Vec::new();
-    };
-    rules
-        .categories()
-        .map(|c| match c {
-            PluralCategory::Zero => "zero",
-            PluralCategory::One => "one",
-            PluralCategory::Two => "two",
-            PluralCategory::Few => "few",
-            PluralCategory::Many => "many",
-            PluralCategory::Other => "other",
-        })
-        .collect()
-}
-
 /// Plural selections of a translation that lack a category its language
 /// distinguishes: (byte range, message).
-fn plural_gaps(target: &str, lang: &str) -> Vec<(std::ops::Range<usize>, String)> {
-    let wanted = plural_categories(lang);
+fn plural_gaps(target: &str, locale: &Locale) -> Vec<(std::ops::Range<usize>, String)> {
+    let (wanted, lang) = (locale.plural_categories(), &locale.lang);
     let mut out = Vec::new();
     let _ = markup::parse(target, |ph| {
         if let Form::Plural(branches) = &ph.form {
@@ -409,7 +388,7 @@ struct Received {
 
 /// The language subtag of a CAT tool's tag: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
 fn primary(tag: &str) -> String {
-    tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase()
+    crate::i18n::base(tag).to_ascii_lowercase()
 }
 
 impl Received {
@@ -581,7 +560,7 @@ impl Received {
                 errors.push(self.located(place(at), format!("{what}: {msg}")));
             }
             if seg.kind != Kind::Plain {
-                for (at, msg) in plural_gaps(&t.text, &locale.lang) {
+                for (at, msg) in plural_gaps(&t.text, locale) {
                     warnings.push(self.warning(place(at), format!("{what}: {msg}")));
                 }
             }
@@ -660,11 +639,11 @@ mod tests {
     #[test]
     fn plurals_are_checked_against_the_languages_categories() {
         let text = "всего {n, plural, one {# место} other {# места}}";
-        let gaps = plural_gaps(text, "ru");
+        let gaps = plural_gaps(text, &Locale::builtin("ru"));
         assert_eq!(gaps.len(), 1);
         assert_eq!(&text[gaps[0].0.clone()], "{n, plural, one {# место} other {# места}}");
         assert!(gaps[0].1.contains("no few, many branch"), "{gaps:?}");
-        assert!(plural_gaps("{n, plural, one {# place} other {# places}}", "en").is_empty());
-        assert!(plural_gaps("{n, plural, other {#个}}", "zh").is_empty());
+        assert!(plural_gaps("{n, plural, one {# place} other {# places}}", &Locale::builtin("en")).is_empty());
+        assert!(plural_gaps("{n, plural, other {#个}}", &Locale::builtin("zh")).is_empty());
     }
 }
