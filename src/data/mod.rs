@@ -13,6 +13,7 @@ pub mod model;
 pub mod project_file;
 pub mod resolve;
 pub mod rules;
+pub mod sdg;
 pub mod series;
 pub mod source_map;
 pub mod status;
