@@ -28,11 +28,11 @@ use write::Edit;
 
 /// A project with the texts of its source language and of one other language.
 pub struct Texts {
-    /// The project.
+    /// `vlr.toml`, with the project's root and source language.
     pub project: Project,
-    /// Texts of the files read.
+    /// Texts of the files read, to locate problems in.
     pub sources: Sources,
-    /// The text files.
+    /// What was loaded: the data, and the text files of the two languages.
     pub loaded: Loaded,
     /// The source language's locale.
     pub src_locale: Locale,

@@ -11,7 +11,7 @@ use crate::data::markup::join_lines;
 
 /// What to write for one group.
 pub struct Edit<'a> {
-    /// The source group.
+    /// The group in the source language that the edit translates or stamps.
     pub source: &'a Group,
     /// The translated texts by segment id, as TOML string contents (`None`: only stamp).
     pub texts: Option<BTreeMap<String, String>>,
