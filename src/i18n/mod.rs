@@ -300,6 +300,11 @@ pub struct Typography {
     pub comma: Option<String>,
     /// Between the clauses of a note ("…; source"; French "\u{202F}; "; Chinese "；"; Arabic "؛").
     pub semicolon: Option<String>,
+    /// Quotation marks, outer open and close, inner open and close, that straight
+    /// quotes become (French `["«\u{202F}", "\u{202F}»", "“", "”"]`; default English).
+    /// Applied in Rust (typography.rs), so not handed to the templates.
+    #[serde(skip_serializing)]
+    pub quotes: Option<[String; 4]>,
 }
 
 fn builtin_source(lang: &str) -> Option<&'static str> {
@@ -488,6 +493,8 @@ pub struct Locale {
     pub comma: String,
     /// Between the clauses of a note.
     pub semicolon: String,
+    /// Quotation marks: outer open, outer close, inner open, inner close.
+    pub quotes: [String; 4],
     icu: icu_locale_core::Locale,
     plurals: Option<icu_plurals::PluralRules>,
     grouped: Option<icu_decimal::DecimalFormatter>,
@@ -551,10 +558,12 @@ impl Locale {
         };
         let comma = mark(&strings.typography.comma, ["、", "، ", ", "]);
         let semicolon = mark(&strings.typography.semicolon, ["；", "؛ ", "; "]);
+        let quotes = strings.typography.quotes.clone().unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from));
         Self {
             colon,
             comma,
             semicolon,
+            quotes,
             lang: lang.to_string(),
             rtl,
             cjk,
