@@ -90,12 +90,12 @@ impl Texts {
         self.project.source_language()
     }
 
-    /// Every source group's state in `lang`.
-    pub fn status(&self, lang: &str) -> Vec<Status> {
+    /// Every source group's state in the target language.
+    pub fn status(&self) -> Vec<Status> {
         let empty = LangTexts::default();
         let src = self.loaded.texts.get(self.src()).unwrap_or(&empty);
         let order: Vec<String> = self.project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
-        fingerprint::status(src, self.loaded.texts.get(lang), lang, &order)
+        fingerprint::status(src, self.loaded.texts.get(&self.locale.lang), &self.locale.lang, &order)
     }
 
     /// The source file of a status.
@@ -168,7 +168,7 @@ impl Texts {
 /// ones too; with keys (`intro`, `intro/block.p1`), just those.
 pub fn stamp(root: &Path, lang: &str, keys: &[String], all: bool) -> Result<Outcome, (Sources, Vec<Diag>)> {
     let l = load_texts(root, lang)?;
-    let statuses = l.status(lang);
+    let statuses = l.status();
     let matches = |st: &Status| {
         let full = st.full_key();
         keys.iter().any(|k| full == *k || full.starts_with(&format!("{k}/")) || st.file == *k)
@@ -222,7 +222,7 @@ pub fn stamp(root: &Path, lang: &str, keys: &[String], all: bool) -> Result<Outc
 /// `all`, of everything) to `out` (default: `<output>.<lang>.xlf` in the project).
 pub fn export(root: &Path, lang: &str, all: bool, out: Option<&Path>) -> Result<Outcome, (Sources, Vec<Diag>)> {
     let l = load_texts(root, lang)?;
-    let statuses = l.status(lang);
+    let statuses = l.status();
     let mut files: Vec<xliff::File> = Vec::new();
     let (mut count, mut stale) = (0, 0);
     for st in &statuses {
@@ -373,10 +373,10 @@ fn check_segment(source: &str, target: &str, kind: Kind) -> Vec<(std::ops::Range
 /// writes it into `text/<lang>/`. Any error: nothing is written.
 pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)> {
     let x = Received::read(file)?;
-    let (lang, l) = x.texts(root)?;
-    let statuses = l.status(&lang);
+    let l = x.texts(root)?;
+    let statuses = l.status();
     let plan = x.plan(&l, &statuses).map_err(|d| (l.sources.clone(), d))?;
-    plan.write(&l, &lang)
+    plan.write(&l)
 }
 
 /// A translated XLIFF file as read: where it is (as shown), its text and what it holds.
@@ -424,7 +424,7 @@ impl Received {
     /// The project's texts in the file's target language, with the file among
     /// their sources; a file that translates from another language than the
     /// project's source language is refused.
-    fn texts(&self, root: &Path) -> Result<(String, Texts), (Sources, Vec<Diag>)> {
+    fn texts(&self, root: &Path) -> Result<Texts, (Sources, Vec<Diag>)> {
         let lang = primary(&self.doc.trg_lang);
         let mut l = match load_texts(root, &lang) {
             Ok(l) => l,
@@ -446,7 +446,7 @@ impl Received {
             );
             return Err((l.sources.clone(), vec![d]));
         }
-        Ok((lang, l))
+        Ok(l)
     }
 
     /// Matches the file's units to the project's texts and checks each: the
@@ -599,7 +599,8 @@ struct Plan<'s> {
 
 impl Plan<'_> {
     /// Writes the edits and tells what was done.
-    fn write(self, l: &Texts, lang: &str) -> Result<Outcome, (Sources, Vec<Diag>)> {
+    fn write(self, l: &Texts) -> Result<Outcome, (Sources, Vec<Diag>)> {
+        let lang = &l.locale.lang;
         let n = self.edits.len();
         let files = l.apply(self.edits).map_err(|d| (l.sources.clone(), d))?;
         l.write_files(&files).map_err(|d| (l.sources.clone(), vec![d]))?;
