@@ -1,7 +1,6 @@
-//! One renderer for problems found in TOML, data and text files.
-//!
-//! Typst's own diagnostics are rendered by `typst-kit` in the same style
-//! (see [`crate::world`]); everything else goes through [`Diag`].
+//! One renderer for every problem vlr reports: in TOML, data and text files,
+//! and typst's own diagnostics, which [`crate::world::VlrWorld::diagnostics`]
+//! and [`crate::sourcemap::relocate`] turn into [`Diag`]s first.
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::data::project_file::ProjectFile;
 pub use crate::data::project_file::{PROJECT_FILE, Project};
+use crate::data::sdg;
 use crate::diag::{Diag, Sources};
 use crate::files::{parse_toml, read_confined};
 
@@ -102,11 +103,7 @@ impl Project {
             if !seen.insert(ch.id.get_ref().clone()) {
                 out.push(Diag::error(rel, Some(ch.id.span()), format!("duplicate chapter `{}`", ch.id.get_ref())));
             }
-            for g in &ch.goals {
-                if !(1..=17).contains(g.get_ref()) {
-                    out.push(Diag::error(rel, Some(g.span()), "an SDG goal is a number from 1 to 17"));
-                }
-            }
+            out.extend(ch.goals.iter().filter_map(|g| sdg::check_goal(rel, g)));
         }
         out
     }

@@ -91,11 +91,7 @@ pub fn relocate(
     let prefer = [Path::new("text").join(lang), crate::i18n::project_file(lang), PathBuf::from("data")];
     for d in list {
         let message = d.message.to_string();
-        let severity = match d.severity {
-            typst::diag::Severity::Error => crate::diag::Severity::Error,
-            typst::diag::Severity::Warning => crate::diag::Severity::Warning,
-        };
-        let hints: Vec<String> = d.hints.iter().map(|h| format!("hint: {}", h.v)).collect();
+        let (severity, hints) = crate::world::severity_and_hints(&d);
         let found =
             if message.contains("skipped from heading level") || message.contains("first heading must be of level 1") {
                 jumps.next().map(|(e, prev)| {

@@ -183,7 +183,7 @@ impl VlrWorld {
         };
         for d in list {
             let location = locate(d.span, &mut sources);
-            let mut notes: Vec<String> = d.hints.iter().map(|h| format!("hint: {}", h.v)).collect();
+            let (severity, mut notes) = severity_and_hints(d);
             for point in &d.trace {
                 if let Some((file, range)) = locate(point.span.into(), &mut sources)
                     && let Some((line, col)) = sources.line_col(&file, range.start)
@@ -191,15 +191,20 @@ impl VlrWorld {
                     notes.push(format!("{} at {}:{line}:{col}", point.v, crate::diag::display_path(&self.root, &file)));
                 }
             }
-            let severity = match d.severity {
-                typst::diag::Severity::Error => crate::diag::Severity::Error,
-                typst::diag::Severity::Warning => crate::diag::Severity::Warning,
-            };
             let (file, span) = location.map_or((None, None), |(f, r)| (Some(f), Some(r)));
             out.push(crate::diag::Diag { severity, message: d.message.to_string(), file, span, notes });
         }
         (out, sources)
     }
+}
+
+/// A typst diagnostic's severity as ours, and its hints as note lines.
+pub fn severity_and_hints(d: &typst::diag::SourceDiagnostic) -> (crate::diag::Severity, Vec<String>) {
+    let severity = match d.severity {
+        typst::diag::Severity::Error => crate::diag::Severity::Error,
+        typst::diag::Severity::Warning => crate::diag::Severity::Warning,
+    };
+    (severity, d.hints.iter().map(|h| format!("hint: {}", h.v)).collect())
 }
 
 #[cfg(test)]

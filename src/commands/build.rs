@@ -255,7 +255,7 @@ fn unrated_warning(d: &status::Dashboard) -> Option<Diag> {
 /// Writes `<output>.indicators.csv` beside the PDFs (atomically).
 fn write_indicators_csv(r: &mut Reporter, session: &Session, opts: &BuildOptions, d: &status::Dashboard) -> ExitStatus {
     let path = session.indicators_csv_path(&opts.out_dir);
-    let csv = crate::data::indicators_csv::write(
+    let csv = crate::export::indicators_csv::write(
         d,
         &session.source_labels(),
         &session.source_chapter_titles(),

@@ -307,7 +307,7 @@ pub fn check_sdg(v: &toml::Value) -> Result<(), String> {
         Some((g, t)) => (g, Some(t)),
         None => (s.as_str(), None),
     };
-    let ok_goal = goal.parse::<u8>().is_ok_and(|g| (1..=17).contains(&g));
+    let ok_goal = goal.parse::<u8>().is_ok_and(super::sdg::is_goal);
     let ok_target = target.is_none_or(|t| {
         !t.is_empty() && t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
     });

@@ -19,9 +19,9 @@ use super::model::{Block, BlockContent, PhotoSpec, TableSpec, TextFile};
 use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
 use super::series::{Period, indicator_ref};
 use super::source_map::SourceMap;
-use super::units::{self, Key, State, Status};
 use crate::diag::{Diag, Severity, Sources};
 use crate::i18n::{self, Locale, format};
+use crate::translate::fingerprint::{self, Key, State, Status};
 
 mod generated;
 
@@ -117,7 +117,7 @@ pub fn resolve(
     }
     if lang != src {
         let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
-        let statuses = units::status(src_texts, Some(texts), lang, &order);
+        let statuses = fingerprint::status(src_texts, Some(texts), lang, &order);
         r.report_translation(&statuses, src);
     }
     for (id, (_, master)) in &src_texts.chapters {
@@ -458,11 +458,11 @@ impl Resolver<'_, '_> {
             // figure may break like any other text, or justification suffers.
             Ok(runs) if cjk => {
                 let mut runs: Vec<Run> = runs.into_iter().map(|r| Run { v: false, ..r }).collect();
-                super::typography::apply(self.locale, &mut runs);
+                crate::i18n::typography::apply(self.locale, &mut runs);
                 runs
             }
             Ok(mut runs) => {
-                super::typography::apply(self.locale, &mut runs);
+                crate::i18n::typography::apply(self.locale, &mut runs);
                 runs.into_iter().flat_map(split_long_figure).collect()
             }
             Err(errors) => {
@@ -493,7 +493,7 @@ impl Resolver<'_, '_> {
 
     fn label(&mut self, id: &str) -> String {
         let l = self.raw_label(id);
-        super::typography::apply_str(self.locale, &l)
+        crate::i18n::typography::apply_str(self.locale, &l)
     }
 
     fn raw_label(&mut self, id: &str) -> String {
@@ -526,7 +526,7 @@ impl Resolver<'_, '_> {
     fn cite(&self, c: &Citation) -> String {
         let text = c.text(|k| {
             let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
-            Some(super::typography::apply_str(self.locale, l))
+            Some(crate::i18n::typography::apply_str(self.locale, l))
         });
         self.locale.isolate(text)
     }
@@ -658,8 +658,8 @@ impl Resolver<'_, '_> {
             let span = b.id.as_ref().map(Spanned::span);
             self.diags.push(Diag::error(mpath, span, "`goals` lists at least one SDG goal (1 to 17)"));
         }
-        for g in goals.iter().filter(|g| !(1..=17).contains(g.get_ref())) {
-            self.diags.push(Diag::error(mpath, Some(g.span()), "an SDG goal is a number from 1 to 17"));
+        for d in goals.iter().filter_map(|g| super::sdg::check_goal(mpath, g)) {
+            self.diags.push(d);
             ok = false;
         }
         ok.then(|| doc::Goals { goals: goals.iter().map(|g| *g.get_ref()).collect() })
@@ -845,7 +845,7 @@ impl Resolver<'_, '_> {
             let month = self.strings.months.get(usize::from(mo).saturating_sub(1)).cloned().unwrap_or_default();
             self.strings.date.replace("{year}", &y.to_string()).replace("{month}", &month)
         });
-        let t = |s: &str| super::typography::apply_str(self.locale, s);
+        let t = |s: &str| crate::i18n::typography::apply_str(self.locale, s);
         let mut imprint = m.imprint.clone();
         imprint.publisher = Some(imprint.publisher.unwrap_or_else(|| m.author.clone()));
         for line in imprint.licence.iter_mut().chain(imprint.disclaimer.iter_mut()).chain(imprint.notes.iter_mut()) {
@@ -912,7 +912,7 @@ impl Resolver<'_, '_> {
                     }
                 };
                 let fallback = untranslated.last() == Some(id);
-                let long = super::typography::apply_str(self.locale, &text);
+                let long = crate::i18n::typography::apply_str(self.locale, &text);
                 out.push(doc::Acronym { short: id.clone(), long, fallback });
             }
         }

@@ -22,7 +22,7 @@ pub struct Entry {
 /// The texts of one edition's document, in document order.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    /// The entries.
+    /// Each text with where it was written.
     pub entries: Vec<Entry>,
 }
 

@@ -67,7 +67,7 @@ pub fn goal_of(ind: &Indicator) -> Option<u8> {
         toml::Value::String(s) => s.clone(),
         _ => return None,
     };
-    s.split('.').next()?.parse().ok().filter(|g| (1..=17).contains(g))
+    s.split('.').next()?.parse().ok().filter(|g| super::sdg::is_goal(*g))
 }
 
 /// Every indicator's rating and each goal's tile, for an edition.
@@ -92,7 +92,7 @@ pub fn dashboard<'a>(idx: &'a Index<'a>) -> Dashboard<'a> {
         let key = |i: &Ind| (goal_of(i.spec).unwrap_or(u8::MAX), sdg_key(i.spec));
         key(a).cmp(&key(b)).then_with(|| a.spec.id.get_ref().cmp(b.spec.id.get_ref()))
     });
-    let goals = (1..=17u8)
+    let goals = super::sdg::GOALS
         .map(|g| {
             let rated: Vec<(Band, Trend)> = indicators
                 .iter()

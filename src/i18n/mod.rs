@@ -8,6 +8,7 @@
 
 pub mod cldr;
 pub mod format;
+pub mod typography;
 pub mod units;
 
 use std::collections::{BTreeMap, HashMap};
@@ -296,6 +297,11 @@ pub struct Typography {
     /// The script, which picks the theme's fonts and paragraph style (default from the language code).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<Script>,
+    /// Quotation marks, outer open and close, inner open and close, that straight
+    /// quotes become (French `["«\u{202F}", "\u{202F}»", "“", "”"]`; default English).
+    /// Applied in Rust (typography.rs), so not handed to the templates.
+    #[serde(skip_serializing)]
+    pub quotes: Option<[String; 4]>,
 }
 
 /// A language's script, as the book's design sees it: it picks the theme's
@@ -476,6 +482,11 @@ pub fn load_strings(root: &Path, lang: &str, sources: &mut Sources) -> Result<St
     if diags.is_empty() { Ok(strings) } else { Err(diags) }
 }
 
+/// The language subtag of a BCP 47 tag (`fr` of `fr-CH`, `zh` of `zh_Hans`).
+pub fn base(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
 /// Everything an edition needs to know of its language, built once.
 pub struct Locale {
     /// The language tag, e.g. `fr`.
@@ -494,6 +505,8 @@ pub struct Locale {
     pub comma: String,
     /// Between the clauses of a note.
     pub semicolon: String,
+    /// Quotation marks: outer open, outer close, inner open, inner close.
+    pub quotes: [String; 4],
     icu: icu_locale_core::Locale,
     plurals: Option<icu_plurals::PluralRules>,
     grouped: Option<icu_decimal::DecimalFormatter>,
@@ -537,7 +550,7 @@ impl Locale {
             .map(|c| c.exponents().into_iter().filter(|e| i64::from(*e) >= smallest).collect())
             .unwrap_or_default();
         scales.reverse();
-        let base = lang.split(['-', '_']).next().unwrap_or(lang);
+        let base = base(lang);
         let rtl = strings.typography.rtl.unwrap_or(matches!(base, "ar" | "he" | "fa" | "ur"));
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
         let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
@@ -564,10 +577,12 @@ impl Locale {
         };
         let comma = mark(&strings.typography.comma, ["、", "، ", ", "]);
         let semicolon = mark(&strings.typography.semicolon, ["；", "؛ ", "; "]);
+        let quotes = strings.typography.quotes.clone().unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from));
         Self {
             colon,
             comma,
             semicolon,
+            quotes,
             lang: lang.to_string(),
             rtl,
             cjk,
@@ -595,8 +610,6 @@ impl Locale {
         }
     }
 
-    /// The CLDR plural category of a number as printed (with its decimals):
-    /// `zero`, `one`, `two`, `few`, `many` or `other`.
     /// A text set apart from the edition's writing direction: in a right-to-left
     /// edition, between first-strong and pop-directional isolates (U+2068 … U+2069),
     /// so a Latin citation keeps its punctuation in place inside Arabic text.
@@ -604,6 +617,19 @@ impl Locale {
         if self.rtl { format!("\u{2068}{text}\u{2069}") } else { text }
     }
 
+    /// The language subtag of the locale's tag (`fr` of `fr-CH`).
+    pub fn base(&self) -> &str {
+        base(&self.lang)
+    }
+
+    /// The CLDR plural categories the language distinguishes in cardinal
+    /// numbers, as `zero`, `one`, `two`, `few`, `many` and `other`.
+    pub fn plural_categories(&self) -> Vec<&'static str> {
+        self.plurals.as_ref().map_or_else(Vec::new, |r| r.categories().map(cldr::category_name).collect())
+    }
+
+    /// The CLDR plural category of a number as printed (with its decimals):
+    /// `zero`, `one`, `two`, `few`, `many` or `other`.
     pub fn plural(&self, value: f64, decimals: Option<u8>) -> &'static str {
         let text = match decimals {
             Some(d) => format!("{value:.*}", usize::from(d)),

@@ -9,6 +9,7 @@
 //! - `stamp` records the current source's fingerprints in a translation
 //!   that is known to be up to date.
 
+pub mod fingerprint;
 pub mod write;
 pub mod xliff;
 
@@ -19,19 +20,19 @@ use toml_edit::DocumentMut;
 
 use crate::data::load::{self, LangTexts, Loaded};
 use crate::data::markup::{self, Form};
-use crate::data::units::{self, Kind, State, Status};
 use crate::diag::{Diag, Sources};
 use crate::i18n::Locale;
 use crate::project::Project;
+use fingerprint::{Kind, State, Status};
 use write::Edit;
 
 /// A project with the texts of its source language and of one other language.
 pub struct Texts {
-    /// The project.
+    /// `vlr.toml`, with the project's root and source language.
     pub project: Project,
-    /// Texts of the files read.
+    /// Texts of the files read, to locate problems in.
     pub sources: Sources,
-    /// The text files.
+    /// What was loaded: the data, and the text files of the two languages.
     pub loaded: Loaded,
     /// The source language's locale.
     pub src_locale: Locale,
@@ -89,12 +90,12 @@ impl Texts {
         self.project.source_language()
     }
 
-    /// Every source group's state in `lang`.
-    pub fn status(&self, lang: &str) -> Vec<Status> {
+    /// Every source group's state in the target language.
+    pub fn status(&self) -> Vec<Status> {
         let empty = LangTexts::default();
         let src = self.loaded.texts.get(self.src()).unwrap_or(&empty);
         let order: Vec<String> = self.project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
-        units::status(src, self.loaded.texts.get(lang), lang, &order)
+        fingerprint::status(src, self.loaded.texts.get(&self.locale.lang), &self.locale.lang, &order)
     }
 
     /// The source file of a status.
@@ -167,7 +168,7 @@ impl Texts {
 /// ones too; with keys (`intro`, `intro/block.p1`), just those.
 pub fn stamp(root: &Path, lang: &str, keys: &[String], all: bool) -> Result<Outcome, (Sources, Vec<Diag>)> {
     let l = load_texts(root, lang)?;
-    let statuses = l.status(lang);
+    let statuses = l.status();
     let matches = |st: &Status| {
         let full = st.full_key();
         keys.iter().any(|k| full == *k || full.starts_with(&format!("{k}/")) || st.file == *k)
@@ -221,7 +222,7 @@ pub fn stamp(root: &Path, lang: &str, keys: &[String], all: bool) -> Result<Outc
 /// `all`, of everything) to `out` (default: `<output>.<lang>.xlf` in the project).
 pub fn export(root: &Path, lang: &str, all: bool, out: Option<&Path>) -> Result<Outcome, (Sources, Vec<Diag>)> {
     let l = load_texts(root, lang)?;
-    let statuses = l.status(lang);
+    let statuses = l.status();
     let mut files: Vec<xliff::File> = Vec::new();
     let (mut count, mut stale) = (0, 0);
     for st in &statuses {
@@ -283,31 +284,10 @@ pub fn export(root: &Path, lang: &str, all: bool, out: Option<&Path>) -> Result<
     Ok(out)
 }
 
-/// The CLDR plural categories of a language's cardinal numbers.
-fn plural_categories(lang: &str) -> Vec<&'static str> {
-    use icu_plurals::{PluralCategory, PluralRules};
-    let Some(rules) =
-        lang.parse::<icu_locale_core::Locale>().ok().and_then(|l| PluralRules::try_new_cardinal((&l).into()).ok())
-    else {
-        return Vec::new();
-    };
-    rules
-        .categories()
-        .map(|c| match c {
-            PluralCategory::Zero => "zero",
-            PluralCategory::One => "one",
-            PluralCategory::Two => "two",
-            PluralCategory::Few => "few",
-            PluralCategory::Many => "many",
-            PluralCategory::Other => "other",
-        })
-        .collect()
-}
-
 /// Plural selections of a translation that lack a category its language
 /// distinguishes: (byte range, message).
-fn plural_gaps(target: &str, lang: &str) -> Vec<(std::ops::Range<usize>, String)> {
-    let wanted = plural_categories(lang);
+fn plural_gaps(target: &str, locale: &Locale) -> Vec<(std::ops::Range<usize>, String)> {
+    let (wanted, lang) = (locale.plural_categories(), &locale.lang);
     let mut out = Vec::new();
     let _ = markup::parse(target, |ph| {
         if let Form::Plural(branches) = &ph.form {
@@ -392,152 +372,249 @@ fn check_segment(source: &str, target: &str, kind: Kind) -> Vec<(std::ops::Range
 /// `vlr translate import`: reads a translated XLIFF file, checks it, and
 /// writes it into `text/<lang>/`. Any error: nothing is written.
 pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)> {
-    let mut xsources = Sources::default();
-    let shown = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-    let text = std::fs::read(file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))
-        .and_then(|b| String::from_utf8(b).map_err(|_| format!("{} is not UTF-8 text", file.display())))
-        .map_err(|e| (Sources::default(), vec![Diag::general(e)]))?;
-    xsources.insert(&shown, text.clone());
-    let located = |at: std::ops::Range<usize>, msg: String| Diag::error(&shown, Some(at), msg);
-    let doc = xliff::read(&text)
-        .map_err(|ps| (xsources.clone(), ps.into_iter().map(|p| located(p.at, p.message)).collect::<Vec<_>>()))?;
-    // CAT tools often write a region: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
-    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    let lang = primary(&doc.trg_lang);
-    let mut l = match load_texts(root, &lang) {
-        Ok(l) => l,
-        Err((mut s, d)) => {
-            s.insert(&shown, text.clone());
-            let d = d
-                .into_iter()
-                .map(|d| if d.file.is_none() { located(doc.trg_at.clone(), d.message) } else { d })
-                .collect();
-            return Err((s, d));
-        }
-    };
-    l.sources.insert(&shown, text.clone());
-    let fail = |l: &Texts, d: Vec<Diag>| (l.sources.clone(), d);
-    if primary(&doc.src_lang) != l.src() {
-        let d = located(
-            0..0,
-            format!("the source language is `{}`, but this file translates from `{}`", l.src(), doc.src_lang),
-        );
-        return Err(fail(&l, vec![d]));
+    let x = Received::read(file)?;
+    let l = x.texts(root)?;
+    let statuses = l.status();
+    let plan = x.plan(&l, &statuses).map_err(|d| (l.sources.clone(), d))?;
+    plan.write(&l)
+}
+
+/// A translated XLIFF file as read: where it is (as shown), its text and what it holds.
+struct Received {
+    shown: PathBuf,
+    text: String,
+    doc: xliff::Xliff,
+}
+
+/// The language subtag of a CAT tool's tag: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
+fn primary(tag: &str) -> String {
+    crate::i18n::base(tag).to_ascii_lowercase()
+}
+
+impl Received {
+    /// Reads and parses the file; problems are located in it.
+    fn read(file: &Path) -> Result<Self, (Sources, Vec<Diag>)> {
+        let shown = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let text = std::fs::read(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))
+            .and_then(|b| String::from_utf8(b).map_err(|_| format!("{} is not UTF-8 text", file.display())))
+            .map_err(|e| (Sources::default(), vec![Diag::general(e)]))?;
+        let doc = match xliff::read(&text) {
+            Ok(doc) => doc,
+            Err(ps) => {
+                let mut sources = Sources::default();
+                sources.insert(&shown, text.clone());
+                let d = ps.into_iter().map(|p| Diag::error(&shown, Some(p.at), p.message)).collect();
+                return Err((sources, d));
+            }
+        };
+        Ok(Self { shown, text, doc })
     }
-    let statuses = l.status(&lang);
-    let by_key: HashMap<(String, String), &Status> =
-        statuses.iter().map(|s| ((xliff::nmtoken(&s.file), xliff::nmtoken(&s.source.key.id())), s)).collect();
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut edits = Vec::new();
-    let (mut skipped, mut pending_units) = (0, 0);
-    let mut seen = std::collections::HashSet::new();
-    for f in &doc.files {
-        if !statuses.iter().any(|s| xliff::nmtoken(&s.file) == f.id) {
-            errors.push(located(f.at.clone(), format!("unknown file `{}`: no text/{}/{}.toml", f.id, l.src(), f.id)));
-            continue;
+
+    /// An error at a place in the file.
+    fn located(&self, at: std::ops::Range<usize>, msg: String) -> Diag {
+        Diag::error(&self.shown, Some(at), msg)
+    }
+
+    /// A warning at a place in the file.
+    fn warning(&self, at: std::ops::Range<usize>, msg: String) -> Diag {
+        Diag::warning(&self.shown, Some(at), msg)
+    }
+
+    /// The project's texts in the file's target language, with the file among
+    /// their sources; a file that translates from another language than the
+    /// project's source language is refused.
+    fn texts(&self, root: &Path) -> Result<Texts, (Sources, Vec<Diag>)> {
+        let lang = primary(&self.doc.trg_lang);
+        let mut l = match load_texts(root, &lang) {
+            Ok(l) => l,
+            Err((mut s, d)) => {
+                s.insert(&self.shown, self.text.clone());
+                // A problem with the language itself is the target language's.
+                let d = d
+                    .into_iter()
+                    .map(|d| if d.file.is_none() { self.located(self.doc.trg_at.clone(), d.message) } else { d })
+                    .collect();
+                return Err((s, d));
+            }
+        };
+        l.sources.insert(&self.shown, self.text.clone());
+        if primary(&self.doc.src_lang) != l.src() {
+            let d = self.located(
+                0..0,
+                format!("the source language is `{}`, but this file translates from `{}`", l.src(), self.doc.src_lang),
+            );
+            return Err((l.sources.clone(), vec![d]));
         }
-        for u in &f.units {
-            let Some(st) = by_key.get(&(f.id.clone(), u.id.clone())) else {
-                errors.push(located(u.at.clone(), format!("unknown key `{}` in `{}`", u.id, f.id)));
+        Ok(l)
+    }
+
+    /// Matches the file's units to the project's texts and checks each: the
+    /// edits to make, or every error found.
+    fn plan<'s>(&self, l: &Texts, statuses: &'s [Status]) -> Result<Plan<'s>, Vec<Diag>> {
+        let by_key: HashMap<(String, String), &Status> =
+            statuses.iter().map(|s| ((xliff::nmtoken(&s.file), xliff::nmtoken(&s.source.key.id())), s)).collect();
+        let mut plan = Plan::default();
+        let mut errors = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for f in &self.doc.files {
+            if !statuses.iter().any(|s| xliff::nmtoken(&s.file) == f.id) {
+                errors.push(
+                    self.located(f.at.clone(), format!("unknown file `{}`: no text/{}/{}.toml", f.id, l.src(), f.id)),
+                );
                 continue;
+            }
+            for u in &f.units {
+                let Some(st) = by_key.get(&(f.id.clone(), u.id.clone())) else {
+                    errors.push(self.located(u.at.clone(), format!("unknown key `{}` in `{}`", u.id, f.id)));
+                    continue;
+                };
+                if !seen.insert((f.id.as_str(), u.id.as_str())) {
+                    errors.push(
+                        self.located(
+                            u.at.clone(),
+                            format!("`{}` in `{}` is translated twice in this file", u.id, f.id),
+                        ),
+                    );
+                    continue;
+                }
+                match self.unit(u, st, &l.locale, &mut plan.warnings) {
+                    Err(unit_errors) => errors.extend(unit_errors),
+                    Ok(Imported::Skipped) => plan.skipped += 1,
+                    Ok(Imported::Pending) => plan.pending += 1,
+                    Ok(Imported::Edit(e)) => plan.edits.push((st.path.clone(), l.source_path(st), e)),
+                }
+            }
+        }
+        if errors.is_empty() { Ok(plan) } else { Err(errors) }
+    }
+
+    /// Checks one unit against the text it translates and decides what to do with it.
+    fn unit<'s>(
+        &self,
+        u: &xliff::XUnit,
+        st: &'s Status,
+        locale: &Locale,
+        warnings: &mut Vec<Diag>,
+    ) -> Result<Imported<'s>, Vec<Diag>> {
+        let current = st.source.fingerprint();
+        let changed = u.fingerprint.as_deref() != Some(current.as_str());
+        let Confirmed { texts, unconfirmed } = self.segments(u, st, changed, locale, warnings)?;
+        if texts.is_empty() {
+            let pending = u.segs.iter().any(|s| s.target.is_some() && s.state.as_deref() == Some("initial"));
+            return Ok(if pending { Imported::Pending } else { Imported::Skipped });
+        }
+        let absent: Vec<&str> =
+            st.source.segs.iter().filter(|g| !texts.contains_key(&g.id)).map(|g| g.id.as_str()).collect();
+        if !absent.is_empty() {
+            let why = if changed && unconfirmed.is_empty() {
+                "its source has changed since the export: export it again".to_string()
+            } else {
+                format!("confirm every segment (not translated or in state `initial`: {})", absent.join(", "))
             };
-            if !seen.insert((f.id.as_str(), u.id.as_str())) {
-                errors
-                    .push(located(u.at.clone(), format!("`{}` in `{}` is translated twice in this file", u.id, f.id)));
-                continue;
-            }
-            let current = st.source.fingerprint();
-            let changed = u.fingerprint.as_deref() != Some(current.as_str());
-            // Every segment of the source, each with a confirmed target.
-            let mut texts = BTreeMap::new();
-            let mut unconfirmed = Vec::new();
-            let mut unit_errors = Vec::new();
-            for s in &u.segs {
-                let Some(seg) = st.source.segs.iter().find(|g| xliff::nmtoken(&g.id) == s.id) else {
-                    if !changed {
-                        unit_errors.push(located(s.at.clone(), format!("unknown segment `{}` in `{}`", s.id, u.id)));
-                    }
-                    continue;
-                };
-                let Some(t) = s.target.as_ref().filter(|_| s.state.as_deref() != Some("initial")) else {
-                    unconfirmed.push(s.id.clone());
-                    continue;
-                };
-                let what = format!("{}, segment `{}`", st.source.key.describe(), seg.id);
-                let place = |at: std::ops::Range<usize>| if at.is_empty() { t.at.clone() } else { t.locate(&text, at) };
-                for (at, msg) in check_segment(&seg.text, &t.text, seg.kind) {
-                    unit_errors.push(located(place(at), format!("{what}: {msg}")));
-                }
-                if seg.kind != Kind::Plain {
-                    for (at, msg) in plural_gaps(&t.text, &lang) {
-                        warnings.push(Diag::warning(&shown, Some(place(at)), format!("{what}: {msg}")));
-                    }
-                }
-                texts.insert(seg.id.clone(), t.text.clone());
-            }
-            if !unit_errors.is_empty() {
-                errors.extend(unit_errors);
-                continue;
-            }
-            let absent: Vec<&str> =
-                st.source.segs.iter().filter(|g| !texts.contains_key(&g.id)).map(|g| g.id.as_str()).collect();
-            if texts.is_empty() {
-                let pending = u.segs.iter().any(|s| s.target.is_some() && s.state.as_deref() == Some("initial"));
-                if pending {
-                    pending_units += 1;
-                } else {
-                    skipped += 1;
-                }
-                continue;
-            }
-            if !absent.is_empty() {
-                let why = if changed && unconfirmed.is_empty() {
-                    "its source has changed since the export: export it again".to_string()
-                } else {
-                    format!("confirm every segment (not translated or in state `initial`: {})", absent.join(", "))
-                };
-                warnings.push(Diag::warning(
-                    &shown,
-                    Some(u.at.clone()),
-                    format!("{} not imported: {why}", st.source.key.describe()),
-                ));
-                skipped += 1;
-                continue;
-            }
-            // Recorded as translated from the source it was exported with.
-            let fingerprint = u.fingerprint.clone().unwrap_or_else(|| current.clone());
-            if changed {
-                warnings.push(Diag::warning(
-                    &shown,
-                    Some(u.at.clone()),
-                    format!("{}: its source has changed since the export; imported, and reported stale until translated anew", st.source.key.describe()),
-                ));
-            }
-            edits.push((
-                st.path.clone(),
-                l.source_path(st),
-                Edit { source: &st.source, texts: Some(texts), fingerprint },
+            warnings.push(self.warning(u.at.clone(), format!("{} not imported: {why}", st.source.key.describe())));
+            return Ok(Imported::Skipped);
+        }
+        // Recorded as translated from the source it was exported with.
+        let fingerprint = u.fingerprint.clone().unwrap_or(current);
+        if changed {
+            warnings.push(self.warning(
+                u.at.clone(),
+                format!(
+                    "{}: its source has changed since the export; imported, and reported stale until translated anew",
+                    st.source.key.describe()
+                ),
             ));
         }
+        Ok(Imported::Edit(Edit { source: &st.source, texts: Some(texts), fingerprint }))
     }
-    if !errors.is_empty() {
-        return Err(fail(&l, errors));
+
+    /// A unit's confirmed segments, each checked against the source's.
+    fn segments(
+        &self,
+        u: &xliff::XUnit,
+        st: &Status,
+        changed: bool,
+        locale: &Locale,
+        warnings: &mut Vec<Diag>,
+    ) -> Result<Confirmed, Vec<Diag>> {
+        // Every segment of the source, each with a confirmed target.
+        let mut texts = BTreeMap::new();
+        let mut unconfirmed = Vec::new();
+        let mut errors = Vec::new();
+        for s in &u.segs {
+            let Some(seg) = st.source.segs.iter().find(|g| xliff::nmtoken(&g.id) == s.id) else {
+                if !changed {
+                    errors.push(self.located(s.at.clone(), format!("unknown segment `{}` in `{}`", s.id, u.id)));
+                }
+                continue;
+            };
+            let Some(t) = s.target.as_ref().filter(|_| s.state.as_deref() != Some("initial")) else {
+                unconfirmed.push(s.id.clone());
+                continue;
+            };
+            let what = format!("{}, segment `{}`", st.source.key.describe(), seg.id);
+            let place =
+                |at: std::ops::Range<usize>| if at.is_empty() { t.at.clone() } else { t.locate(&self.text, at) };
+            for (at, msg) in check_segment(&seg.text, &t.text, seg.kind) {
+                errors.push(self.located(place(at), format!("{what}: {msg}")));
+            }
+            if seg.kind != Kind::Plain {
+                for (at, msg) in plural_gaps(&t.text, locale) {
+                    warnings.push(self.warning(place(at), format!("{what}: {msg}")));
+                }
+            }
+            texts.insert(seg.id.clone(), t.text.clone());
+        }
+        if errors.is_empty() { Ok(Confirmed { texts, unconfirmed }) } else { Err(errors) }
     }
-    let n = edits.len();
-    let files = l.apply(edits).map_err(|d| fail(&l, d))?;
-    l.write_files(&files).map_err(|d| fail(&l, vec![d]))?;
-    let mut out = Outcome { warnings, ..Outcome::default() };
-    let mut rest = String::new();
-    if skipped > 0 {
-        rest.push_str(&format!("; {skipped} left untranslated"));
+}
+
+/// A unit's segments that passed their checks.
+struct Confirmed {
+    /// The confirmed translations by segment id.
+    texts: BTreeMap<String, String>,
+    /// Segments with no target, or one in state `initial`.
+    unconfirmed: Vec<String>,
+}
+
+/// What becomes of one unit of the file.
+enum Imported<'s> {
+    /// Written into the translation.
+    Edit(Edit<'s>),
+    /// Left untranslated: nothing confirmed, or not every segment.
+    Skipped,
+    /// Translated but not confirmed (state `initial`), left as it was.
+    Pending,
+}
+
+/// What an import will do, once every unit has passed its checks.
+#[derive(Default)]
+struct Plan<'s> {
+    edits: Vec<(PathBuf, PathBuf, Edit<'s>)>,
+    warnings: Vec<Diag>,
+    skipped: usize,
+    pending: usize,
+}
+
+impl Plan<'_> {
+    /// Writes the edits and tells what was done.
+    fn write(self, l: &Texts) -> Result<Outcome, (Sources, Vec<Diag>)> {
+        let lang = &l.locale.lang;
+        let n = self.edits.len();
+        let files = l.apply(self.edits).map_err(|d| (l.sources.clone(), d))?;
+        l.write_files(&files).map_err(|d| (l.sources.clone(), vec![d]))?;
+        let mut out = Outcome { warnings: self.warnings, ..Outcome::default() };
+        let mut rest = String::new();
+        if self.skipped > 0 {
+            rest.push_str(&format!("; {} left untranslated", self.skipped));
+        }
+        if self.pending > 0 {
+            rest.push_str(&format!("; {} not confirmed (state `initial`), left as they were", self.pending));
+        }
+        out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{rest}", files.len())));
+        Ok(out)
     }
-    if pending_units > 0 {
-        rest.push_str(&format!("; {pending_units} not confirmed (state `initial`), left as they were"));
-    }
-    out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{rest}", files.len())));
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -563,11 +640,11 @@ mod tests {
     #[test]
     fn plurals_are_checked_against_the_languages_categories() {
         let text = "всего {n, plural, one {# место} other {# места}}";
-        let gaps = plural_gaps(text, "ru");
+        let gaps = plural_gaps(text, &Locale::builtin("ru"));
         assert_eq!(gaps.len(), 1);
         assert_eq!(&text[gaps[0].0.clone()], "{n, plural, one {# место} other {# места}}");
         assert!(gaps[0].1.contains("no few, many branch"), "{gaps:?}");
-        assert!(plural_gaps("{n, plural, one {# place} other {# places}}", "en").is_empty());
-        assert!(plural_gaps("{n, plural, other {#个}}", "zh").is_empty());
+        assert!(plural_gaps("{n, plural, one {# place} other {# places}}", &Locale::builtin("en")).is_empty());
+        assert!(plural_gaps("{n, plural, other {#个}}", &Locale::builtin("zh")).is_empty());
     }
 }

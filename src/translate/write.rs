@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
+use super::fingerprint::{Group, Key, Kind};
 use crate::data::markup::join_lines;
-use crate::data::units::{Group, Key, Kind};
 
 /// What to write for one group.
 pub struct Edit<'a> {
-    /// The source group.
+    /// The group in the source language that the edit translates or stamps.
     pub source: &'a Group,
     /// The translated texts by segment id, as TOML string contents (`None`: only stamp).
     pub texts: Option<BTreeMap<String, String>>,
@@ -477,7 +477,7 @@ fn chart_mut<'d>(doc: &'d mut DocumentMut, source: &DocumentMut, id: &str, order
 mod tests {
     use super::*;
     use crate::data::model::TextFile;
-    use crate::data::units::chapter_groups;
+    use crate::translate::fingerprint::chapter_groups;
 
     const SOURCE: &str = "title = \"Growth\"\n\n# A comment\n[[block]]\nid = \"a\"\np = \"\"\"One\ntwo.\"\"\"\n\n[[block]]\nfigure = \"f\"\n\n[[block]]\nid = \"b\"\nlist = [\n  \"x\",\n  \"y\",\n]\n\n[[block]]\nid = \"c\"\nh = \"C\"\n\n[labels]\ngdp = \"GDP\"\npop = \"Population\"\n\n[charts.r]\ntitle = \"Trips\"\nseries = { t = \"Trips\" }\n";
 

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use super::fingerprint::{Kind, Seg};
 use crate::data::markup::{Form, join_lines, parse_placeholder, placeholder_len};
-use crate::data::units::{Kind, Seg};
 
 /// The XLIFF 2 namespace.
 pub const NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -338,9 +338,9 @@ pub fn nmtoken(id: &str) -> String {
 /// A problem in an XLIFF file, at a byte range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    /// Where.
+    /// The bytes of the file at fault.
     pub at: Range<usize>,
-    /// What.
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -353,7 +353,7 @@ fn problem(at: Range<usize>, message: impl Into<String>) -> Problem {
 pub struct Target {
     /// The text, codes restored to their original text.
     pub text: String,
-    /// The target element.
+    /// Where the `<target>` element is in the file.
     pub at: Range<usize>,
     /// Pieces of `text` and where they come from: (range in `text`, range in the file, text copied as is).
     pub pieces: Vec<(Range<usize>, Range<usize>, bool)>,
@@ -379,9 +379,9 @@ impl Target {
 /// A segment read back.
 #[derive(Debug, Clone)]
 pub struct XSeg {
-    /// Its id.
+    /// The segment's id as exported (see [`nmtoken`]).
     pub id: String,
-    /// The segment element.
+    /// Where the `<segment>` element is in the file.
     pub at: Range<usize>,
     /// `state`, if given.
     pub state: Option<String>,
@@ -392,7 +392,7 @@ pub struct XSeg {
 /// A unit read back.
 #[derive(Debug, Clone)]
 pub struct XUnit {
-    /// Its id.
+    /// The text's key as exported: `block.intro`, `label.gdp`… (see [`nmtoken`]).
     pub id: String,
     /// The unit element's start tag.
     pub at: Range<usize>,
@@ -405,7 +405,7 @@ pub struct XUnit {
 /// A file read back.
 #[derive(Debug, Clone)]
 pub struct XFile {
-    /// Its id.
+    /// The chapter id, or `meta`, as exported (see [`nmtoken`]).
     pub id: String,
     /// The file element's start tag.
     pub at: Range<usize>,

@@ -52,7 +52,7 @@ impl Resolver<'_, '_> {
             .map(|(i, tile)| doc::Tile { n: i + 1, band: tile.map(|t| t.0.code()), trend: tile.map(|t| t.1.code()) })
             .collect();
         let mut tables = Vec::new();
-        for g in 1..=17u8 {
+        for g in crate::data::sdg::GOALS {
             let rows: Vec<doc::DashboardRow> = d
                 .indicators
                 .iter()

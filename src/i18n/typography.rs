@@ -1,29 +1,9 @@
 //! The language's own typography, applied to resolved text: straight quotes
-//! become the language's quotation marks, French gets its spaces before
+//! become the language's quotation marks (`[typography] quotes` in its strings), French gets its spaces before
 //! `: ; ! ?` and inside « ». Figures (placeholder runs) are left alone.
 
-use super::markup::Run;
-use crate::i18n::Locale;
-
-/// Outer and inner quotation marks of a language (its base code: `fr-CH`
-/// quotes as `fr`): (open, close, open, close).
-pub fn quotes(lang: &str) -> [&'static str; 4] {
-    match base(lang) {
-        "fr" => ["«\u{202F}", "\u{202F}»", "“", "”"],
-        "de" => ["„", "“", "‚", "‘"],
-        "ru" => ["«", "»", "„", "“"],
-        // The UN Spanish translators' manual: “ ” outside, ‘ ’ inside.
-        "es" => ["“", "”", "‘", "’"],
-        "ar" => ["«", "»", "“", "”"],
-        // English, Chinese (set full width from the CJK font by the template), and the default.
-        _ => ["“", "”", "‘", "’"],
-    }
-}
-
-/// The language subtag of a BCP 47 tag (`fr` of `fr-CH`).
-fn base(lang: &str) -> &str {
-    lang.split(['-', '_']).next().unwrap_or(lang)
-}
+use super::Locale;
+use crate::data::markup::Run;
 
 /// Whether a character lets a following straight quote open a quotation.
 fn opens_after(prev: Option<char>) -> bool {
@@ -35,8 +15,8 @@ fn opens_after(prev: Option<char>) -> bool {
 
 /// Applies the edition's typography to runs, in place.
 pub fn apply(locale: &Locale, runs: &mut [Run]) {
-    let [o1, c1, o2, c2] = quotes(&locale.lang);
-    let french = base(&locale.lang) == "fr";
+    let [o1, c1, o2, c2] = &locale.quotes;
+    let french = locale.base() == "fr";
     let mut prev: Option<char> = None;
     // Whether a double quotation (and a single one inside it) is open.
     let (mut open1, mut open2) = (false, false);
@@ -158,9 +138,21 @@ mod tests {
 
     #[test]
     fn other_languages() {
-        assert_eq!(apply_str("de", r#"der "Markt""#), "der „Markt“");
+        assert_eq!(apply_str("es", r#"el "mercado""#), "el “mercado”");
         assert_eq!(apply_str("ru", r#"город "Иу""#), "город «Иу»");
         assert_eq!(apply_str("ar", r#"مدينة "ييوو""#), "مدينة «ييوو»");
         assert_eq!(apply_str("zh", r#"打造"世界小商品之都""#), "打造“世界小商品之都”");
+    }
+
+    #[test]
+    fn a_language_without_built_in_strings_quotes_as_its_strings_file_says() {
+        let mut strings = Locale::builtin("en").strings;
+        strings.typography.quotes = Some(["„", "“", "‚", "‘"].map(String::from));
+        let de = Locale::new("de", strings, Default::default());
+        assert_eq!(super::apply_str(&de, r#"der "Markt""#), "der „Markt“");
+        let mut strings = Locale::builtin("en").strings;
+        strings.typography.quotes = None;
+        let unset = Locale::new("de", strings, Default::default());
+        assert_eq!(super::apply_str(&unset, r#"der "Markt""#), "der “Markt”", "English quotes by default");
     }
 }

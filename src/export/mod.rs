@@ -1,4 +1,7 @@
-//! PDF export: standards, timestamp, and writing through a temporary file.
+//! What a build writes: the PDFs (standards, timestamp), the indicators'
+//! CSV ([`indicators_csv`]), each written through a temporary file.
+
+pub mod indicators_csv;
 
 use std::io::Write;
 use std::path::Path;

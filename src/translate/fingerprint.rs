@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::load::LangTexts;
-use super::model::{Block, ChartText, MetaText, TextFile};
+use crate::data::load::LangTexts;
+use crate::data::model::{Block, ChartText, MetaText, TextFile};
 
 /// How a segment's text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,11 +313,11 @@ pub struct Status {
     pub path: PathBuf,
     /// Whether the translation's file exists.
     pub file_exists: bool,
-    /// The source group.
+    /// The group in the source language.
     pub source: Group,
-    /// The translated group, if any.
+    /// The same group in the translation, if it is there.
     pub translation: Option<Group>,
-    /// Its state.
+    /// How the translation stands against the source.
     pub state: State,
 }
 

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::citation::citation;
-use super::status::{self, Dashboard, Rating};
+use crate::data::citation::citation;
+use crate::data::status::{self, Dashboard, Rating};
 
 /// The header row.
 pub const HEADER: &str = "goal,sdg,indicator,label,unit,period,value,note,target,target_year,target_source,green,yellow,red,thresholds_source,status,trend,source,section";
