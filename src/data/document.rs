@@ -69,6 +69,8 @@ pub struct Typography {
     /// The script it is written in (`latin`, `cjk`, `arabic`): the theme's fonts,
     /// leading and indent are chosen by it.
     pub script: crate::i18n::Script,
+    /// The region the text follows, for typst's `text(region:)` (`"CN"`), or `null`.
+    pub region: Option<String>,
 }
 
 /// One of the 17 Sustainable Development Goals.
@@ -722,6 +724,7 @@ mod tests {
                 comma: ", ".into(),
                 semicolon: "; ".into(),
                 script: crate::i18n::Script::Latin,
+                region: Some("GB".into()),
             },
             draft: true,
             strings: locale.strings,

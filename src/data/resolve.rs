@@ -173,6 +173,7 @@ pub fn resolve(
             comma: locale.comma.clone(),
             semicolon: locale.semicolon.clone(),
             script: locale.script,
+            region: locale.region.clone(),
         },
         draft: opts.draft,
         strings: strings.clone(),

@@ -302,6 +302,11 @@ pub struct Typography {
     /// Applied in Rust (typography.rs), so not handed to the templates.
     #[serde(skip_serializing)]
     pub quotes: Option<[String; 4]>,
+    /// The region whose conventions the text follows, for typst's shaping and
+    /// line breaking (Simplified Chinese `"CN"`), unless the language tag names
+    /// one (`pt-BR`). Handed to the templates as `d.typography.region`.
+    #[serde(skip_serializing)]
+    pub region: Option<String>,
 }
 
 /// A language's script, as the book's design sees it: it picks the theme's
@@ -507,6 +512,8 @@ pub struct Locale {
     pub semicolon: String,
     /// Quotation marks: outer open, outer close, inner open, inner close.
     pub quotes: [String; 4],
+    /// The region the text follows (`CN` for Simplified Chinese), if known.
+    pub region: Option<String>,
     icu: icu_locale_core::Locale,
     plurals: Option<icu_plurals::PluralRules>,
     grouped: Option<icu_decimal::DecimalFormatter>,
@@ -578,11 +585,13 @@ impl Locale {
         let comma = mark(&strings.typography.comma, ["、", "، ", ", "]);
         let semicolon = mark(&strings.typography.semicolon, ["；", "؛ ", "; "]);
         let quotes = strings.typography.quotes.clone().unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from));
+        let region = icu.id.region.map(|r| r.as_str().to_string()).or_else(|| strings.typography.region.clone());
         Self {
             colon,
             comma,
             semicolon,
             quotes,
+            region,
             lang: lang.to_string(),
             rtl,
             cjk,
