@@ -410,7 +410,7 @@ fn figures(
             |id: &str| find_label(texts, id).or_else(|| find_label(src_texts, id)).unwrap_or_else(|| id.to_string());
         let prepared = charts::prepare(idx, spec, text, locale, &label);
         let title =
-            crate::i18n::typography::apply_str(locale, &text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone()));
+            crate::data::typography::apply_str(locale, &text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone()));
         match charts::render(&prepared, locale, &theme.charts, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
                 files.insert(format!("/charts/{id}.svg"), svg.into_bytes());

@@ -220,7 +220,7 @@ pub struct TextFile {
     pub charts: BTreeMap<String, ChartText>,
     /// Translations: the fingerprint of the source `title` and `subtitle` this was translated from.
     pub src: Option<Spanned<String>>,
-    /// Translations: the fingerprint of each source label, by key (see [`crate::translate::fingerprint`]).
+    /// Translations: the fingerprint of each source label, by key (see [`crate::data::fingerprint`]).
     #[serde(default, rename = "labels-src")]
     pub labels_src: BTreeMap<String, Spanned<String>>,
 }

@@ -19,9 +19,9 @@ use super::model::{Block, BlockContent, PhotoSpec, TableSpec, TextFile};
 use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
 use super::series::{Period, indicator_ref};
 use super::source_map::SourceMap;
+use crate::data::fingerprint::{self, Key, State, Status};
 use crate::diag::{Diag, Severity, Sources};
 use crate::i18n::{self, Locale, format};
-use crate::translate::fingerprint::{self, Key, State, Status};
 
 mod generated;
 
@@ -459,11 +459,11 @@ impl Resolver<'_, '_> {
             // figure may break like any other text, or justification suffers.
             Ok(runs) if cjk => {
                 let mut runs: Vec<Run> = runs.into_iter().map(|r| Run { v: false, ..r }).collect();
-                crate::i18n::typography::apply(self.locale, &mut runs);
+                crate::data::typography::apply(self.locale, &mut runs);
                 runs
             }
             Ok(mut runs) => {
-                crate::i18n::typography::apply(self.locale, &mut runs);
+                crate::data::typography::apply(self.locale, &mut runs);
                 runs.into_iter().flat_map(split_long_figure).collect()
             }
             Err(errors) => {
@@ -494,7 +494,7 @@ impl Resolver<'_, '_> {
 
     fn label(&mut self, id: &str) -> String {
         let l = self.raw_label(id);
-        crate::i18n::typography::apply_str(self.locale, &l)
+        crate::data::typography::apply_str(self.locale, &l)
     }
 
     fn raw_label(&mut self, id: &str) -> String {
@@ -527,7 +527,7 @@ impl Resolver<'_, '_> {
     fn cite(&self, c: &Citation) -> String {
         let text = c.text(|k| {
             let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
-            Some(crate::i18n::typography::apply_str(self.locale, l))
+            Some(crate::data::typography::apply_str(self.locale, l))
         });
         self.locale.isolate(text)
     }
@@ -846,7 +846,7 @@ impl Resolver<'_, '_> {
             let month = self.strings.months.get(usize::from(mo).saturating_sub(1)).cloned().unwrap_or_default();
             self.strings.date.replace("{year}", &y.to_string()).replace("{month}", &month)
         });
-        let t = |s: &str| crate::i18n::typography::apply_str(self.locale, s);
+        let t = |s: &str| crate::data::typography::apply_str(self.locale, s);
         let mut imprint = m.imprint.clone();
         imprint.publisher = Some(imprint.publisher.unwrap_or_else(|| m.author.clone()));
         for line in imprint.licence.iter_mut().chain(imprint.disclaimer.iter_mut()).chain(imprint.notes.iter_mut()) {
@@ -913,7 +913,7 @@ impl Resolver<'_, '_> {
                     }
                 };
                 let fallback = untranslated.last() == Some(id);
-                let long = crate::i18n::typography::apply_str(self.locale, &text);
+                let long = crate::data::typography::apply_str(self.locale, &text);
                 out.push(doc::Acronym { short: id.clone(), long, fallback });
             }
         }

@@ -8,7 +8,6 @@
 
 pub mod cldr;
 pub mod format;
-pub mod typography;
 pub mod units;
 
 use std::collections::{BTreeMap, HashMap};
@@ -299,7 +298,7 @@ pub struct Typography {
     pub script: Option<Script>,
     /// Quotation marks, outer open and close, inner open and close, that straight
     /// quotes become (French `["«\u{202F}", "\u{202F}»", "“", "”"]`; default English).
-    /// Applied in Rust (typography.rs), so not handed to the templates.
+    /// Applied in Rust (data/typography.rs), so not handed to the templates.
     #[serde(skip_serializing)]
     pub quotes: Option<[String; 4]>,
     /// The region whose conventions the text follows, for typst's shaping and

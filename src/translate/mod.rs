@@ -9,7 +9,6 @@
 //! - `stamp` records the current source's fingerprints in a translation
 //!   that is known to be up to date.
 
-pub mod fingerprint;
 pub mod write;
 pub mod xliff;
 
@@ -18,12 +17,12 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::DocumentMut;
 
+use crate::data::fingerprint::{self, Kind, State, Status};
 use crate::data::load::{self, LangTexts, Loaded};
 use crate::data::markup::{self, Form};
 use crate::diag::{Diag, Sources};
 use crate::i18n::Locale;
 use crate::project::Project;
-use fingerprint::{Kind, State, Status};
 use write::Edit;
 
 /// A project with the texts of its source language and of one other language.

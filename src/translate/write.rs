@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
-use super::fingerprint::{Group, Key, Kind};
+use crate::data::fingerprint::{Group, Key, Kind};
 use crate::data::markup::join_lines;
 
 /// What to write for one group.
@@ -476,8 +476,8 @@ fn chart_mut<'d>(doc: &'d mut DocumentMut, source: &DocumentMut, id: &str, order
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::fingerprint::chapter_groups;
     use crate::data::model::TextFile;
-    use crate::translate::fingerprint::chapter_groups;
 
     const SOURCE: &str = "title = \"Growth\"\n\n# A comment\n[[block]]\nid = \"a\"\np = \"\"\"One\ntwo.\"\"\"\n\n[[block]]\nfigure = \"f\"\n\n[[block]]\nid = \"b\"\nlist = [\n  \"x\",\n  \"y\",\n]\n\n[[block]]\nid = \"c\"\nh = \"C\"\n\n[labels]\ngdp = \"GDP\"\npop = \"Population\"\n\n[charts.r]\ntitle = \"Trips\"\nseries = { t = \"Trips\" }\n";
 

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use super::fingerprint::{Kind, Seg};
+use crate::data::fingerprint::{Kind, Seg};
 use crate::data::markup::{Form, join_lines, parse_placeholder, placeholder_len};
 
 /// The XLIFF 2 namespace.

@@ -2,8 +2,8 @@
 //! become the language's quotation marks (`[typography] quotes` in its strings), French gets its spaces before
 //! `: ; ! ?` and inside « ». Figures (placeholder runs) are left alone.
 
-use super::Locale;
 use crate::data::markup::Run;
+use crate::i18n::Locale;
 
 /// Whether a character lets a following straight quote open a quotation.
 fn opens_after(prev: Option<char>) -> bool {
