@@ -214,12 +214,13 @@ fn write_edition(
     let path = session.output_path(&opts.out_dir, lang, opts.edition.profile);
     let failed = c.failed();
     match c.pdf {
-        Some(pdf) if !failed => match export::write_atomic(&path, &pdf) {
-            Ok(()) => {
+        Some(pdf) if !failed => match write_changed(&path, &pdf) {
+            Ok(written) => {
                 let shown = diag::display_path(Path::new("/"), &path);
                 let size = pdf.len() as f64 / 1e6;
                 let pages = c.pages;
-                r.status("Written", &format!("{shown} ({pages} pages, {size:.1} MB) in {secs:.1}s"));
+                let verb = if written { "Written" } else { "Unchanged" };
+                r.status(verb, &format!("{shown} ({pages} pages, {size:.1} MB) in {secs:.1}s"));
                 ExitStatus::Success
             }
             Err(e) => {
@@ -232,6 +233,18 @@ fn write_edition(
             ExitStatus::Problems
         }
     }
+}
+
+/// Writes `bytes` to `path` atomically, unless `path` is a regular file that
+/// already holds exactly them: a rebuild that changed nothing rewrites (and
+/// syncs to disk) nothing. Returns whether it wrote.
+fn write_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    // Not through a symlink: only a file vlr wrote is compared.
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if regular && std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    export::write_atomic(path, bytes).map(|()| true)
 }
 
 fn cannot_write(path: &Path, e: std::io::Error) -> Diag {
@@ -261,10 +274,11 @@ fn write_indicators_csv(r: &mut Reporter, session: &Session, opts: &BuildOptions
         &session.source_chapter_titles(),
         *session.project.file.project.edition.get_ref(),
     );
-    match export::write_atomic(&path, csv.as_bytes()) {
-        Ok(()) => {
+    match write_changed(&path, csv.as_bytes()) {
+        Ok(written) => {
             let rows = csv.lines().count().saturating_sub(1);
-            r.status("Written", &format!("{} ({rows} rows)", diag::display_path(Path::new("/"), &path)));
+            let verb = if written { "Written" } else { "Unchanged" };
+            r.status(verb, &format!("{} ({rows} rows)", diag::display_path(Path::new("/"), &path)));
             ExitStatus::Success
         }
         Err(e) => {

@@ -16,8 +16,9 @@ use crate::diag::Diag;
 use crate::pipeline::load_fonts;
 use crate::report::{ExitStatus, Failure, Reporter};
 
-/// Events arriving within this window are one change.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+/// Events arriving within this window are one change (an editor's save is
+/// one burst of events, well inside it).
+const DEBOUNCE: Duration = Duration::from_millis(5);
 
 /// Whether a changed path should trigger a rebuild.
 fn relevant(root: &Path, out_dir: &Path, path: &Path) -> bool {

@@ -236,3 +236,26 @@ fn level_3_headings_are_numbered_per_language_and_project() {
     assert!(en.contains("(a) Measures taken"), "{en}");
     assert!(zh.replace(' ', "").contains("（一）主要举措"), "{zh}");
 }
+
+#[test]
+fn a_rebuild_that_changes_nothing_rewrites_nothing() {
+    let f = Fixture::new("basic");
+    let first = f.run(&["build", "--lang", "en"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stderr(&first).contains("Written"), "{}", stderr(&first));
+    let pdf = f.root().join("dist/testville.en.pdf");
+    let csv = f.root().join("dist/testville.indicators.csv");
+    let mtime = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let (pdf_at, csv_at) = (mtime(&pdf), mtime(&csv));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = f.run(&["build", "--lang", "en"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let err = stderr(&again);
+    assert!(err.contains("Unchanged") && !err.contains("Written"), "{err}");
+    assert_eq!((mtime(&pdf), mtime(&csv)), (pdf_at, csv_at), "same bytes: the files are left as they were");
+    // A change is written.
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml").replacen("Testville", "Testville, ", 1));
+    let changed = f.run(&["build", "--lang", "en"]);
+    assert!(stderr(&changed).contains("Written"), "{}", stderr(&changed));
+    assert_ne!(mtime(&pdf), pdf_at);
+}
