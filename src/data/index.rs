@@ -179,8 +179,45 @@ fn indicator<'a>(
         Some(l) => *l.get_ref() as i32,
         None => settings.lag,
     };
+    if let (Some(t), Some((period, _, _))) = (&ind.target, &target)
+        && period.end < settings.edition
+    {
+        diags.push(
+            Diag::warning(
+                path,
+                Some(t.year.span()),
+                format!("the target's year ({}) has passed: the edition is {}", period.label, settings.edition),
+            )
+            .with_hint(
+                "give the target that follows it (an SDG target runs to 2030), or say in the text that it was due",
+            ),
+        );
+    }
     let thresholds = thresholds(path, ind, text, diags);
-    Ind { path, spec: ind, series, target, thresholds, baseline, lag, missing }
+    let threshold_decimals = thresholds.as_ref().map_or([None; 3], |th| decimals_as_written(ind, th, text));
+    Ind { path, spec: ind, series, target, thresholds, threshold_decimals, baseline, lag, missing }
+}
+
+/// The decimals the thresholds were written with (green, yellow, red); a
+/// yellow midway between green and red keeps theirs, or one more if the
+/// midpoint needs it (midway between 1 and 2 is 1.5).
+fn decimals_as_written(ind: &Indicator, th: &Thresholds, text: &str) -> [Option<u8>; 3] {
+    let Some(spec) = ind.thresholds.as_ref().map(Spanned::get_ref) else { return [None; 3] };
+    let dec = |v: &Spanned<f64>| {
+        series::literal_decimals(text.get(v.span()).unwrap_or_default())
+            .or_else(|| (v.get_ref().fract() == 0.0).then_some(0))
+    };
+    let (green, red) = (dec(&spec.green), dec(&spec.red));
+    let yellow = match &spec.yellow {
+        Some(y) => dec(y),
+        None => green.zip(red).map(|(g, r)| {
+            let d = g.max(r);
+            let scale = 10f64.powi(i32::from(d));
+            let exact = ((th.yellow * scale).round() / scale - th.yellow).abs() <= 1e-9 * th.yellow.abs().max(1.0);
+            if exact { d } else { d + 1 }
+        }),
+    };
+    [green, yellow, red]
 }
 
 /// Checks an indicator's `thresholds` against its `better` and target.
@@ -216,17 +253,23 @@ fn thresholds(path: &Path, ind: &Indicator, text: &str, diags: &mut Vec<Diag>) -
     };
     let th = Thresholds { green, yellow, red, better };
     let s = better.sign();
-    if !(s * (green - red) > 0.0 && s * (green - yellow) >= 0.0 && s * (yellow - red) >= 0.0) {
+    if !(s * (green - yellow) > 0.0 && s * (yellow - red) > 0.0) {
         let order = match better {
             Better::Higher => "green > yellow > red",
             Better::Lower => "green < yellow < red",
         };
+        // Equal thresholds would leave a band empty: it would silently vanish.
         let b = ind.better.as_ref().map(|b| b.get_ref().as_str()).unwrap_or_default();
-        diags.push(Diag::error(
-            path,
-            Some(span),
-            format!("with `better = \"{b}\"`, thresholds run {order} (here green {green}, yellow {yellow}, red {red})"),
-        ));
+        diags.push(
+            Diag::error(
+                path,
+                Some(span),
+                format!(
+                    "with `better = \"{b}\"`, thresholds run {order} (here green {green}, yellow {yellow}, red {red})"
+                ),
+            )
+            .with_hint("no two may be equal: the band between them would vanish"),
+        );
         return None;
     }
     match &ind.target {

@@ -21,6 +21,8 @@ pub struct Ind<'a> {
     pub target: Option<(Period, f64, Option<u8>)>,
     /// The thresholds of the SDG dashboard's bands, checked.
     pub thresholds: Option<Thresholds>,
+    /// The decimals of green, yellow and red as written (a derived yellow: as its midpoint needs).
+    pub threshold_decimals: [Option<u8>; 3],
     /// The period changes are measured from.
     pub baseline: Option<Period>,
     /// Years its latest value may lag behind the edition.

@@ -78,10 +78,35 @@ pub struct Dashboard<'a> {
     pub goals: Vec<Option<(Band, Trend)>>,
 }
 
+/// How many indicators are rated, and why the others are not: the one count
+/// that `vlr check`, `vlr build` and the dashboard page all print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Every indicator.
+    pub total: usize,
+    /// Rated: a band (and a trend, or no trend data).
+    pub rated: usize,
+    /// Not rated for want of a target or thresholds.
+    pub no_target: usize,
+    /// A target and thresholds, but no value to rate.
+    pub no_data: usize,
+}
+
 impl Dashboard<'_> {
-    /// Indicators not rated for want of a target or thresholds.
-    pub fn without_target(&self) -> impl Iterator<Item = &Ind<'_>> {
-        self.indicators.iter().filter(|(_, r)| matches!(r, Rating::NoTarget | Rating::NoThresholds)).map(|(i, _)| *i)
+    /// Indicators not rated, with their rating (the reason).
+    pub fn unrated(&self) -> impl Iterator<Item = (&Ind<'_>, Rating)> {
+        self.indicators.iter().filter(|(_, r)| !matches!(r, Rating::Rated(..))).map(|(i, r)| (*i, *r))
+    }
+
+    /// The counts of rated and unrated indicators.
+    pub fn counts(&self) -> Counts {
+        let count = |f: fn(&Rating) -> bool| self.indicators.iter().filter(|(_, r)| f(r)).count();
+        Counts {
+            total: self.indicators.len(),
+            rated: count(|r| matches!(r, Rating::Rated(..))),
+            no_target: count(|r| matches!(r, Rating::NoTarget | Rating::NoThresholds)),
+            no_data: count(|r| matches!(r, Rating::NoData)),
+        }
     }
 }
 
@@ -207,8 +232,9 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
             assert_eq!(d.goals[3], Some((Band::ChallengesRemain, Trend::OnTrack)), "goal 4: its one rated indicator");
             assert_eq!(d.goals[10], Some((Band::SignificantChallenges, Trend::NoData)));
             assert_eq!(d.goals.iter().filter(|g| g.is_some()).count(), 2);
-            let without: Vec<&str> = d.without_target().map(|i| i.spec.id.get_ref().as_str()).collect();
-            assert_eq!(without, ["target-only", "bare"]);
+            let unrated: Vec<&str> = d.unrated().map(|(i, _)| i.spec.id.get_ref().as_str()).collect();
+            assert_eq!(unrated, ["target-only", "unknown", "bare"]);
+            assert_eq!(d.counts(), Counts { total: 5, rated: 2, no_target: 2, no_data: 1 });
         });
     }
 
@@ -218,6 +244,10 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
             ("better = \"higher\"\n", "", "need `better"),
             ("green = 90, red = 75", "green = 75, red = 90", "green > yellow > red"),
             ("green = 90, red = 75", "green = 90, yellow = 95, red = 75", "green > yellow > red"),
+            // Equal thresholds: a band would vanish.
+            ("green = 90, red = 75", "green = 90, yellow = 75, red = 75", "green > yellow > red"),
+            ("green = 90, red = 75", "green = 90, yellow = 90, red = 75", "green > yellow > red"),
+            ("green = 10, yellow = 15, red = 25", "green = 10, yellow = 10, red = 25", "green < yellow < red"),
             ("target = { value = 100, year = 2030, source = \"SDG target 4.1\" }\n", "", "without a `target`"),
             ("source = \"SDG target 4.1\" }", "}", "needs its `source`"),
         ];
@@ -239,5 +269,16 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
             assert_eq!(diags.len(), 1, "{diags:?}");
             assert!(!diags[0].is_error() && diags[0].message.contains("green threshold"), "{diags:?}");
         });
+        // A target whose year has passed: a warning at the year.
+        let data = DATA.replacen("value = 100, year = 2030", "value = 100, year = 2019", 1);
+        with(&data, |_, diags| {
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            let d = &diags[0];
+            assert!(!d.is_error() && d.message.contains("the target's year (2019) has passed"), "{d:?}");
+            assert_eq!(&data[d.span.clone().expect("located")], "2019");
+        });
+        // The edition's own year has not passed.
+        let data = DATA.replacen("value = 100, year = 2030", "value = 100, year = 2020", 1);
+        with(&data, |_, diags| assert!(diags.is_empty(), "{diags:?}"));
     }
 }

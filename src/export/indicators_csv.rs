@@ -48,9 +48,9 @@ pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&
             };
             let (green, yellow, red, tsource) = match &ind.thresholds {
                 Some(t) => (
-                    number(t.green, None),
-                    number(t.yellow, None),
-                    number(t.red, None),
+                    number(t.green, ind.threshold_decimals[0]),
+                    number(t.yellow, ind.threshold_decimals[1]),
+                    number(t.red, ind.threshold_decimals[2]),
                     cite(spec.thresholds.as_ref().map(|t| t.get_ref().source.get_ref())),
                 ),
                 None => Default::default(),
@@ -159,5 +159,26 @@ unit = "yuan"
         assert_eq!(csv, expected);
         // The file reads back with vlr's own CSV reader (as many cells in every row as in the header).
         assert!(parse_csv(&PathBuf::from("x.csv"), &csv).is_ok());
+    }
+
+    #[test]
+    fn thresholds_print_as_written() {
+        // (0.8 + 0.4) / 2 is 0.6000000000000001 in binary; (0.1 + 0.2) / 2 needs one decimal more.
+        let data = "[[indicator]]\nid = \"a\"\nvalue = 0.5\nyear = 2020\nunit = \"count\"\nbetter = \"higher\"\n\
+                    target = { value = 1, year = 2030, source = \"plan\" }\n\
+                    thresholds = { green = 0.80, red = 0.4, source = \"SDSN\" }\n\n\
+                    [[indicator]]\nid = \"b\"\nvalue = 0.5\nyear = 2020\nunit = \"count\"\nbetter = \"lower\"\n\
+                    target = { value = 0, year = 2030, source = \"plan\" }\n\
+                    thresholds = { green = 0.1, red = 0.2, source = \"SDSN\" }\n";
+        let path = PathBuf::from("data/d.toml");
+        let mut sources = Sources::default();
+        sources.insert(&path, data.to_string());
+        let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, data).unwrap())], ..Default::default() };
+        let mut diags = Vec::new();
+        let idx = index(&loaded, &sources, Settings { edition: 2020, lag: 0, units: &Default::default() }, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let csv = write(&status::dashboard(&idx), &BTreeMap::new(), &BTreeMap::new(), 2020);
+        assert!(csv.contains(",0.80,0.60,0.4,SDSN,"), "{csv}");
+        assert!(csv.contains(",0.1,0.15,0.2,SDSN,"), "{csv}");
     }
 }

@@ -58,7 +58,11 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
     }
     // The warning comes once, with the count.
     let err = stderr(&out);
-    assert_eq!(err.matches("2 of 7 indicator(s) are not rated").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("3 of 7 indicator(s) are not rated: 2 have no target or no thresholds, 1 no value to rate").count(),
+        1,
+        "{err}"
+    );
 }
 
 #[test]
@@ -120,11 +124,12 @@ fn check_lists_the_indicators_without_a_target() {
     let out = f.run(&["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("Not rated 2 indicator(s) have no target or no thresholds (5 rated)"), "{err}");
+    // The same count as the dashboard's "4 of 7 indicators are rated".
+    assert!(err.contains("Not rated 3 of 7 indicator(s) (4 rated):"), "{err}");
     let text = std::fs::read_to_string(f.root().join("data/figures.toml")).unwrap();
-    for id in ["treated", "gdp"] {
+    for (id, why) in [("treated", "no target"), ("gdp", "no target"), ("pm25", "no value to rate")] {
         let line = text.lines().position(|l| l == format!("id = \"{id}\"")).unwrap() + 1;
-        assert!(err.contains(&format!("data/figures.toml:{line}: {id}")), "{id} at line {line}: {err}");
+        assert!(err.contains(&format!("data/figures.toml:{line}: {id} ({why})")), "{id} at line {line}: {err}");
     }
     assert!(!err.contains(": life"), "{err}");
 }

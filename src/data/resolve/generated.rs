@@ -77,9 +77,8 @@ impl Resolver<'_, '_> {
                 tables.push(doc::GoalTable { n: g, number: self.table_no, rows });
             }
         }
-        let total = d.indicators.len();
-        let rated = d.indicators.iter().filter(|(_, r)| matches!(r, Rating::Rated(..))).count();
-        doc::Dashboard { tiles, tables, total, rated, unrated: total - rated }
+        let c = d.counts();
+        doc::Dashboard { tiles, tables, total: c.total, rated: c.rated, unrated: c.total - c.rated }
     }
 
     /// Every indicator: its values by period, target, status, trend and source.
@@ -140,8 +139,9 @@ impl Resolver<'_, '_> {
             .as_ref()
             .and_then(|s| citation(s.get_ref().source.get_ref()).ok())
             .map(|c| self.cite(&c));
-        let f = |v: f64| self.locale.figure(self.fig(ind, v, None));
-        Some(doc::Thresholds { green: f(t.green), yellow: f(t.yellow), red: f(t.red), source })
+        let [g, y, r] = ind.threshold_decimals;
+        let f = |v: f64, d: Option<u8>| self.locale.figure(self.fig(ind, v, d));
+        Some(doc::Thresholds { green: f(t.green, g), yellow: f(t.yellow, y), red: f(t.red, r), source })
     }
 
     /// The target, formatted, with its year and citation.
