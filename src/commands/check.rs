@@ -89,15 +89,18 @@ fn list_unrated(r: &mut Reporter, session: &Session, data: &Data) {
         return;
     }
     r.status("Not rated", &format!("{} of {} indicator(s) ({} rated):", c.total - c.rated, c.total, c.rated));
-    let mut at: Vec<(&Path, usize, &str, &str)> = dashboard
+    let mut at: Vec<(&Path, usize, &str, String)> = dashboard
         .unrated()
         .map(|(ind, rating)| {
             let (path, span) = ind.loc();
             let line = session.sources.line_col(path, span.start).map_or(0, |(line, _)| line);
             let why = match rating {
-                Rating::NoTarget => "no target",
-                Rating::NoThresholds => "no thresholds",
-                _ => "no value to rate",
+                Rating::NoTarget => "no target".to_string(),
+                Rating::NoThresholds => "no thresholds".to_string(),
+                Rating::Outdated(year) => {
+                    format!("its latest value, of {year}, is older than its years-used window")
+                }
+                _ => "no value to rate".to_string(),
             };
             (path, line, ind.spec.id.get_ref().as_str(), why)
         })

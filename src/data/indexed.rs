@@ -27,6 +27,8 @@ pub struct Ind<'a> {
     pub baseline: Option<Period>,
     /// Years its latest value may lag behind the edition.
     pub lag: i32,
+    /// Years before the edition its value may be and still be rated.
+    pub years_used: i32,
     /// Why the whole indicator is not known (`missing = …`).
     pub missing: Option<String>,
 }
@@ -72,4 +74,6 @@ pub struct Index<'a> {
     pub edition: i32,
     /// Units the project defines in `vlr.toml`.
     pub units: BTreeMap<String, UnitDef>,
+    /// How the SDG dashboard rates.
+    pub rating: super::rules::RatingSettings,
 }

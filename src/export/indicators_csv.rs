@@ -143,7 +143,12 @@ unit = "yuan"
         sources.insert(&path, DATA.to_string());
         let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, DATA).unwrap())], ..Default::default() };
         let mut diags = Vec::new();
-        let idx = index(&loaded, &sources, Settings { edition: 2020, lag: 0, units: &Default::default() }, &mut diags);
+        let idx = index(
+            &loaded,
+            &sources,
+            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
+            &mut diags,
+        );
         assert!(diags.is_empty(), "{diags:?}");
         let labels = BTreeMap::from([("pm25", "PM2.5, annual mean (μg/m³)"), ("gdp", "GDP")]);
         let csv = write(&status::dashboard(&idx), &labels, &BTreeMap::new(), 2020);
@@ -151,7 +156,7 @@ unit = "yuan"
             "{HEADER}\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2018,27.0,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2019,,monitor moved,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
-             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2020,24,,5,2030,\"WHO guideline, 2021\",10,17.5,25,SDSN,significant-challenges,moderately-improving,\"City statistics office, Air, 2020\",\n\
+             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2020,24,,5,2030,\"WHO guideline, 2021\",10,17.5,25,SDSN,significant-challenges,on-track,\"City statistics office, Air, 2020\",\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2021,22,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
              ,,gdp,GDP,yuan,2020,148560000000,,,,,,,,,no-target,,,\n\
              ,,plan,,count,,,only the plan is known,3000,2021,5G plan,,,,,no-thresholds,,,\n"
@@ -175,7 +180,12 @@ unit = "yuan"
         sources.insert(&path, data.to_string());
         let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, data).unwrap())], ..Default::default() };
         let mut diags = Vec::new();
-        let idx = index(&loaded, &sources, Settings { edition: 2020, lag: 0, units: &Default::default() }, &mut diags);
+        let idx = index(
+            &loaded,
+            &sources,
+            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
+            &mut diags,
+        );
         assert!(diags.is_empty(), "{diags:?}");
         let csv = write(&status::dashboard(&idx), &BTreeMap::new(), &BTreeMap::new(), 2020);
         assert!(csv.contains(",0.80,0.60,0.4,SDSN,"), "{csv}");

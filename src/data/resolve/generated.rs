@@ -49,14 +49,24 @@ impl Resolver<'_, '_> {
             .goals
             .iter()
             .enumerate()
-            .map(|(i, tile)| doc::Tile { n: i + 1, band: tile.map(|t| t.0.code()), trend: tile.map(|t| t.1.code()) })
+            .map(|(i, g)| doc::Tile {
+                n: i + 1,
+                band: g.tile.map(|t| t.band.code()),
+                trend: g.tile.map(|t| t.trend.code()),
+                indicators: g.indicators,
+                rated: g.tile.map_or(0, |t| t.rated),
+                with_trend: g.tile.map_or(0, |t| t.with_trend),
+            })
             .collect();
         let mut tables = Vec::new();
         for g in crate::data::sdg::GOALS {
             let rows: Vec<doc::DashboardRow> = d
                 .indicators
                 .iter()
-                .filter(|(i, r)| status::goal_of(i.spec) == Some(g) && matches!(r, Rating::Rated(..) | Rating::NoData))
+                .filter(|(i, r)| {
+                    status::goal_of(i.spec) == Some(g)
+                        && matches!(r, Rating::Rated(..) | Rating::NoData | Rating::Outdated(_))
+                })
                 .map(|(i, r)| {
                     let (value, period) = self.current(i);
                     doc::DashboardRow {
@@ -78,7 +88,16 @@ impl Resolver<'_, '_> {
             }
         }
         let c = d.counts();
-        doc::Dashboard { tiles, tables, total: c.total, rated: c.rated, unrated: c.total - c.rated }
+        let rating = self.idx.rating;
+        doc::Dashboard {
+            tiles,
+            tables,
+            total: c.total,
+            rated: c.rated,
+            unrated: c.total - c.rated,
+            method: rating.method.code(),
+            base_year: rating.base_year,
+        }
     }
 
     /// Every indicator: its values by period, target, status, trend and source.
