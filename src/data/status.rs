@@ -1,6 +1,7 @@
 //! Where the city stands: each indicator's status and trend against its target
 //! and thresholds, and each goal's dashboard tile, by the rules of the SDSN
-//! Sustainable Development Report ([`super::rules`]), documented in
+//! Sustainable Development Report ([`super::rules`]; the method and its
+//! sources are documented in
 //! docs/data-format.md ("Targets, thresholds and the SDG dashboard").
 //!
 //! Only indicators with a target *and* thresholds are rated; every other is
