@@ -55,6 +55,29 @@ impl Project {
                 ),
             ));
         }
+        let d = &self.file.dashboard;
+        if let Some(m) = &d.method
+            && !matches!(m.get_ref().as_str(), "sdsn" | "targets")
+        {
+            out.push(
+                Diag::error(rel, Some(m.span()), format!("unknown rating method `{}`", m.get_ref()))
+                    .with_hint("`method` is \"sdsn\" (towards the green threshold by 2030) or \"targets\" (towards each target by its year)"),
+            );
+        }
+        if let Some(b) = &d.base_year
+            && !(2000..=i64::from(*meta.edition.get_ref())).contains(b.get_ref())
+        {
+            out.push(Diag::error(
+                rel,
+                Some(b.span()),
+                format!("`base-year` is a year from 2000 to the edition ({})", meta.edition.get_ref()),
+            ));
+        }
+        if let Some(y) = &d.years_used
+            && !(0..=30).contains(y.get_ref())
+        {
+            out.push(Diag::error(rel, Some(y.span()), "`years-used` is a number of years from 0 to 30"));
+        }
         if let Some(t) = &meta.time_limit
             && !(1..=86_400).contains(t.get_ref())
         {

@@ -254,11 +254,12 @@ fn cannot_write(path: &Path, e: std::io::Error) -> Diag {
 
 /// The warning, once per build, that some indicators are not rated.
 fn unrated_warning(d: &status::Dashboard) -> Option<Diag> {
-    let n = d.without_target().count();
+    let c = d.counts();
+    let n = c.total - c.rated;
     (n > 0).then(|| {
         let msg = format!(
-            "{n} of {} indicator(s) are not rated: they have no target or no thresholds (the annex says which)",
-            d.indicators.len()
+            "{n} of {} indicator(s) are not rated: {} have no target or no thresholds, {} no value to rate (the annex says which)",
+            c.total, c.no_target, c.no_data
         );
         Diag { severity: diag::Severity::Warning, ..Diag::general(msg) }
             .with_hint("`vlr check` lists them; a rating needs `target` and `thresholds`, each with its source")

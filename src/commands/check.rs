@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::cli::ProjectArgs;
+use crate::data::status::Rating;
 use crate::diag::Diag;
 use crate::export::{self, Profile};
 use crate::pipeline::{Data, EditionOptions, Outcome, Session};
@@ -79,25 +80,33 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
     }
 }
 
-/// Lists the indicators that are not rated for want of a target or thresholds.
+/// Lists the indicators that are not rated, each with its reason; the counts
+/// are the dashboard's ("4 of 7 indicators are rated").
 fn list_unrated(r: &mut Reporter, session: &Session, data: &Data) {
     let dashboard = data.dashboard();
-    let unrated: Vec<_> = dashboard.without_target().collect();
-    if unrated.is_empty() || r.quiet() {
+    let c = dashboard.counts();
+    if c.rated == c.total || r.quiet() {
         return;
     }
-    let rated = dashboard.indicators.len() - unrated.len();
-    r.status("Not rated", &format!("{} indicator(s) have no target or no thresholds ({rated} rated):", unrated.len()));
-    let mut at: Vec<(&Path, usize, &str)> = unrated
-        .iter()
-        .map(|ind| {
+    r.status("Not rated", &format!("{} of {} indicator(s) ({} rated):", c.total - c.rated, c.total, c.rated));
+    let mut at: Vec<(&Path, usize, &str, String)> = dashboard
+        .unrated()
+        .map(|(ind, rating)| {
             let (path, span) = ind.loc();
             let line = session.sources.line_col(path, span.start).map_or(0, |(line, _)| line);
-            (path, line, ind.spec.id.get_ref().as_str())
+            let why = match rating {
+                Rating::NoTarget => "no target".to_string(),
+                Rating::NoThresholds => "no thresholds".to_string(),
+                Rating::Outdated(year) => {
+                    format!("its latest value, of {year}, is older than its years-used window")
+                }
+                _ => "no value to rate".to_string(),
+            };
+            (path, line, ind.spec.id.get_ref().as_str(), why)
         })
         .collect();
     at.sort();
-    for (path, line, id) in at {
-        r.item(&format!("{}:{line}: {id}", path.display()));
+    for (path, line, id, why) in at {
+        r.item(&format!("{}:{line}: {id} ({why})", path.display()));
     }
 }

@@ -353,6 +353,11 @@ pub struct Dashboard {
     pub rated: usize,
     /// Indicators not rated.
     pub unrated: usize,
+    /// The rating method: `"sdsn"` (trends towards the green threshold by
+    /// 2030) or `"targets"` (towards each indicator's target by its year).
+    pub method: &'static str,
+    /// The year trends are measured from.
+    pub base_year: i32,
 }
 
 /// A goal's tile on the dashboard.
@@ -366,6 +371,12 @@ pub struct Tile {
     /// Its trend (`"on-track"`, `"moderately-improving"`, `"stagnating"`,
     /// `"decreasing"`, `"no-trend-data"`), `null` if not rated.
     pub trend: Option<&'static str>,
+    /// The goal's indicators, rated or not.
+    pub indicators: usize,
+    /// Those rated: the band is from the two worst of them.
+    pub rated: usize,
+    /// Those rated with a trend: the trend is their average, if they are at least three quarters of the rated.
+    pub with_trend: usize,
 }
 
 /// The indicators behind one goal's rating.
@@ -672,7 +683,14 @@ mod tests {
         };
         let target = || Some(Target { value: "1".into(), year: "2030".into(), source: s() });
         let dashboard = Dashboard {
-            tiles: vec![Tile { n: 1, band: Some("achieved"), trend: Some("on-track") }],
+            tiles: vec![Tile {
+                n: 1,
+                band: Some("achieved"),
+                trend: Some("on-track"),
+                indicators: 2,
+                rated: 1,
+                with_trend: 1,
+            }],
             tables: vec![GoalTable {
                 n: 1,
                 number: 1,
@@ -695,6 +713,8 @@ mod tests {
             total: 1,
             rated: 1,
             unrated: 0,
+            method: "sdsn",
+            base_year: 2015,
         };
         let annex = Annex {
             rows: vec![AnnexRow {

@@ -11,7 +11,7 @@ use super::citation::citation;
 use super::indexed::{Ind, Index};
 use super::load::Loaded;
 use super::model::Indicator;
-use super::rules::{Band, Better, Thresholds, band};
+use super::rules::{Band, Better, RatingSettings, Thresholds, band};
 use super::series::{self, Loc, Period, Point, indicator_ref};
 use crate::diag::{Diag, Sources};
 use crate::i18n::units;
@@ -25,6 +25,8 @@ pub struct Settings<'a> {
     pub lag: i32,
     /// Units the project defines in `vlr.toml`.
     pub units: &'a std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
+    /// How the SDG dashboard rates.
+    pub rating: RatingSettings,
 }
 
 /// Indexes `data/`, builds the series and reports every problem.
@@ -35,6 +37,7 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         charts: Vec::new(),
         edition: settings.edition,
         units: settings.units.clone(),
+        rating: settings.rating,
     };
     let mut chart_ids = HashSet::new();
     for (path, file) in &loaded.data {
@@ -85,6 +88,25 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         {
             let at = ind.spec.baseline.as_ref().map(Spanned::span);
             diags.push(Diag::error(path, at, format!("indicator `{id}` has no value for its baseline {b}")));
+        }
+        if ind.target.is_some()
+            && ind.thresholds.is_some()
+            && let Some((p, pt)) = ind.current(settings.edition)
+            && pt.value.is_some()
+            && p.end < settings.edition - ind.years_used
+        {
+            let from = settings.edition - ind.years_used;
+            diags.push(
+                Diag::warning(
+                    path,
+                    Some(span.clone()),
+                    format!(
+                        "indicator `{id}` is not rated: its latest value ({p}) is older than its years-used window ({from} to {})",
+                        settings.edition
+                    ),
+                )
+                .with_hint("give a newer value, or widen the window with `years-used = N` (years before the edition) on the indicator or in `[dashboard]`"),
+            );
         }
         if ind.spec.example {
             diags.push(Diag::warning(
@@ -179,8 +201,55 @@ fn indicator<'a>(
         Some(l) => *l.get_ref() as i32,
         None => settings.lag,
     };
+    let years_used = match &ind.years_used {
+        Some(y) if !(0..=30).contains(y.get_ref()) => {
+            diags.push(Diag::error(path, Some(y.span()), "`years-used` is a number of years from 0 to 30"));
+            None
+        }
+        Some(y) => Some(*y.get_ref() as i32),
+        None => None,
+    }
+    .or(settings.rating.years_used)
+    .unwrap_or(lag);
+    if let (Some(t), Some((period, _, _))) = (&ind.target, &target)
+        && period.end < settings.edition
+    {
+        diags.push(
+            Diag::warning(
+                path,
+                Some(t.year.span()),
+                format!("the target's year ({}) has passed: the edition is {}", period.label, settings.edition),
+            )
+            .with_hint(
+                "give the target that follows it (an SDG target runs to 2030), or say in the text that it was due",
+            ),
+        );
+    }
     let thresholds = thresholds(path, ind, text, diags);
-    Ind { path, spec: ind, series, target, thresholds, baseline, lag, missing }
+    let threshold_decimals = thresholds.as_ref().map_or([None; 3], |th| decimals_as_written(ind, th, text));
+    Ind { path, spec: ind, series, target, thresholds, threshold_decimals, baseline, lag, years_used, missing }
+}
+
+/// The decimals the thresholds were written with (green, yellow, red); a
+/// yellow midway between green and red keeps theirs, or one more if the
+/// midpoint needs it (midway between 1 and 2 is 1.5).
+fn decimals_as_written(ind: &Indicator, th: &Thresholds, text: &str) -> [Option<u8>; 3] {
+    let Some(spec) = ind.thresholds.as_ref().map(Spanned::get_ref) else { return [None; 3] };
+    let dec = |v: &Spanned<f64>| {
+        series::literal_decimals(text.get(v.span()).unwrap_or_default())
+            .or_else(|| (v.get_ref().fract() == 0.0).then_some(0))
+    };
+    let (green, red) = (dec(&spec.green), dec(&spec.red));
+    let yellow = match &spec.yellow {
+        Some(y) => dec(y),
+        None => green.zip(red).map(|(g, r)| {
+            let d = g.max(r);
+            let scale = 10f64.powi(i32::from(d));
+            let exact = ((th.yellow * scale).round() / scale - th.yellow).abs() <= 1e-9 * th.yellow.abs().max(1.0);
+            if exact { d } else { d + 1 }
+        }),
+    };
+    [green, yellow, red]
 }
 
 /// Checks an indicator's `thresholds` against its `better` and target.
@@ -216,17 +285,23 @@ fn thresholds(path: &Path, ind: &Indicator, text: &str, diags: &mut Vec<Diag>) -
     };
     let th = Thresholds { green, yellow, red, better };
     let s = better.sign();
-    if !(s * (green - red) > 0.0 && s * (green - yellow) >= 0.0 && s * (yellow - red) >= 0.0) {
+    if !(s * (green - yellow) > 0.0 && s * (yellow - red) > 0.0) {
         let order = match better {
             Better::Higher => "green > yellow > red",
             Better::Lower => "green < yellow < red",
         };
+        // Equal thresholds would leave a band empty: it would silently vanish.
         let b = ind.better.as_ref().map(|b| b.get_ref().as_str()).unwrap_or_default();
-        diags.push(Diag::error(
-            path,
-            Some(span),
-            format!("with `better = \"{b}\"`, thresholds run {order} (here green {green}, yellow {yellow}, red {red})"),
-        ));
+        diags.push(
+            Diag::error(
+                path,
+                Some(span),
+                format!(
+                    "with `better = \"{b}\"`, thresholds run {order} (here green {green}, yellow {yellow}, red {red})"
+                ),
+            )
+            .with_hint("no two may be equal: the band between them would vanish"),
+        );
         return None;
     }
     match &ind.target {
@@ -339,7 +414,12 @@ mod tests {
         let (l, sources) = loaded(SERIES);
         let mut diags = Vec::new();
         let at = |edition: i32, lag: i32, diags: &mut Vec<Diag>| {
-            let idx = index(&l, &sources, Settings { edition, lag, units: &Default::default() }, diags);
+            let idx = index(
+                &l,
+                &sources,
+                Settings { edition, lag, units: &Default::default(), rating: Default::default() },
+                diags,
+            );
             type Needs = Option<(i32, Option<String>)>;
             let mut v: Vec<(String, Needs)> = idx
                 .indicators
@@ -365,7 +445,12 @@ mod tests {
         let text = "[[indicator]]\nid = \"a\"\nunit = \"count\"\nvalues = { 2018 = 1, 20x9 = 2, 2020 = \"3\", 2021 = nan, \"2022/23\" = 4 }\n";
         let (l, sources) = loaded(text);
         let mut diags = Vec::new();
-        index(&l, &sources, Settings { edition: 2020, lag: 1, units: &Default::default() }, &mut diags);
+        index(
+            &l,
+            &sources,
+            Settings { edition: 2020, lag: 1, units: &Default::default(), rating: Default::default() },
+            &mut diags,
+        );
         diags.sort_by_key(|d| d.span.clone().map(|s| s.start));
         let at: Vec<&str> = diags.iter().filter(|d| d.is_error()).map(|d| &text[d.span.clone().unwrap()]).collect();
         assert_eq!(at, ["20x9", "\"3\"", "nan", "4"], "{diags:?}");

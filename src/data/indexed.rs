@@ -21,10 +21,14 @@ pub struct Ind<'a> {
     pub target: Option<(Period, f64, Option<u8>)>,
     /// The thresholds of the SDG dashboard's bands, checked.
     pub thresholds: Option<Thresholds>,
+    /// The decimals of green, yellow and red as written (a derived yellow: as its midpoint needs).
+    pub threshold_decimals: [Option<u8>; 3],
     /// The period changes are measured from.
     pub baseline: Option<Period>,
     /// Years its latest value may lag behind the edition.
     pub lag: i32,
+    /// Years before the edition its value may be and still be rated.
+    pub years_used: i32,
     /// Why the whole indicator is not known (`missing = …`).
     pub missing: Option<String>,
 }
@@ -70,4 +74,6 @@ pub struct Index<'a> {
     pub edition: i32,
     /// Units the project defines in `vlr.toml`.
     pub units: BTreeMap<String, UnitDef>,
+    /// How the SDG dashboard rates.
+    pub rating: super::rules::RatingSettings,
 }

@@ -73,6 +73,9 @@ pub struct Indicator {
     pub fixed: bool,
     /// Years a value may lag behind the edition (default: `reporting-lag` in vlr.toml).
     pub lag: Option<Spanned<i64>>,
+    /// Years before the edition a value may be and still be rated on the SDG
+    /// dashboard (default: `[dashboard] years-used` in vlr.toml, else the lag).
+    pub years_used: Option<Spanned<i64>>,
     /// An example value (from `vlr init`): warned about and marked on the page.
     #[serde(default)]
     pub example: bool,

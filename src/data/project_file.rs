@@ -24,6 +24,22 @@ pub struct ProjectFile {
     /// Units the project defines beyond the built-in catalogue, with a pattern per language.
     #[serde(default)]
     pub units: std::collections::BTreeMap<String, Spanned<crate::i18n::units::UnitDef>>,
+    /// How the SDG dashboard rates (`[dashboard]`).
+    #[serde(default)]
+    pub dashboard: DashboardSettings,
+}
+
+/// The `[dashboard]` table of `vlr.toml`: the rating method's settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DashboardSettings {
+    /// `"sdsn"` (default: towards the green threshold by 2030) or `"targets"`
+    /// (towards each indicator's own target by its year).
+    pub method: Option<Spanned<String>>,
+    /// The year trends are measured from (default 2015, the SDR's).
+    pub base_year: Option<Spanned<i64>>,
+    /// Years before the edition a value may be and still be rated (default: each indicator's lag).
+    pub years_used: Option<Spanned<i64>>,
 }
 
 /// The `[project]` table of `vlr.toml`.
@@ -213,6 +229,21 @@ impl Project {
             edition: *self.file.project.edition.get_ref(),
             lag: *self.file.project.reporting_lag.get_ref() as i32,
             units: &self.units,
+            rating: self.rating(),
+        }
+    }
+
+    /// The rating method and its settings, as `[dashboard]` gives them (checked by `Project::validate`).
+    pub fn rating(&self) -> crate::data::rules::RatingSettings {
+        use crate::data::rules::{Method, RatingSettings, SDSN_BASE_YEAR};
+        let d = &self.file.dashboard;
+        RatingSettings {
+            method: match d.method.as_ref().map(|m| m.get_ref().as_str()) {
+                Some("targets") => Method::Targets,
+                _ => Method::Sdsn,
+            },
+            base_year: d.base_year.as_ref().map_or(SDSN_BASE_YEAR, |b| *b.get_ref() as i32),
+            years_used: d.years_used.as_ref().map(|y| *y.get_ref() as i32),
         }
     }
 

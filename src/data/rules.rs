@@ -41,19 +41,19 @@ impl Band {
     }
 }
 
-/// Where an indicator is heading, from its recent annual rate of change
-/// against the rate needed to reach its target by the target's year.
+/// Where an indicator is heading: its annual rate of change since the base
+/// year against the rate needed to reach the aim (see [`trend`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Trend {
-    /// On track to reach the target by its year, or maintaining achievement.
+    /// On track to reach the aim by its year, or maintaining achievement.
     OnTrack,
     /// Improving at least at half the required rate.
     ModeratelyImproving,
     /// Improving at less than half the required rate, or not moving.
     Stagnating,
-    /// Moving away from the target.
+    /// Moving away from the aim.
     Decreasing,
-    /// Fewer than two values in the trend window.
+    /// No value from the base year on before the latest one.
     NoData,
 }
 
@@ -137,80 +137,150 @@ pub fn band(value: f64, t: &Thresholds) -> Band {
     }
 }
 
-/// Years of history the trend looks back from the latest value.
-pub const TREND_WINDOW: i32 = 5;
+/// The year the SDSN measures trends from and the year it measures them to
+/// (SDR 2021 and 2024 methods summaries: progress since the SDGs' adoption in
+/// 2015, against the pace that reaches the green threshold by 2030).
+pub const SDSN_BASE_YEAR: i32 = 2015;
+/// The SDGs' horizon: the year the SDSN's trend reaches the green threshold by.
+pub const SDSN_HORIZON: i32 = 2030;
 
-/// The trend of a series towards a target.
+/// Which aim trends are measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The SDSN's: the green threshold by 2030.
+    Sdsn,
+    /// The project's choice: each indicator's own target by its year.
+    Targets,
+}
+
+impl Method {
+    /// The stable code (`vlr.toml`, templates).
+    pub fn code(self) -> &'static str {
+        match self {
+            Method::Sdsn => "sdsn",
+            Method::Targets => "targets",
+        }
+    }
+}
+
+/// The project's rating settings (`[dashboard]` in `vlr.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RatingSettings {
+    /// Which aim trends head for.
+    pub method: Method,
+    /// The year trends are measured from.
+    pub base_year: i32,
+    /// Years before the edition a value may be and still be rated; `None`: each indicator's lag.
+    pub years_used: Option<i32>,
+}
+
+impl Default for RatingSettings {
+    fn default() -> Self {
+        RatingSettings { method: Method::Sdsn, base_year: SDSN_BASE_YEAR, years_used: None }
+    }
+}
+
+/// Where a trend heads: the value that counts as achieved, and the year to
+/// reach it by (the green threshold by 2030 in the SDSN method, or the
+/// indicator's own target by its year).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Aim {
+    /// The value to reach.
+    pub value: f64,
+    /// The year to reach it by.
+    pub year: i32,
+}
+
+/// The trend of a series towards an aim, by the SDSN method.
 ///
-/// `points` are (year, value) in year order, up to the edition. The recent
-/// annual rate is the change from the earliest value of the last
-/// [`TREND_WINDOW`] years before the latest value to the latest, per year; the
-/// required rate is what closes the gap from the latest value to the target by
-/// its year (within one year if that year has come).
-pub fn trend(points: &[(i32, f64)], target: f64, target_year: i32, better: Better) -> Trend {
+/// `points` are (year, value) in year order, up to the edition. The base is
+/// the value of `base_year`, or else the first value after it (values before
+/// it are not used: progress is measured since then). A value beyond the aim
+/// counts as on it, so movement beyond achievement is never progress or
+/// regress. The latest value at or beyond the aim is *maintaining achievement*
+/// ([`Trend::OnTrack`]). Otherwise the linear annual rate from the base to the
+/// latest value is compared with the rate that would have reached the aim by
+/// its year from the base: at least that rate, on track; at least half of it,
+/// moderately improving; less than half, stagnating; negative, decreasing.
+/// No base before the latest value: no trend data.
+pub fn trend(points: &[(i32, f64)], base_year: i32, aim: Aim, better: Better) -> Trend {
     let Some(&(t1, v1)) = points.last() else { return Trend::NoData };
-    let Some(&(t0, v0)) = points.iter().find(|(t, _)| *t >= t1 - TREND_WINDOW && *t < t1) else {
+    let Some(&(t0, v0)) = points.iter().find(|(t, _)| *t >= base_year && *t < t1) else {
         return Trend::NoData;
     };
+    if at_least(v1, aim.value, better) {
+        return Trend::OnTrack;
+    }
+    // Beyond the aim is on it: a fall from beyond it counts only from the aim.
+    let v0 = if at_least(v0, aim.value, better) { aim.value } else { v0 };
     let s = better.sign();
     let progress = s * (v1 - v0) / f64::from(t1 - t0);
+    let needed = s * (aim.value - v0) / f64::from((aim.year - t0).max(1));
     let tolerance = EPS * v1.abs().max(v0.abs()).max(1.0);
-    if at_least(v1, target, better) {
-        // Achieved: maintaining it unless moving away.
-        return if progress >= -tolerance { Trend::OnTrack } else { Trend::Decreasing };
-    }
-    let needed = s * (target - v1) / f64::from((target_year - t1).max(1));
-    if progress >= needed - tolerance {
+    if progress < -tolerance {
+        Trend::Decreasing
+    } else if progress >= needed - tolerance {
         Trend::OnTrack
     } else if progress >= needed / 2.0 - tolerance {
         Trend::ModeratelyImproving
-    } else if progress >= -tolerance {
-        Trend::Stagnating
     } else {
-        Trend::Decreasing
+        Trend::Stagnating
     }
 }
 
-/// A goal's tile from its rated indicators: the two worst-rated (the SDSN
-/// rule). Their band ranks (0 achieved … 3 major challenges) are averaged and
-/// a half rounds to the worse band, except that a goal is red only if both are
-/// red (and green only if both are green, which the rounding gives). The trend
-/// is the average of those two indicators' trends with data, a half rounding
-/// to the worse; none with data: no trend data. A single rated indicator
-/// rates the goal alone. `None` when no indicator is rated.
-pub fn goal_tile(rated: &[(Band, Trend)]) -> Option<(Band, Trend)> {
-    let mut sorted = rated.to_vec();
-    // Worst band first; among equals, the worse trend (no data last).
-    sorted.sort_by(|a, b| {
-        let key = |(band, trend): &(Band, Trend)| (*band, trend_rank(*trend), *trend != Trend::NoData);
-        key(b).cmp(&key(a))
-    });
-    let worst = &sorted[..sorted.len().min(2)];
-    let band = match worst {
+/// The share of a goal's rated indicators that must have a trend for the goal
+/// to have one (SDR 2024 methods summary): three quarters.
+pub const GOAL_TREND_COVERAGE: (usize, usize) = (3, 4);
+
+/// A goal's tile: its band and trend, and how many indicators stand behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoalTile {
+    /// From its two worst-rated indicators.
+    pub band: Band,
+    /// From all its indicators with a trend, if they are enough.
+    pub trend: Trend,
+    /// Its rated indicators.
+    pub rated: usize,
+    /// Those of them with a trend.
+    pub with_trend: usize,
+}
+
+/// A goal's tile from its rated indicators (`None` when none is rated).
+///
+/// **Band** (the SDR dashboards' rule): the average of the two worst-rated
+/// indicators' bands (0 achieved … 3 major challenges), a half rounding to the
+/// worse band, except that a goal is red only if both are red (and green only
+/// if both are green, which the rounding gives); a single rated indicator
+/// rates the goal alone.
+///
+/// **Trend** (SDR 2024 methods summary): the average of the trends of *all*
+/// the rated indicators that have one (on track 0 … decreasing 3), reported
+/// only if at least three quarters of the rated indicators have one; else no
+/// trend data. A half rounds to the worse trend (vlr's tie-break: the SDSN
+/// publishes none).
+pub fn goal_tile(rated: &[(Band, Trend)]) -> Option<GoalTile> {
+    let mut bands: Vec<Band> = rated.iter().map(|(b, _)| *b).collect();
+    bands.sort_by(|a, b| b.cmp(a));
+    let band = match bands.as_slice() {
         [] => return None,
-        [(b, _)] => *b,
-        [(a, _), (b, _)] => {
+        [b] => *b,
+        [a, b, ..] => {
             let r = (a.rank() + b.rank()).div_ceil(2);
             if r == 3 && a != b { Band::SignificantChallenges } else { Band::from_rank(r) }
         }
-        _ => unreachable!("at most two"),
     };
-    let ranks: Vec<u8> = worst.iter().filter(|(_, t)| *t != Trend::NoData).map(|(_, t)| trend_rank(*t)).collect();
-    let trend = match ranks.as_slice() {
-        [] => Trend::NoData,
-        [r] => Trend::ALL[usize::from(*r)],
-        [a, b] => Trend::ALL[usize::from((a + b).div_ceil(2))],
-        _ => unreachable!("at most two"),
+    let ranks: Vec<usize> = rated.iter().filter(|(_, t)| *t != Trend::NoData).map(|(_, t)| *t as usize).collect();
+    let (num, den) = GOAL_TREND_COVERAGE;
+    let trend = if !ranks.is_empty() && ranks.len() * den >= rated.len() * num {
+        {
+            // The mean, rounded to the nearest trend, a half to the worse.
+            let (sum, n) = (ranks.iter().sum::<usize>(), ranks.len());
+            Trend::ALL[((2 * sum + n) / (2 * n)).min(3)]
+        }
+    } else {
+        Trend::NoData
     };
-    Some((band, trend))
-}
-
-/// Rank of a trend, best first; no data ranks best (it says nothing).
-fn trend_rank(t: Trend) -> u8 {
-    match t {
-        Trend::NoData => 0,
-        t => t as u8,
-    }
+    Some(GoalTile { band, trend, rated: rated.len(), with_trend: ranks.len() })
 }
 
 #[cfg(test)]
@@ -253,118 +323,135 @@ mod tests {
         assert_eq!(band(0.1 + 0.2, &t), Band::Achieved);
     }
 
-    /// Target 100 in 2040; the latest value 60 in 2020: 2 a year needed.
-    fn higher(v0: f64, v1: f64) -> Trend {
-        trend(&[(2015, v0), (2020, v1)], 100.0, 2040, Better::Higher)
+    const AIM: Aim = Aim { value: 100.0, year: 2030 };
+
+    /// Base 2015 = 40, aim 100 by 2030: 4 a year needed; the latest value in 2020.
+    fn higher(v1: f64) -> Trend {
+        trend(&[(2015, 40.0), (2020, v1)], 2015, AIM, Better::Higher)
     }
 
     #[test]
     fn trends_at_their_boundaries() {
-        // 5 years: rate = (v1 − v0) / 5; needed = (100 − 60) / 20 = 2 a year.
-        assert_eq!(higher(50.0, 60.0), Trend::OnTrack, "exactly the required rate");
-        assert_eq!(higher(45.0, 60.0), Trend::OnTrack, "faster");
-        assert_eq!(higher(50.5, 60.0), Trend::ModeratelyImproving, "1.9 a year");
-        assert_eq!(higher(55.0, 60.0), Trend::ModeratelyImproving, "exactly half the required rate");
-        assert_eq!(higher(55.5, 60.0), Trend::Stagnating, "0.9 a year: less than half");
-        assert_eq!(higher(60.0, 60.0), Trend::Stagnating, "no change");
-        assert_eq!(higher(60.5, 60.0), Trend::Decreasing, "falling");
+        // rate = (v1 − 40) / 5; needed = (100 − 40) / 15 = 4 a year.
+        assert_eq!(higher(60.0), Trend::OnTrack, "exactly the required rate");
+        assert_eq!(higher(70.0), Trend::OnTrack, "faster");
+        assert_eq!(higher(59.5), Trend::ModeratelyImproving, "3.9 a year");
+        assert_eq!(higher(50.0), Trend::ModeratelyImproving, "exactly half the required rate");
+        assert_eq!(higher(49.5), Trend::Stagnating, "1.9 a year: less than half");
+        assert_eq!(higher(40.0), Trend::Stagnating, "no change");
+        assert_eq!(higher(39.5), Trend::Decreasing, "falling");
+    }
+
+    #[test]
+    fn the_issues_worked_example_is_moderately_improving() {
+        // 35 (2015), 40 (2018), 65 (2023), green = 100 by 2030: 30 / 8 = 3.75 a year
+        // since 2015 against 65 / 15 = 4.33 needed. (The last five years alone,
+        // 25 / 5 = 5 against (100 − 65) / 7 = 5, would have said "on track".)
+        let pts = [(2015, 35.0), (2018, 40.0), (2023, 65.0)];
+        assert_eq!(trend(&pts, 2015, AIM, Better::Higher), Trend::ModeratelyImproving);
     }
 
     #[test]
     fn trends_lower_is_better() {
-        // PM2.5: 24 in 2020, target 5 in 2030: 1.9 a year needed.
-        let t = |v0: f64| trend(&[(2018, v0), (2020, 24.0)], 5.0, 2030, Better::Lower);
-        assert_eq!(t(27.8), Trend::OnTrack, "−1.9 a year");
-        assert_eq!(t(25.9), Trend::ModeratelyImproving, "−0.95 a year: exactly half");
-        assert_eq!(t(25.0), Trend::Stagnating, "−0.5 a year");
-        assert_eq!(t(22.0), Trend::Decreasing, "rising");
+        // PM2.5: 30 in 2015, aim 10 by 2030: 4/3 a year needed; the latest value in 2021.
+        let t = |v1: f64| trend(&[(2015, 30.0), (2021, v1)], 2015, Aim { value: 10.0, year: 2030 }, Better::Lower);
+        assert_eq!(t(22.0), Trend::OnTrack, "−4/3 a year");
+        assert_eq!(t(26.0), Trend::ModeratelyImproving, "−2/3 a year: exactly half");
+        assert_eq!(t(27.0), Trend::Stagnating, "−0.5 a year");
+        assert_eq!(t(31.0), Trend::Decreasing, "rising");
     }
 
     #[test]
-    fn achieved_targets_are_maintained_or_decreasing() {
-        let t = |v0: f64, v1: f64| trend(&[(2018, v0), (2020, v1)], 100.0, 2030, Better::Higher);
-        assert_eq!(t(99.0, 100.0), Trend::OnTrack);
-        assert_eq!(t(100.0, 100.0), Trend::OnTrack, "maintaining achievement");
-        assert_eq!(t(101.0, 100.0), Trend::Decreasing, "achieved but falling");
+    fn movement_beyond_the_aim_is_maintaining() {
+        let low =
+            |v0: f64, v1: f64| trend(&[(2015, v0), (2020, v1)], 2015, Aim { value: 10.0, year: 2030 }, Better::Lower);
+        assert_eq!(low(4.0, 5.0), Trend::OnTrack, "4 → 5 beyond a green of 10: maintaining");
+        assert_eq!(low(4.0, 10.0), Trend::OnTrack, "back onto the threshold: still achieved");
+        // From beyond the aim to short of it: the fall counts from the aim only, and is a fall.
+        assert_eq!(low(4.0, 10.5), Trend::Decreasing);
+        let high = |v0: f64, v1: f64| trend(&[(2015, v0), (2020, v1)], 2015, AIM, Better::Higher);
+        assert_eq!(high(99.0, 100.0), Trend::OnTrack, "reaching it");
+        assert_eq!(high(101.0, 100.0), Trend::OnTrack, "beyond it, falling onto it: maintaining");
     }
 
     #[test]
-    fn a_target_year_that_has_come_asks_for_the_gap_in_one_year() {
-        // 2 short of the target due in 2020: 2 a year needed.
-        let t = |v0: f64| trend(&[(2019, v0), (2020, 98.0)], 100.0, 2020, Better::Higher);
-        assert_eq!(t(96.0), Trend::OnTrack);
-        assert_eq!(t(97.0), Trend::ModeratelyImproving);
-        assert_eq!(t(97.5), Trend::Stagnating);
+    fn the_base_is_the_base_year_or_the_first_value_after_it() {
+        // Values before the base year are not used: 2014 alone is no base.
+        assert_eq!(trend(&[(2014, 50.0), (2020, 60.0)], 2015, AIM, Better::Higher), Trend::NoData);
+        assert_eq!(trend(&[], 2015, AIM, Better::Higher), Trend::NoData);
+        assert_eq!(trend(&[(2020, 60.0)], 2015, AIM, Better::Higher), Trend::NoData, "a single point");
+        assert_eq!(trend(&[(2020, 100.0)], 2015, AIM, Better::Higher), Trend::NoData, "achieved, but one point");
+        // No 2015 value: the first after it, 2016 = 44 (needed (100 − 44) / 14 = 4 a year).
+        let pts = [(2010, 0.0), (2016, 44.0), (2018, 49.0), (2020, 60.0)];
+        assert_eq!(trend(&pts, 2015, AIM, Better::Higher), Trend::OnTrack, "16 / 4 = 4 a year");
+        let pts = [(2010, 0.0), (2016, 44.0), (2020, 59.9)];
+        assert_eq!(trend(&pts, 2015, AIM, Better::Higher), Trend::ModeratelyImproving);
+        // Another base year (a project's setting).
+        assert_eq!(trend(&pts, 2010, AIM, Better::Higher), Trend::OnTrack, "from 2010 = 0: 5.99 a year against 5");
     }
 
     #[test]
-    fn single_points_and_old_history_give_no_trend() {
-        assert_eq!(trend(&[], 100.0, 2030, Better::Higher), Trend::NoData);
-        assert_eq!(trend(&[(2020, 60.0)], 100.0, 2030, Better::Higher), Trend::NoData, "a single point");
-        // The window is the 5 years before the latest value: 2014 is too old.
-        assert_eq!(trend(&[(2014, 50.0), (2020, 60.0)], 100.0, 2030, Better::Higher), Trend::NoData);
-        // 2015 is in it; the earliest value in the window is the base.
-        let pts = [(2010, 0.0), (2015, 50.0), (2018, 59.0), (2020, 60.0)];
-        assert_eq!(trend(&pts, 100.0, 2040, Better::Higher), Trend::OnTrack, "from 2015: 2 a year");
+    fn an_aim_whose_year_has_come_asks_for_the_gap_in_one_year() {
+        // A project's own target due in 2016, 2 short of it at the base: 2 a year needed.
+        let t = |v1: f64| trend(&[(2015, 98.0), (2020, v1)], 2015, Aim { value: 100.0, year: 2015 }, Better::Higher);
+        assert_eq!(t(99.9), Trend::Stagnating, "0.38 a year");
+        assert_eq!(t(100.0), Trend::OnTrack, "reached");
     }
 
     use Band::*;
     use Trend::*;
 
-    #[test]
-    fn a_goal_takes_its_two_worst_indicators() {
-        assert_eq!(goal_tile(&[]), None, "nothing rated");
-        assert_eq!(goal_tile(&[(ChallengesRemain, NoData)]), Some((ChallengesRemain, NoData)), "one alone");
-        // The two worst of four: major and significant; the two best do not count.
-        let four = [
-            (Achieved, OnTrack),
-            (MajorChallenges, Decreasing),
-            (Achieved, OnTrack),
-            (SignificantChallenges, Stagnating),
-        ];
-        assert_eq!(
-            goal_tile(&four),
-            Some((SignificantChallenges, Decreasing)),
-            "(3 + 2) / 2 = 2.5: red only if both red"
-        );
-        assert_eq!(
-            goal_tile(&[(MajorChallenges, Decreasing), (MajorChallenges, Stagnating), (Achieved, OnTrack)]),
-            Some((MajorChallenges, Decreasing)),
-            "both red: red; trends (3 + 2) / 2 rounds to the worse"
-        );
-        assert_eq!(
-            goal_tile(&[(Achieved, OnTrack), (Achieved, OnTrack), (Achieved, NoData)]),
-            Some((Achieved, OnTrack))
-        );
-        assert_eq!(
-            goal_tile(&[(Achieved, OnTrack), (ChallengesRemain, OnTrack)]),
-            Some((ChallengesRemain, OnTrack)),
-            "green only if both green: 0.5 rounds to the worse"
-        );
-        assert_eq!(
-            goal_tile(&[(Achieved, NoData), (MajorChallenges, NoData)]),
-            Some((SignificantChallenges, NoData)),
-            "(0 + 3) / 2 = 1.5 rounds to significant"
-        );
-        assert_eq!(
-            goal_tile(&[(ChallengesRemain, NoData), (MajorChallenges, NoData)]),
-            Some((SignificantChallenges, NoData))
-        );
-        assert_eq!(
-            goal_tile(&[(SignificantChallenges, OnTrack), (SignificantChallenges, NoData)]),
-            Some((SignificantChallenges, OnTrack)),
-            "only one trend with data"
-        );
-        assert_eq!(
-            goal_tile(&[(Achieved, ModeratelyImproving), (Achieved, OnTrack)]),
-            Some((Achieved, ModeratelyImproving))
-        );
+    fn tile(rated: &[(Band, Trend)]) -> Option<(Band, Trend)> {
+        goal_tile(rated).map(|g| (g.band, g.trend))
     }
 
     #[test]
-    fn ties_pick_the_worse_trend() {
-        let rated = [(ChallengesRemain, OnTrack), (ChallengesRemain, Decreasing), (ChallengesRemain, Stagnating)];
-        // The two worst are the decreasing and the stagnating one: (3 + 2) / 2 → decreasing.
-        assert_eq!(goal_tile(&rated), Some((ChallengesRemain, Decreasing)));
+    fn a_goals_band_takes_its_two_worst_indicators() {
+        assert_eq!(tile(&[]), None, "nothing rated");
+        assert_eq!(tile(&[(ChallengesRemain, NoData)]), Some((ChallengesRemain, NoData)), "one alone");
+        let four = [(Achieved, NoData), (MajorChallenges, NoData), (Achieved, NoData), (SignificantChallenges, NoData)];
+        assert_eq!(tile(&four).map(|t| t.0), Some(SignificantChallenges), "(3 + 2) / 2 = 2.5: red only if both red");
+        assert_eq!(
+            tile(&[(MajorChallenges, NoData), (MajorChallenges, NoData), (Achieved, NoData)]).map(|t| t.0),
+            Some(MajorChallenges)
+        );
+        assert_eq!(
+            tile(&[(Achieved, NoData), (ChallengesRemain, NoData)]).map(|t| t.0),
+            Some(ChallengesRemain),
+            "0.5 rounds to the worse"
+        );
+        assert_eq!(
+            tile(&[(Achieved, NoData), (MajorChallenges, NoData)]).map(|t| t.0),
+            Some(SignificantChallenges),
+            "1.5 rounds to significant"
+        );
+        assert_eq!(tile(&[(Achieved, NoData), (Achieved, NoData)]).map(|t| t.0), Some(Achieved));
+    }
+
+    #[test]
+    fn a_goals_trend_averages_all_its_trends_when_three_quarters_have_one() {
+        // All four, not the two worst: (0 + 0 + 0 + 3) / 4 = 0.75 rounds to moderately improving.
+        let four =
+            [(Achieved, OnTrack), (MajorChallenges, Decreasing), (Achieved, OnTrack), (SignificantChallenges, OnTrack)];
+        assert_eq!(tile(&four), Some((SignificantChallenges, ModeratelyImproving)));
+        // (0 + 1 + 2) / 3 = 1: moderately improving; (0 + 0 + 1) / 3 = 0.33: on track.
+        assert_eq!(
+            tile(&[(Achieved, OnTrack), (Achieved, ModeratelyImproving), (Achieved, Stagnating)]).map(|t| t.1),
+            Some(ModeratelyImproving)
+        );
+        assert_eq!(
+            tile(&[(Achieved, OnTrack), (Achieved, OnTrack), (Achieved, ModeratelyImproving)]).map(|t| t.1),
+            Some(OnTrack)
+        );
+        // A half rounds to the worse: (2 + 3) / 2 = 2.5 → decreasing.
+        assert_eq!(tile(&[(Achieved, Stagnating), (Achieved, Decreasing)]).map(|t| t.1), Some(Decreasing));
+        // Coverage: 3 of 4 with a trend is 75%: reported; 2 of 3 (67%) is not.
+        let three_of_four = [(Achieved, OnTrack), (Achieved, OnTrack), (Achieved, Stagnating), (Achieved, NoData)];
+        let g = goal_tile(&three_of_four).unwrap();
+        assert_eq!((g.trend, g.rated, g.with_trend), (ModeratelyImproving, 4, 3), "(0 + 0 + 2) / 3 = 0.67");
+        let two_of_three = [(Achieved, OnTrack), (Achieved, OnTrack), (Achieved, NoData)];
+        assert_eq!(goal_tile(&two_of_three).unwrap().trend, NoData);
+        assert_eq!(tile(&[(Achieved, OnTrack), (Achieved, NoData)]).map(|t| t.1), Some(NoData), "1 of 2");
+        assert_eq!(tile(&[(Achieved, OnTrack)]).map(|t| t.1), Some(OnTrack), "1 of 1");
     }
 }

@@ -1,6 +1,7 @@
 //! Where the city stands: each indicator's status and trend against its target
 //! and thresholds, and each goal's dashboard tile, by the rules of the SDSN
-//! Sustainable Development Report ([`super::rules`]), documented in
+//! Sustainable Development Report ([`super::rules`]; the method and its
+//! sources are documented in
 //! docs/data-format.md ("Targets, thresholds and the SDG dashboard").
 //!
 //! Only indicators with a target *and* thresholds are rated; every other is
@@ -8,7 +9,7 @@
 
 use super::indexed::{Ind, Index};
 use super::model::Indicator;
-use super::rules::{Band, Trend, band, goal_tile, trend};
+use super::rules::{Aim, Band, GoalTile, Method, SDSN_HORIZON, Trend, band, goal_tile, trend};
 
 /// One indicator's rating for an edition.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,6 +22,9 @@ pub enum Rating {
     NoThresholds,
     /// A target and thresholds, but no value up to the edition.
     NoData,
+    /// A target and thresholds, but the latest value (of this year) is older
+    /// than the indicator's years-used window.
+    Outdated(i32),
 }
 
 impl Rating {
@@ -31,6 +35,7 @@ impl Rating {
             Rating::NoTarget => "no-target",
             Rating::NoThresholds => "no-thresholds",
             Rating::NoData => "no-data",
+            Rating::Outdated(_) => "outdated",
         }
     }
 
@@ -43,12 +48,19 @@ impl Rating {
     }
 }
 
-/// Rates an indicator for an edition.
-pub fn rate(ind: &Ind, edition: i32) -> Rating {
+/// Rates an indicator for an edition, by the project's method
+/// ([`Index::rating`]): its band from the latest value, if that is inside its
+/// years-used window; its trend from the base year towards the green
+/// threshold by 2030 (SDSN) or towards its target by the target's year.
+pub fn rate(ind: &Ind, idx: &Index) -> Rating {
+    let edition = idx.edition;
     let Some((tp, tv, _)) = &ind.target else { return Rating::NoTarget };
     let Some(th) = &ind.thresholds else { return Rating::NoThresholds };
-    let Some((_, current)) = ind.current(edition) else { return Rating::NoData };
+    let Some((period, current)) = ind.current(edition) else { return Rating::NoData };
     let Some(value) = current.value else { return Rating::NoData };
+    if period.end < edition - ind.years_used {
+        return Rating::Outdated(period.end);
+    }
     let points: Vec<(i32, f64)> = ind
         .series
         .points
@@ -56,7 +68,11 @@ pub fn rate(ind: &Ind, edition: i32) -> Rating {
         .filter(|(p, _)| p.end <= edition)
         .filter_map(|(p, pt)| Some((p.end, pt.value?)))
         .collect();
-    Rating::Rated(band(value, th), trend(&points, *tv, tp.end, th.better))
+    let aim = match idx.rating.method {
+        Method::Sdsn => Aim { value: th.green, year: SDSN_HORIZON },
+        Method::Targets => Aim { value: *tv, year: tp.end },
+    };
+    Rating::Rated(band(value, th), trend(&points, idx.rating.base_year, aim, th.better))
 }
 
 /// The goal (1–17) of an indicator's `sdg`, if it has one.
@@ -74,35 +90,70 @@ pub fn goal_of(ind: &Indicator) -> Option<u8> {
 pub struct Dashboard<'a> {
     /// Indicators in goal, then SDG code, then id order; those without a goal last.
     pub indicators: Vec<(&'a Ind<'a>, Rating)>,
-    /// Goals 1–17: the tile, if any indicator of the goal is rated.
-    pub goals: Vec<Option<(Band, Trend)>>,
+    /// Goals 1–17.
+    pub goals: Vec<Goal>,
+}
+
+/// One goal on the dashboard: its tile, and how many indicators stand behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Goal {
+    /// The tile, if any indicator of the goal is rated (it counts the rated ones and those with a trend).
+    pub tile: Option<GoalTile>,
+    /// The goal's indicators, rated or not.
+    pub indicators: usize,
+}
+
+/// How many indicators are rated, and why the others are not: the one count
+/// that `vlr check`, `vlr build` and the dashboard page all print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Every indicator.
+    pub total: usize,
+    /// Rated: a band (and a trend, or no trend data).
+    pub rated: usize,
+    /// Not rated for want of a target or thresholds.
+    pub no_target: usize,
+    /// A target and thresholds, but no value to rate (none, or none recent enough).
+    pub no_data: usize,
 }
 
 impl Dashboard<'_> {
-    /// Indicators not rated for want of a target or thresholds.
-    pub fn without_target(&self) -> impl Iterator<Item = &Ind<'_>> {
-        self.indicators.iter().filter(|(_, r)| matches!(r, Rating::NoTarget | Rating::NoThresholds)).map(|(i, _)| *i)
+    /// Indicators not rated, with their rating (the reason).
+    pub fn unrated(&self) -> impl Iterator<Item = (&Ind<'_>, Rating)> {
+        self.indicators.iter().filter(|(_, r)| !matches!(r, Rating::Rated(..))).map(|(i, r)| (*i, *r))
+    }
+
+    /// The counts of rated and unrated indicators.
+    pub fn counts(&self) -> Counts {
+        let count = |f: fn(&Rating) -> bool| self.indicators.iter().filter(|(_, r)| f(r)).count();
+        Counts {
+            total: self.indicators.len(),
+            rated: count(|r| matches!(r, Rating::Rated(..))),
+            no_target: count(|r| matches!(r, Rating::NoTarget | Rating::NoThresholds)),
+            no_data: count(|r| matches!(r, Rating::NoData | Rating::Outdated(_))),
+        }
     }
 }
 
 /// Rates every indicator and builds the goals' tiles.
 pub fn dashboard<'a>(idx: &'a Index<'a>) -> Dashboard<'a> {
-    let mut indicators: Vec<(&Ind, Rating)> = idx.indicators.values().map(|i| (i, rate(i, idx.edition))).collect();
+    let mut indicators: Vec<(&Ind, Rating)> = idx.indicators.values().map(|i| (i, rate(i, idx))).collect();
     indicators.sort_by(|(a, _), (b, _)| {
         let key = |i: &Ind| (goal_of(i.spec).unwrap_or(u8::MAX), sdg_key(i.spec));
         key(a).cmp(&key(b)).then_with(|| a.spec.id.get_ref().cmp(b.spec.id.get_ref()))
     });
     let goals = super::sdg::GOALS
         .map(|g| {
-            let rated: Vec<(Band, Trend)> = indicators
+            let of_goal: Vec<Rating> =
+                indicators.iter().filter(|(i, _)| goal_of(i.spec) == Some(g)).map(|(_, r)| *r).collect();
+            let rated: Vec<(Band, Trend)> = of_goal
                 .iter()
-                .filter(|(i, _)| goal_of(i.spec) == Some(g))
-                .filter_map(|(_, r)| match r {
+                .filter_map(|r| match r {
                     Rating::Rated(b, t) => Some((*b, *t)),
                     _ => None,
                 })
                 .collect();
-            goal_tile(&rated)
+            Goal { tile: goal_tile(&rated), indicators: of_goal.len() }
         })
         .collect();
     Dashboard { indicators, goals }
@@ -135,6 +186,7 @@ mod tests {
     use super::*;
     use crate::data::index::{Settings, index};
     use crate::data::load::Loaded;
+    use crate::data::rules::RatingSettings;
     use crate::diag::{Diag, Sources};
     use crate::files::parse_toml;
 
@@ -186,7 +238,12 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
         let file = parse_toml(&path, data).expect("parses");
         let loaded = Loaded { data: vec![(path, file)], ..Default::default() };
         let mut diags = Vec::new();
-        let idx = index(&loaded, &sources, Settings { edition: 2020, lag: 0, units: &Default::default() }, &mut diags);
+        let idx = index(
+            &loaded,
+            &sources,
+            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
+            &mut diags,
+        );
         f(&idx, &diags)
     }
 
@@ -194,7 +251,7 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
     fn only_indicators_with_target_and_thresholds_are_rated() {
         with(DATA, |idx, diags| {
             assert!(diags.is_empty(), "{diags:?}");
-            let rating = |id: &str| rate(&idx.indicators[id], 2020);
+            let rating = |id: &str| rate(&idx.indicators[id], idx);
             // 86 is under green 90, over the midpoint 82.5; +6 a year against (100 − 86) / 10 = 1.4 needed.
             assert_eq!(rating("rated"), Rating::Rated(Band::ChallengesRemain, Trend::OnTrack));
             assert_eq!(rating("single"), Rating::Rated(Band::SignificantChallenges, Trend::NoData), "a single point");
@@ -204,12 +261,61 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
             let d = dashboard(idx);
             let order: Vec<&str> = d.indicators.iter().map(|(i, _)| i.spec.id.get_ref().as_str()).collect();
             assert_eq!(order, ["target-only", "rated", "unknown", "single", "bare"], "by goal, target, id");
-            assert_eq!(d.goals[3], Some((Band::ChallengesRemain, Trend::OnTrack)), "goal 4: its one rated indicator");
-            assert_eq!(d.goals[10], Some((Band::SignificantChallenges, Trend::NoData)));
-            assert_eq!(d.goals.iter().filter(|g| g.is_some()).count(), 2);
-            let without: Vec<&str> = d.without_target().map(|i| i.spec.id.get_ref().as_str()).collect();
-            assert_eq!(without, ["target-only", "bare"]);
+            let tile = |g: usize| d.goals[g - 1].tile.map(|t| (t.band, t.trend));
+            assert_eq!(tile(4), Some((Band::ChallengesRemain, Trend::OnTrack)), "goal 4: its one rated indicator");
+            assert_eq!((d.goals[3].indicators, d.goals[3].tile.map(|t| t.rated)), (3, Some(1)), "1 of goal 4's 3");
+            assert_eq!(tile(11), Some((Band::SignificantChallenges, Trend::NoData)));
+            assert_eq!(d.goals.iter().filter(|g| g.tile.is_some()).count(), 2);
+            let unrated: Vec<&str> = d.unrated().map(|(i, _)| i.spec.id.get_ref().as_str()).collect();
+            assert_eq!(unrated, ["target-only", "unknown", "bare"]);
+            assert_eq!(d.counts(), Counts { total: 5, rated: 2, no_target: 2, no_data: 1 });
         });
+    }
+
+    #[test]
+    fn a_value_older_than_its_window_is_not_rated_and_is_reported() {
+        // Edition 2020, lag 0: the window is 2020 alone unless `years-used` widens it.
+        let data = DATA.replacen("values = { 2019 = 80, 2020 = 86 }", "values = { 2016 = 80, 2018 = 86 }", 1);
+        with(&data, |idx, diags| {
+            assert_eq!(rate(&idx.indicators["rated"], idx), Rating::Outdated(2018));
+            let d = diags.iter().find(|d| d.message.contains("is not rated")).expect("reported");
+            assert!(
+                !d.is_error() && d.message.contains("(2018) is older than its years-used window (2020 to 2020)"),
+                "{d:?}"
+            );
+            assert_eq!(&data[d.span.clone().unwrap()], "\"rated\"");
+            assert_eq!(dashboard(idx).goals[3].tile, None, "goal 4 had only it");
+        });
+        // Two years back: 2018 is inside it.
+        let data = data.replacen("id = \"rated\"\n", "id = \"rated\"\nyears-used = 2\n", 1);
+        with(&data, |idx, diags| {
+            assert!(diags.is_empty(), "{diags:?}");
+            // From 2016 = 80 to 86 in 2018: 3 a year against (90 − 80) / 14 needed.
+            assert_eq!(rate(&idx.indicators["rated"], idx), Rating::Rated(Band::ChallengesRemain, Trend::OnTrack));
+        });
+    }
+
+    #[test]
+    fn a_project_may_measure_trends_to_its_own_targets() {
+        // 80 (2019) → 86 (2020): 6 a year. Towards green 90 by 2030 (SDSN): on track. Towards
+        // the target 100 by 2021 from 2019: (100 − 80) / 2 = 10 a year needed; 6 is over half.
+        let data = DATA.replacen(
+            "value = 100, year = 2030, source = \"SDG target 4.1\"",
+            "value = 100, year = 2021, source = \"SDG target 4.1\"",
+            1,
+        );
+        let path = PathBuf::from("data/d.toml");
+        let mut sources = Sources::default();
+        sources.insert(&path, data.clone());
+        let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, &data).unwrap())], ..Default::default() };
+        let rated = |method: Method| {
+            let rating = RatingSettings { method, ..Default::default() };
+            let settings = Settings { edition: 2020, lag: 0, units: &Default::default(), rating };
+            let idx = index(&loaded, &sources, settings, &mut Vec::new());
+            rate(&idx.indicators["rated"], &idx)
+        };
+        assert_eq!(rated(Method::Sdsn), Rating::Rated(Band::ChallengesRemain, Trend::OnTrack));
+        assert_eq!(rated(Method::Targets), Rating::Rated(Band::ChallengesRemain, Trend::ModeratelyImproving));
     }
 
     #[test]
@@ -218,6 +324,10 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
             ("better = \"higher\"\n", "", "need `better"),
             ("green = 90, red = 75", "green = 75, red = 90", "green > yellow > red"),
             ("green = 90, red = 75", "green = 90, yellow = 95, red = 75", "green > yellow > red"),
+            // Equal thresholds: a band would vanish.
+            ("green = 90, red = 75", "green = 90, yellow = 75, red = 75", "green > yellow > red"),
+            ("green = 90, red = 75", "green = 90, yellow = 90, red = 75", "green > yellow > red"),
+            ("green = 10, yellow = 15, red = 25", "green = 10, yellow = 10, red = 25", "green < yellow < red"),
             ("target = { value = 100, year = 2030, source = \"SDG target 4.1\" }\n", "", "without a `target`"),
             ("source = \"SDG target 4.1\" }", "}", "needs its `source`"),
         ];
@@ -239,5 +349,16 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
             assert_eq!(diags.len(), 1, "{diags:?}");
             assert!(!diags[0].is_error() && diags[0].message.contains("green threshold"), "{diags:?}");
         });
+        // A target whose year has passed: a warning at the year.
+        let data = DATA.replacen("value = 100, year = 2030", "value = 100, year = 2019", 1);
+        with(&data, |_, diags| {
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            let d = &diags[0];
+            assert!(!d.is_error() && d.message.contains("the target's year (2019) has passed"), "{d:?}");
+            assert_eq!(&data[d.span.clone().expect("located")], "2019");
+        });
+        // The edition's own year has not passed.
+        let data = DATA.replacen("value = 100, year = 2030", "value = 100, year = 2020", 1);
+        with(&data, |_, diags| assert!(diags.is_empty(), "{diags:?}"));
     }
 }

@@ -48,9 +48,9 @@ pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&
             };
             let (green, yellow, red, tsource) = match &ind.thresholds {
                 Some(t) => (
-                    number(t.green, None),
-                    number(t.yellow, None),
-                    number(t.red, None),
+                    number(t.green, ind.threshold_decimals[0]),
+                    number(t.yellow, ind.threshold_decimals[1]),
+                    number(t.red, ind.threshold_decimals[2]),
                     cite(spec.thresholds.as_ref().map(|t| t.get_ref().source.get_ref())),
                 ),
                 None => Default::default(),
@@ -143,7 +143,12 @@ unit = "yuan"
         sources.insert(&path, DATA.to_string());
         let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, DATA).unwrap())], ..Default::default() };
         let mut diags = Vec::new();
-        let idx = index(&loaded, &sources, Settings { edition: 2020, lag: 0, units: &Default::default() }, &mut diags);
+        let idx = index(
+            &loaded,
+            &sources,
+            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
+            &mut diags,
+        );
         assert!(diags.is_empty(), "{diags:?}");
         let labels = BTreeMap::from([("pm25", "PM2.5, annual mean (μg/m³)"), ("gdp", "GDP")]);
         let csv = write(&status::dashboard(&idx), &labels, &BTreeMap::new(), 2020);
@@ -151,7 +156,7 @@ unit = "yuan"
             "{HEADER}\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2018,27.0,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2019,,monitor moved,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
-             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2020,24,,5,2030,\"WHO guideline, 2021\",10,17.5,25,SDSN,significant-challenges,moderately-improving,\"City statistics office, Air, 2020\",\n\
+             11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2020,24,,5,2030,\"WHO guideline, 2021\",10,17.5,25,SDSN,significant-challenges,on-track,\"City statistics office, Air, 2020\",\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2021,22,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
              ,,gdp,GDP,yuan,2020,148560000000,,,,,,,,,no-target,,,\n\
              ,,plan,,count,,,only the plan is known,3000,2021,5G plan,,,,,no-thresholds,,,\n"
@@ -159,5 +164,31 @@ unit = "yuan"
         assert_eq!(csv, expected);
         // The file reads back with vlr's own CSV reader (as many cells in every row as in the header).
         assert!(parse_csv(&PathBuf::from("x.csv"), &csv).is_ok());
+    }
+
+    #[test]
+    fn thresholds_print_as_written() {
+        // (0.8 + 0.4) / 2 is 0.6000000000000001 in binary; (0.1 + 0.2) / 2 needs one decimal more.
+        let data = "[[indicator]]\nid = \"a\"\nvalue = 0.5\nyear = 2020\nunit = \"count\"\nbetter = \"higher\"\n\
+                    target = { value = 1, year = 2030, source = \"plan\" }\n\
+                    thresholds = { green = 0.80, red = 0.4, source = \"SDSN\" }\n\n\
+                    [[indicator]]\nid = \"b\"\nvalue = 0.5\nyear = 2020\nunit = \"count\"\nbetter = \"lower\"\n\
+                    target = { value = 0, year = 2030, source = \"plan\" }\n\
+                    thresholds = { green = 0.1, red = 0.2, source = \"SDSN\" }\n";
+        let path = PathBuf::from("data/d.toml");
+        let mut sources = Sources::default();
+        sources.insert(&path, data.to_string());
+        let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, data).unwrap())], ..Default::default() };
+        let mut diags = Vec::new();
+        let idx = index(
+            &loaded,
+            &sources,
+            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let csv = write(&status::dashboard(&idx), &BTreeMap::new(), &BTreeMap::new(), 2020);
+        assert!(csv.contains(",0.80,0.60,0.4,SDSN,"), "{csv}");
+        assert!(csv.contains(",0.1,0.15,0.2,SDSN,"), "{csv}");
     }
 }

@@ -166,6 +166,8 @@ pub struct DashboardStrings {
     pub no_thresholds: String,
     /// An indicator with a target but no value.
     pub no_data: String,
+    /// An indicator whose latest value is older than its years-used window.
+    pub outdated: String,
     /// A goal without a rated indicator.
     pub not_rated: String,
     /// "Legend".
@@ -192,6 +194,12 @@ pub struct DashboardStrings {
     pub values: String,
     /// Under the dashboard: `{rated}`, `{total}`, `{unrated}`.
     pub summary: String,
+    /// Under the summary, with the SDSN method: `{base}` is the base year.
+    pub method_sdsn: String,
+    /// Under the summary, with the project's own targets: `{base}` is the base year.
+    pub method_targets: String,
+    /// On a goal's tile: `{rated}` of its `{indicators}`.
+    pub coverage: String,
     /// Caption of a goal's table: `{n}` is the goal, `{name}` its name.
     pub goal_table: String,
 }

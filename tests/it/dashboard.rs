@@ -23,14 +23,31 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
     // Goal 3: (challenges remain + major challenges) / 2 → significant; (on track + moderately) / 2 → moderately.
     let t3 = tile(page, "3 Good Health");
     assert!(t3.contains("Significant challenges") && t3.contains("Moderately improving"), "goal 3: {t3}");
-    // Goal 6: (achieved + challenges remain) / 2 rounds to the worse; the one trend with data.
+    // Goal 4: the band from the two worst (major, significant); the trend from all four
+    // with one, (3 + 2 + 0 + 0) / 4 → moderately improving (the two worst alone: decreasing).
+    let t4 = tile(page, "4 Quality Education");
+    assert!(t4.contains("Significant challenges") && t4.contains("Moderately improving"), "goal 4: {t4}");
+    // Goal 6: (achieved + challenges remain) / 2 rounds to the worse; 1 of 2 with a trend
+    // is under 75%: no trend data, though sanitation is decreasing.
     let t6 = tile(page, "6 Clean Water");
-    assert!(t6.contains("Challenges remain") && t6.contains("Decreasing"), "goal 6: {t6}");
-    // Goal 8 has no target, goal 11 no data: neither is rated, nothing is guessed.
-    for goal in ["8 Decent Work", "11 Sustainable Cities", "1 No Poverty"] {
+    assert!(t6.contains("Challenges remain") && t6.contains("No trend data"), "goal 6: {t6}");
+    assert!(!t6.contains("Decreasing"), "goal 6: {t6}");
+    // Goal 12: 4 → 5, lower is better, beyond the green threshold 10: maintaining.
+    let t12 = tile(page, "12 Responsible");
+    assert!(t12.contains("Achieved") && t12.contains("On track or maintaining achievement"), "goal 12: {t12}");
+    // Goal 8 has no target, goal 11 no data, goal 17 a value older than its window:
+    // none is rated, nothing is guessed.
+    for goal in ["8 Decent Work", "11 Sustainable Cities", "17 Partnerships", "1 No Poverty"] {
         assert!(tile(page, goal).contains("Not rated"), "{goal}: {}", tile(page, goal));
     }
-    assert!(page.contains("4 of 7 indicators are rated"), "{page}");
+    // How many indicators stand behind each tile.
+    for coverage in
+        ["Indicators rated: 2 of 2", "Indicators rated: 5 of 5", "Indicators rated: 2 of 3", "Indicators rated: 0 of 1"]
+    {
+        assert!(page.contains(coverage), "missing `{coverage}` in {page}");
+    }
+    assert!(page.contains("10 of 14 indicators are rated"), "{page}");
+    assert!(page.contains("Trends run from 2015 (or the first value after it)"), "{page}");
     // The tables behind the ratings: each indicator's status and trend, and the citations.
     let tables = &text[at + page.len()..];
     for expected in [
@@ -39,6 +56,7 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
         "Safe drinking water 99% (2020) 100% (2030) Achieved No trend data",
         "Safe sanitation 89% (2020) 100% (2030) Challenges remain Decreasing",
         "PM2.5 concentration n/a 5 (2030) No data",
+        "Development aid 0.4% (2014) 0.7% (2030) Data too old to rate",
         "Thresholds (green, yellow, red): 80 years, 75 years, 70 years; Benchmark B.",
     ] {
         assert!(tables.contains(expected), "missing `{expected}` in {tables}");
@@ -58,7 +76,12 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
     }
     // The warning comes once, with the count.
     let err = stderr(&out);
-    assert_eq!(err.matches("2 of 7 indicator(s) are not rated").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("4 of 14 indicator(s) are not rated: 2 have no target or no thresholds, 2 no value to rate")
+            .count(),
+        1,
+        "{err}"
+    );
 }
 
 #[test]
@@ -93,8 +116,8 @@ fn every_build_writes_the_indicators_csv_the_same() {
     let lines: Vec<&str> = first.lines().collect();
     assert!(lines[0].starts_with("goal,sdg,indicator,label,unit,period,value,"), "{}", lines[0]);
     assert!(lines[0].contains(",target,target_year,") && lines[0].contains(",status,trend,source"), "{}", lines[0]);
-    // One row per indicator and period (10), the rating on the edition's row only.
-    assert_eq!(lines.len(), 11, "{first}");
+    // One row per indicator and period (22), the rating on the edition's row only.
+    assert_eq!(lines.len(), 23, "{first}");
     assert!(lines.contains(&"3,3,life,Life expectancy,years,2016,70,,,,,,,,,,,,"), "{first}");
     assert!(
         lines.contains(&"3,3.6,deaths,Road deaths,count,2020,19,,10,2030,Plan A,12,15,18,Benchmark B,major-challenges,moderately-improving,,"),
@@ -102,6 +125,16 @@ fn every_build_writes_the_indicators_csv_the_same() {
     );
     assert!(lines.contains(&"8,8.1,gdp,Regional GDP,yuan,2020,148560000000,,,,,,,,,no-target,,,"), "{first}");
     assert!(lines.iter().any(|l| l.starts_with("11,11.6,pm25,PM2.5 concentration,count,,,not measured,5,2030,")));
+    assert!(
+        lines.contains(
+            &"12,12.5,waste,Waste per person,count,2020,5,,3,2030,Plan A,10,15,20,Benchmark B,achieved,on-track,,"
+        ),
+        "{first}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("17,17.2,oda,") && l.contains(",0.7,0.45,0.2,Benchmark B,outdated,")),
+        "{first}"
+    );
     // Same inputs, same bytes; and no temporary file is left behind.
     let out = f.run(&["build", "--lang", "en"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -120,11 +153,17 @@ fn check_lists_the_indicators_without_a_target() {
     let out = f.run(&["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("Not rated 2 indicator(s) have no target or no thresholds (5 rated)"), "{err}");
+    // The same count as the dashboard's "10 of 14 indicators are rated".
+    assert!(err.contains("Not rated 4 of 14 indicator(s) (10 rated):"), "{err}");
     let text = std::fs::read_to_string(f.root().join("data/figures.toml")).unwrap();
-    for id in ["treated", "gdp"] {
+    for (id, why) in [
+        ("treated", "no target"),
+        ("gdp", "no target"),
+        ("pm25", "no value to rate"),
+        ("oda", "its latest value, of 2014, is older than its years-used window"),
+    ] {
         let line = text.lines().position(|l| l == format!("id = \"{id}\"")).unwrap() + 1;
-        assert!(err.contains(&format!("data/figures.toml:{line}: {id}")), "{id} at line {line}: {err}");
+        assert!(err.contains(&format!("data/figures.toml:{line}: {id} ({why})")), "{id} at line {line}: {err}");
     }
     assert!(!err.contains(": life"), "{err}");
 }
@@ -182,4 +221,23 @@ fn a_source_by_label_is_translated_and_a_missing_one_is_located() {
         assert_eq!(err.matches("the source's label `bench-b` is in no text file").count(), 1, "{err}");
         assert!(err.contains(&format!("data/figures.toml:{line}:{col}")), "{err}");
     }
+}
+
+#[test]
+fn the_rating_settings_are_checked_at_their_place() {
+    let f = Fixture::new("dashboard");
+    let project = f.read("vlr.toml");
+    f.write("vlr.toml", &format!("{project}\n[dashboard]\nmethod = \"sdns\"\nbase-year = 2025\n"));
+    let line = project.lines().count() + 3;
+    let out = f.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("unknown rating method `sdns`") && err.contains(&format!("vlr.toml:{line}:10")), "{err}");
+    assert!(err.contains("`base-year` is a year from 2000 to the edition (2020)"), "{err}");
+    // The project's own targets, from 2016: the method line says so.
+    f.write("vlr.toml", &format!("{project}\n[dashboard]\nmethod = \"targets\"\nbase-year = 2016\n"));
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    assert!(text.contains("Trends run from 2016 (or the first value after it) and are compared with the pace that reaches each indicator's own target by its year"), "{text}");
 }

@@ -49,14 +49,24 @@ impl Resolver<'_, '_> {
             .goals
             .iter()
             .enumerate()
-            .map(|(i, tile)| doc::Tile { n: i + 1, band: tile.map(|t| t.0.code()), trend: tile.map(|t| t.1.code()) })
+            .map(|(i, g)| doc::Tile {
+                n: i + 1,
+                band: g.tile.map(|t| t.band.code()),
+                trend: g.tile.map(|t| t.trend.code()),
+                indicators: g.indicators,
+                rated: g.tile.map_or(0, |t| t.rated),
+                with_trend: g.tile.map_or(0, |t| t.with_trend),
+            })
             .collect();
         let mut tables = Vec::new();
         for g in crate::data::sdg::GOALS {
             let rows: Vec<doc::DashboardRow> = d
                 .indicators
                 .iter()
-                .filter(|(i, r)| status::goal_of(i.spec) == Some(g) && matches!(r, Rating::Rated(..) | Rating::NoData))
+                .filter(|(i, r)| {
+                    status::goal_of(i.spec) == Some(g)
+                        && matches!(r, Rating::Rated(..) | Rating::NoData | Rating::Outdated(_))
+                })
                 .map(|(i, r)| {
                     let (value, period) = self.current(i);
                     doc::DashboardRow {
@@ -77,9 +87,17 @@ impl Resolver<'_, '_> {
                 tables.push(doc::GoalTable { n: g, number: self.table_no, rows });
             }
         }
-        let total = d.indicators.len();
-        let rated = d.indicators.iter().filter(|(_, r)| matches!(r, Rating::Rated(..))).count();
-        doc::Dashboard { tiles, tables, total, rated, unrated: total - rated }
+        let c = d.counts();
+        let rating = self.idx.rating;
+        doc::Dashboard {
+            tiles,
+            tables,
+            total: c.total,
+            rated: c.rated,
+            unrated: c.total - c.rated,
+            method: rating.method.code(),
+            base_year: rating.base_year,
+        }
     }
 
     /// Every indicator: its values by period, target, status, trend and source.
@@ -140,8 +158,9 @@ impl Resolver<'_, '_> {
             .as_ref()
             .and_then(|s| citation(s.get_ref().source.get_ref()).ok())
             .map(|c| self.cite(&c));
-        let f = |v: f64| self.locale.figure(self.fig(ind, v, None));
-        Some(doc::Thresholds { green: f(t.green), yellow: f(t.yellow), red: f(t.red), source })
+        let [g, y, r] = ind.threshold_decimals;
+        let f = |v: f64, d: Option<u8>| self.locale.figure(self.fig(ind, v, d));
+        Some(doc::Thresholds { green: f(t.green, g), yellow: f(t.yellow, y), red: f(t.red, r), source })
     }
 
     /// The target, formatted, with its year and citation.
