@@ -242,6 +242,10 @@ fn write_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     // Not through a symlink: only a file vlr wrote is compared.
     let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
     if regular && std::fs::read(path).is_ok_and(|old| old == bytes) {
+        // What a stopped build left behind goes all the same.
+        if let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) {
+            export::remove_stale_temps(dir, name);
+        }
         return Ok(false);
     }
     export::write_atomic(path, bytes).map(|()| true)

@@ -226,7 +226,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Removes `.<name>.<pid>.tmp` files left in `dir` by a vlr process that no
 /// longer runs (killed while writing, e.g. by SIGKILL).
-fn remove_stale_temps(dir: &Path, name: &str) {
+pub fn remove_stale_temps(dir: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let prefix = format!(".{name}.");
     for entry in entries.flatten() {
