@@ -183,3 +183,24 @@ fn a_source_by_label_is_translated_and_a_missing_one_is_located() {
         assert!(err.contains(&format!("data/figures.toml:{line}:{col}")), "{err}");
     }
 }
+
+#[test]
+fn csv_text_cells_cannot_be_spreadsheet_formulas_and_negative_numbers_stay_numbers() {
+    let f = Fixture::new("dashboard");
+    let en = f.read("text/en/intro.toml").replacen(
+        "gdp = \"Regional GDP\"",
+        "gdp = \"=HYPERLINK(\\\"http://evil.example\\\",\\\"GDP\\\")\"",
+        1,
+    );
+    f.write("text/en/intro.toml", &en);
+    let data = f.read("data/figures.toml").replacen("value = 148.56e9", "value = -2.5e9\nsource = \"@SUM(A1)\"", 1);
+    f.write("data/figures.toml", &data);
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = std::fs::read_to_string(f.root().join("dist/testville.indicators.csv")).unwrap();
+    let row = csv.lines().find(|l| l.contains(",gdp,")).expect("the gdp row");
+    assert_eq!(
+        row,
+        "8,8.1,gdp,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"GDP\"\")\",yuan,2020,-2500000000,,,,,,,,,no-target,,'@SUM(A1),"
+    );
+}
