@@ -103,11 +103,21 @@ impl Texts {
     }
 
     /// Parses a project file for editing (empty if it does not exist yet).
+    /// A file that exists but was not read (not UTF-8, too large, not a
+    /// regular file) is an error: rewriting it from the XLIFF alone would
+    /// lose what it holds.
     fn document(&self, path: &Path) -> Result<DocumentMut, Diag> {
-        match self.sources.get(path) {
-            Some(text) => text.parse::<DocumentMut>().map_err(|e| Diag::error(path, e.span(), e.message().to_string())),
-            None => Ok(DocumentMut::new()),
-        }
+        let text = match self.sources.get(path) {
+            Some(text) => text.to_string(),
+            None if std::fs::symlink_metadata(self.project.root.join(path)).is_err() => {
+                return Ok(DocumentMut::new());
+            }
+            None => crate::files::read_confined(&self.project.root, path).map_err(|e| {
+                Diag::general(format!("{e}: it would be rewritten from the XLIFF alone, losing what it holds"))
+                    .with_hint("fix or remove the file, then import again")
+            })?,
+        };
+        text.parse::<DocumentMut>().map_err(|e| Diag::error(path, e.span(), e.message().to_string()))
     }
 
     /// Applies edits file by file; returns the files whose text changes, with
@@ -152,14 +162,49 @@ impl Texts {
         if errors.is_empty() { Ok(out) } else { Err(errors) }
     }
 
-    /// Writes files (each atomically).
+    /// Writes files, all or nothing: each is first written to a temporary
+    /// file beside it, and only when every one is written are they renamed
+    /// over the old ones. Nothing is written through a symlink (a symlinked
+    /// `text/<lang>` would send the files elsewhere).
     fn write_files(&self, files: &[(PathBuf, String)]) -> Result<(), Diag> {
+        let root = &self.project.root;
+        for (path, _) in files {
+            let mut at = PathBuf::new();
+            for part in path.components() {
+                at.push(part);
+                if std::fs::symlink_metadata(root.join(&at)).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(Diag::general(format!(
+                        "{} is a symlink: vlr does not write through it; nothing written",
+                        at.display()
+                    ))
+                    .with_hint("make it a real folder or file of the project"));
+                }
+            }
+        }
+        let mut staged = Vec::new();
         for (path, text) in files {
-            crate::export::write_atomic(&self.project.root.join(path), text.as_bytes())
-                .map_err(|e| Diag::general(format!("cannot write {}: {e}", path.display())))?;
+            let s = crate::export::stage(&root.join(path), text.as_bytes())
+                .map_err(|e| Diag::general(format!("cannot write {}: {e}; nothing written", path.display())))?;
+            staged.push((path, s));
+        }
+        let mut replaced = Vec::new();
+        for (path, s) in staged {
+            if let Err(e) = s.commit() {
+                let done = if replaced.is_empty() { "none".to_string() } else { replaced.join(", ") };
+                return Err(Diag::general(format!("{PARTLY} {}: {e}; already replaced: {done}", path.display())));
+            }
+            replaced.push(path.display().to_string());
         }
         Ok(())
     }
+}
+
+/// How an error begins when some files were replaced before a write failed.
+const PARTLY: &str = "cannot replace";
+
+/// Whether a failed command left every file as it was (no error says some were replaced).
+pub fn nothing_written(diags: &[Diag]) -> bool {
+    !diags.iter().any(|d| d.message.starts_with(PARTLY))
 }
 
 /// `vlr translate stamp`: records the current source's fingerprint in each

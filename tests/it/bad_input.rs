@@ -758,3 +758,19 @@ fn a_missing_theme_is_one_error_naming_it() {
         assert_eq!(err.matches("error:").count(), 1, "{cmd}: one error expected:\n{err}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_dist_symlink_is_not_written_through_unless_named_with_o() {
+    let f = Fixture::new("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.root().join("dist")).unwrap();
+    let out = f.run(&["build", "--lang", "en"]);
+    expect(&f, &out, 2, "dist is a symlink: vlr writes its output only into a real folder", None);
+    assert!(stderr(&out).contains("pass `-o dist`"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing written outside the project");
+    // Named on the command line, it is the user's choice.
+    let out = f.run(&["build", "--lang", "en", "-o", "dist"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(outside.path().join("testville.en.pdf").is_file());
+}

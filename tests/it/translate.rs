@@ -275,3 +275,40 @@ fn an_unknown_key_is_located_in_the_xliff_file() {
     assert!(err.contains("not well-formed XML"), "{err}");
     assert!(err.contains("zh.xlf:"), "{err}");
 }
+
+/// Exports every text of `zh` to zh.xlf (the translations as they are).
+fn export_all_zh(f: &Fixture) {
+    let out = f.run(&["translate", "export", "--lang", "zh", "--all", "-o", "zh.xlf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_translation_that_cannot_be_read_is_not_rewritten_from_the_xliff_alone() {
+    let f = Fixture::new("basic");
+    export_all_zh(&f);
+    let path = f.root().join("text/zh/intro.toml");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(b"# \xff\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = f.run(&["translate", "import", "zh.xlf"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("text/zh/intro.toml is not UTF-8 text"), "{err}");
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the translation is left as it was");
+}
+
+#[cfg(unix)]
+#[test]
+fn import_never_writes_through_a_symlinked_language_folder() {
+    let f = Fixture::new("basic");
+    export_all_zh(&f);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(f.root().join("text/zh")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.root().join("text/zh")).unwrap();
+    let out = f.run(&["translate", "import", "zh.xlf"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("text/zh is a symlink: vlr does not write through it"), "{err}");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing created outside the project");
+}
