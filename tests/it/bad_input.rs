@@ -774,3 +774,26 @@ fn a_dist_symlink_is_not_written_through_unless_named_with_o() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(outside.path().join("testville.en.pdf").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn init_fonts_from_copies_only_regular_font_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = dir.path().join("from");
+    std::fs::create_dir_all(from.join("fonts")).unwrap();
+    std::fs::copy(common::repo().join("fonts/NotoSans-Regular.ttf"), from.join("fonts/a.ttf")).unwrap();
+    std::fs::write(from.join("fonts/OFL.txt"), "licence").unwrap();
+    std::fs::write(dir.path().join("id_ed25519"), "PRIVATE-KEY-42").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("id_ed25519"), from.join("fonts/key.ttf")).unwrap();
+    std::fs::write(from.join("fonts/id_rsa"), "PRIVATE-KEY-43").unwrap();
+    let t = dir.path().join("new");
+    let out = Command::new(env!("CARGO_BIN_EXE_vlr"))
+        .args(["init", t.to_str().unwrap(), "--fonts-from", from.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut copied: Vec<String> =
+        std::fs::read_dir(t.join("fonts")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    copied.sort();
+    assert_eq!(copied, ["OFL.txt", "a.ttf"]);
+}
