@@ -60,9 +60,26 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
     }
 }
 
-fn problem(c: char, covers: &mut impl FnMut(char) -> bool) -> Option<String> {
+/// Why a character may not stand in a text, fonts aside: a control
+/// character (NUL, ESC, …; not a line break or tab), or a bidirectional
+/// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which
+/// reorders the text around it on the page (spoofing what a reader sees).
+pub fn forbidden(c: char) -> Option<String> {
     if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
         return Some(format!("control character U+{:04X} in the text: no page can show it", u32::from(c)));
+    }
+    if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        return Some(format!(
+            "bidirectional control U+{:04X} in the text: it reorders what a reader sees; typst orders each script itself (U+200E/U+200F marks are allowed)",
+            u32::from(c)
+        ));
+    }
+    None
+}
+
+fn problem(c: char, covers: &mut impl FnMut(char) -> bool) -> Option<String> {
+    if let Some(p) = forbidden(c) {
+        return Some(p);
     }
     if c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}') {
         return None;

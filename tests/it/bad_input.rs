@@ -486,6 +486,8 @@ fn glyphs_no_font_has_are_located() {
         ("in 2020 \\u0007,", "\"\"\"Testville", "control character U+0007"),
         ("in 2020 \\u0000,", "\"\"\"Testville", "control character U+0000"),
         ("in 2020 \\U00013000,", "\"\"\"Testville", "no font in fonts/ has `𓀀`"),
+        ("in 2020 \u{202E}lanoitan,", "\u{202E}", "bidirectional control U+202E"),
+        ("in 2020 \\u2067,", "\"\"\"Testville", "bidirectional control U+2067"),
     ] {
         let (f, pdf, before) = built();
         edit(&f, "text/en/intro.toml", "in 2020,", to);
