@@ -799,3 +799,31 @@ fn init_fonts_from_copies_only_regular_font_files() {
     copied.sort();
     assert_eq!(copied, ["OFL.txt", "a.ttf"]);
 }
+
+#[test]
+fn a_bidi_control_in_the_output_name_is_refused_where_written() {
+    run(&Case {
+        file: "vlr.toml",
+        from: "output = \"testville\"",
+        to: "output = \"testville\u{202E}fdp.exe\"",
+        at: Some("\"testville\u{202E}"),
+        message: "`output` holds U+202E, a bidirectional control that disguises the file's name",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn a_publication_date_must_be_a_day_in_range() {
+    for (to, message) in [
+        ("published = 12:00:00", "`published` needs a date: a time alone is not a day"),
+        ("published = 0000-07-01", "`published` is in the year 0: a publication date is from 1800 to 2200"),
+    ] {
+        let (f, pdf, before) = built();
+        edit(&f, "vlr.toml", "published = 2021-07-01", to);
+        let out = f.run(&["build", "--lang", "en"]);
+        let err = expect(&f, &out, 1, message, Some(("vlr.toml", to.trim_start_matches("published = "))));
+        assert!(!err.contains("missing document date"), "{err}");
+        assert_eq!(std::fs::read(&pdf).unwrap(), before);
+    }
+}
