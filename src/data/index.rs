@@ -284,7 +284,7 @@ fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
                             continue;
                         }
                     }
-                    (Some(*v), ind.spec.decimals.or(*d))
+                    (Some(*v), ind.spec.decimals.as_ref().map(|d| *d.get_ref()).or(*d))
                 }
                 None => (None, None),
             };

@@ -827,3 +827,30 @@ fn a_publication_date_must_be_a_day_in_range() {
         assert_eq!(std::fs::read(&pdf).unwrap(), before);
     }
 }
+
+#[test]
+fn decimals_past_what_a_figure_can_print_are_refused_where_written() {
+    run(&Case {
+        file: "data/figures.toml",
+        from: "value = 974",
+        to: "value = 974\ndecimals = 255",
+        at: Some("255"),
+        message: "`decimals = 255`: a figure is printed with at most 6 decimals",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn a_negative_count_warns_and_negative_zero_prints_as_zero() {
+    let f = Fixture::new("basic");
+    edit(&f, "data/figures.toml", "value = 974", "value = -974");
+    let out = f.run(&["build", "--lang", "en"]);
+    expect(&f, &out, 0, "warning: a negative count", Some(("data/figures.toml", "-974")));
+    edit(&f, "data/figures.toml", "value = -974", "value = -0.0");
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = common::pdf_text(&f.root().join("dist/testville.en.pdf"));
+    assert!(text.contains("ran 0.0 trips"), "{text}");
+    assert!(!text.contains("-0"), "{text}");
+}
