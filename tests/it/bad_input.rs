@@ -854,3 +854,13 @@ fn a_negative_count_warns_and_negative_zero_prints_as_zero() {
     assert!(text.contains("ran 0.0 trips"), "{text}");
     assert!(!text.contains("-0"), "{text}");
 }
+
+#[test]
+fn an_escaped_control_character_in_the_metadata_is_located() {
+    let (f, pdf, before) = built();
+    edit(&f, "text/en/meta.toml", "subtitle = \"A fixture\"", "subtitle = \"A \\u0000fixture\"");
+    let out = f.run(&["build", "--lang", "en"]);
+    let err = expect(&f, &out, 1, "control character U+0000", Some(("text/en/meta.toml", "\\u0000")));
+    assert!(!err.contains("PDF/UA-1 error"), "{err}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), before);
+}
