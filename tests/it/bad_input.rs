@@ -864,3 +864,34 @@ fn an_escaped_control_character_in_the_metadata_is_located() {
     assert!(!err.contains("PDF/UA-1 error"), "{err}");
     assert_eq!(std::fs::read(&pdf).unwrap(), before);
 }
+
+#[test]
+fn panels_and_charts_that_cannot_be_drawn_are_refused_where_written() {
+    let items = vec!["\"gdp\""; 50_000].join(", ");
+    for (from, to, message, at) in [
+        (
+            "items = [\"gdp\", \"trips\"]".to_string(),
+            format!("items = [{items}]"),
+            "panel `key` has 50000 items: at most 36 fit on a page",
+            "\"key\"",
+        ),
+        (
+            "categories = [\"y2019\", \"y2020\"]".to_string(),
+            "categories = []".to_string(),
+            "chart `rail` has no categories",
+            "\"rail\"",
+        ),
+        (
+            "value = 974".to_string(),
+            "value = -974".to_string(),
+            "indicator `trips` is negative in 2020",
+            "\"trips\"] }",
+        ),
+    ] {
+        let (f, pdf, before) = built();
+        edit(&f, "data/figures.toml", &from, &to);
+        let out = f.run(&["build", "--lang", "en"]);
+        expect(&f, &out, 1, message, Some(("data/figures.toml", at)));
+        assert_eq!(std::fs::read(&pdf).unwrap(), before);
+    }
+}
