@@ -119,9 +119,10 @@ pub struct BuildArgs {
     /// Project and languages.
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Output folder, relative to the project root.
-    #[arg(long, short = 'o', default_value = "dist", value_name = "DIR")]
-    pub out: PathBuf,
+    /// Output folder, relative to the project root [default: dist; a `dist`
+    /// that is a symlink is refused, a folder named here is the user's choice].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Output profile.
     #[arg(long, value_enum, default_value_t = Profile::Submission)]
     pub profile: Profile,

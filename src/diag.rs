@@ -124,8 +124,8 @@ pub fn emit(out: &mut dyn WriteColor, sources: &Sources, diags: &[Diag], base: &
             Severity::Error => Diagnostic::error(),
             Severity::Warning => Diagnostic::warning(),
         }
-        .with_message(&diag.message)
-        .with_notes(diag.notes.clone());
+        .with_message(visible(&diag.message))
+        .with_notes(diag.notes.iter().map(|n| visible(n).into_owned()).collect());
         let mut excerpt = None;
         if let Some(file) = &diag.file {
             let shown = display_path(base, file);
@@ -163,6 +163,27 @@ pub fn emit(out: &mut dyn WriteColor, sources: &Sources, diags: &[Diag], base: &
             display_path(base, file)
         );
     }
+}
+
+/// Text as it may go to a terminal: control characters (an escape sequence
+/// would be run by the terminal) and bidirectional overrides (which reorder
+/// what is shown) are written as `\u{1B}`; line breaks and tabs stay.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\t')) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Byte offsets where the lines of `text` start.
@@ -225,11 +246,11 @@ impl Excerpt {
             let prefix = if from > ls { "…" } else { "" };
             let base = out.len() + prefix.len();
             out.push_str(prefix);
-            out.push_str(&text[from..to]);
+            out.push_str(&visible(&text[from..to]));
             if to < le {
                 out.push('…');
             }
-            let map = |at: usize| base + at.clamp(from, to) - from;
+            let map = |at: usize| base + visible(&text[from..at.clamp(from, to)]).len();
             if l == first {
                 label.start = map(start);
             }
@@ -309,6 +330,25 @@ pub fn display_path(base: &Path, file: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_shown_escaped() {
+        let mut sources = Sources::default();
+        let text = "title = \"\u{1b}[2J\u{1b}]0;pwned\u{7}x\u{202e}gpj.exe\"\nbad = 1\n";
+        sources.insert(Path::new("t.toml"), text.to_string());
+        let at = text.find("bad").unwrap();
+        let diags = [
+            Diag::error("t.toml", Some(1..text.find('x').unwrap() + 1), "odd \u{1b}[31mred"),
+            Diag::error("t.toml", Some(at..at + 3), "unknown field"),
+        ];
+        let mut out = NoColor::new(Vec::new());
+        emit(&mut out, &sources, &diags, Path::new(""));
+        let shown = String::from_utf8(out.into_inner()).unwrap();
+        assert!(!shown.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{shown:?}");
+        assert!(shown.contains("title = \"\\u{1B}[2J\\u{1B}]0;pwned\\u{7}x\\u{202E}gpj.exe\""), "{shown}");
+        assert!(shown.contains("odd \\u{1B}[31mred"), "{shown}");
+        assert!(shown.contains("t.toml:2:1"), "{shown}");
+    }
 
     #[test]
     fn line_and_column_are_one_based() {

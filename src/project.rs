@@ -91,6 +91,37 @@ impl Project {
                     .with_hint("`output` is a file name such as \"city-vlr-2024\"; pass `-o DIR` to write elsewhere"),
             );
         }
+        if let Some(c) = output.chars().find(|&c| !c.is_control() && crate::data::chars::forbidden(c).is_some()) {
+            out.push(
+                Diag::error(
+                    rel,
+                    Some(meta.output.span()),
+                    format!(
+                        "`output` holds U+{:04X}, a bidirectional control that disguises the file's name",
+                        u32::from(c)
+                    ),
+                )
+                .with_hint("`output` is a file name such as \"city-vlr-2024\""),
+            );
+        }
+        let published = meta.published.get_ref();
+        match published.date {
+            None => out.push(
+                Diag::error(rel, Some(meta.published.span()), "`published` needs a date: a time alone is not a day")
+                    .with_hint("write the day the review is published, e.g. `published = 2021-07-01`"),
+            ),
+            Some(d) if !crate::data::series::YEARS.contains(&i32::from(d.year)) => out.push(Diag::error(
+                rel,
+                Some(meta.published.span()),
+                format!(
+                    "`published` is in the year {}: a publication date is from {} to {}",
+                    d.year,
+                    crate::data::series::YEARS.start(),
+                    crate::data::series::YEARS.end()
+                ),
+            )),
+            Some(_) => {}
+        }
         if meta.languages.is_empty() {
             out.push(Diag::error(rel, None, "`languages` must list at least one language"));
         }

@@ -23,6 +23,9 @@ pub struct BuildOptions {
     pub langs: Vec<String>,
     /// Output folder (relative paths are relative to the project root).
     pub out_dir: PathBuf,
+    /// Whether the user named the output folder (`-o`): the default `dist`
+    /// is written only if it is a real folder, not a symlink.
+    pub out_named: bool,
     /// Also use system fonts.
     pub system_fonts: bool,
     /// How each edition is made.
@@ -36,7 +39,8 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
     fn from(args: &crate::cli::BuildArgs) -> Self {
         Self {
             langs: args.project.langs.clone(),
-            out_dir: args.out.clone(),
+            out_dir: args.out.clone().unwrap_or_else(|| PathBuf::from("dist")),
+            out_named: args.out.is_some(),
             system_fonts: args.system_fonts,
             edition: EditionOptions { draft: args.draft, profile: args.profile, emit_typst: args.emit_typst.clone() },
             keep_caches: false,
@@ -70,6 +74,10 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     let data = session.validate(fonts);
     if !data.ok() {
         return fail(r, &session, data.diags);
+    }
+    if let Err(d) = output_folder(&session, opts) {
+        r.diags(&session.sources, &[d], &base);
+        return ExitStatus::Usage;
     }
     let dashboard = data.dashboard();
     let mut diags = data.diags.clone();
@@ -249,6 +257,26 @@ fn write_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         return Ok(false);
     }
     export::write_atomic(path, bytes).map(|()| true)
+}
+
+/// The default output folder must be a real folder (or not exist yet): a
+/// `dist` committed as a symlink would send the PDFs and the CSV out of the
+/// project. A folder the user named with `-o` is theirs to choose.
+fn output_folder(session: &Session, opts: &BuildOptions) -> Result<(), Diag> {
+    if opts.out_named {
+        return Ok(());
+    }
+    let dir = session.out_dir(&opts.out_dir);
+    let shown = diag::display_path(&session.project.root, &dir);
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.file_type().is_symlink() => Err(Diag::general(format!(
+            "{shown} is a symlink: vlr writes its output only into a real folder of the project"
+        ))
+        .with_hint(format!("remove the symlink, or pass `-o {}` to write where it points", opts.out_dir.display()))),
+        Ok(m) if !m.is_dir() => Err(Diag::general(format!("{shown} is not a folder: nothing written"))
+            .with_hint("remove it, or pass -o DIR for another output folder")),
+        _ => Ok(()),
+    }
 }
 
 fn cannot_write(path: &Path, e: std::io::Error) -> Diag {

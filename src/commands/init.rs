@@ -131,12 +131,14 @@ fn write_project(dir: &Path, opts: &InitOptions) -> Result<Vec<String>, String> 
             let src = from.join("fonts");
             let entries = std::fs::read_dir(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
             for entry in entries.flatten() {
-                let path = entry.path();
-                // Regular files only (a FIFO would block), of a font's size.
-                if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= crate::fonts::MAX_FONT_FILE) {
-                    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                    let name = format!("fonts/{}", entry.file_name().to_string_lossy());
-                    write(&name, &bytes, &mut written)?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                // Regular font files (and their licence) only: never through a
+                // symlink (it could name a private key), never a FIFO (it would block).
+                if !entry.file_type().is_ok_and(|t| t.is_file()) || !font_or_licence(&name) {
+                    continue;
+                }
+                if let Some(bytes) = read_regular(&entry.path())? {
+                    write(&format!("fonts/{name}"), &bytes, &mut written)?;
                 }
             }
         }
@@ -147,6 +149,38 @@ fn write_project(dir: &Path, opts: &InitOptions) -> Result<Vec<String>, String> 
         }
     }
     Ok(written)
+}
+
+/// Whether `--fonts-from` copies a file of this name: a font (.ttf, .otf,
+/// .ttc, .otc) or its licence (`OFL.txt`, `LICENSE…`).
+fn font_or_licence(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let font = Path::new(&lower)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "ttf" | "otf" | "ttc" | "otc"));
+    font || lower == "ofl.txt" || lower.starts_with("license")
+}
+
+/// A regular file's bytes, opened without following a symlink (one swapped
+/// in since the folder was listed is refused, not followed); `None` if it is
+/// not a regular file or is larger than a font.
+fn read_regular(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() || meta.len() > crate::fonts::MAX_FONT_FILE {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(crate::fonts::MAX_FONT_FILE).read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(Some(bytes))
 }
 
 #[cfg(test)]

@@ -81,7 +81,10 @@ impl From<String> for Refused {
 /// Rolls the project at `root` to `year`. Writes `vlr.toml` only, atomically,
 /// and nothing at all if the year is refused.
 pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, Refused> {
-    let project_path = root.join(PROJECT_FILE);
+    // One roll at a time: two at once would both read the old edition and
+    // one update would be lost.
+    let _lock = Lock::take(root)?;
+    let project_path = written_path(root)?;
     let text = crate::files::read_confined(root, Path::new(PROJECT_FILE))?;
     let mut project: DocumentMut = text.parse().map_err(|e| format!("{PROJECT_FILE}: {e}"))?;
     let from = project["project"]["edition"]
@@ -120,9 +123,86 @@ pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, Refuse
     if let Some(out) = project["project"]["output"].as_str().map(|o| o.replace(&from.to_string(), &year.to_string())) {
         set(&mut project, "output", value(out));
     }
+    // Compare and swap: an editor that saved vlr.toml meanwhile keeps its change.
+    if crate::files::read_confined(root, Path::new(PROJECT_FILE))? != text {
+        return Err(Refused::Project(format!("{PROJECT_FILE} changed while rolling it: nothing written; run again")));
+    }
     crate::export::write_atomic(&project_path, project.to_string().as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", project_path.display()))?;
     Ok(Rolled { from, needing: needing(root) })
+}
+
+/// Where the new vlr.toml is written: the file itself, or, if it is a
+/// symlink, the file it points to (it stays a symlink), which must be inside
+/// the project.
+fn written_path(root: &Path) -> Result<PathBuf, String> {
+    let path = root.join(PROJECT_FILE);
+    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(path);
+    }
+    let cannot = |e: std::io::Error| format!("cannot read {PROJECT_FILE}: {e}");
+    let real = path.canonicalize().map_err(cannot)?;
+    let inside = root.canonicalize().map_err(cannot)?;
+    if real.starts_with(&inside) {
+        Ok(real)
+    } else {
+        Err(format!("{PROJECT_FILE} leaves the project folder (a symlink): refused"))
+    }
+}
+
+/// `.vlr.toml.lock` in the project, held while a roll reads and writes
+/// vlr.toml (created exclusively; it holds the roll's process id). A lock
+/// whose process no longer runs is stale and taken over.
+struct Lock(PathBuf);
+
+impl Lock {
+    const NAME: &str = ".vlr.toml.lock";
+
+    fn take(root: &Path) -> Result<Lock, String> {
+        use std::io::{Read, Write};
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = root.join(Self::NAME);
+        let open = |create: bool| {
+            let mut o = std::fs::OpenOptions::new();
+            if create {
+                o.write(true).create_new(true);
+            } else {
+                o.read(true);
+            }
+            o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(&path)
+        };
+        for _ in 0..2 {
+            match open(true) {
+                Ok(mut f) => {
+                    crate::guard::temp_started(&path);
+                    let _ = write!(f, "{}", std::process::id());
+                    return Ok(Lock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let mut held = String::new();
+                    let _ = open(false).map(|f| f.take(32).read_to_string(&mut held));
+                    match held.trim().parse::<u32>() {
+                        Ok(pid) if !crate::guard::alive(pid) => {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                        _ => break,
+                    }
+                }
+                Err(e) => return Err(format!("cannot create {}: {e}", Self::NAME)),
+            }
+        }
+        Err(format!(
+            "another `vlr new-edition` is rolling this project (it holds {}): nothing written; run again when it is done, or remove the file if no vlr runs",
+            Self::NAME
+        ))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        crate::guard::temp_done(&self.0);
+    }
 }
 
 /// Sets `[project] key`, keeping the spaces and the comment around its value.
@@ -184,6 +264,45 @@ mod tests {
         let r = new_edition(dir.path(), 2022, false).unwrap();
         assert_eq!(r.needing.len(), 1);
         assert!(new_edition(dir.path(), 2022, false).is_err());
+    }
+
+    #[test]
+    fn one_roll_at_a_time_and_a_stale_lock_is_taken_over() {
+        let dir = project();
+        let held = Lock::take(dir.path()).unwrap();
+        let e = new_edition(dir.path(), 2021, false).unwrap_err().to_string();
+        assert!(e.contains("another `vlr new-edition` is rolling this project"), "{e}");
+        assert_eq!(std::fs::read_to_string(dir.path().join(PROJECT_FILE)).unwrap(), PROJECT);
+        drop(held);
+        assert!(!dir.path().join(Lock::NAME).exists());
+        // Left by a process that no longer runs: taken over.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        std::fs::write(dir.path().join(Lock::NAME), dead.to_string()).unwrap();
+        assert_eq!(new_edition(dir.path(), 2021, false).unwrap().from, 2020);
+        assert!(!dir.path().join(Lock::NAME).exists());
+    }
+
+    #[test]
+    fn a_symlinked_project_file_stays_a_symlink() {
+        let dir = project();
+        std::fs::create_dir(dir.path().join("conf")).unwrap();
+        std::fs::rename(dir.path().join(PROJECT_FILE), dir.path().join("conf/vlr.toml")).unwrap();
+        std::os::unix::fs::symlink("conf/vlr.toml", dir.path().join(PROJECT_FILE)).unwrap();
+        new_edition(dir.path(), 2021, false).unwrap();
+        let link = std::fs::symlink_metadata(dir.path().join(PROJECT_FILE)).unwrap();
+        assert!(link.file_type().is_symlink());
+        let text = std::fs::read_to_string(dir.path().join("conf/vlr.toml")).unwrap();
+        assert!(text.contains("edition = 2021"), "{text}");
+        // One pointing out of the project is refused, and nothing outside is written.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("vlr.toml"), PROJECT).unwrap();
+        std::fs::remove_file(dir.path().join(PROJECT_FILE)).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("vlr.toml"), dir.path().join(PROJECT_FILE)).unwrap();
+        let e = new_edition(dir.path(), 2022, false).unwrap_err().to_string();
+        assert!(e.contains("leaves the project folder"), "{e}");
+        assert_eq!(std::fs::read_to_string(outside.path().join("vlr.toml")).unwrap(), PROJECT);
     }
 
     #[test]

@@ -32,8 +32,13 @@ pub fn run(cmd: &TranslateCommand, r: &mut Reporter) -> ExitStatus {
             ExitStatus::Success
         }
         Err((sources, diags)) => {
+            let untouched = translate::nothing_written(&diags);
             let exit = r.fail(Failure::new(sources, diags, ExitStatus::Problems), &root);
-            r.status("Failed", "nothing written (fix the errors above)");
+            if untouched {
+                r.status("Failed", "nothing written (fix the errors above)");
+            } else {
+                r.status("Failed", "some files were written (see above)");
+            }
             exit
         }
     }

@@ -28,8 +28,10 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
     for path in files {
         let Some(text) = sources.get(path) else { continue };
         let csv = path.extension().is_some_and(|e| e == "csv");
+        // The chapters' escapes are checked in their parsed strings below.
+        let chapter = loaded.texts.values().any(|t| t.chapters.values().any(|(p, _)| p == path));
         let mut found = 0;
-        for (at, c) in printed_chars(text, csv) {
+        for (at, c) in printed_chars(text, csv, !chapter) {
             if let Some(problem) = problem(c, &mut ok) {
                 found += 1;
                 if found <= MAX_PER_FILE {
@@ -60,9 +62,26 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
     }
 }
 
-fn problem(c: char, covers: &mut impl FnMut(char) -> bool) -> Option<String> {
+/// Why a character may not stand in a text, fonts aside: a control
+/// character (NUL, ESC, …; not a line break or tab), or a bidirectional
+/// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which
+/// reorders the text around it on the page (spoofing what a reader sees).
+pub fn forbidden(c: char) -> Option<String> {
     if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
         return Some(format!("control character U+{:04X} in the text: no page can show it", u32::from(c)));
+    }
+    if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        return Some(format!(
+            "bidirectional control U+{:04X} in the text: it reorders what a reader sees; typst orders each script itself (U+200E/U+200F marks are allowed)",
+            u32::from(c)
+        ));
+    }
+    None
+}
+
+fn problem(c: char, covers: &mut impl FnMut(char) -> bool) -> Option<String> {
+    if let Some(p) = forbidden(c) {
+        return Some(p);
     }
     if c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}') {
         return None;
@@ -75,7 +94,7 @@ fn problem(c: char, covers: &mut impl FnMut(char) -> bool) -> Option<String> {
 
 /// The characters of a TOML file that can reach a page (those in strings),
 /// with their byte offsets; every character of a CSV file.
-fn printed_chars(text: &str, csv: bool) -> Vec<(usize, char)> {
+fn printed_chars(text: &str, csv: bool, escapes: bool) -> Vec<(usize, char)> {
     if csv {
         return text.char_indices().filter(|(_, c)| !c.is_ascii()).collect();
     }
@@ -115,6 +134,22 @@ fn printed_chars(text: &str, csv: bool) -> Vec<(usize, char)> {
             S::Comment if c == '\n' => state = S::Out,
             S::Comment => {}
             S::Basic | S::MultiBasic if c == '\\' => {
+                // An escape (`\u0000`) is checked as the character it stands for,
+                // where the chapters' parsed strings are not (metadata, data).
+                let digits = match rest.get(1) {
+                    Some(b'u') => 4,
+                    Some(b'U') => 8,
+                    _ => 0,
+                };
+                if escapes
+                    && digits > 0
+                    && let Some(ch) = text
+                        .get(i + 2..i + 2 + digits)
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .and_then(char::from_u32)
+                {
+                    out.push((i, ch));
+                }
                 iter.next();
             }
             S::Basic if c == '"' || c == '\n' => state = S::Out,
@@ -173,9 +208,9 @@ mod tests {
     #[test]
     fn only_string_contents_are_looked_at() {
         let text = "# a comment 😀\np = \"x 😀\" # 🎉\nq = '''\n✓'''\n";
-        let chars: Vec<char> = printed_chars(text, false).into_iter().map(|(_, c)| c).collect();
+        let chars: Vec<char> = printed_chars(text, false, true).into_iter().map(|(_, c)| c).collect();
         assert_eq!(chars, ['😀', '✓']);
-        let at = printed_chars(text, false)[0].0;
+        let at = printed_chars(text, false, true)[0].0;
         assert_eq!(&text[at..at + 4], "😀");
     }
 

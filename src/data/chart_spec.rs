@@ -10,6 +10,7 @@ use super::model::ChartSpec;
 use super::series::{self, Period, indicator_ref};
 use crate::diag::Diag;
 use crate::i18n::units;
+use toml::Spanned;
 
 /// The unit of a chart: as written, or its indicators' unit.
 pub fn unit<'a>(idx: &'a Index, c: &'a ChartSpec) -> Option<&'a str> {
@@ -50,6 +51,18 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
     if c.unit.is_none() {
         diags.push(Diag::error(path, Some(c.id.span()), format!("chart `{id}` needs a `unit`")));
     }
+    if c.categories.is_empty() {
+        diags.push(Diag::error(path, Some(c.id.span()), format!("chart `{id}` has no categories: nothing to draw")));
+    } else if c.categories.len() > MAX_CATEGORIES {
+        diags.push(
+            Diag::error(
+                path,
+                Some(c.id.span()),
+                format!("chart `{id}` has {} categories: at most {MAX_CATEGORIES} fit a chart", c.categories.len()),
+            )
+            .with_hint("split it into several charts, or show the figures in a table"),
+        );
+    }
     let chart_unit = c.unit.as_ref().map(|u| u.get_ref().as_str()).unwrap_or_default();
     let mut gaps = Vec::new();
     for s in &c.series {
@@ -81,6 +94,13 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
                 )),
                 Some(ind) => match period.map(Period::parse) {
                     Some(Err(e)) => diags.push(Diag::error(path, Some(v.span()), e)),
+                    Some(Ok(p)) if ind.series.at(&p).and_then(|pt| pt.value).is_some_and(|x| x < 0.0) => {
+                        diags.push(negative(path, v, vid, &p.label));
+                    }
+                    None if ind.current(idx.edition).and_then(|(_, pt)| pt.value).is_some_and(|x| x < 0.0) => {
+                        let label = ind.current(idx.edition).map(|(p, _)| p.label.clone()).unwrap_or_default();
+                        diags.push(negative(path, v, vid, &label));
+                    }
                     Some(Ok(p)) if ind.series.at(&p).and_then(|pt| pt.value).is_none() => {
                         gaps.push(cat.get_ref().clone())
                     }
@@ -100,6 +120,19 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
             .with_hint("only the points the source gives are drawn"),
         );
     }
+}
+
+/// The most categories a chart shows (its labels stay legible).
+pub const MAX_CATEGORIES: usize = 40;
+
+/// A negative value a chart would draw: the charts' axes start at zero.
+fn negative(path: &Path, at: &Spanned<String>, id: &str, period: &str) -> Diag {
+    Diag::error(
+        path,
+        Some(at.span()),
+        format!("indicator `{id}` is negative in {period}: charts draw from zero up and cannot show it"),
+    )
+    .with_hint("show the figures in a table, or chart a quantity that is not negative")
 }
 
 fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) {
@@ -145,6 +178,7 @@ fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Dia
         let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
         for p in &axis {
             match ind.series.at(p) {
+                Some(pt) if pt.value.is_some_and(|x| x < 0.0) => diags.push(negative(path, i, i.get_ref(), &p.label)),
                 Some(pt) if pt.value.is_some() => {}
                 Some(pt) => gaps.push(format!(
                     "{p}{}",

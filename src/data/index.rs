@@ -29,6 +29,10 @@ pub struct Settings<'a> {
     pub rating: RatingSettings,
 }
 
+/// The most items a key-figure panel holds: a panel is never split across
+/// pages, and 36 figures (12 rows of 3) fill a page in every language.
+pub const MAX_PANEL_ITEMS: usize = 36;
+
 /// Indexes `data/`, builds the series and reports every problem.
 pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, diags: &mut Vec<Diag>) -> Index<'a> {
     let mut idx = Index {
@@ -118,6 +122,21 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
     }
     for (path, file) in &loaded.data {
         for p in &file.panel {
+            if p.items.len() > MAX_PANEL_ITEMS {
+                diags.push(
+                    Diag::error(
+                        path,
+                        Some(p.id.span()),
+                        format!(
+                            "panel `{}` has {} items: at most {MAX_PANEL_ITEMS} fit on a page",
+                            p.id.get_ref(),
+                            p.items.len()
+                        ),
+                    )
+                    .with_hint("split it into several panels"),
+                );
+                continue;
+            }
             for item in &p.items {
                 let (id, period) = indicator_ref(item.get_ref());
                 match (idx.indicators.get(id), period.map(Period::parse)) {
@@ -359,7 +378,7 @@ fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
                             continue;
                         }
                     }
-                    (Some(*v), ind.spec.decimals.or(*d))
+                    (Some(*v), ind.spec.decimals.as_ref().map(|d| *d.get_ref()).or(*d))
                 }
                 None => (None, None),
             };

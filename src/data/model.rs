@@ -59,7 +59,7 @@ pub struct Indicator {
     /// A note on the figure (definitions, breaks in the series).
     pub note: Option<String>,
     /// Decimals to print (e.g. 2 for "1.90:1"); default: as written.
-    pub decimals: Option<u8>,
+    pub decimals: Option<Spanned<u8>>,
     /// The target the city or a plan sets, with the period it is due.
     pub target: Option<Target>,
     /// The thresholds between the SDG dashboard's four bands, with their citation.

@@ -162,7 +162,11 @@ impl Series {
     }
 
     /// Adds a point; reports a period given twice.
-    pub fn insert(&mut self, period: Period, point: Point, diags: &mut Vec<Diag>, id: &str) {
+    pub fn insert(&mut self, period: Period, mut point: Point, diags: &mut Vec<Diag>, id: &str) {
+        // `-0.0` is zero: printed as 0, never as "-0".
+        if point.value == Some(0.0) {
+            point.value = Some(0.0);
+        }
         if let Some(first) = self.points.get(&period) {
             diags.push(
                 Diag::error(
@@ -221,6 +225,9 @@ fn number(v: &toml::Value) -> Option<f64> {
     v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
 }
 
+/// The most decimals `decimals` may ask for (values are at least a millionth).
+pub const MAX_DECIMALS: u8 = 6;
+
 /// Checks a value is printable: finite, and not absurdly large or small.
 pub fn check_value(v: f64, unit: &str) -> Result<Option<String>, String> {
     if !v.is_finite() {
@@ -234,7 +241,7 @@ pub fn check_value(v: f64, unit: &str) -> Result<Option<String>, String> {
     }
     let warn = match unit {
         "percent" if v.abs() > 10_000.0 => Some("a percentage above 10,000: is the value in percent (5.2 for 5.2%)?"),
-        "people" | "households" | "teu" if v < 0.0 => Some("a negative count"),
+        "people" | "households" | "teu" | "count" if v < 0.0 => Some("a negative count"),
         _ => None,
     };
     Ok(warn.map(str::to_string))
@@ -263,6 +270,15 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
             }
         }
     };
+    if let Some(d) = &ind.decimals
+        && *d.get_ref() > MAX_DECIMALS
+    {
+        diags.push(Diag::error(
+            path,
+            Some(d.span()),
+            format!("`decimals = {}`: a figure is printed with at most {MAX_DECIMALS} decimals", d.get_ref()),
+        ));
+    }
     if let Some(v) = &ind.value {
         let period = match &ind.year {
             None => Ok(Period::year(edition)),
@@ -270,7 +286,7 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
         };
         match period {
             Ok(p) if check(*v.get_ref(), &v.span(), diags) => {
-                let decimals = ind.decimals.or_else(|| literal_decimals(lit(&v.span())));
+                let decimals = ind.decimals.as_ref().map(|d| *d.get_ref()).or_else(|| literal_decimals(lit(&v.span())));
                 let point = Point { value: Some(*v.get_ref()), decimals, missing: None, note: None, at: loc(v.span()) };
                 s.insert(p, point, diags, id);
             }
@@ -306,7 +322,7 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                     if !check(n, &span, diags) {
                         continue;
                     }
-                    let decimals = ind.decimals.or_else(|| literal_decimals(lit(&span)));
+                    let decimals = ind.decimals.as_ref().map(|d| *d.get_ref()).or_else(|| literal_decimals(lit(&span)));
                     Point { value: Some(n), decimals, missing: None, note: None, at: loc(span) }
                 }
                 toml::Value::Table(t) => match point_table(t, ind.unit.get_ref()) {
@@ -314,7 +330,7 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                         if pt.value.is_some() {
                             // The literal inside the inline table, for its decimals.
                             let inner = lit(&span);
-                            pt.decimals = ind.decimals.or_else(|| {
+                            pt.decimals = ind.decimals.as_ref().map(|d| *d.get_ref()).or_else(|| {
                                 inner.split_once("value").and_then(|(_, r)| {
                                     let r = r.trim_start().strip_prefix('=')?;
                                     let end = r.find([',', '}']).unwrap_or(r.len());

@@ -2,6 +2,12 @@
 //! DESA platform and for statisticians. One row per indicator and period; the
 //! row of the edition's period also carries the target, thresholds, status and
 //! trend. The same inputs give the same bytes.
+//!
+//! Spreadsheets evaluate a cell that starts with `=`, `+`, `-` or `@` as a
+//! formula: a text cell (a label, a note, a source) that starts with one of
+//! those, or with a tab or carriage return, is written with a `'` before it
+//! (OWASP's rule for CSV injection). Number cells (value, target, green,
+//! yellow, red) are numbers vlr formats itself, so `-3.5` stays a number.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -68,7 +74,8 @@ pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&
                 .chain([period, value, note])
                 .chain(rating.unwrap_or_default())
                 .chain(tail.iter().cloned());
-            let line: Vec<String> = cells.map(|c| quote(&c)).collect();
+            let line: Vec<String> =
+                cells.enumerate().map(|(i, c)| quote(&if numeric(i) { c } else { neutralize(c) })).collect();
             let _ = writeln!(out, "{}", line.join(","));
         };
         for (period, pt) in &ind.series.points {
@@ -96,6 +103,17 @@ fn number(v: f64, decimals: Option<u8>) -> String {
         Some(d) => format!("{v:.*}", usize::from(d)),
         None => format!("{v}"),
     }
+}
+
+/// Whether column `i` holds numbers vlr formatted (never a formula).
+fn numeric(i: usize) -> bool {
+    matches!(HEADER.split(',').nth(i), Some("value" | "target" | "green" | "yellow" | "red"))
+}
+
+/// A text cell a spreadsheet cannot take for a formula: one starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` before it.
+fn neutralize(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell }
 }
 
 /// A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
@@ -190,5 +208,24 @@ unit = "yuan"
         let csv = write(&status::dashboard(&idx), &BTreeMap::new(), &BTreeMap::new(), 2020);
         assert!(csv.contains(",0.80,0.60,0.4,SDSN,"), "{csv}");
         assert!(csv.contains(",0.1,0.15,0.2,SDSN,"), "{csv}");
+    }
+
+    #[test]
+    fn text_cells_that_a_spreadsheet_would_evaluate_are_neutralized_numbers_are_not() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("GDP - real", "GDP - real"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralize(cell.to_string()), want);
+        }
+        let cols: Vec<&str> = HEADER.split(',').collect();
+        let numeric_cols: Vec<&str> = (0..cols.len()).filter(|&i| numeric(i)).map(|i| cols[i]).collect();
+        assert_eq!(numeric_cols, ["value", "target", "green", "yellow", "red"]);
     }
 }

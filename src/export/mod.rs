@@ -4,7 +4,7 @@
 pub mod indicators_csv;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
@@ -205,23 +205,66 @@ fn parse_usize(t: &[u8]) -> Option<usize> {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed, then renamed over the target. The old file survives any failure.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage(path, bytes)?.commit()
+}
+
+/// A file written to its temporary name, waiting to be renamed over its
+/// target ([`Staged::commit`]); dropped uncommitted, it is removed. Several
+/// files are written all or nothing by staging each before committing any.
+pub struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+    done: bool,
+}
+
+/// Writes `bytes` to a temporary file beside `path` (flushed to disk), the
+/// first half of [`write_atomic`].
+pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     remove_stale_temps(dir, name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     crate::guard::temp_started(&tmp);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let staged = Staged { tmp, path: path.to_path_buf(), done: false };
+    let mut f = create_new(&staged.tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Renames the temporary file over the target.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let r = std::fs::rename(&self.tmp, &self.path);
+        self.done = r.is_ok();
+        r
     }
-    crate::guard::temp_done(&tmp);
-    result
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        crate::guard::temp_done(&self.tmp);
+    }
+}
+
+/// Creates a new file that did not exist, never through a symlink
+/// (`O_EXCL | O_NOFOLLOW`): something planted at a temporary file's name is
+/// removed (a symlink itself, never what it points to) and the file created
+/// anew, so the write cannot be sent elsewhere.
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let open = || std::fs::OpenOptions::new().write(true).create_new(true).custom_flags(libc::O_NOFOLLOW).open(path);
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            open()
+        }
+        r => r,
+    }
 }
 
 /// Removes `.<name>.<pid>.tmp` files left in `dir` by a vlr process that no
@@ -321,6 +364,20 @@ mod tests {
         assert!(!stale.exists());
         assert!(live.exists(), "a running process's temporary file stays");
         assert!(other.exists(), "only this output's temporary files are looked at");
+    }
+
+    #[test]
+    fn a_symlink_planted_at_the_temporary_name_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        std::fs::write(&victim, b"precious").unwrap();
+        let tmp = dir.path().join(format!(".a.pdf.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &tmp).unwrap();
+        write_atomic(&dir.path().join("a.pdf"), b"new").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(std::fs::read(dir.path().join("a.pdf")).unwrap(), b"new");
+        assert!(!tmp.exists() && std::fs::symlink_metadata(&tmp).is_err());
     }
 
     #[test]

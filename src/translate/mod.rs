@@ -103,11 +103,21 @@ impl Texts {
     }
 
     /// Parses a project file for editing (empty if it does not exist yet).
+    /// A file that exists but was not read (not UTF-8, too large, not a
+    /// regular file) is an error: rewriting it from the XLIFF alone would
+    /// lose what it holds.
     fn document(&self, path: &Path) -> Result<DocumentMut, Diag> {
-        match self.sources.get(path) {
-            Some(text) => text.parse::<DocumentMut>().map_err(|e| Diag::error(path, e.span(), e.message().to_string())),
-            None => Ok(DocumentMut::new()),
-        }
+        let text = match self.sources.get(path) {
+            Some(text) => text.to_string(),
+            None if std::fs::symlink_metadata(self.project.root.join(path)).is_err() => {
+                return Ok(DocumentMut::new());
+            }
+            None => crate::files::read_confined(&self.project.root, path).map_err(|e| {
+                Diag::general(format!("{e}: it would be rewritten from the XLIFF alone, losing what it holds"))
+                    .with_hint("fix or remove the file, then import again")
+            })?,
+        };
+        text.parse::<DocumentMut>().map_err(|e| Diag::error(path, e.span(), e.message().to_string()))
     }
 
     /// Applies edits file by file; returns the files whose text changes, with
@@ -152,14 +162,49 @@ impl Texts {
         if errors.is_empty() { Ok(out) } else { Err(errors) }
     }
 
-    /// Writes files (each atomically).
+    /// Writes files, all or nothing: each is first written to a temporary
+    /// file beside it, and only when every one is written are they renamed
+    /// over the old ones. Nothing is written through a symlink (a symlinked
+    /// `text/<lang>` would send the files elsewhere).
     fn write_files(&self, files: &[(PathBuf, String)]) -> Result<(), Diag> {
+        let root = &self.project.root;
+        for (path, _) in files {
+            let mut at = PathBuf::new();
+            for part in path.components() {
+                at.push(part);
+                if std::fs::symlink_metadata(root.join(&at)).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(Diag::general(format!(
+                        "{} is a symlink: vlr does not write through it; nothing written",
+                        at.display()
+                    ))
+                    .with_hint("make it a real folder or file of the project"));
+                }
+            }
+        }
+        let mut staged = Vec::new();
         for (path, text) in files {
-            crate::export::write_atomic(&self.project.root.join(path), text.as_bytes())
-                .map_err(|e| Diag::general(format!("cannot write {}: {e}", path.display())))?;
+            let s = crate::export::stage(&root.join(path), text.as_bytes())
+                .map_err(|e| Diag::general(format!("cannot write {}: {e}; nothing written", path.display())))?;
+            staged.push((path, s));
+        }
+        let mut replaced = Vec::new();
+        for (path, s) in staged {
+            if let Err(e) = s.commit() {
+                let done = if replaced.is_empty() { "none".to_string() } else { replaced.join(", ") };
+                return Err(Diag::general(format!("{PARTLY} {}: {e}; already replaced: {done}", path.display())));
+            }
+            replaced.push(path.display().to_string());
         }
         Ok(())
     }
+}
+
+/// How an error begins when some files were replaced before a write failed.
+const PARTLY: &str = "cannot replace";
+
+/// Whether a failed command left every file as it was (no error says some were replaced).
+pub fn nothing_written(diags: &[Diag]) -> bool {
+    !diags.iter().any(|d| d.message.starts_with(PARTLY))
 }
 
 /// `vlr translate stamp`: records the current source's fingerprint in each
@@ -378,6 +423,9 @@ pub fn import(root: &Path, file: &Path) -> Result<Outcome, (Sources, Vec<Diag>)>
     plan.write(&l)
 }
 
+/// The longest translation of one segment (a review's longest chapter is ~100 kB).
+const MAX_TARGET: usize = 1 << 20;
+
 /// A translated XLIFF file as read: where it is (as shown), its text and what it holds.
 struct Received {
     shown: PathBuf,
@@ -385,9 +433,56 @@ struct Received {
     doc: xliff::Xliff,
 }
 
-/// The language subtag of a CAT tool's tag: `fr-FR`, `zh-CN`, `zh-Hans` are `fr` and `zh`.
-fn primary(tag: &str) -> String {
-    crate::i18n::base(tag).to_ascii_lowercase()
+/// Whether an XLIFF file's language tag names the project's language `ours`
+/// (BCP 47, case-insensitive). Script counts: `zh-Hant` (or `zh-TW`, whose
+/// script is Traditional) is not `zh`, Simplified. A region counts when the
+/// project names one; where it names none, a CAT tool's region of the same
+/// script is the same language (`zh-CN` is `zh`, `en-US` is `en`).
+fn same_language(ours: &str, theirs: &str) -> bool {
+    let (a, b) = (Tag::parse(ours), Tag::parse(theirs));
+    a.lang == b.lang && a.rest == b.rest && a.script() == b.script() && (a.region.is_none() || a.region == b.region)
+}
+
+/// The subtags of a BCP 47 language tag, lower-cased.
+struct Tag {
+    lang: String,
+    script: Option<String>,
+    region: Option<String>,
+    /// Variants and extensions, as written.
+    rest: Vec<String>,
+}
+
+impl Tag {
+    fn parse(tag: &str) -> Self {
+        let lower = tag.to_ascii_lowercase().replace('_', "-");
+        let mut parts = lower.split('-').map(str::to_string);
+        let mut t = Tag { lang: parts.next().unwrap_or_default(), script: None, region: None, rest: Vec::new() };
+        for p in parts {
+            let alpha = p.chars().all(|c| c.is_ascii_alphabetic());
+            let digits = p.chars().all(|c| c.is_ascii_digit());
+            if t.script.is_none() && t.region.is_none() && t.rest.is_empty() && p.len() == 4 && alpha {
+                t.script = Some(p);
+            } else if t.region.is_none() && t.rest.is_empty() && ((p.len() == 2 && alpha) || (p.len() == 3 && digits)) {
+                t.region = Some(p);
+            } else {
+                t.rest.push(p);
+            }
+        }
+        t
+    }
+
+    /// The script, written or implied (Chinese: Traditional in Taiwan, Hong
+    /// Kong and Macao, else Simplified).
+    fn script(&self) -> Option<&str> {
+        match (&self.script, self.lang.as_str()) {
+            (Some(s), _) => Some(s),
+            (None, "zh") => Some(match self.region.as_deref() {
+                Some("tw" | "hk" | "mo") => "hant",
+                _ => "hans",
+            }),
+            (None, _) => None,
+        }
+    }
 }
 
 impl Received {
@@ -424,7 +519,47 @@ impl Received {
     /// their sources; a file that translates from another language than the
     /// project's source language is refused.
     fn texts(&self, root: &Path) -> Result<Texts, (Sources, Vec<Diag>)> {
-        let lang = primary(&self.doc.trg_lang);
+        let refuse = |sources: Sources, d: Diag| {
+            let mut sources = sources;
+            sources.insert(&self.shown, self.text.clone());
+            Err((sources, vec![d]))
+        };
+        // The language must be one of the project's, tag for tag.
+        let mut sources = Sources::default();
+        let project = match Project::load(root, &mut sources) {
+            Ok(p) => p,
+            Err(d) => return Err((sources, d)),
+        };
+        let trg = self.doc.trg_lang.as_str();
+        let Some(lang) = project.languages().into_iter().find(|l| same_language(l, trg)) else {
+            let near: Vec<String> = project
+                .languages()
+                .into_iter()
+                .filter(|l| crate::i18n::base(l).eq_ignore_ascii_case(crate::i18n::base(trg)))
+                .collect();
+            let msg = format!("this file translates into `{trg}`, which is not a language of the project");
+            let hint = match near.first() {
+                Some(l) => format!(
+                    "the project's edition is `{l}`, and `{trg}` is another script or region: export from vlr (trgLang=\"{l}\") and translate that"
+                ),
+                None => format!(
+                    "the project's languages are {}; add `{trg}` to `languages` in vlr.toml first",
+                    project.languages().join(", ")
+                ),
+            };
+            return refuse(sources, self.located(self.doc.trg_at.clone(), msg).with_hint(hint));
+        };
+        if !same_language(project.source_language(), &self.doc.src_lang) {
+            let d = self.located(
+                0..0,
+                format!(
+                    "the source language is `{}`, but this file translates from `{}`",
+                    project.source_language(),
+                    self.doc.src_lang
+                ),
+            );
+            return refuse(sources, d);
+        }
         let mut l = match load_texts(root, &lang) {
             Ok(l) => l,
             Err((mut s, d)) => {
@@ -438,13 +573,6 @@ impl Received {
             }
         };
         l.sources.insert(&self.shown, self.text.clone());
-        if primary(&self.doc.src_lang) != l.src() {
-            let d = self.located(
-                0..0,
-                format!("the source language is `{}`, but this file translates from `{}`", l.src(), self.doc.src_lang),
-            );
-            return Err((l.sources.clone(), vec![d]));
-        }
         Ok(l)
     }
 
@@ -541,7 +669,12 @@ impl Received {
         let mut texts = BTreeMap::new();
         let mut unconfirmed = Vec::new();
         let mut errors = Vec::new();
+        let mut ids = std::collections::HashSet::new();
         for s in &u.segs {
+            if !ids.insert(s.id.as_str()) {
+                errors.push(self.located(s.at.clone(), format!("segment `{}` of `{}` is given twice", s.id, u.id)));
+                continue;
+            }
             let Some(seg) = st.source.segs.iter().find(|g| xliff::nmtoken(&g.id) == s.id) else {
                 if !changed {
                     errors.push(self.located(s.at.clone(), format!("unknown segment `{}` in `{}`", s.id, u.id)));
@@ -555,6 +688,31 @@ impl Received {
             let what = format!("{}, segment `{}`", st.source.key.describe(), seg.id);
             let place =
                 |at: std::ops::Range<usize>| if at.is_empty() { t.at.clone() } else { t.locate(&self.text, at) };
+            if t.text.len() > MAX_TARGET {
+                errors.push(self.located(
+                    t.at.clone(),
+                    format!(
+                        "{what}: the translation is {} kB, more than any text takes ({} kB)",
+                        t.text.len() >> 10,
+                        MAX_TARGET >> 10
+                    ),
+                ));
+                continue;
+            }
+            if t.text.trim().is_empty() {
+                errors.push(
+                    self.located(t.at.clone(), format!("{what}: the translation is empty but confirmed"))
+                        .with_hint("translate it, or leave the segment in state `initial`"),
+                );
+                continue;
+            }
+            if let Some((i, msg)) =
+                t.text.char_indices().find_map(|(i, c)| crate::data::chars::forbidden(c).map(|m| (i, m)))
+            {
+                let len = t.text[i..].chars().next().map_or(1, char::len_utf8);
+                errors.push(self.located(place(i..i + len), format!("{what}: {msg}")));
+                continue;
+            }
             for (at, msg) in check_segment(&seg.text, &t.text, seg.kind) {
                 errors.push(self.located(place(at), format!("{what}: {msg}")));
             }
@@ -634,6 +792,16 @@ mod tests {
         assert!(bad[1].1.contains("`{y}` is not in the source"), "{bad:?}");
         let broken = check_segment("{n} places", "{n places", Kind::Markup);
         assert!(broken[0].1.contains("unclosed"), "{broken:?}");
+    }
+
+    #[test]
+    fn language_tags_match_with_script_and_region() {
+        assert!(same_language("zh", "zh") && same_language("zh", "ZH") && same_language("zh", "zh-CN"));
+        assert!(same_language("zh", "zh-Hans") && same_language("zh", "zh-Hans-CN") && same_language("en", "en-US"));
+        assert!(!same_language("zh", "zh-Hant") && !same_language("zh", "zh-TW") && !same_language("zh", "zh-Hant-CN"));
+        assert!(same_language("zh-Hant", "zh-TW") && same_language("zh-Hant", "zh-hant-HK"));
+        assert!(!same_language("zh-Hant", "zh") && !same_language("pt-BR", "pt") && !same_language("pt-BR", "pt-PT"));
+        assert!(!same_language("sr", "sr-Latn") && !same_language("en", "fr") && !same_language("en", "en-x-pseudo"));
     }
 
     #[test]

@@ -15,6 +15,10 @@ use std::ops::Range;
 use crate::data::fingerprint::{Kind, Seg};
 use crate::data::markup::{Form, join_lines, parse_placeholder, placeholder_len};
 
+/// How deep elements may nest in a file read (xliff, file, unit, segment,
+/// target, then inline codes: a real file needs about a dozen).
+pub const MAX_DEPTH: usize = 100;
+
 /// The XLIFF 2 namespace.
 pub const NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
 /// vlr's namespace, for the fingerprint attribute.
@@ -453,6 +457,24 @@ pub fn read(text: &str) -> Result<Xliff, Vec<Problem>> {
         vec![problem(at..at + len, format!("not well-formed XML: {e}"))]
     })?;
     let root = doc.root_element();
+    // Targets are walked recursively: their nesting is bounded first (roxmltree
+    // itself parses without recursion), so 40,000 nested <mrk> cannot overflow the stack.
+    // A node's depth is its parent's plus one: parents come first in document order.
+    let mut depth: Vec<usize> = Vec::new();
+    for n in doc.root().descendants() {
+        let d = n.parent().and_then(|p| depth.get(p.id().get_usize()).copied()).map_or(0, |d| d + 1);
+        let i = n.id().get_usize();
+        if depth.len() <= i {
+            depth.resize(i + 1, 0);
+        }
+        depth[i] = d;
+        if d > MAX_DEPTH {
+            return Err(vec![problem(
+                start_tag(n),
+                format!("elements nested more than {MAX_DEPTH} deep: no translation needs that many"),
+            )]);
+        }
+    }
     if root.tag_name().name() != "xliff" || root.tag_name().namespace() != Some(NS) {
         return Err(vec![problem(
             start_tag(root),

@@ -486,6 +486,8 @@ fn glyphs_no_font_has_are_located() {
         ("in 2020 \\u0007,", "\"\"\"Testville", "control character U+0007"),
         ("in 2020 \\u0000,", "\"\"\"Testville", "control character U+0000"),
         ("in 2020 \\U00013000,", "\"\"\"Testville", "no font in fonts/ has `𓀀`"),
+        ("in 2020 \u{202E}lanoitan,", "\u{202E}", "bidirectional control U+202E"),
+        ("in 2020 \\u2067,", "\"\"\"Testville", "bidirectional control U+2067"),
     ] {
         let (f, pdf, before) = built();
         edit(&f, "text/en/intro.toml", "in 2020,", to);
@@ -756,5 +758,142 @@ fn a_missing_theme_is_one_error_naming_it() {
         let out = f.run(&[cmd, "--lang", "en"]);
         let err = expect(&f, &out, 1, "cannot read templates/theme.toml", None);
         assert_eq!(err.matches("error:").count(), 1, "{cmd}: one error expected:\n{err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dist_symlink_is_not_written_through_unless_named_with_o() {
+    let f = Fixture::new("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.root().join("dist")).unwrap();
+    let out = f.run(&["build", "--lang", "en"]);
+    expect(&f, &out, 2, "dist is a symlink: vlr writes its output only into a real folder", None);
+    assert!(stderr(&out).contains("pass `-o dist`"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing written outside the project");
+    // Named on the command line, it is the user's choice.
+    let out = f.run(&["build", "--lang", "en", "-o", "dist"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(outside.path().join("testville.en.pdf").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn init_fonts_from_copies_only_regular_font_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = dir.path().join("from");
+    std::fs::create_dir_all(from.join("fonts")).unwrap();
+    std::fs::copy(common::repo().join("fonts/NotoSans-Regular.ttf"), from.join("fonts/a.ttf")).unwrap();
+    std::fs::write(from.join("fonts/OFL.txt"), "licence").unwrap();
+    std::fs::write(dir.path().join("id_ed25519"), "PRIVATE-KEY-42").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("id_ed25519"), from.join("fonts/key.ttf")).unwrap();
+    std::fs::write(from.join("fonts/id_rsa"), "PRIVATE-KEY-43").unwrap();
+    let t = dir.path().join("new");
+    let out = Command::new(env!("CARGO_BIN_EXE_vlr"))
+        .args(["init", t.to_str().unwrap(), "--fonts-from", from.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut copied: Vec<String> =
+        std::fs::read_dir(t.join("fonts")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    copied.sort();
+    assert_eq!(copied, ["OFL.txt", "a.ttf"]);
+}
+
+#[test]
+fn a_bidi_control_in_the_output_name_is_refused_where_written() {
+    run(&Case {
+        file: "vlr.toml",
+        from: "output = \"testville\"",
+        to: "output = \"testville\u{202E}fdp.exe\"",
+        at: Some("\"testville\u{202E}"),
+        message: "`output` holds U+202E, a bidirectional control that disguises the file's name",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn a_publication_date_must_be_a_day_in_range() {
+    for (to, message) in [
+        ("published = 12:00:00", "`published` needs a date: a time alone is not a day"),
+        ("published = 0000-07-01", "`published` is in the year 0: a publication date is from 1800 to 2200"),
+    ] {
+        let (f, pdf, before) = built();
+        edit(&f, "vlr.toml", "published = 2021-07-01", to);
+        let out = f.run(&["build", "--lang", "en"]);
+        let err = expect(&f, &out, 1, message, Some(("vlr.toml", to.trim_start_matches("published = "))));
+        assert!(!err.contains("missing document date"), "{err}");
+        assert_eq!(std::fs::read(&pdf).unwrap(), before);
+    }
+}
+
+#[test]
+fn decimals_past_what_a_figure_can_print_are_refused_where_written() {
+    run(&Case {
+        file: "data/figures.toml",
+        from: "value = 974",
+        to: "value = 974\ndecimals = 255",
+        at: Some("255"),
+        message: "`decimals = 255`: a figure is printed with at most 6 decimals",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn a_negative_count_warns_and_negative_zero_prints_as_zero() {
+    let f = Fixture::new("basic");
+    // (Out of the chart, which cannot draw a negative value.)
+    edit(&f, "data/figures.toml", "values = [\"trips-2019\", \"trips\"]", "values = [\"trips-2019\", \"\"]");
+    edit(&f, "data/figures.toml", "value = 974", "value = -974");
+    let out = f.run(&["build", "--lang", "en"]);
+    expect(&f, &out, 0, "warning: a negative count", Some(("data/figures.toml", "-974")));
+    edit(&f, "data/figures.toml", "value = -974", "value = -0.0");
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = common::pdf_text(&f.root().join("dist/testville.en.pdf"));
+    assert!(text.contains("ran 0.0 trips"), "{text}");
+    assert!(!text.contains("-0"), "{text}");
+}
+
+#[test]
+fn an_escaped_control_character_in_the_metadata_is_located() {
+    let (f, pdf, before) = built();
+    edit(&f, "text/en/meta.toml", "subtitle = \"A fixture\"", "subtitle = \"A \\u0000fixture\"");
+    let out = f.run(&["build", "--lang", "en"]);
+    let err = expect(&f, &out, 1, "control character U+0000", Some(("text/en/meta.toml", "\\u0000")));
+    assert!(!err.contains("PDF/UA-1 error"), "{err}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), before);
+}
+
+#[test]
+fn panels_and_charts_that_cannot_be_drawn_are_refused_where_written() {
+    let items = vec!["\"gdp\""; 50_000].join(", ");
+    for (from, to, message, at) in [
+        (
+            "items = [\"gdp\", \"trips\"]".to_string(),
+            format!("items = [{items}]"),
+            "panel `key` has 50000 items: at most 36 fit on a page",
+            "\"key\"",
+        ),
+        (
+            "categories = [\"y2019\", \"y2020\"]".to_string(),
+            "categories = []".to_string(),
+            "chart `rail` has no categories",
+            "\"rail\"",
+        ),
+        (
+            "value = 974".to_string(),
+            "value = -974".to_string(),
+            "indicator `trips` is negative in 2020",
+            "\"trips\"] }",
+        ),
+    ] {
+        let (f, pdf, before) = built();
+        edit(&f, "data/figures.toml", &from, &to);
+        let out = f.run(&["build", "--lang", "en"]);
+        expect(&f, &out, 1, message, Some(("data/figures.toml", at)));
+        assert_eq!(std::fs::read(&pdf).unwrap(), before);
     }
 }

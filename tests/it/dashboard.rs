@@ -241,3 +241,24 @@ fn the_rating_settings_are_checked_at_their_place() {
     let text = pdf_text(&f.root().join("dist/testville.en.pdf"));
     assert!(text.contains("Trends run from 2016 (or the first value after it) and are compared with the pace that reaches each indicator's own target by its year"), "{text}");
 }
+
+#[test]
+fn csv_text_cells_cannot_be_spreadsheet_formulas_and_negative_numbers_stay_numbers() {
+    let f = Fixture::new("dashboard");
+    let en = f.read("text/en/intro.toml").replacen(
+        "gdp = \"Regional GDP\"",
+        "gdp = \"=HYPERLINK(\\\"http://evil.example\\\",\\\"GDP\\\")\"",
+        1,
+    );
+    f.write("text/en/intro.toml", &en);
+    let data = f.read("data/figures.toml").replacen("value = 148.56e9", "value = -2.5e9\nsource = \"@SUM(A1)\"", 1);
+    f.write("data/figures.toml", &data);
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = std::fs::read_to_string(f.root().join("dist/testville.indicators.csv")).unwrap();
+    let row = csv.lines().find(|l| l.contains(",gdp,")).expect("the gdp row");
+    assert_eq!(
+        row,
+        "8,8.1,gdp,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"GDP\"\")\",yuan,2020,-2500000000,,,,,,,,,no-target,,'@SUM(A1),"
+    );
+}

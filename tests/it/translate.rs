@@ -275,3 +275,99 @@ fn an_unknown_key_is_located_in_the_xliff_file() {
     assert!(err.contains("not well-formed XML"), "{err}");
     assert!(err.contains("zh.xlf:"), "{err}");
 }
+
+/// Exports every text of `zh` to zh.xlf (the translations as they are).
+fn export_all_zh(f: &Fixture) {
+    let out = f.run(&["translate", "export", "--lang", "zh", "--all", "-o", "zh.xlf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_translation_that_cannot_be_read_is_not_rewritten_from_the_xliff_alone() {
+    let f = Fixture::new("basic");
+    export_all_zh(&f);
+    let path = f.root().join("text/zh/intro.toml");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(b"# \xff\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = f.run(&["translate", "import", "zh.xlf"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("text/zh/intro.toml is not UTF-8 text"), "{err}");
+    assert!(err.contains("nothing written"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the translation is left as it was");
+}
+
+#[cfg(unix)]
+#[test]
+fn import_never_writes_through_a_symlinked_language_folder() {
+    let f = Fixture::new("basic");
+    export_all_zh(&f);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(f.root().join("text/zh")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.root().join("text/zh")).unwrap();
+    let out = f.run(&["translate", "import", "zh.xlf"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("text/zh is a symlink: vlr does not write through it"), "{err}");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing created outside the project");
+}
+
+#[test]
+fn deeply_nested_codes_are_refused_without_overflowing_the_stack() {
+    let f = Fixture::new("basic");
+    let n = 40_000;
+    let err = failed_import(&f, |x| {
+        let deep = format!("{}概述{}", "<mrk id=\"m\">".repeat(n), "</mrk>".repeat(n));
+        x.replace("<target>概述</target>", &format!("<target>{deep}</target>"))
+    });
+    assert!(err.contains("elements nested more than 100 deep"), "{err}");
+    assert!(err.contains("zh.xlf:"), "{err}");
+}
+
+#[test]
+fn language_tags_are_compared_in_full() {
+    let f = Fixture::new("basic");
+    let err = failed_import(&f, |x| x.replacen("trgLang=\"zh\"", "trgLang=\"zh-Hant\"", 1));
+    assert!(err.contains("this file translates into `zh-Hant`, which is not a language of the project"), "{err}");
+    assert!(err.contains("the project's edition is `zh`"), "{err}");
+    let err = failed_import(&f, |x| x.replacen("trgLang=\"zh\"", "trgLang=\"fr\"", 1));
+    assert!(err.contains("`fr`, which is not a language of the project"), "{err}");
+    assert!(!f.root().join("text/fr").exists(), "no folder for a language the project does not have");
+    let err = failed_import(&f, |x| x.replacen("trgLang=\"zh\"", "trgLang=\"zh-TW\"", 1));
+    assert!(err.contains("the project's edition is `zh`, and `zh-TW` is another script or region"), "{err}");
+    let err = failed_import(&f, |x| x.replacen("srcLang=\"en\"", "srcLang=\"en-x-pseudo\"", 1));
+    assert!(err.contains("this file translates from `en-x-pseudo`"), "{err}");
+    // The same tag in another case is the same language.
+    let out = f.run(&["translate", "export", "--lang", "zh", "--all", "-o", "zh.xlf"]);
+    assert!(out.status.success());
+    f.write("zh.xlf", &f.read("zh.xlf").replacen("trgLang=\"zh\"", "trgLang=\"ZH\"", 1));
+    let out = f.run(&["translate", "import", "zh.xlf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn imported_targets_get_the_builds_checks() {
+    let f = Fixture::new("basic");
+    for (target, message) in [
+        ("概<cp hex=\"0000\"/>述", "control character U+0000"),
+        ("概<cp hex=\"001B\"/>[31m述", "control character U+001B"),
+        ("概\u{202E}述", "bidirectional control U+202E"),
+        ("  ", "the translation is empty but confirmed"),
+    ] {
+        let err = failed_import(&f, |x| x.replace("<target>概述</target>", &format!("<target>{target}</target>")));
+        assert!(err.contains(message), "{target}: {err}");
+        assert!(err.contains("zh.xlf:"), "{err}");
+    }
+    let big = "述".repeat(400_000);
+    let err = failed_import(&f, |x| x.replace("<target>概述</target>", &format!("<target>{big}</target>")));
+    assert!(err.contains("more than any text takes (1024 kB)"), "{err}");
+    let err = failed_import(&f, |x| {
+        let i = x.find("<target>概述</target>").unwrap();
+        let start = x[..i].rfind("<segment").unwrap();
+        let end = i + x[i..].find("</segment>").unwrap() + "</segment>".len();
+        let seg = &x[start..end];
+        format!("{}{seg}\n{seg}{}", &x[..start], &x[end..])
+    });
+    assert!(err.contains("is given twice"), "{err}");
+}
