@@ -154,22 +154,23 @@ value = 148.56e9
 unit = "yuan"
 "#;
 
-    #[test]
-    fn one_row_per_indicator_and_period_with_the_rating_on_the_editions_row() {
+    /// The CSV of a data file (edition 2020), which must index without a problem.
+    fn csv_of(data: &str, labels: &BTreeMap<&str, &str>) -> String {
         let path = PathBuf::from("data/d.toml");
         let mut sources = Sources::default();
-        sources.insert(&path, DATA.to_string());
-        let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, DATA).unwrap())], ..Default::default() };
+        sources.insert(&path, data.to_string());
+        let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, data).unwrap())], ..Default::default() };
         let mut diags = Vec::new();
-        let idx = index(
-            &loaded,
-            &sources,
-            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
-            &mut diags,
-        );
+        let settings = Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() };
+        let idx = index(&loaded, &sources, settings, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
+        write(&status::dashboard(&idx), labels, &BTreeMap::new(), 2020)
+    }
+
+    #[test]
+    fn one_row_per_indicator_and_period_with_the_rating_on_the_editions_row() {
         let labels = BTreeMap::from([("pm25", "PM2.5, annual mean (μg/m³)"), ("gdp", "GDP")]);
-        let csv = write(&status::dashboard(&idx), &labels, &BTreeMap::new(), 2020);
+        let csv = csv_of(DATA, &labels);
         let expected = format!(
             "{HEADER}\n\
              11,11.6,pm25,\"PM2.5, annual mean (μg/m³)\",count,2018,27.0,,,,,,,,,,,\"City statistics office, Air, 2020\",\n\
@@ -193,19 +194,7 @@ unit = "yuan"
                     [[indicator]]\nid = \"b\"\nvalue = 0.5\nyear = 2020\nunit = \"count\"\nbetter = \"lower\"\n\
                     target = { value = 0, year = 2030, source = \"plan\" }\n\
                     thresholds = { green = 0.1, red = 0.2, source = \"SDSN\" }\n";
-        let path = PathBuf::from("data/d.toml");
-        let mut sources = Sources::default();
-        sources.insert(&path, data.to_string());
-        let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, data).unwrap())], ..Default::default() };
-        let mut diags = Vec::new();
-        let idx = index(
-            &loaded,
-            &sources,
-            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
-            &mut diags,
-        );
-        assert!(diags.is_empty(), "{diags:?}");
-        let csv = write(&status::dashboard(&idx), &BTreeMap::new(), &BTreeMap::new(), 2020);
+        let csv = csv_of(data, &BTreeMap::new());
         assert!(csv.contains(",0.80,0.60,0.4,SDSN,"), "{csv}");
         assert!(csv.contains(",0.1,0.15,0.2,SDSN,"), "{csv}");
     }
