@@ -292,25 +292,25 @@ impl Data<'_> {
     /// Resolves and compiles one edition (steps 3 and 4).
     pub fn edition(&self, lang: &str, opts: &EditionOptions) -> Edition {
         let t0 = Instant::now();
-        let resolved = self.resolve(lang, opts);
+        let mut resolved = self.resolve(lang, opts);
+        let done =
+            |resolved, emitted, outcome| Edition { resolved, emitted, outcome, secs: t0.elapsed().as_secs_f64() };
         if resolved.diags.iter().any(Diag::is_error) {
-            return Edition { resolved, emitted: None, outcome: Outcome::Failed, secs: t0.elapsed().as_secs_f64() };
+            return done(resolved, None, Outcome::Failed);
         }
         let emitted = match &opts.emit_typst {
             Some(dir) => match emit_typst(self.session, dir, &resolved) {
                 Ok(at) => Some(at),
                 Err(e) => {
                     let d = Diag::general(format!("cannot write {}: {e}", dir.display()));
-                    let outcome = Outcome::Fatal(d, ExitStatus::Usage);
-                    return Edition { resolved, emitted: None, outcome, secs: t0.elapsed().as_secs_f64() };
+                    return done(resolved, None, Outcome::Fatal(d, ExitStatus::Usage));
                 }
             },
             None => None,
         };
-        let mut resolved = resolved;
         let files = std::mem::take(&mut resolved.files);
         let outcome = self.compile(&resolved.lang, files, &resolved.map, opts.profile);
-        Edition { resolved, emitted, outcome, secs: t0.elapsed().as_secs_f64() }
+        done(resolved, emitted, outcome)
     }
 
     /// Lays an edition out from its resolved files and exports it (step 4),
