@@ -16,9 +16,10 @@ use plotters::style::{FontStyle, register_font};
 use toml::Spanned;
 
 use crate::data::chart_spec;
+use crate::data::chart_spec::ChartWords;
 use crate::data::indexed::Index;
 use crate::data::keyword::Keyword;
-use crate::data::model::{ChartKind, ChartSpec, ChartText};
+use crate::data::model::{ChartKind, ChartSpec};
 use crate::data::series::{Period, indicator_ref};
 use crate::i18n::Locale;
 use crate::i18n::format::{self, Scale};
@@ -86,7 +87,7 @@ type Layout = (Vec<String>, Vec<(String, Vec<Option<f64>>)>, Vec<Vec<Option<u8>>
 pub fn prepare(
     idx: &Index,
     spec: &ChartSpec,
-    text: Option<&ChartText>,
+    text: Option<&ChartWords>,
     loc: &Locale,
     label: &dyn Fn(&str) -> String,
 ) -> Prepared {

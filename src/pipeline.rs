@@ -360,13 +360,13 @@ impl Data<'_> {
             check_units(&self.index, &locale, &mut diags);
         }
         let options = ResolveOptions { locale: &locale, draft: opts.draft, profile: opts.profile.name() };
-        let (mut doc, chapters, map) =
+        let (mut doc, chapters, map, words) =
             resolve::resolve(&p.project, &p.loaded, &self.index, &p.sources, options, &mut diags);
         let mut files = HashMap::new();
         // Data that passed validation have a theme (validation reports a theme that failed).
         if data_ok && let Ok(theme) = &p.theme {
             charts::register_fonts(&self.fonts, &theme.charts);
-            doc.figures = figures(p, theme, &self.index, &locale, &mut files, &mut diags);
+            doc.figures = figures(p, theme, &self.index, &words, &locale, &mut files, &mut diags);
         }
         let translated = Translated::from(doc.translation);
         // One file per chapter, so an edit to one chapter leaves typst's cached
@@ -385,6 +385,7 @@ fn figures(
     p: &Session,
     theme: &Theme,
     idx: &Index,
+    words: &resolve::Words,
     locale: &crate::i18n::Locale,
     files: &mut HashMap<String, Vec<u8>>,
     diags: &mut Vec<Diag>,
@@ -392,13 +393,10 @@ fn figures(
     let lang = locale.lang.as_str();
     let mut figures = BTreeMap::new();
     let strings = &locale.strings;
-    let texts = p.loaded.texts.get(lang);
-    let src_texts = p.loaded.texts.get(p.project.source_language());
-    let chart_text = |id: &str| find_chart_text(texts, id).or_else(|| find_chart_text(src_texts, id));
     let accents = chart_accents(p, theme);
     for (path, spec) in &idx.charts {
         let id = spec.id.get_ref();
-        let text = chart_text(id);
+        let text = words.charts.get(id);
         if text.is_none() {
             diags.push(Diag::error(
                 *path,
@@ -406,11 +404,9 @@ fn figures(
                 format!("chart `{id}` has no [charts.{id}] text in text/{lang}/"),
             ));
         }
-        let label =
-            |id: &str| find_label(texts, id).or_else(|| find_label(src_texts, id)).unwrap_or_else(|| id.to_string());
+        let label = |id: &str| words.labels.get(id).cloned().unwrap_or_else(|| id.to_string());
         let prepared = charts::prepare(idx, spec, text, locale, &label);
-        let title =
-            crate::data::typography::apply_str(locale, &text.map_or_else(|| id.clone(), |t| t.title.get_ref().clone()));
+        let title = crate::data::typography::apply_str(locale, text.map_or(id, |t| &t.title));
         match charts::render(&prepared, locale, &theme.charts, accents.get(id.as_str()).copied()) {
             Ok(svg) => {
                 files.insert(format!("/charts/{id}.svg"), svg.into_bytes());
@@ -488,14 +484,6 @@ fn chart_accents<'a>(p: &'a Session, theme: &Theme) -> HashMap<&'a str, Colour> 
         }
     }
     out
-}
-
-fn find_label(t: Option<&load::LangTexts>, id: &str) -> Option<String> {
-    t.and_then(|t| t.chapters.values().find_map(|(_, f)| f.labels.get(id).map(|l| l.get_ref().clone())))
-}
-
-fn find_chart_text<'a>(t: Option<&'a load::LangTexts>, id: &str) -> Option<&'a crate::data::model::ChartText> {
-    t.and_then(|t| t.chapters.values().find_map(|(_, f)| f.charts.get(id)))
 }
 
 /// Typst's result for one edition.

@@ -1,7 +1,7 @@
 //! Checks of a chart spec against the indexed data, and what a chart draws
 //! from them (its unit, its periods, its sources): pure data, no drawing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::citation::{Citation, citation};
@@ -217,6 +217,24 @@ pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<Period> {
         out.push(next);
     }
     out
+}
+
+/// A chart's texts as one edition prints them: its language's (or the
+/// source language's), placeholders filled.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartWords {
+    /// The title (also the caption).
+    pub title: String,
+    /// Category labels by key.
+    pub categories: BTreeMap<String, String>,
+    /// Series labels by key.
+    pub series: BTreeMap<String, String>,
+    /// A note under the caption.
+    pub note: Option<String>,
+    /// The value axis title (default: the unit).
+    pub axis: Option<String>,
+    /// Labels of reference lines by key.
+    pub references: BTreeMap<String, String>,
 }
 
 /// The sources of a chart: its own citation, else its indicators' (each once).

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::markup::Run;
-use super::model::Imprint;
 use crate::i18n::Strings;
 
 /// A text as styled runs (a paragraph, a title, one line of a table cell).
@@ -135,6 +134,25 @@ pub struct Meta {
     pub cover_alt: Option<String>,
     /// The typst numbering of level-3 headings (`"(1)"`, `"（一）"`).
     pub h3_numbering: String,
+}
+
+/// What the imprint page and back cover print; every field is printed only
+/// when given (never invented).
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Imprint {
+    /// The publisher (default: the author).
+    pub publisher: Option<String>,
+    /// Licence or copyright notice.
+    pub licence: Option<String>,
+    /// Disclaimer.
+    pub disclaimer: Option<String>,
+    /// Contact lines (address, e-mail, telephone).
+    pub contact: Vec<String>,
+    /// A link to the review online: printed, and as a QR code on the back cover.
+    pub link: Option<String>,
+    /// Further lines (prepared by, printed by, ISBN …).
+    pub notes: Vec<String>,
 }
 
 /// An acronym spelt out.

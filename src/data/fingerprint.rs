@@ -147,8 +147,8 @@ fn seg(id: impl Into<String>, text: &Spanned<String>, kind: Kind) -> Seg {
     Seg { id: id.into(), text: text.get_ref().clone(), kind }
 }
 
-fn plain(id: impl Into<String>, text: &str) -> Seg {
-    Seg { id: id.into(), text: text.to_string(), kind: Kind::Plain }
+fn plain<T: std::borrow::Borrow<str> + ?Sized>(id: impl Into<String>, text: &T) -> Seg {
+    Seg { id: id.into(), text: text.borrow().to_string(), kind: Kind::Plain }
 }
 
 /// The segments of a block (none for a figure, SDG tiles or a panel without title).

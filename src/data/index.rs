@@ -48,6 +48,16 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         let text = sources.get(path).unwrap_or_default();
         for ind in &file.indicator {
             let built = indicator(path, ind, text, settings, diags);
+            let id = ind.id.get_ref().as_str();
+            if id == "published" || id == "edition" || id.starts_with("edition-") || id.starts_with("edition+") {
+                diags.push(Diag::error(
+                    path,
+                    Some(ind.id.span()),
+                    format!(
+                        "`{id}` is reserved: `{{{id}}}` in text prints the edition's year or date; choose another id"
+                    ),
+                ));
+            }
             if idx.indicators.contains_key(ind.id.get_ref().as_str()) {
                 diags.push(Diag::error(
                     path,

@@ -44,6 +44,10 @@ pub enum Form {
     ChangePercent,
     /// `{id:target}`: the indicator's target value.
     Target,
+    /// `{id:target-period}`: the period the indicator's target is due.
+    TargetPeriod,
+    /// `{chart:range}`: a chart's first and last period ("2016–2020").
+    Range,
     /// `{id, plural, one {# place} other {# places}}`: ICU plural selection;
     /// `#` in the chosen branch prints the number.
     Plural(Vec<(String, String)>),
@@ -70,6 +74,8 @@ pub struct Placeholder {
 const PLURAL_KEYS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 fn is_id(s: &str) -> bool {
+    // `edition+1`: a year after the edition.
+    let s = s.strip_prefix("edition+").unwrap_or(s);
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
@@ -149,9 +155,11 @@ pub fn parse_placeholder(inner: &str) -> Result<(String, Option<String>, Form), 
         "change" => Form::Change,
         "change%" => Form::ChangePercent,
         "target" => Form::Target,
+        "target-period" => Form::TargetPeriod,
+        "range" => Form::Range,
         other => {
             return Err(format!(
-                "unknown placeholder form `:{other}` (forms: `:n`, `:period`, `:change`, `:change%`, `:target`)"
+                "unknown placeholder form `:{other}` (forms: `:n`, `:period`, `:change`, `:change%`, `:target`, `:target-period`, `:range`)"
             ));
         }
     };
@@ -203,6 +211,53 @@ pub fn join_lines(text: &str, cjk: bool) -> String {
 /// Whether a character is CJK (ideograph, kana, CJK punctuation, full-width form).
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// Fills the placeholders of a plain field (a label, a chart's texts, the
+/// cover and imprint): only `{…}`, `{{` and `}}` are markup there, `*` is a star.
+pub fn fill(
+    text: &str,
+    mut resolve: impl FnMut(&Placeholder) -> Result<(String, Option<String>), String>,
+) -> Result<String, Vec<MarkupError>> {
+    let mut out = String::with_capacity(text.len());
+    let mut errors = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        if rest.starts_with("{{") || rest.starts_with("}}") {
+            out.push_str(&rest[..1]);
+            pos += 2;
+        } else if rest.starts_with('{') {
+            let Some(len) = placeholder_len(rest) else {
+                errors.push(MarkupError {
+                    message: "unclosed `{` (write `{{` for a literal brace)".into(),
+                    offset: pos,
+                    len: 1,
+                });
+                break;
+            };
+            let inner = &rest[1..len - 1];
+            let filled = parse_placeholder(inner)
+                .and_then(|(id, period, form)| resolve(&Placeholder { id, period, form, offset: pos, len }));
+            match filled {
+                Ok((value, _)) => out.push_str(&value),
+                Err(message) => errors.push(MarkupError { message, offset: pos, len }),
+            }
+            pos += len;
+        } else if rest.starts_with('}') {
+            errors.push(MarkupError {
+                message: "unmatched `}` (write `}}` for a literal brace)".into(),
+                offset: pos,
+                len: 1,
+            });
+            pos += 1;
+        } else {
+            let ch = rest.chars().next().unwrap_or(' ');
+            out.push(ch);
+            pos += ch.len_utf8();
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 /// Parses inline markup; `resolve` turns a placeholder into its formatted text
@@ -311,6 +366,19 @@ mod tests {
     }
 
     #[test]
+    fn plain_fields_fill_placeholders_only() {
+        let fill = |t: &str| {
+            fill(t, |ph| if ph.id == "x" { Err("unknown".into()) } else { Ok((format!("<{}>", ph.id), None)) })
+        };
+        assert_eq!(fill("Air *quality*, {edition}").unwrap(), "Air *quality*, <edition>");
+        assert_eq!(fill("{{literal}}").unwrap(), "{literal}");
+        let errs = fill("a {x} b {gdp:bogus} c }").unwrap_err();
+        assert_eq!(errs.iter().map(|e| e.offset).collect::<Vec<_>>(), vec![2, 8, 22]);
+        assert!(errs[1].message.contains("unknown placeholder form"));
+        assert!(fill("open {gdp").unwrap_err()[0].message.contains("unclosed"));
+    }
+
+    #[test]
     fn placeholder_forms() {
         let p = |s: &str| parse_placeholder(s);
         assert_eq!(p("gdp"), Ok(("gdp".into(), None, Form::Value)));
@@ -321,6 +389,9 @@ mod tests {
         assert_eq!(p("gdp:change@2015"), Ok(("gdp".into(), Some("2015".into()), Form::Change)));
         assert_eq!(p("gdp:change%"), Ok(("gdp".into(), None, Form::ChangePercent)));
         assert!(p("gdp:bogus").unwrap_err().contains("unknown placeholder form"));
+        assert_eq!(p("gdp:target-period"), Ok(("gdp".into(), None, Form::TargetPeriod)));
+        assert_eq!(p("air:range"), Ok(("air".into(), None, Form::Range)));
+        assert_eq!(p("edition-1"), Ok(("edition-1".into(), None, Form::Value)));
         assert!(p("gdp@").is_err());
         assert!(p("bad id").is_err());
         let (_, _, form) = p("n, plural, one {# stand} few {# stands} =0 {none} other {# stands}").unwrap();

@@ -353,17 +353,17 @@ pub struct ChartText {
     pub title: Spanned<String>,
     /// Category labels by key.
     #[serde(default)]
-    pub categories: BTreeMap<String, String>,
+    pub categories: BTreeMap<String, Spanned<String>>,
     /// Series labels by key.
     #[serde(default)]
-    pub series: BTreeMap<String, String>,
+    pub series: BTreeMap<String, Spanned<String>>,
     /// A note under the caption.
-    pub note: Option<String>,
+    pub note: Option<Spanned<String>>,
     /// The value axis title (default: the unit).
-    pub axis: Option<String>,
+    pub axis: Option<Spanned<String>>,
     /// Labels of reference lines by key.
     #[serde(default)]
-    pub references: BTreeMap<String, String>,
+    pub references: BTreeMap<String, Spanned<String>>,
     /// Translations: the fingerprint of the source chart texts this was translated from.
     pub src: Option<Spanned<String>>,
 }
@@ -375,23 +375,23 @@ pub struct MetaText {
     /// The document title.
     pub title: Spanned<String>,
     /// The line above the title.
-    pub kicker: Option<String>,
+    pub kicker: Option<Spanned<String>>,
     /// The subtitle.
-    pub subtitle: Option<String>,
+    pub subtitle: Option<Spanned<String>>,
     /// A motto.
-    pub motto: Option<String>,
+    pub motto: Option<Spanned<String>>,
     /// The city's name.
-    pub city: String,
+    pub city: Spanned<String>,
     /// The author: the city government.
-    pub author: String,
+    pub author: Spanned<String>,
     /// Extra keywords.
     #[serde(default)]
-    pub keywords: Vec<String>,
+    pub keywords: Vec<Spanned<String>>,
     /// Translations: the fingerprint of the source metadata this was translated from.
     pub src: Option<Spanned<String>>,
     /// The title as set on the cover, with line breaks where the phrases end
     /// (default: the title, broken where it must).
-    pub cover_title: Option<String>,
+    pub cover_title: Option<Spanned<String>>,
     /// The imprint (copyright page) and back cover.
     #[serde(default)]
     pub imprint: Imprint,
@@ -399,30 +399,30 @@ pub struct MetaText {
     #[serde(default)]
     pub acronyms: BTreeMap<String, Spanned<String>>,
     /// Credit of the cover photo.
-    pub cover_credit: Option<String>,
+    pub cover_credit: Option<Spanned<String>>,
     /// Alt text of the cover photo.
-    pub cover_alt: Option<String>,
+    pub cover_alt: Option<Spanned<String>>,
 }
 
 /// What the imprint page and back cover print; every field is optional and
 /// printed only when given (never invented).
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Imprint {
     /// The publisher (default: the author).
-    pub publisher: Option<String>,
+    pub publisher: Option<Spanned<String>>,
     /// Licence or copyright notice.
-    pub licence: Option<String>,
+    pub licence: Option<Spanned<String>>,
     /// Disclaimer.
-    pub disclaimer: Option<String>,
+    pub disclaimer: Option<Spanned<String>>,
     /// Contact lines (address, e-mail, telephone).
     #[serde(default)]
-    pub contact: Vec<String>,
+    pub contact: Vec<Spanned<String>>,
     /// A link to the review online: printed, and as a QR code on the back cover.
-    pub link: Option<String>,
+    pub link: Option<Spanned<String>>,
     /// Further lines (prepared by, printed by, ISBN …).
     #[serde(default)]
-    pub notes: Vec<String>,
+    pub notes: Vec<Spanned<String>>,
 }
 
 #[cfg(test)]

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::chart_spec;
+use super::chart_spec::{self, ChartWords};
 use super::citation::{Citation, citation};
 use super::document::{self as doc, Chapter, ChapterFile, Document};
 pub use super::index::index;
 use super::indexed::Ind;
 pub use super::indexed::Index;
 use super::keyword::Keyword;
-use super::load::Loaded;
+use super::load::{LangTexts, Loaded};
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, BlockContent, PhotoSpec, TableSpec, TextFile};
 use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
@@ -57,6 +57,17 @@ pub fn check_citations(idx: &Index, labels: &BTreeMap<&str, &str>, diags: &mut V
     sources.extend(idx.charts.iter().filter_map(|(path, c)| c.source.as_ref().map(|s| (*path, s))));
     sources.sort_by_key(|(path, s)| (path.to_path_buf(), s.span().start));
     for (path, s) in sources {
+        // A citation written out may name the edition (`Statistical Yearbook
+        // {edition}`) or an indicator's period: its placeholders are checked here,
+        // once, and filled per edition.
+        if let Ok(Citation::Text(t)) = citation(s.get_ref())
+            && t.contains(['{', '}'])
+            && let Err(errors) = markup::fill(&t, |ph| known_placeholder(idx, ph).map(|()| (String::new(), None)))
+        {
+            for e in errors {
+                diags.push(Diag::error(path, Some(s.span()), format!("in this source: {}", e.message)));
+            }
+        }
         if let Ok(Citation::Label(k)) = citation(s.get_ref())
             && !labels.contains_key(k.as_str())
         {
@@ -66,6 +77,19 @@ pub fn check_citations(idx: &Index, labels: &BTreeMap<&str, &str>, diags: &mut V
                 ),
             );
         }
+    }
+}
+
+/// Whether a placeholder names something that exists: an indicator, a chart
+/// (`:range`) or the edition (`{edition}`, `{edition-1}`, `{published}`).
+fn known_placeholder(idx: &Index, ph: &Placeholder) -> Result<(), String> {
+    let id = ph.id.as_str();
+    let edition = id == "edition" || id == "published" || id.starts_with("edition-") || id.starts_with("edition+");
+    match ph.form {
+        Form::Range if idx.charts.iter().any(|(_, c)| c.id.get_ref() == id) => Ok(()),
+        Form::Range => Err(format!("`{{{id}:range}}`: unknown chart `{id}`")),
+        _ if edition || idx.indicators.contains_key(id) => Ok(()),
+        _ => Err(format!("unknown indicator `{id}`")),
     }
 }
 
@@ -79,7 +103,7 @@ pub fn resolve(
     sources: &Sources,
     opts: ResolveOptions,
     diags: &mut Vec<Diag>,
-) -> (Document, Vec<Chapter>, SourceMap) {
+) -> (Document, Vec<Chapter>, SourceMap, Words) {
     let locale = opts.locale;
     let lang = locale.lang.as_str();
     let src = project.source_language();
@@ -101,29 +125,39 @@ pub fn resolve(
         strings: &locale.strings,
         map: SourceMap::default(),
         chapter_titles: HashMap::new(),
+        published: project.published(),
     };
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
     let texts = loaded.texts.get(lang).unwrap_or(&empty);
+    // Labels are plain fields: their placeholders are filled once, here.
     for (path, t) in src_texts.chapters.values() {
         for (k, v) in &t.labels {
-            r.src_labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
+            let filled = r.plain(path, v);
+            r.src_labels.insert(k.clone(), (path.clone(), filled));
         }
     }
-    for (path, t) in texts.chapters.values() {
-        for (k, v) in &t.labels {
-            r.labels.insert(k.clone(), (path.clone(), v.get_ref().clone()));
+    if lang != src {
+        for (path, t) in texts.chapters.values() {
+            for (k, v) in &t.labels {
+                let filled = r.plain(path, v);
+                r.labels.insert(k.clone(), (path.clone(), filled));
+            }
         }
+    } else {
+        r.labels = r.src_labels.clone();
     }
     if lang != src {
         let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
         let statuses = fingerprint::status(src_texts, Some(texts), lang, &order);
         r.report_translation(&statuses, src);
     }
-    for (id, (_, master)) in &src_texts.chapters {
-        let t = texts.chapters.get(id).map_or(master, |(_, t)| t);
-        r.chapter_titles.insert(id.clone(), t.title.get_ref().clone());
+    for (id, (mpath, master)) in &src_texts.chapters {
+        let (path, t) = texts.chapters.get(id).map_or((mpath, master), |(p, t)| (p, t));
+        let title = r.plain(path, &t.title);
+        r.chapter_titles.insert(id.clone(), title);
     }
+    let charts = r.chart_words(src_texts, texts);
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
         let id = spec.id.get_ref();
@@ -184,7 +218,22 @@ pub fn resolve(
         figures: BTreeMap::new(),
         profile: opts.profile,
     };
-    (document, chapters, map)
+    let mut labels: BTreeMap<String, String> = r.src_labels.into_iter().map(|(k, (_, l))| (k, l)).collect();
+    labels.extend(r.labels.into_iter().map(|(k, (_, l))| (k, l)));
+    (document, chapters, map, Words { charts, labels })
+}
+
+/// A chart's texts in one language, with their file.
+fn find_chart<'t>(t: &'t LangTexts, id: &str) -> Option<(&'t PathBuf, &'t super::model::ChartText)> {
+    t.chapters.values().find_map(|(p, f)| Some((p, f.charts.get(id)?)))
+}
+
+/// The chart texts and labels of one edition, placeholders filled, for the charts.
+pub struct Words {
+    /// Each chart's texts, by chart id.
+    pub charts: BTreeMap<String, ChartWords>,
+    /// Every label, by key: the edition's language's, else the source language's.
+    pub labels: BTreeMap<String, String>,
 }
 
 struct Resolver<'a, 'd> {
@@ -212,6 +261,8 @@ struct Resolver<'a, 'd> {
     map: SourceMap,
     /// Each chapter's title in this edition, by id: a `section` may name a chapter.
     chapter_titles: HashMap<String, String>,
+    /// The publication date (year, month, day), if the project gives one.
+    published: Option<(i32, u8, u8)>,
 }
 
 /// ` (why)` for a missing value's reason, if one is given.
@@ -348,8 +399,70 @@ impl Resolver<'_, '_> {
         Some(mark)
     }
 
+    /// The publication date as the edition writes it ("July 2021", "2021年7月").
+    fn published_date(&self) -> Option<String> {
+        self.published.map(|(y, mo, _)| {
+            let month = self.strings.months.get(usize::from(mo).saturating_sub(1)).cloned().unwrap_or_default();
+            self.strings.date.replace("{year}", &y.to_string()).replace("{month}", &month)
+        })
+    }
+
+    /// What an edition placeholder prints (`{edition}`, `{edition-1}`,
+    /// `{published}`), or `None` if `ph` is not one.
+    fn edition_placeholder(&self, ph: &Placeholder) -> Option<Result<String, String>> {
+        let name = ph.id.as_str();
+        let offset = match name {
+            "edition" => Some(0),
+            "published" => None,
+            _ => {
+                let (sign, n) = match (name.strip_prefix("edition-"), name.strip_prefix("edition+")) {
+                    (Some(n), _) => (-1, n),
+                    (_, Some(n)) => (1, n),
+                    _ => return None,
+                };
+                match n.parse::<i32>() {
+                    Ok(n) if n <= 100 => Some(sign * n),
+                    _ => {
+                        return Some(Err(format!(
+                            "`{{{name}}}`: a year relative to the edition is `{{edition-1}}` or `{{edition+1}}` (at most 100 years)"
+                        )));
+                    }
+                }
+            }
+        };
+        if ph.form != Form::Value || ph.period.is_some() {
+            return Some(Err(format!("`{{{name}}}` takes no period or form: it prints a year or a date")));
+        }
+        Some(match offset {
+            Some(k) => Ok((self.idx.edition + k).to_string()),
+            None => self.published_date().ok_or_else(|| {
+                "`{published}` needs the publication date: set `published = 2021-07-01` under [project] in vlr.toml"
+                    .into()
+            }),
+        })
+    }
+
+    /// A chart's first and last period, as the edition writes a range.
+    fn chart_range(&self, id: &str) -> Result<String, String> {
+        let Some((_, spec)) = self.idx.charts.iter().find(|(_, c)| c.id.get_ref() == id) else {
+            return Err(format!("`{{{id}:range}}`: unknown chart `{id}` (`:range` is a chart's period range)"));
+        };
+        let axis = crate::data::chart_spec::periods(self.idx, spec);
+        match (axis.first(), axis.last()) {
+            (Some(a), Some(b)) if a == b => Ok(a.label.clone()),
+            (Some(a), Some(b)) => Ok(self.strings.range.replace("{from}", &a.label).replace("{to}", &b.label)),
+            _ => Err(format!("chart `{id}` has no periods to print a range of")),
+        }
+    }
+
     /// Formats what a placeholder asks for.
     fn placeholder(&mut self, ph: &Placeholder) -> Result<(String, Option<String>), String> {
+        if let Some(text) = self.edition_placeholder(ph) {
+            return text.map(|t| (t, None));
+        }
+        if ph.form == Form::Range {
+            return self.chart_range(&ph.id).map(|t| (t, None));
+        }
         let idx = self.idx;
         let ind = idx.indicators.get(ph.id.as_str()).ok_or_else(|| format!("unknown indicator `{}`", ph.id))?;
         let locale = self.locale;
@@ -410,6 +523,11 @@ impl Resolver<'_, '_> {
                     ind.target.as_ref().ok_or_else(|| format!("indicator `{}` has no `target`", ph.id))?;
                 (locale.figure(fig(*v, *decimals)), None)
             }
+            Form::TargetPeriod => {
+                let (p, _, _) = ind.target.as_ref().ok_or_else(|| format!("indicator `{}` has no `target`", ph.id))?;
+                (p.label.clone(), None)
+            }
+            Form::Range => unreachable!("charts are handled above"),
             Form::Change | Form::ChangePercent => {
                 let (_, end, end_dec) = current()?;
                 let base = match (&asked, &ind.baseline) {
@@ -442,8 +560,56 @@ impl Resolver<'_, '_> {
             }
         };
         // A period is not a figure: it carries no example mark.
-        let example = if ph.form == Form::Period { None } else { example };
+        let example = if matches!(ph.form, Form::Period | Form::TargetPeriod) { None } else { example };
         Ok((text, stale.or(example)))
+    }
+
+    /// Fills the placeholders of a plain field (a label, a chart's texts, the
+    /// cover and imprint) at its location; a bad one is reported there.
+    fn plain(&mut self, path: &Path, text: &Spanned<String>) -> String {
+        let raw = text.get_ref();
+        if !raw.contains(['{', '}']) {
+            return raw.clone();
+        }
+        match markup::fill(raw, |ph| self.placeholder(ph)) {
+            Ok(filled) => filled,
+            Err(errors) => {
+                let mut at = Cursor::default();
+                for e in errors.into_iter().take(100) {
+                    let span = locate(self.sources, path, text, raw, e.offset, e.len, &mut at);
+                    self.diags.push(Diag::error(path, span.or(Some(text.span())), e.message));
+                }
+                raw.clone()
+            }
+        }
+    }
+
+    fn plain_opt(&mut self, path: &Path, text: Option<&Spanned<String>>) -> Option<String> {
+        text.map(|t| self.plain(path, t))
+    }
+
+    /// Every chart's texts in this edition (the source language's where the
+    /// translation has none), placeholders filled.
+    fn chart_words(&mut self, src: &LangTexts, tr: &LangTexts) -> BTreeMap<String, ChartWords> {
+        let mut out = BTreeMap::new();
+        for (_, spec) in &self.idx.charts {
+            let id = spec.id.get_ref();
+            let Some((path, c)) = find_chart(tr, id).or_else(|| find_chart(src, id)) else { continue };
+            let mut map = |m: &BTreeMap<String, Spanned<String>>| -> BTreeMap<String, String> {
+                m.iter().map(|(k, v)| (k.clone(), self.plain(path, v))).collect()
+            };
+            let (categories, series, references) = (map(&c.categories), map(&c.series), map(&c.references));
+            let words = ChartWords {
+                title: self.plain(path, &c.title),
+                categories,
+                series,
+                note: self.plain_opt(path, c.note.as_ref()),
+                axis: self.plain_opt(path, c.axis.as_ref()),
+                references,
+            };
+            out.insert(id.clone(), words);
+        }
+        out
     }
 
     /// Resolves inline markup of a text at its location.
@@ -524,11 +690,16 @@ impl Resolver<'_, '_> {
     /// A citation as this edition prints it: a label in its language (a missing
     /// one is reported once, at the citation, by [`check_citations`]), set apart
     /// in a right-to-left edition.
-    fn cite(&self, c: &Citation) -> String {
+    fn cite(&mut self, c: &Citation) -> String {
         let text = c.text(|k| {
             let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
             Some(crate::data::typography::apply_str(self.locale, l))
         });
+        // A written-out citation's placeholders were checked with the data.
+        let text = match c {
+            Citation::Text(t) if t.contains('{') => markup::fill(&text, |ph| self.placeholder(ph)).unwrap_or(text),
+            _ => text,
+        };
         self.locale.isolate(text)
     }
 
@@ -830,7 +1001,7 @@ impl Resolver<'_, '_> {
             self.missing(&Path::new("text").join(self.lang).join("meta.toml"), "cover and metadata (meta.toml)".into());
             loaded.texts.get(src).and_then(|t| t.meta.as_ref())
         });
-        let Some((_, m)) = m else {
+        let Some((mp, m)) = m else {
             self.diags
                 .push(Diag::general(format!("text/{src}/meta.toml not found: the cover and PDF metadata need it")));
             return None;
@@ -839,44 +1010,53 @@ impl Resolver<'_, '_> {
             project.file.chapter.iter().flat_map(|c| c.goals.iter().map(|g| *g.get_ref())).collect();
         goals.sort_unstable();
         goals.dedup();
-        let mut keywords: Vec<String> = m.keywords.clone();
+        let mut keywords: Vec<String> = m.keywords.iter().map(|k| self.plain(mp, k)).collect();
         keywords.extend(goals.iter().map(|g| format!("SDG {g}")));
         let date = project.published().map(|(y, mo, d)| format!("{y:04}-{mo:02}-{d:02}"));
-        let pub_date = project.published().map(|(y, mo, _)| {
-            let month = self.strings.months.get(usize::from(mo).saturating_sub(1)).cloned().unwrap_or_default();
-            self.strings.date.replace("{year}", &y.to_string()).replace("{month}", &month)
-        });
-        let t = |s: &str| crate::data::typography::apply_str(self.locale, s);
-        let mut imprint = m.imprint.clone();
-        imprint.publisher = Some(imprint.publisher.unwrap_or_else(|| m.author.clone()));
-        for line in imprint.licence.iter_mut().chain(imprint.disclaimer.iter_mut()).chain(imprint.notes.iter_mut()) {
-            *line = t(line);
-        }
+        let pub_date = self.published_date();
+        let locale = self.locale;
+        let t = |s: String| crate::data::typography::apply_str(locale, &s);
+        let mp = mp.as_path();
+        let i = &m.imprint;
+        let author = self.plain(mp, &m.author);
+        let publisher = self.plain_opt(mp, i.publisher.as_ref()).unwrap_or_else(|| author.clone());
+        let imprint = doc::Imprint {
+            publisher: Some(publisher),
+            licence: self.plain_opt(mp, i.licence.as_ref()).map(t),
+            disclaimer: self.plain_opt(mp, i.disclaimer.as_ref()).map(t),
+            contact: i.contact.iter().map(|c| self.plain(mp, c)).collect(),
+            link: self.plain_opt(mp, i.link.as_ref()),
+            notes: i.notes.iter().map(|n| t(self.plain(mp, n))).collect(),
+        };
         let qr = imprint.link.as_deref().and_then(qr_matrix);
         let acronyms = self.acronyms(loaded, src);
         let logo = self.project_file(project.file.project.logo.as_ref(), "logo");
         let photo = self.project_file(project.file.project.cover_photo.as_ref(), "cover photo");
         let numbering =
             project.file.project.numbering.get(self.lang).cloned().unwrap_or_else(|| self.strings.h3_numbering.clone());
+        let title = self.plain(mp, &m.title);
+        let cover_title = self.plain_opt(mp, m.cover_title.as_ref()).unwrap_or_else(|| title.clone());
+        let cover_credit = self.plain_opt(mp, m.cover_credit.as_ref()).map(t);
+        let cover_alt = self.plain_opt(mp, m.cover_alt.as_ref());
         Some(doc::Meta {
-            title: m.title.get_ref().clone(),
-            kicker: m.kicker.clone(),
-            subtitle: m.subtitle.clone(),
-            motto: m.motto.clone(),
-            city: m.city.clone(),
-            author: m.author.clone(),
+            title,
+            kicker: self.plain_opt(mp, m.kicker.as_ref()),
+            subtitle: self.plain_opt(mp, m.subtitle.as_ref()),
+            motto: self.plain_opt(mp, m.motto.as_ref()),
+            city: self.plain(mp, &m.city),
+            author,
             keywords,
             edition: *project.file.project.edition.get_ref(),
             date,
             published: pub_date,
-            cover_title: m.cover_title.as_ref().unwrap_or(m.title.get_ref()).clone(),
+            cover_title,
             imprint,
             qr,
             acronyms,
             logo,
             cover_photo: photo,
-            cover_credit: m.cover_credit.as_deref().map(t),
-            cover_alt: m.cover_alt.clone(),
+            cover_credit,
+            cover_alt,
             h3_numbering: numbering,
         })
     }
@@ -891,10 +1071,11 @@ impl Resolver<'_, '_> {
         for (path, file) in &loaded.data {
             for a in &file.acronym {
                 let id = a.id.get_ref();
-                let text = match mine.and_then(|(_, m)| m.acronyms.get(id)) {
-                    Some(t) => t.get_ref().clone(),
+                let text = match mine.and_then(|(p, m)| Some((p, m.acronyms.get(id)?))) {
+                    Some((p, t)) => self.plain(p, t),
                     None => {
-                        let fallback = source.and_then(|(_, m)| m.acronyms.get(id)).map(|t| t.get_ref().clone());
+                        let fallback =
+                            source.and_then(|(p, m)| Some((p, m.acronyms.get(id)?))).map(|(p, t)| self.plain(p, t));
                         match fallback {
                             Some(t) if self.lang != src => {
                                 untranslated.push(id.clone());

@@ -96,6 +96,12 @@ pub struct Strings {
     pub draft_fallback: String,
     /// Marker of a translation whose source has changed (draft builds).
     pub draft_stale: String,
+    /// The mark on every page of a draft, and in its PDF title.
+    #[serde(default = "default_draft")]
+    pub draft: String,
+    /// A range of periods (`{chart:range}`): `{from}`, `{to}`.
+    #[serde(default = "default_range")]
+    pub range: String,
     /// A figure that is not known ("n/a").
     pub not_available: String,
     /// Mark of a figure older than the edition expects (draft builds); `{period}` is its period.
@@ -146,6 +152,14 @@ pub struct Strings {
     pub typography: Typography,
     /// The SDG dashboard and the statistical annex.
     pub dashboard: DashboardStrings,
+}
+
+fn default_draft() -> String {
+    "DRAFT".into()
+}
+
+fn default_range() -> String {
+    "{from}–{to}".into()
 }
 
 /// Strings of the SDG dashboard and the statistical annex.

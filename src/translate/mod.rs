@@ -360,6 +360,8 @@ fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
             Form::Change => ":change",
             Form::ChangePercent => ":change%",
             Form::Target => ":target",
+            Form::TargetPeriod => ":target-period",
+            Form::Range => ":range",
         };
         let period = ph.period.as_ref().map_or_else(String::new, |p| format!("@{p}"));
         out.push((format!("{{{}{period}{form}}}", ph.id), ph.offset..ph.offset + ph.len));

@@ -150,7 +150,7 @@ impl Resolver<'_, '_> {
     }
 
     /// The thresholds, formatted, with their citation.
-    fn thresholds(&self, ind: &Ind) -> Option<doc::Thresholds> {
+    fn thresholds(&mut self, ind: &Ind) -> Option<doc::Thresholds> {
         let t = ind.thresholds.as_ref()?;
         let source = ind
             .spec
@@ -164,7 +164,7 @@ impl Resolver<'_, '_> {
     }
 
     /// The target, formatted, with its year and citation.
-    fn target(&self, ind: &Ind) -> Option<doc::Target> {
+    fn target(&mut self, ind: &Ind) -> Option<doc::Target> {
         let (period, value, decimals) = ind.target.as_ref()?;
         let source = ind
             .spec
