@@ -165,14 +165,35 @@ fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Dia
         ));
     }
     for p in c.periods.iter().flatten() {
-        if let Err(e) = series::period_of(p) {
-            diags.push(Diag::error(path, Some(p.span()), e));
+        if !is_latest(p)
+            && let Err(e) = series::period_of(p)
+        {
+            diags.push(Diag::error(path, Some(p.span()), format!("{e}, or \"latest\" for the latest period")));
         }
     }
     if diags.iter().any(Diag::is_error) {
         return;
     }
     let axis = periods(idx, c);
+    // Fixed periods that leave out a newer value: next year's edition would
+    // print last year's chart beside this year's text.
+    if let Some(list) = &c.periods
+        && let Some(last) = axis.last()
+        && let Some(newest) = latest(idx, c)
+        && newest > *last
+    {
+        let at = list.iter().max_by_key(|p| series::period_of(p).ok()).map_or_else(|| c.id.span(), |p| p.span());
+        diags.push(
+            Diag::warning(
+                path,
+                Some(at),
+                format!(
+                    "chart `{id}` stops at {last}, but its data go to {newest}: the chart leaves out the newest value"
+                ),
+            )
+            .with_hint(format!("write \"latest\" for the latest period: periods = [{}, \"latest\"]", axis[0])),
+        );
+    }
     let mut gaps = Vec::new();
     for i in &c.indicators {
         let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
@@ -200,7 +221,11 @@ fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Dia
 /// first to the last point of any of its indicators, up to the edition.
 pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<Period> {
     if let Some(list) = &c.periods {
-        return list.iter().filter_map(|p| series::period_of(p).ok()).collect();
+        let latest = latest(idx, c);
+        let mut out: Vec<Period> =
+            list.iter().filter_map(|p| if is_latest(p) { latest.clone() } else { series::period_of(p).ok() }).collect();
+        out.dedup();
+        return out;
     }
     let all: BTreeSet<&Period> = c
         .indicators
@@ -235,6 +260,20 @@ pub struct ChartWords {
     pub axis: Option<String>,
     /// Labels of reference lines by key.
     pub references: BTreeMap<String, String>,
+}
+
+/// `"latest"` in a chart's `periods`: the latest period of its data.
+fn is_latest(p: &toml::Spanned<toml::Value>) -> bool {
+    p.get_ref().as_str() == Some("latest")
+}
+
+/// The latest period with a value of any of a chart's indicators, up to the edition.
+fn latest(idx: &Index, c: &ChartSpec) -> Option<Period> {
+    c.indicators
+        .iter()
+        .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
+        .filter_map(|ind| ind.current(idx.edition).map(|(p, _)| p.clone()))
+        .max()
 }
 
 /// The sources of a chart: its own citation, else its indicators' (each once).

@@ -49,12 +49,12 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         for ind in &file.indicator {
             let built = indicator(path, ind, text, settings, diags);
             let id = ind.id.get_ref().as_str();
-            if id == "published" || id == "edition" || id.starts_with("edition-") || id.starts_with("edition+") {
+            if super::resolve::is_reserved(id) {
                 diags.push(Diag::error(
                     path,
                     Some(ind.id.span()),
                     format!(
-                        "`{id}` is reserved: `{{{id}}}` in text prints the edition's year or date; choose another id"
+                        "`{id}` is reserved: `{{{id}}}` in text prints a year or the edition's date; choose another id"
                     ),
                 ));
             }
