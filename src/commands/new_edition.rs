@@ -32,6 +32,26 @@ pub fn run(args: &crate::cli::NewEditionArgs, r: &mut Reporter) -> ExitStatus {
             if n > 20 {
                 r.item(&format!("… and {} more (`vlr check` lists every one)", n - 20));
             }
+            let texts: std::collections::BTreeSet<_> = rolled.old_years.iter().map(|(f, _, _)| f).collect();
+            if !rolled.old_years.is_empty() {
+                r.status(
+                    "Review",
+                    &format!(
+                        "{} text(s) in {} file(s) still type the year {from}: is each a fact of history (mark it `{{{from}}}`) or should it follow the data (`{{edition}}`, `{{id:period}}`)?",
+                        rolled.old_years.len(),
+                        texts.len()
+                    ),
+                );
+                for file in texts {
+                    let lines: Vec<String> = rolled
+                        .old_years
+                        .iter()
+                        .filter(|(f, _, _)| f == file)
+                        .map(|(_, l, c)| format!("{l}:{c}"))
+                        .collect();
+                    r.item(&format!("{}: {}", file.display(), lines.join(", ")));
+                }
+            }
             r.status("Next", "add the new values, then `vlr check`; check `published` in vlr.toml");
             ExitStatus::Success
         }
@@ -53,6 +73,8 @@ pub struct Rolled {
     pub from: i64,
     /// Indicators without a value for the new edition: data file, line, id.
     pub needing: Vec<(PathBuf, usize, String)>,
+    /// Texts, in every language, that type the old edition's year: file, line, column.
+    pub old_years: Vec<(PathBuf, usize, usize)>,
 }
 
 /// Why `new-edition` did nothing.
@@ -129,7 +151,38 @@ pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, Refuse
     }
     crate::export::write_atomic(&project_path, project.to_string().as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", project_path.display()))?;
-    Ok(Rolled { from, needing: needing(root) })
+    Ok(Rolled { from, needing: needing(root), old_years: old_years(root, from as i32) })
+}
+
+/// Every text, in every language, that types `year` outside a placeholder
+/// (file, line, column): after a roll, each is a year of history to mark or
+/// a year to take from data.
+pub fn old_years(root: &Path, year: i32) -> Vec<(PathBuf, usize, usize)> {
+    use crate::data::years;
+    let Ok(p) = crate::pipeline::Session::load(root, &[]) else { return Vec::new() };
+    let mut out = Vec::new();
+    for texts in p.loaded.texts.values() {
+        let chapters =
+            texts.chapters.values().flat_map(|(path, t)| years::chapter_fields(t).into_iter().map(move |f| (path, f)));
+        let meta = texts.meta.iter().flat_map(|(path, m)| years::meta_fields(m).into_iter().map(move |f| (path, f)));
+        for (path, (_, text)) in chapters.chain(meta) {
+            let Some(file) = p.sources.get(path) else { continue };
+            let span = text.span();
+            let digits = year.to_string();
+            for (n, _) in years::typed(text.get_ref(), year).iter().enumerate() {
+                // The n-th time the year is typed in the field's source text.
+                let Some(raw) = file.get(span.clone()) else { continue };
+                let mut typed = raw.match_indices(&digits).filter(|(i, _)| !raw[..*i].ends_with('{'));
+                let Some((at, _)) = typed.nth(n) else { continue };
+                if let Some((line, col)) = p.sources.line_col(path, span.start + at) {
+                    out.push((path.clone(), line, col));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Where the new vlr.toml is written: the file itself, or, if it is a

@@ -20,3 +20,4 @@ pub mod series;
 pub mod source_map;
 pub mod status;
 pub mod typography;
+pub mod years;

@@ -19,6 +19,7 @@ use super::model::{Block, BlockContent, PhotoSpec, TableSpec, TextFile};
 use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
 use super::series::{Period, indicator_ref};
 use super::source_map::SourceMap;
+use super::years;
 use crate::data::fingerprint::{self, Key, State, Status};
 use crate::diag::{Diag, Severity, Sources};
 use crate::i18n::{self, Locale, format};
@@ -169,6 +170,7 @@ pub fn resolve(
         r.chapter_titles.insert(id.clone(), title);
     }
     let charts = r.chart_words(src_texts, texts);
+    r.stale_years(if lang == src { src_texts } else { texts });
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
         let id = spec.id.get_ref();
@@ -602,6 +604,29 @@ impl Resolver<'_, '_> {
 
     fn plain_opt(&mut self, path: &Path, text: Option<&Spanned<String>>) -> Option<String> {
         text.map(|t| self.plain(path, t))
+    }
+
+    /// The stale-year check over the edition's own texts: an error in a
+    /// release, a warning in a draft.
+    fn stale_years(&mut self, texts: &LangTexts) {
+        let mut fields: Vec<(&Path, years::Field, &Spanned<String>)> = Vec::new();
+        for (path, t) in texts.chapters.values() {
+            fields.extend(years::chapter_fields(t).into_iter().map(|(f, s)| (path.as_path(), f, s)));
+        }
+        if let Some((path, m)) = &texts.meta {
+            fields.extend(years::meta_fields(m).into_iter().map(|(f, s)| (path.as_path(), f, s)));
+        }
+        fields.sort_by_key(|(p, _, s)| (p.to_path_buf(), s.span().start));
+        for (path, field, text) in fields {
+            let raw = text.get_ref();
+            let mut at = Cursor::default();
+            for f in years::check(self.idx, field, raw) {
+                let span = locate(self.sources, path, text, raw, f.offset, 4, &mut at);
+                let d = Diag::error(path, span.or(Some(text.span())), format!("stale year: {}", f.message))
+                    .with_hint(years::HINT);
+                self.report(d);
+            }
+        }
     }
 
     /// Every chart's texts in this edition (the source language's where the
