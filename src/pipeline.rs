@@ -151,31 +151,24 @@ impl Session {
         out
     }
 
-    /// The source language's chapter titles by chapter id (a `section` may name a chapter).
-    pub fn source_chapter_titles(&self) -> BTreeMap<&str, &str> {
-        let mut out = BTreeMap::new();
-        if let Some(texts) = self.loaded.texts.get(self.project.source_language()) {
-            for (id, (_, file)) in &texts.chapters {
-                out.insert(id.as_str(), file.title.get_ref().as_str());
-            }
-        }
-        out
-    }
-
     /// The output folder: `out_dir`, relative to the project root unless absolute.
     pub fn out_dir(&self, out_dir: &Path) -> PathBuf {
         if out_dir.is_absolute() { out_dir.to_path_buf() } else { self.project.root.join(out_dir) }
     }
 
-    /// The output path of an edition.
-    pub fn output_path(&self, out_dir: &Path, lang: &str, profile: Profile) -> PathBuf {
-        let name = format!("{}.{lang}{}.pdf", self.project.file.project.output.get_ref(), profile.suffix());
+    /// The output path of an edition: `<output>.<lang>[.print|.screen][.draft].pdf`
+    /// (a draft never takes a release's name).
+    pub fn output_path(&self, out_dir: &Path, lang: &str, profile: Profile, draft: bool) -> PathBuf {
+        let draft = if draft { ".draft" } else { "" };
+        let name = format!("{}.{lang}{}{draft}.pdf", self.project.file.project.output.get_ref(), profile.suffix());
         self.out_dir(out_dir).join(name)
     }
 
-    /// The path of the indicators' CSV (the statistical annex as data), beside the PDFs.
-    pub fn indicators_csv_path(&self, out_dir: &Path) -> PathBuf {
-        self.out_dir(out_dir).join(format!("{}.indicators.csv", self.project.file.project.output))
+    /// The path of the indicators' CSV (the statistical annex as data), beside
+    /// the PDFs: `<output>.indicators[.draft].csv`.
+    pub fn indicators_csv_path(&self, out_dir: &Path, draft: bool) -> PathBuf {
+        let draft = if draft { ".draft" } else { "" };
+        self.out_dir(out_dir).join(format!("{}.indicators{draft}.csv", self.project.file.project.output))
     }
 
     /// What a compile is, for the messages of the limits.
@@ -279,6 +272,14 @@ pub struct Edition {
 }
 
 impl Data<'_> {
+    /// The source language's labels, chapter titles and citations for the
+    /// indicators CSV, placeholders filled for the edition.
+    pub fn source_words(&self) -> resolve::SourceWords {
+        let p = self.session;
+        let locale = p.locale(p.project.source_language());
+        resolve::source_words(&p.project, &p.loaded, &self.index, &p.sources, &locale)
+    }
+
     /// Whether the data passed validation.
     pub fn ok(&self) -> bool {
         !self.diags.iter().any(Diag::is_error)

@@ -141,7 +141,7 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     r.finish_progress();
     // The annex as data, once for all editions; like the PDFs, only from a build that succeeded.
     if exit.is_success() {
-        exit = write_indicators_csv(r, &session, opts, &dashboard);
+        exit = write_indicators_csv(r, &data, opts, &dashboard);
     }
     let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
     r.diags(&session.sources, &warnings, &base);
@@ -219,7 +219,7 @@ fn write_edition(
     let base = &session.project.root;
     r.diags(&session.sources, &c.placed, base);
     r.diags(&c.typst_sources, &c.typst, base);
-    let path = session.output_path(&opts.out_dir, lang, opts.edition.profile);
+    let path = session.output_path(&opts.out_dir, lang, opts.edition.profile, opts.edition.draft);
     let failed = c.failed();
     match c.pdf {
         Some(pdf) if !failed => match write_changed(&path, &pdf) {
@@ -299,14 +299,11 @@ fn unrated_warning(d: &status::Dashboard) -> Option<Diag> {
 }
 
 /// Writes `<output>.indicators.csv` beside the PDFs (atomically).
-fn write_indicators_csv(r: &mut Reporter, session: &Session, opts: &BuildOptions, d: &status::Dashboard) -> ExitStatus {
-    let path = session.indicators_csv_path(&opts.out_dir);
-    let csv = crate::export::indicators_csv::write(
-        d,
-        &session.source_labels(),
-        &session.source_chapter_titles(),
-        *session.project.file.project.edition.get_ref(),
-    );
+fn write_indicators_csv(r: &mut Reporter, data: &Data, opts: &BuildOptions, d: &status::Dashboard) -> ExitStatus {
+    let session = data.session;
+    let path = session.indicators_csv_path(&opts.out_dir, opts.edition.draft);
+    let csv =
+        crate::export::indicators_csv::write(d, &data.source_words(), *session.project.file.project.edition.get_ref());
     match write_changed(&path, csv.as_bytes()) {
         Ok(written) => {
             let rows = csv.lines().count().saturating_sub(1);

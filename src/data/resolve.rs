@@ -119,26 +119,7 @@ pub fn resolve(
     let locale = opts.locale;
     let lang = locale.lang.as_str();
     let src = project.source_language();
-    let mut r = Resolver {
-        idx,
-        sources,
-        lang,
-        draft: opts.draft,
-        diags,
-        labels: BTreeMap::new(),
-        src_labels: BTreeMap::new(),
-        figure_no: 0,
-        table_no: 0,
-        translation: doc::Translation::default(),
-        marks: HashMap::new(),
-        root: &project.root,
-        stale: BTreeSet::new(),
-        locale,
-        strings: &locale.strings,
-        map: SourceMap::default(),
-        chapter_titles: HashMap::new(),
-        published: project.published(),
-    };
+    let mut r = Resolver::new(project, idx, sources, locale, opts.draft, diags);
     let empty = Default::default();
     let src_texts = loaded.texts.get(src).unwrap_or(&empty);
     let texts = loaded.texts.get(lang).unwrap_or(&empty);
@@ -276,6 +257,87 @@ struct Resolver<'a, 'd> {
     chapter_titles: HashMap<String, String>,
     /// The publication date (year, month, day), if the project gives one.
     published: Option<(i32, u8, u8)>,
+}
+
+impl<'a, 'd> Resolver<'a, 'd> {
+    fn new(
+        project: &'a Project,
+        idx: &'a Index<'a>,
+        sources: &'a Sources,
+        locale: &'a Locale,
+        draft: bool,
+        diags: &'d mut Vec<Diag>,
+    ) -> Self {
+        let lang = locale.lang.as_str();
+        Resolver {
+            idx,
+            sources,
+            lang,
+            draft,
+            diags,
+            labels: BTreeMap::new(),
+            src_labels: BTreeMap::new(),
+            figure_no: 0,
+            table_no: 0,
+            translation: doc::Translation::default(),
+            marks: HashMap::new(),
+            root: &project.root,
+            stale: BTreeSet::new(),
+            locale,
+            strings: &locale.strings,
+            map: SourceMap::default(),
+            chapter_titles: HashMap::new(),
+            published: project.published(),
+        }
+    }
+}
+
+/// The source language's texts as the indicators CSV writes them:
+/// labels, chapter titles and written-out citations, placeholders filled
+/// for the edition (problems are reported by the editions themselves).
+#[derive(Debug, Default)]
+pub struct SourceWords {
+    /// Labels by key.
+    pub labels: BTreeMap<String, String>,
+    /// Chapter titles by chapter id.
+    pub chapters: BTreeMap<String, String>,
+    /// Written-out citations holding placeholders: as written → filled.
+    pub citations: BTreeMap<String, String>,
+}
+
+/// Fills the source language's labels, chapter titles and citations (see [`SourceWords`]).
+pub fn source_words(
+    project: &Project,
+    loaded: &Loaded,
+    idx: &Index,
+    sources: &Sources,
+    locale: &Locale,
+) -> SourceWords {
+    let mut diags = Vec::new();
+    let mut r = Resolver::new(project, idx, sources, locale, true, &mut diags);
+    let mut out = SourceWords::default();
+    let Some(texts) = loaded.texts.get(project.source_language()) else { return out };
+    for (id, (path, t)) in &texts.chapters {
+        out.chapters.insert(id.clone(), r.plain(path, &t.title));
+        for (k, v) in &t.labels {
+            out.labels.insert(k.clone(), r.plain(path, v));
+        }
+    }
+    let specs = idx.indicators.values().map(|i| i.spec);
+    let values = specs.flat_map(|s| {
+        let target = s.target.as_ref().and_then(|t| t.source.as_ref());
+        let thresholds = s.thresholds.as_ref().map(|t| &t.get_ref().source);
+        s.source.iter().chain(target).chain(thresholds)
+    });
+    for v in values {
+        if let Ok(Citation::Text(t)) = citation(v.get_ref())
+            && t.contains('{')
+        {
+            let filled = markup::fill(&t, |ph| r.placeholder(ph)).unwrap_or_else(|_| t.clone());
+            out.citations.insert(t, filled);
+        }
+    }
+    out
 }
 
 /// ` (why)` for a missing value's reason, if one is given.

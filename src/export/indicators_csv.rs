@@ -9,19 +9,20 @@
 //! (OWASP's rule for CSV injection). Number cells (value, target, green,
 //! yellow, red) are numbers vlr formats itself, so `-3.5` stays a number.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::data::citation::citation;
+use crate::data::resolve::SourceWords;
 use crate::data::status::{self, Dashboard, Rating};
 
 /// The header row.
 pub const HEADER: &str = "goal,sdg,indicator,label,unit,period,value,note,target,target_year,target_source,green,yellow,red,thresholds_source,status,trend,source,section";
 
-/// The CSV text. `labels` are the source language's labels by indicator id,
-/// `chapters` its chapter titles by id (a section naming a chapter is written
-/// as its title).
-pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&str, &str>, edition: i32) -> String {
+/// The CSV text, in the source language's words (`words`: its labels by
+/// indicator id, its chapter titles by id, since a section naming a chapter
+/// is written as its title, and its citations, placeholders filled).
+pub fn write(d: &Dashboard, words: &SourceWords, edition: i32) -> String {
+    let (labels, chapters) = (&words.labels, &words.chapters);
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(HEADER);
     out.push('\n');
@@ -31,7 +32,8 @@ pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&
         // A citation by label is written in the source language.
         let cite = |v: Option<&toml::Value>| {
             v.and_then(|v| citation(v).ok())
-                .map(|c| c.text(|k| labels.get(k).map(|l| l.to_string())))
+                .map(|c| c.text(|k| labels.get(k).cloned()))
+                .map(|t| words.citations.get(&t).cloned().unwrap_or(t))
                 .unwrap_or_default()
         };
         let head = [
@@ -65,7 +67,7 @@ pub fn write(d: &Dashboard, labels: &BTreeMap<&str, &str>, chapters: &BTreeMap<&
         };
         let tail = [
             cite(spec.source.as_ref().map(|s| s.get_ref())),
-            spec.section.as_deref().map(|s| chapters.get(s).copied().unwrap_or(s).to_string()).unwrap_or_default(),
+            spec.section.as_deref().map(|s| chapters.get(s).map_or(s, String::as_str).to_string()).unwrap_or_default(),
         ];
         let mut row = |period: String, value: String, note: String, rating: Option<[String; 9]>| {
             let cells = head
@@ -156,6 +158,8 @@ unit = "yuan"
 
     /// The CSV of a data file (edition 2020), which must index without a problem.
     fn csv_of(data: &str, labels: &BTreeMap<&str, &str>) -> String {
+        let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let words = SourceWords { labels, ..Default::default() };
         let path = PathBuf::from("data/d.toml");
         let mut sources = Sources::default();
         sources.insert(&path, data.to_string());
@@ -164,7 +168,7 @@ unit = "yuan"
         let settings = Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() };
         let idx = index(&loaded, &sources, settings, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
-        write(&status::dashboard(&idx), labels, &BTreeMap::new(), 2020)
+        write(&status::dashboard(&idx), &words, 2020)
     }
 
     #[test]
