@@ -205,7 +205,7 @@ fn acronym_missing_in_a_translation_falls_back_in_draft() {
     assert!(err.contains("text/zh/meta.toml"), "{err}");
     let out = f.run(&["build", "--lang", "zh", "--draft"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let text = common::pdf_text(&f.root().join("dist/testville.zh.pdf"));
+    let text = common::pdf_text(&f.root().join("dist/testville.zh.draft.pdf"));
     assert!(text.contains("Sustainable Development Goal"), "the source language's text is shown");
 }
 

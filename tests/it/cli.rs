@@ -109,7 +109,8 @@ fn missing_translation_fails_release_and_is_marked_in_draft() {
 
     let out = f.run(&["build", "--lang", "zh", "--draft"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let text = pdf_text(&f.root().join("dist/testville.zh.pdf")).replace(' ', "");
+    assert!(!f.root().join("dist/testville.zh.pdf").exists(), "a draft never takes the release's name");
+    let text = pdf_text(&f.root().join("dist/testville.zh.draft.pdf")).replace(' ', "");
     assert!(text.contains("Overview"), "the English heading stands in: {text}");
     assert!(text.contains("未翻译"), "the fallback is marked on the page: {text}");
 }
@@ -174,7 +175,7 @@ fn init_scaffolds_a_project_that_builds_and_new_edition_asks_for_data() {
     assert!(!project.join("dist/newtown-vlr-2025.en.pdf").exists());
     let out = run(&["build", "--draft"], &project);
     assert!(out.status.success(), "{}", stderr(&out));
-    let text = pdf_text(&project.join("dist/newtown-vlr-2025.en.pdf"));
+    let text = pdf_text(&project.join("dist/newtown-vlr-2025.en.draft.pdf"));
     assert!(text.contains("[not updated: 2024 value]"), "{text}");
     assert!(std::fs::read_to_string(project.join("vlr.toml")).unwrap().contains("edition = 2025"));
 }

@@ -166,7 +166,7 @@ fn stale_text_fails_a_release_build_and_is_marked_in_a_draft() {
     let out = f.run(&["build", "--lang", "zh", "--draft"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("warning: stale translation: block `s1`"), "{}", stderr(&out));
-    let text = pdf_text(&f.root().join("dist/testville.zh.pdf")).replace(' ', "");
+    let text = pdf_text(&f.root().join("dist/testville.zh.draft.pdf")).replace(' ', "");
     assert!(text.contains("概述"), "the stale translation is shown: {text}");
     assert!(text.contains("译文已过时"), "and marked: {text}");
 
