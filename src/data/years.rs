@@ -143,7 +143,12 @@ pub fn check(idx: &Index, field: Field, text: &str) -> Vec<Finding> {
                     let covered = figures.iter().flat_map(|(_, ps)| ps).any(|p| (p.start..=p.end).contains(&y.year));
                     let Some((ph, periods)) = figures.first().filter(|_| !covered) else { continue };
                     let of: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
-                    format!("`{}` is typed beside `{{{}}}`, which prints a value of {}", y.year, ph.id, of.join(" and "))
+                    format!(
+                        "`{}` is typed beside `{{{}}}`, which prints a value of {}",
+                        y.year,
+                        ph.id,
+                        of.join(" and ")
+                    )
                 }
             };
             out.push(Finding { offset: y.offset, message });

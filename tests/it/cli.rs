@@ -194,7 +194,7 @@ fn series_from_toml_and_csv_print_latest_past_and_missing_values() {
     f.write("data/figures.toml", &data);
     let text = f.read("text/en/intro.toml").replace(
         "[labels]",
-        "[[block]]\nid = \"p2\"\np = \"Trees: {trees} in {trees:period}, {trees@2016} in 2016 ({trees:change}, {trees:change%}); budget {budget:n} in {budget:period}.\"\n\n[[block]]\nid = \"panel2\"\npanel = \"more\"\ntitle = \"More\"\n\n[[block]]\nfigure = \"budget\"\n\n[labels]\ntrees = \"Street trees\"\nbudget = \"Budget\"\n\"trips-2019\" = \"Trips in 2019\"\n",
+        "[[block]]\nid = \"p2\"\np = \"Trees: {trees} in {trees:period}, {trees@2016} in 2016 ({trees:change}, {trees:change%}); budget {budget:n} in {budget:period}.\"\n\n[[block]]\nid = \"panel2\"\npanel = \"more\"\ntitle = \"More\"\n\n[[block]]\nfigure = \"budget\"\n\n[labels]\ntrees = \"Street trees\"\nbudget = \"Budget\"\n\"trips-2019\" = \"Trips in {2019}\"\n",
     ) + "\n[charts.budget]\ntitle = \"Budget by fiscal year\"\n";
     f.write("text/en/intro.toml", &text);
     let out = f.run(&["build", "--lang", "en"]);

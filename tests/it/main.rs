@@ -9,6 +9,7 @@ mod bad_input;
 mod cli;
 mod dashboard;
 mod edition;
+mod next_year;
 mod profiles;
 mod refs;
 mod translate;
