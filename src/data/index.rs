@@ -90,6 +90,31 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
                     .with_hint("give `value = …` (with `year`), `values = { 2020 = … }`, rows in a data/*.csv file, or `missing = \"why\"` if the figure is not known"),
             );
         }
+        // A value the edition cannot print is said, never skipped in silence:
+        // "2023/24" counts as 2024, after edition 2023.
+        for (p, pt) in &ind.series.points {
+            if p.end <= settings.edition || pt.value.is_none() {
+                continue;
+            }
+            let why = if p.start <= settings.edition {
+                format!("a two-year period counts as its last year, {}, which is after the edition", p.end)
+            } else {
+                "it is after the edition".to_string()
+            };
+            let at = if pt.at.file.as_os_str().is_empty() {
+                (path.to_path_buf(), span.clone())
+            } else {
+                (pt.at.file.clone(), pt.at.span.clone())
+            };
+            diags.push(
+                Diag::warning(
+                    &at.0,
+                    Some(at.1),
+                    format!("the value of `{id}` for {p} is not printed in edition {}: {why}", settings.edition),
+                )
+                .with_hint(format!("it is printed from edition {} on", p.end)),
+            );
+        }
         if ind.missing.is_some() && !ind.series.points.is_empty() {
             diags.push(Diag::error(
                 path,

@@ -162,3 +162,18 @@ fn new_edition_lists_every_text_that_still_types_the_old_year() {
         assert!(listed.contains(&format!(" {n}:")) || listed.contains(&format!(": {n}:")), "line {n} is listed: {err}");
     }
 }
+
+#[test]
+fn a_fiscal_year_after_the_edition_is_reported_not_skipped() {
+    let f = Fixture::new("basic");
+    f.write("data/budget.csv", "indicator,period,value\nbudget,2019/20,1.20e9\nbudget,2020/21,1.35e9\n");
+    let data = f.read("data/figures.toml") + "\n[[indicator]]\nid = \"budget\"\nunit = \"yuan\"\n";
+    f.write("data/figures.toml", &data);
+    let out = f.run(&["check", "--lang", "en"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("the value of `budget` for 2020/21 is not printed in edition 2020: a two-year period counts as its last year, 2021"),
+        "{err}"
+    );
+    assert!(err.contains("data/budget.csv:3:"), "at its CSV line: {err}");
+}
