@@ -232,7 +232,7 @@ pub fn periods(idx: &Index, c: &ChartSpec) -> Vec<Period> {
         .iter()
         .filter_map(|i| idx.indicators.get(i.get_ref().as_str()))
         .flat_map(|ind| ind.series.points.keys())
-        .filter(|p| p.end <= idx.edition)
+        .filter(|p| p.year <= idx.edition)
         .collect();
     let (Some(first), Some(last)) = (all.first(), all.last()) else { return Vec::new() };
     let mut out = vec![(*first).clone()];

@@ -11,6 +11,7 @@ use super::citation::citation;
 use super::indexed::{Ind, Index};
 use super::load::Loaded;
 use super::model::Indicator;
+use super::project_file::PeriodYear;
 use super::rules::{Band, Better, RatingSettings, Thresholds, band};
 use super::series::{self, Loc, Period, Point, indicator_ref};
 use crate::diag::{Diag, Sources};
@@ -23,10 +24,26 @@ pub struct Settings<'a> {
     pub edition: i32,
     /// Years a value may lag behind the edition, unless an indicator says otherwise.
     pub lag: i32,
+    /// The calendar year a two-year period counts for.
+    pub period_year: super::project_file::PeriodYear,
     /// Units the project defines in `vlr.toml`.
     pub units: &'a std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
     /// How the SDG dashboard rates.
     pub rating: RatingSettings,
+}
+
+/// `period-year = "start"`: every two-year period of an indicator counts for
+/// its first year (`2023/24` is printed in edition 2023).
+fn count_from_start(ind: &mut Ind) {
+    let start = |p: &mut Period| p.year = p.start;
+    let points = std::mem::take(&mut ind.series.points);
+    ind.series.points = points.into_iter().map(|(mut p, pt)| (start(&mut p), (p, pt)).1).collect();
+    if let Some((p, _, _)) = &mut ind.target {
+        start(p);
+    }
+    if let Some(p) = &mut ind.baseline {
+        start(p);
+    }
 }
 
 /// The most items a key-figure panel holds: a panel is never split across
@@ -81,6 +98,11 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         }
     }
     merge_csv(loaded, &mut idx, diags);
+    if settings.period_year == PeriodYear::Start {
+        for ind in idx.indicators.values_mut() {
+            count_from_start(ind);
+        }
+    }
     for ind in idx.indicators.values() {
         let (path, span) = ind.loc();
         let id = ind.spec.id.get_ref();
@@ -93,11 +115,11 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         // A value the edition cannot print is said, never skipped in silence:
         // "2023/24" counts as 2024, after edition 2023.
         for (p, pt) in &ind.series.points {
-            if p.end <= settings.edition || pt.value.is_none() {
+            if p.year <= settings.edition || pt.value.is_none() {
                 continue;
             }
             let why = if p.start <= settings.edition {
-                format!("a two-year period counts as its last year, {}, which is after the edition", p.end)
+                format!("a two-year period counts as its last year, {}, which is after the edition", p.year)
             } else {
                 "it is after the edition".to_string()
             };
@@ -112,7 +134,14 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
                     Some(at.1),
                     format!("the value of `{id}` for {p} is not printed in edition {}: {why}", settings.edition),
                 )
-                .with_hint(format!("it is printed from edition {} on", p.end)),
+                .with_hint(if p.start < p.year {
+                    format!(
+                        "it is printed from edition {} on; if `{p}` is your {} figure, set `period-year = \"start\"` in vlr.toml",
+                        p.year, p.start
+                    )
+                } else {
+                    format!("it is printed from edition {} on", p.year)
+                }),
             );
         }
         if ind.missing.is_some() && !ind.series.points.is_empty() {
@@ -132,7 +161,7 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
             && ind.thresholds.is_some()
             && let Some((p, pt)) = ind.current(settings.edition)
             && pt.value.is_some()
-            && p.end < settings.edition - ind.years_used
+            && p.year < settings.edition - ind.years_used
         {
             let from = settings.edition - ind.years_used;
             diags.push(
@@ -266,7 +295,7 @@ fn indicator<'a>(
     .or(settings.rating.years_used)
     .unwrap_or(lag);
     if let (Some(t), Some((period, _, _))) = (&ind.target, &target)
-        && period.end < settings.edition
+        && period.year < settings.edition
     {
         diags.push(
             Diag::warning(
@@ -471,7 +500,13 @@ mod tests {
             let idx = index(
                 &l,
                 &sources,
-                Settings { edition, lag, units: &Default::default(), rating: Default::default() },
+                Settings {
+                    edition,
+                    lag,
+                    units: &Default::default(),
+                    rating: Default::default(),
+                    period_year: Default::default(),
+                },
                 diags,
             );
             type Needs = Option<(i32, Option<String>)>;
@@ -502,7 +537,13 @@ mod tests {
         index(
             &l,
             &sources,
-            Settings { edition: 2020, lag: 1, units: &Default::default(), rating: Default::default() },
+            Settings {
+                edition: 2020,
+                lag: 1,
+                units: &Default::default(),
+                rating: Default::default(),
+                period_year: Default::default(),
+            },
             &mut diags,
         );
         diags.sort_by_key(|d| d.span.clone().map(|s| s.start));

@@ -46,7 +46,7 @@ impl Ind<'_> {
         }
         let expected = edition - self.lag;
         match self.current(edition) {
-            Some((p, _)) if p.end >= expected => None,
+            Some((p, _)) if p.year >= expected => None,
             latest => Some((expected, latest.map(|(p, _)| p))),
         }
     }

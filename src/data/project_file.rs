@@ -64,6 +64,11 @@ pub struct ProjectMeta {
     /// are often published a year or two late); default 1.
     #[serde(default = "default_lag")]
     pub reporting_lag: Spanned<i64>,
+    /// The calendar year a two-year period such as `2023/24` counts for:
+    /// `"end"` (2024, the default) or `"start"` (2023, as UK councils count
+    /// their financial years).
+    #[serde(default)]
+    pub period_year: Option<Spanned<PeriodYear>>,
     /// The city's logo (SVG or PNG in the project), on the cover and back cover.
     pub logo: Option<Spanned<String>>,
     /// A photo for the cover (JPEG or PNG in the project); its credit and alt
@@ -105,6 +110,38 @@ pub struct ChapterSpec {
     /// What the chapter holds (`"text"`, `"dashboard"` or `"annex"`).
     /// Default: its text file.
     pub kind: Option<Spanned<ChapterKind>>,
+}
+
+/// The calendar year a two-year period counts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeriodYear {
+    /// `start`: `2023/24` counts for 2023.
+    Start,
+    /// `end`: `2023/24` counts for 2024.
+    #[default]
+    End,
+}
+
+impl Keyword for PeriodYear {
+    const ALL: &'static [Self] = &[PeriodYear::Start, PeriodYear::End];
+    const WHAT: &'static str = "period year";
+
+    fn name(self) -> &'static str {
+        match self {
+            PeriodYear::Start => "start",
+            PeriodYear::End => "end",
+        }
+    }
+
+    fn hint() -> String {
+        "`period-year` is \"start\" (2023/24 counts for 2023) or \"end\" (for 2024)".into()
+    }
+}
+
+impl<'de> Deserialize<'de> for PeriodYear {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        keyword::deserialize(d)
+    }
 }
 
 /// What a chapter holds.
@@ -228,6 +265,7 @@ impl Project {
         super::index::Settings {
             edition: *self.file.project.edition.get_ref(),
             lag: *self.file.project.reporting_lag.get_ref() as i32,
+            period_year: self.file.project.period_year.as_ref().map(|p| *p.get_ref()).unwrap_or_default(),
             units: &self.units,
             rating: self.rating(),
         }

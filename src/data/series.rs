@@ -14,14 +14,33 @@ use crate::diag::Diag;
 /// A reporting period: a calendar year (`2020`) or a labelled period spanning
 /// two years, such as a fiscal year (`2022/23`). Periods order by their first
 /// year, then their last.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Period {
     /// The first year.
     pub start: i32,
-    /// The last year: the year the period counts as for reporting lags.
+    /// The last year.
     pub end: i32,
+    /// The calendar year the period counts for (the edition it is printed
+    /// in, the reporting lag): its last year, unless the project says
+    /// `period-year = "start"`.
+    pub year: i32,
     /// As written.
     pub label: String,
+}
+
+/// Periods are equal when they span the same years, however written.
+impl PartialEq for Period {
+    fn eq(&self, other: &Self) -> bool {
+        (self.start, self.end) == (other.start, other.end)
+    }
+}
+
+impl Eq for Period {}
+
+impl std::hash::Hash for Period {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.start, self.end).hash(state);
+    }
 }
 
 impl Ord for Period {
@@ -49,7 +68,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
 impl Period {
     /// A calendar year.
     pub fn year(y: i32) -> Self {
-        Self { start: y, end: y, label: y.to_string() }
+        Self { start: y, end: y, year: y, label: y.to_string() }
     }
 
     /// Parses `2020`, `2022/23` or `2022/2023`.
@@ -76,7 +95,7 @@ impl Period {
             if end != start + 1 {
                 return Err(format!("`{s}`: a two-year period runs from one year to the next (e.g. `2022/23`)"));
             }
-            Self { start, end, label: s.to_string() }
+            Self { start, end, year: end, label: s.to_string() }
         } else {
             return Err(bad());
         };
@@ -98,7 +117,7 @@ impl Period {
             let end = self.end + 1;
             let label =
                 if short { format!("{}/{:02}", self.end, end.rem_euclid(100)) } else { format!("{}/{end}", self.end) };
-            Self { start: self.end, end, label }
+            Self { start: self.end, end, year: if self.year == self.start { self.end } else { end }, label }
         } else {
             Self::year(self.start + 1)
         }
@@ -148,7 +167,7 @@ pub struct Series {
 impl Series {
     /// The latest point with a value whose period ends in or before `year`.
     pub fn latest_until(&self, year: i32) -> Option<(&Period, &Point)> {
-        self.points.iter().rev().find(|(p, pt)| p.end <= year && pt.value.is_some())
+        self.points.iter().rev().find(|(p, pt)| p.year <= year && pt.value.is_some())
     }
 
     /// The point of a period, if any.

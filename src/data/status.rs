@@ -58,19 +58,19 @@ pub fn rate(ind: &Ind, idx: &Index) -> Rating {
     let Some(th) = &ind.thresholds else { return Rating::NoThresholds };
     let Some((period, current)) = ind.current(edition) else { return Rating::NoData };
     let Some(value) = current.value else { return Rating::NoData };
-    if period.end < edition - ind.years_used {
-        return Rating::Outdated(period.end);
+    if period.year < edition - ind.years_used {
+        return Rating::Outdated(period.year);
     }
     let points: Vec<(i32, f64)> = ind
         .series
         .points
         .iter()
-        .filter(|(p, _)| p.end <= edition)
-        .filter_map(|(p, pt)| Some((p.end, pt.value?)))
+        .filter(|(p, _)| p.year <= edition)
+        .filter_map(|(p, pt)| Some((p.year, pt.value?)))
         .collect();
     let aim = match idx.rating.method {
         Method::Sdsn => Aim { value: th.green, year: SDSN_HORIZON },
-        Method::Targets => Aim { value: *tv, year: tp.end },
+        Method::Targets => Aim { value: *tv, year: tp.year },
     };
     Rating::Rated(band(value, th), trend(&points, idx.rating.base_year, aim, th.better))
 }
@@ -241,7 +241,13 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
         let idx = index(
             &loaded,
             &sources,
-            Settings { edition: 2020, lag: 0, units: &Default::default(), rating: Default::default() },
+            Settings {
+                edition: 2020,
+                lag: 0,
+                units: &Default::default(),
+                rating: Default::default(),
+                period_year: Default::default(),
+            },
             &mut diags,
         );
         f(&idx, &diags)
@@ -310,7 +316,8 @@ thresholds = { green = 90, red = 70, source = "SDSN SDR 2025" }
         let loaded = Loaded { data: vec![(path.clone(), parse_toml(&path, &data).unwrap())], ..Default::default() };
         let rated = |method: Method| {
             let rating = RatingSettings { method, ..Default::default() };
-            let settings = Settings { edition: 2020, lag: 0, units: &Default::default(), rating };
+            let settings =
+                Settings { edition: 2020, lag: 0, units: &Default::default(), rating, period_year: Default::default() };
             let idx = index(&loaded, &sources, settings, &mut Vec::new());
             rate(&idx.indicators["rated"], &idx)
         };

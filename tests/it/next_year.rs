@@ -176,4 +176,19 @@ fn a_fiscal_year_after_the_edition_is_reported_not_skipped() {
         "{err}"
     );
     assert!(err.contains("data/budget.csv:3:"), "at its CSV line: {err}");
+    // A UK council counts 2020/21 as its 2020 figure: the value then prints in edition 2020.
+    let project = f.read("vlr.toml").replace("languages =", "period-year = \"start\"\nlanguages =");
+    f.write("vlr.toml", &project);
+    let text = f.read("text/en/intro.toml").replace("[labels]", "[[block]]\nid = \"p2\"\np = \"The budget was {budget} in {budget:period}.\"\n\n[labels]\nbudget = \"Budget\"\n");
+    f.write("text/en/intro.toml", &text);
+    let out = f.run(&["build", "--lang", "en"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("is not printed"), "{err}");
+    let text = pdf_text(&f.root().join("dist/testville.en.pdf"));
+    assert!(text.contains("The budget was 1.35 billion yuan in 2020/21"), "{text}");
+    // A word that is neither is located.
+    f.write("vlr.toml", &project.replace("period-year = \"start\"", "period-year = \"begin\""));
+    let err = stderr(&f.run(&["check", "--lang", "en"]));
+    assert!(err.contains("unknown period year `begin`") && err.contains("vlr.toml:"), "{err}");
 }
