@@ -154,7 +154,14 @@ pub fn prepare(
                 lines.push((*v, strings.target.replace("{period}", &period.label)));
             }
         }
-        let labels = axis.iter().map(|p| key_label(text.map(|t| &t.categories), &p.label)).collect();
+        // A period the chart's texts do not label (next year's) is written as the language writes a year.
+        let labels = axis
+            .iter()
+            .map(|p| match text.and_then(|t| t.categories.get(&p.label)) {
+                Some(l) => l.clone(),
+                None => strings.period.replace("{period}", &p.label),
+            })
+            .collect();
         (labels, series, decimals, Vec::new(), true)
     };
     let max = largest(&series).max(lines.iter().map(|l| l.0).fold(0.0, f64::max));

@@ -102,6 +102,10 @@ pub struct Strings {
     /// A range of periods (`{chart:range}`): `{from}`, `{to}`.
     #[serde(default = "default_range")]
     pub range: String,
+    /// A period on a chart's axis that its texts do not label (a new
+    /// edition's year): `{period}` (Chinese `{period}年`).
+    #[serde(default = "default_period")]
+    pub period: String,
     /// A figure that is not known ("n/a").
     pub not_available: String,
     /// Mark of a figure older than the edition expects (draft builds); `{period}` is its period.
@@ -156,6 +160,10 @@ pub struct Strings {
 
 fn default_draft() -> String {
     "DRAFT".into()
+}
+
+fn default_period() -> String {
+    "{period}".into()
 }
 
 fn default_range() -> String {

@@ -192,3 +192,14 @@ fn a_fiscal_year_after_the_edition_is_reported_not_skipped() {
     let err = stderr(&f.run(&["check", "--lang", "en"]));
     assert!(err.contains("unknown period year `begin`") && err.contains("vlr.toml:"), "{err}");
 }
+
+#[test]
+fn a_period_the_chart_texts_do_not_label_is_written_as_the_language_writes_a_year() {
+    // The Chinese texts of the basic fixture name no category of the `routes`
+    // chart (2018–2020): its axis says 2018年, as next year's new period will.
+    let f = Fixture::new("basic");
+    let out = f.run(&["build", "--lang", "zh"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&f.root().join("dist/testville.zh.pdf")).replace(' ', "");
+    assert!(text.contains("2018年2019年2020年"), "{text}");
+}
