@@ -427,9 +427,15 @@ fn figures(
             .enumerate()
             .flat_map(|(si, (_, vals))| vals.iter().enumerate().filter_map(move |(ci, v)| v.map(|v| (si, ci, v))))
             .collect();
-        // A chart of periods with a missing one stays a chart: the gap must show.
+        // A chart of periods with a missing one stays a chart, so the gap
+        // shows, unless one value is all there is: a chart of one bar and
+        // empty years is a callout, noted as incomplete.
         let gaps = prepared.by_period && prepared.series.iter().any(|(_, vals)| vals.iter().any(Option::is_none));
-        let callout = (points.len() <= 2 && prepared.lines.is_empty() && !points.is_empty() && !gaps).then(|| {
+        let few = points.len() == 1 || (points.len() == 2 && !gaps);
+        if few && gaps && prepared.dropped.is_empty() {
+            note = format!("{note} {}", strings.incomplete).trim().to_string();
+        }
+        let callout = (few && prepared.lines.is_empty()).then(|| {
             points
                 .iter()
                 .map(|&(si, ci, v)| {
