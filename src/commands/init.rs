@@ -19,7 +19,8 @@ const FILES: &[(&str, &str)] = &[
     (".gitignore", "/dist\n"),
 ];
 
-/// The Latin fonts a new English project needs, built into vlr.
+/// The fonts a new project in a Latin script needs, built into vlr: the
+/// theme's Latin faces and its symbols face.
 const FONTS: &[(&str, &[u8])] = &[
     ("NotoSans-Regular.ttf", include_bytes!("../../fonts/NotoSans-Regular.ttf")),
     ("NotoSans-Bold.ttf", include_bytes!("../../fonts/NotoSans-Bold.ttf")),
@@ -28,6 +29,9 @@ const FONTS: &[(&str, &[u8])] = &[
     ("NotoSerif-Bold.ttf", include_bytes!("../../fonts/NotoSerif-Bold.ttf")),
     ("NotoSerif-Italic.ttf", include_bytes!("../../fonts/NotoSerif-Italic.ttf")),
     ("OFL.txt", include_bytes!("../../fonts/OFL.txt")),
+    // The symbols face every font list of the theme ends with (arrows, check marks, the minus sign).
+    ("DejaVuSans.ttf", include_bytes!("../../fonts/DejaVuSans.ttf")),
+    ("DejaVu-LICENSE.txt", include_bytes!("../../fonts/DejaVu-LICENSE.txt")),
 ];
 
 /// Runs `vlr init`.
