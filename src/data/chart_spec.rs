@@ -210,9 +210,15 @@ fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Dia
         }
     }
     if !gaps.is_empty() {
+        let values = (axis.len() * c.indicators.len()).saturating_sub(gaps.len());
+        let hint = if values == 1 {
+            "one value is all there is: it prints as a key figure, noted as incomplete"
+        } else {
+            "a missing period is drawn as a gap, never filled in"
+        };
         diags.push(
             Diag::warning(path, Some(c.id.span()), format!("chart `{id}` has gaps: no data for {}", gaps.join(", ")))
-                .with_hint("a missing period is drawn as a gap, never filled in"),
+                .with_hint(hint),
         );
     }
 }
