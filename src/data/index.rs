@@ -144,6 +144,19 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
                 }),
             );
         }
+        if let Some(of) = &ind.spec.change_of {
+            let known = idx.indicators.get(of.get_ref().as_str());
+            let msg = match known {
+                None => Some(format!("`change-of`: unknown indicator `{}`", of.get_ref())),
+                Some(_) if ind.unit() != "percent" => {
+                    Some(format!("`change-of`: a rate of change is in percent, `{id}` in `{}`", ind.unit()))
+                }
+                Some(_) => None,
+            };
+            if let Some(msg) = msg {
+                diags.push(Diag::error(path, Some(of.span()), msg));
+            }
+        }
         if ind.missing.is_some() && !ind.series.points.is_empty() {
             diags.push(Diag::error(
                 path,
@@ -449,7 +462,8 @@ fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
             let missing = value.is_none().then(|| row.note.clone().unwrap_or_default());
             let note = if value.is_some() { row.note.clone() } else { None };
             let at = Loc { file: path.clone(), span: row.value.span() };
-            ind.series.insert(period, Point { value, decimals, missing, note, at }, diags, id);
+            let checked = row.checked;
+            ind.series.insert(period, Point { value, decimals, missing, note, checked, at }, diags, id);
         }
     }
 }

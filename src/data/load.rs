@@ -112,6 +112,9 @@ pub struct CsvRow {
     pub value: Spanned<Option<(f64, Option<u8>)>>,
     /// The note, if the file has a `note` column.
     pub note: Option<String>,
+    /// Checked by a person (a `checked` column saying `yes`, `true` or `1`):
+    /// the plausibility checks leave the value alone.
+    pub checked: bool,
 }
 
 /// Splits CSV text (RFC 4180: quotes, `""` escapes, CRLF or LF) into records
@@ -182,12 +185,46 @@ fn csv_records(text: &str) -> Result<Vec<Vec<Cell>>, usize> {
     }
 }
 
+/// The text with each line that starts with `#` (after spaces) replaced by
+/// spaces of the same length.
+fn blank_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('#') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            out.extend(std::iter::repeat_n(' ', body.len()));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// A `scale` cell: a number (`1e8`, `10000`) or a word (`thousand`, `million`, `billion`, `万`, `亿`).
+fn parse_scale(s: &str) -> Option<f64> {
+    let k = match s.to_lowercase().as_str() {
+        "thousand" | "thousands" | "千" => 1e3,
+        "万" => 1e4,
+        "million" | "millions" => 1e6,
+        "亿" => 1e8,
+        "billion" | "billions" => 1e9,
+        other => other.replace('_', "").parse::<f64>().ok()?,
+    };
+    (k.is_finite() && k > 0.0).then_some(k)
+}
+
 /// Parses a series file in the long layout: a header with at least
-/// `indicator,period,value` (and optionally `note`; other columns are ignored),
+/// `indicator,period,value` (and optionally `note`, `scale` and `checked`;
+/// other columns are ignored; `#` starts a comment line),
 /// then one row per indicator and period. Every bad cell is a located error.
 pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let off = text.len() - body.len();
+    // A line starting with `#` is a comment: blanked (its length kept, so
+    // every span still points into the file) and skipped as a blank line.
+    let uncommented = blank_comments(body);
+    let body = uncommented.as_str();
     let records = csv_records(body).map_err(|at| {
         vec![
             Diag::error(rel, Some(off + at..off + at + 1), "this quoted cell is never closed")
@@ -206,7 +243,7 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
                 .with_hint("the long layout: one row per indicator and period, e.g. `indicator,period,value,note`"),
         ]);
     };
-    let cn = col("note");
+    let (cn, cs, cc) = (col("note"), col("scale"), col("checked"));
     let mut out = Vec::new();
     for row in rows {
         let cell = |c: usize| row.get(c).map(|(t, s)| (t.trim().to_string(), off + s.start..off + s.end));
@@ -242,12 +279,31 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
                 }
             }
         };
+        // `scale`: the unit the bureau counted in (`1e8` for 亿, `thousand`).
+        let value = match (value, cs.and_then(cell).filter(|(t, _)| !t.is_empty())) {
+            (Some((v, d)), None) => Some((v, d)),
+            (Some((v, _)), Some((scale, sspan))) => match parse_scale(&scale) {
+                Some(k) if (v * k).is_finite() => Some((v * k, None)),
+                _ => {
+                    diags.push(
+                        Diag::error(rel, Some(sspan), format!("`{scale}` is not a scale"))
+                            .with_hint("a number such as `1e8` (亿), `1e4` (万), `1000`, or `thousand`, `million`, `billion`; empty for base units"),
+                    );
+                    continue;
+                }
+            },
+            (None, _) => None,
+        };
         let note = cn.and_then(cell).map(|(n, _)| n).filter(|n| !n.is_empty());
+        let checked = cc
+            .and_then(cell)
+            .is_some_and(|(c, _)| matches!(c.to_ascii_lowercase().as_str(), "yes" | "true" | "1" | "x"));
         out.push(CsvRow {
             indicator: Spanned::new(ispan, id),
             period: Spanned::new(pspan, period),
             value: Spanned::new(vspan, value),
             note,
+            checked,
         });
     }
     if diags.is_empty() { Ok(out) } else { Err(diags) }

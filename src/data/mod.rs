@@ -12,6 +12,7 @@ pub mod keyword;
 pub mod load;
 pub mod markup;
 pub mod model;
+pub mod plausible;
 pub mod project_file;
 pub mod resolve;
 pub mod rules;

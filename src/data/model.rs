@@ -79,6 +79,9 @@ pub struct Indicator {
     /// An example value (from `vlr init`): warned about and marked on the page.
     #[serde(default)]
     pub example: bool,
+    /// This indicator is the year-on-year change, in percent, of another
+    /// (`change-of = "gdp"`): checked against it, and not a share of 0–100.
+    pub change_of: Option<Spanned<String>>,
 }
 
 /// An indicator's target.

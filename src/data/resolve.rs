@@ -152,6 +152,7 @@ pub fn resolve(
     }
     let charts = r.chart_words(src_texts, texts);
     r.stale_years(if lang == src { src_texts } else { texts });
+    r.doubts();
     let mut chapters = Vec::new();
     for spec in &project.file.chapter {
         let id = spec.id.get_ref();
@@ -666,6 +667,21 @@ impl Resolver<'_, '_> {
 
     fn plain_opt(&mut self, path: &Path, text: Option<&Spanned<String>>) -> Option<String> {
         text.map(|t| self.plain(path, t))
+    }
+
+    /// Values that look wrong (a slip of scale, a share over 100, a rate
+    /// that contradicts its levels): errors in a release, warnings in a draft.
+    fn doubts(&mut self) {
+        let mut inds: Vec<&Ind> = self.idx.indicators.values().collect();
+        inds.sort_by_key(|i| (i.path, i.spec.id.span().start));
+        for ind in inds {
+            for d in super::plausible::doubts(self.idx, ind) {
+                let diag =
+                    Diag::error(&d.at.file, Some(d.at.span.clone()), format!("implausible value: {}", d.message))
+                        .with_hint(d.hint);
+                self.report(diag);
+            }
+        }
     }
 
     /// The stale-year check over the edition's own texts: an error in a

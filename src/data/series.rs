@@ -153,6 +153,8 @@ pub struct Point {
     pub missing: Option<String>,
     /// A note on the value (provisional, revised, …).
     pub note: Option<String>,
+    /// Checked by a person: the plausibility checks leave it alone.
+    pub checked: bool,
     /// Where the point was written.
     pub at: Loc,
 }
@@ -306,7 +308,14 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
         match period {
             Ok(p) if check(*v.get_ref(), &v.span(), diags) => {
                 let decimals = ind.decimals.as_ref().map(|d| *d.get_ref()).or_else(|| literal_decimals(lit(&v.span())));
-                let point = Point { value: Some(*v.get_ref()), decimals, missing: None, note: None, at: loc(v.span()) };
+                let point = Point {
+                    value: Some(*v.get_ref()),
+                    decimals,
+                    missing: None,
+                    note: None,
+                    checked: false,
+                    at: loc(v.span()),
+                };
                 s.insert(p, point, diags, id);
             }
             Ok(_) => {}
@@ -342,7 +351,7 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                         continue;
                     }
                     let decimals = ind.decimals.as_ref().map(|d| *d.get_ref()).or_else(|| literal_decimals(lit(&span)));
-                    Point { value: Some(n), decimals, missing: None, note: None, at: loc(span) }
+                    Point { value: Some(n), decimals, missing: None, note: None, checked: false, at: loc(span) }
                 }
                 toml::Value::Table(t) => match point_table(t, ind.unit.get_ref()) {
                     Ok(mut pt) => {
@@ -390,8 +399,14 @@ pub fn period_of(v: &Spanned<toml::Value>) -> Result<Period, String> {
 
 /// A point written as a table: `{ value = 1.2, note = "provisional" }` or `{ missing = "why" }`.
 fn point_table(t: &toml::Table, unit: &str) -> Result<Point, String> {
-    let mut pt =
-        Point { value: None, decimals: None, missing: None, note: None, at: Loc { file: PathBuf::new(), span: 0..0 } };
+    let mut pt = Point {
+        value: None,
+        decimals: None,
+        missing: None,
+        note: None,
+        checked: false,
+        at: Loc { file: PathBuf::new(), span: 0..0 },
+    };
     for (k, v) in t {
         match (k.as_str(), v) {
             ("value", v) if number(v).is_some() => {
@@ -402,10 +417,13 @@ fn point_table(t: &toml::Table, unit: &str) -> Result<Point, String> {
             ("missing", toml::Value::String(s)) => pt.missing = Some(s.clone()),
             ("missing", toml::Value::Boolean(true)) => pt.missing = Some(String::new()),
             ("note", toml::Value::String(s)) => pt.note = Some(s.clone()),
-            (k @ ("value" | "missing" | "note"), _) => {
-                return Err(format!("`{k}` has the wrong type (value: a number; missing, note: text)"));
+            ("checked", toml::Value::Boolean(b)) => pt.checked = *b,
+            (k @ ("value" | "missing" | "note" | "checked"), _) => {
+                return Err(format!(
+                    "`{k}` has the wrong type (value: a number; missing, note: text; checked: true or false)"
+                ));
             }
-            (k, _) => return Err(format!("unknown field `{k}` in a point (fields: value, missing, note)")),
+            (k, _) => return Err(format!("unknown field `{k}` in a point (fields: value, missing, note, checked)")),
         }
     }
     match (pt.value.is_some(), pt.missing.is_some()) {

@@ -1,0 +1,77 @@
+//! Issue 21: the data cycle. Plausibility on entry, the CSV's `scale`,
+//! `checked` and comment lines.
+
+use crate::common::{Fixture, pdf_text, stderr};
+
+/// The `basic` fixture (English only) rolled to edition 2021, with `gdp`'s
+/// growth declared as its change.
+fn rolled() -> Fixture {
+    let f = Fixture::new("basic");
+    let project = f.read("vlr.toml").replace("languages = [\"en\", \"zh\"]", "languages = [\"en\"]");
+    f.write("vlr.toml", &project);
+    let data = f.read("data/figures.toml")
+        + "\n[[indicator]]\nid = \"gdp-growth\"\nunit = \"percent\"\nchange-of = \"gdp\"\nvalues = { 2020 = 3.9 }\n";
+    f.write("data/figures.toml", &data);
+    let text = f.read("text/en/intro.toml").replace("{gdp} in 2020,", "{gdp} in {gdp:period},");
+    f.write("text/en/intro.toml", &text);
+    let out = f.run(&["new-edition", "2021"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    f
+}
+
+#[test]
+fn a_value_at_the_wrong_scale_stops_the_release_at_its_csv_line() {
+    let f = rolled();
+    // The bureau's figure in 亿元, without its scale; a growth typed as a fraction.
+    let csv = "# GDP from the statistics bureau, 2022-03-01\nindicator,period,value\ngdp,2021,1589.6\ntrips,2021,1010\ngdp-growth,2021,0.043\n";
+    f.write("data/2021.csv", csv);
+    let out = f.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("implausible value: `gdp` for 2021 is 1589.6"), "{err}");
+    assert!(err.contains("data/2021.csv:3:10"), "at the value's cell: {err}");
+    assert!(err.contains("implausible value: `gdp-growth` for 2021 is 0.043%"), "{err}");
+    assert!(
+        !f.root().join("dist/testville-vlr-2021.en.pdf").exists() && !f.root().join("dist/testville.en.pdf").exists()
+    );
+    // A draft builds, with warnings.
+    let out = f.run(&["build", "--draft"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning: implausible value"), "{}", stderr(&out));
+
+    // The bureau's unit in a `scale` column, the growth in percent: the release builds.
+    let csv = "indicator,period,value,scale\n# in 亿元\ngdp,2021,1589.6,1e8\ntrips,2021,1010,\ngdp-growth,2021,4.3,\n";
+    f.write("data/2021.csv", csv);
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = std::fs::read_dir(f.root().join("dist"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
+    assert!(pdf_text(&pdf).contains("158.96 billion yuan"), "the scaled value prints");
+}
+
+#[test]
+fn a_checked_value_passes_and_a_share_over_100_does_not() {
+    let f = rolled();
+    let data = f.read("data/figures.toml")
+        + "\n[[indicator]]\nid = \"coverage\"\nunit = \"percent\"\nvalues = { 2020 = 98.7 }\n";
+    f.write("data/figures.toml", &data);
+    f.write("data/2021.csv", "indicator,period,value\ngdp,2021,1589.6\ntrips,2021,1010\ncoverage,2021,103.6\n");
+    let err = stderr(&f.run(&["check"]));
+    assert!(err.contains("`coverage` for 2021 is 103.6%: a share lies between 0 and 100"), "{err}");
+    assert!(err.contains("`gdp` for 2021 is 1589.6"), "{err}");
+    // A person looked at it: `checked` leaves the value alone.
+    f.write(
+        "data/2021.csv",
+        "indicator,period,value,checked\ngdp,2021,1589.6,yes\ntrips,2021,1010,\ncoverage,2021,99.1,\n",
+    );
+    let err = stderr(&f.run(&["check"]));
+    assert!(!err.contains("implausible"), "{err}");
+    // A bad scale is located.
+    f.write("data/2021.csv", "indicator,period,value,scale\ngdp,2021,1589.6,lots\n");
+    let err = stderr(&f.run(&["check"]));
+    assert!(err.contains("`lots` is not a scale") && err.contains("data/2021.csv:2:"), "{err}");
+}
