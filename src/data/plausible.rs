@@ -48,7 +48,7 @@ pub fn doubts(idx: &Index, ind: &Ind) -> Vec<Doubt> {
         // A change of a level: compared with the change the levels give.
         if let Some(level) = change_of.and_then(|l| idx.indicators.get(l)) {
             let at = |q: &Period| level.series.at(q).and_then(|pt| pt.value);
-            let before = level.series.points.keys().filter(|q| *q < p).next_back();
+            let before = level.series.points.keys().rfind(|q| *q < p);
             if let (Some(now), Some(q), Some(then)) = (at(p), before, before.and_then(at))
                 && then != 0.0
             {
