@@ -48,7 +48,8 @@ pub fn doubts(idx: &Index, ind: &Ind) -> Vec<Doubt> {
         // A change of a level: compared with the change the levels give.
         if let Some(level) = change_of.and_then(|l| idx.indicators.get(l)) {
             let at = |q: &Period| level.series.at(q).and_then(|pt| pt.value);
-            let before = level.series.points.keys().rfind(|q| *q < p);
+            // Year on year: the level's value of the period just before.
+            let before = level.series.points.keys().rfind(|q| *q < p).filter(|q| p.year - q.year == 1);
             if let (Some(now), Some(q), Some(then)) = (at(p), before, before.and_then(at))
                 && then != 0.0
             {
