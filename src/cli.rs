@@ -45,6 +45,54 @@ pub enum Command {
     /// Hand texts to translators as XLIFF and take their translations back.
     #[command(subcommand)]
     Translate(TranslateCommand),
+    /// Ask the bureaus for the edition's figures, and see how far the data are.
+    #[command(subcommand)]
+    Data(DataCommand),
+}
+
+/// `vlr data`'s commands.
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Write every figure the edition needs as a CSV file for the bureaus, grouped by source; filled in, it goes into data/ as it is.
+    Request(DataRequestArgs),
+    /// Show how far the data are for the edition, per chapter and per goal, and every indicator that is not current.
+    Status(DataStatusArgs),
+}
+
+/// Arguments of `vlr data request`.
+#[derive(Debug, Args, Clone)]
+pub struct DataRequestArgs {
+    /// Also give each figure's label in this language (a `label_<lang>` column).
+    #[arg(long, short = 'l')]
+    pub lang: Option<String>,
+    /// The file to write (default: requests/<output>.csv in the project folder).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// Arguments of `vlr data status`.
+#[derive(Debug, Args, Clone)]
+pub struct DataStatusArgs {
+    /// How to print it: `text` for a person, `csv` or `json` (one entry per indicator, on standard output).
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// Output formats of `vlr data status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    /// For a person.
+    Text,
+    /// One row per indicator.
+    Csv,
+    /// One object per indicator.
+    Json,
 }
 
 /// `vlr translate`'s commands.

@@ -59,6 +59,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => commands::init::run(args, r),
         Command::NewEdition(args) => commands::new_edition::run(args, r),
         Command::Translate(cmd) => commands::translate::run(cmd, r),
+        Command::Data(cmd) => commands::data::run(cmd, r),
     };
     status.into()
 }

@@ -224,6 +224,8 @@ pub struct Resolved {
     pub diags: Vec<Diag>,
     /// Milliseconds spent resolving.
     pub ms: u128,
+    /// The indicators the edition prints and needs a newer value of.
+    pub needing: std::collections::BTreeSet<String>,
 }
 
 /// An edition laid out and exported (successfully or not: see `pdf`).
@@ -275,9 +277,13 @@ impl Data<'_> {
     /// The source language's labels, chapter titles and citations for the
     /// indicators CSV, placeholders filled for the edition.
     pub fn source_words(&self) -> resolve::SourceWords {
+        self.words(self.session.project.source_language())
+    }
+
+    /// A language's labels, chapter titles and citations, placeholders filled for the edition.
+    pub fn words(&self, lang: &str) -> resolve::SourceWords {
         let p = self.session;
-        let locale = p.locale(p.project.source_language());
-        resolve::source_words(&p.project, &p.loaded, &self.index, &p.sources, &locale)
+        resolve::source_words(&p.project, &p.loaded, &self.index, &p.sources, &p.locale(lang))
     }
 
     /// Whether the data passed validation.
@@ -376,7 +382,8 @@ impl Data<'_> {
             files.insert(at.file.clone(), document::to_json(ch));
         }
         files.insert("/data.json".into(), document::to_json(&doc));
-        Resolved { lang: lang.to_string(), files, translated, map, diags, ms: t0.elapsed().as_millis() }
+        let needing = words.needing;
+        Resolved { lang: lang.to_string(), files, translated, map, diags, ms: t0.elapsed().as_millis(), needing }
     }
 }
 

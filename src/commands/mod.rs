@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod check;
+pub mod data;
 pub mod init;
 pub mod new_edition;
 pub mod translate;

@@ -4,6 +4,7 @@
 pub mod chars;
 pub mod chart_spec;
 pub mod citation;
+pub mod coverage;
 pub mod document;
 pub mod fingerprint;
 pub mod index;

@@ -215,7 +215,7 @@ pub fn resolve(
     };
     let mut labels: BTreeMap<String, String> = r.src_labels.into_iter().map(|(k, (_, l))| (k, l)).collect();
     labels.extend(r.labels.into_iter().map(|(k, (_, l))| (k, l)));
-    (document, chapters, map, Words { charts, labels })
+    (document, chapters, map, Words { charts, labels, needing: r.stale })
 }
 
 /// A chart's texts in one language, with their file.
@@ -229,6 +229,9 @@ pub struct Words {
     pub charts: BTreeMap<String, ChartWords>,
     /// Every label, by key: the edition's language's, else the source language's.
     pub labels: BTreeMap<String, String>,
+    /// The indicators the edition prints and needs a newer value of (what a
+    /// release refuses and `vlr data request` asks for).
+    pub needing: BTreeSet<String>,
 }
 
 struct Resolver<'a, 'd> {
@@ -306,7 +309,8 @@ pub struct SourceWords {
     pub citations: BTreeMap<String, String>,
 }
 
-/// Fills the source language's labels, chapter titles and citations (see [`SourceWords`]).
+/// Fills a language's labels, chapter titles and citations (see
+/// [`SourceWords`]); `locale` is the language's.
 pub fn source_words(
     project: &Project,
     loaded: &Loaded,
@@ -317,7 +321,7 @@ pub fn source_words(
     let mut diags = Vec::new();
     let mut r = Resolver::new(project, idx, sources, locale, true, &mut diags);
     let mut out = SourceWords::default();
-    let Some(texts) = loaded.texts.get(project.source_language()) else { return out };
+    let Some(texts) = loaded.texts.get(locale.lang.as_str()) else { return out };
     for (id, (path, t)) in &texts.chapters {
         out.chapters.insert(id.clone(), r.plain(path, &t.title));
         for (k, v) in &t.labels {

@@ -75,3 +75,53 @@ fn a_checked_value_passes_and_a_share_over_100_does_not() {
     let err = stderr(&f.run(&["check"]));
     assert!(err.contains("`lots` is not a scale") && err.contains("data/2021.csv:2:"), "{err}");
 }
+
+#[test]
+fn the_request_lists_what_the_release_demands_and_filled_in_clears_it() {
+    let f = rolled();
+    // With the default lag of a year, edition 2022 needs 2021 values.
+    assert!(f.run(&["new-edition", "2022"]).status.success());
+    let out = f.run(&["build"]);
+    let demanded: std::collections::BTreeSet<String> = stderr(&out)
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: indicator `")?.split('`').next().map(str::to_string))
+        .collect();
+    assert!(!demanded.is_empty(), "{}", stderr(&out));
+    let out = f.run(&["data", "request", "--lang", "zh"]);
+    assert_eq!(out.status.code(), Some(2), "not a language of the project: {}", stderr(&out));
+    let out = f.run(&["data", "request"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let request = f.read("requests/testville.csv");
+    let rows: Vec<&str> = request.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(
+        rows[0].starts_with("indicator,period,value,scale,note,label,unit,last_period,last_value"),
+        "{request}"
+    );
+    let asked: std::collections::BTreeSet<String> =
+        rows[1..].iter().map(|r| r.split(',').next().unwrap().to_string()).collect();
+    assert_eq!(asked, demanded, "the request asks for exactly what the release demands");
+    assert!(request.contains("gdp,2021,,,,Regional GDP,yuan,2020,148560000000"), "{request}");
+    // Filled in (here: last year's values again) and copied into data/, it clears them.
+    let filled: String = request
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            if l.starts_with('#') || cells[0] == "indicator" {
+                return format!("{l}\n");
+            }
+            let mut cells: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+            cells[2] = cells[8].clone();
+            format!("{}\n", cells.join(","))
+        })
+        .collect();
+    f.write("data/2021.csv", &filled);
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The status says every printed figure is current.
+    let out = f.run(&["data", "status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let states: Vec<&str> =
+        status["indicators"].as_array().unwrap().iter().map(|i| i["state"].as_str().unwrap()).collect();
+    assert!(!states.contains(&"needs-data"), "{status}");
+    assert_eq!(status["edition"], 2022);
+}
