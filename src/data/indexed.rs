@@ -40,8 +40,10 @@ impl Ind<'_> {
     }
 
     /// If the edition needs a newer value: the year it expects, and the latest period there is.
+    /// A gap declared for the expected year, with its reason, needs nothing: the
+    /// edition prints the latest value, with its period ([`Ind::declared_gap`]).
     pub fn needs_data(&self, edition: i32) -> Option<(i32, Option<&Period>)> {
-        if self.spec.fixed || self.missing.is_some() {
+        if self.spec.fixed || self.missing.is_some() || self.declared_gap(edition).is_some() {
             return None;
         }
         let expected = edition - self.lag;
@@ -49,6 +51,23 @@ impl Ind<'_> {
             Some((p, _)) if p.year >= expected => None,
             latest => Some((expected, latest.map(|(p, _)| p))),
         }
+    }
+
+    /// A value the edition expects but the source has not got, declared
+    /// missing with its reason (`2021 = { missing = "survey postponed" }`),
+    /// while an older value stands in: that gap's period and reason.
+    pub fn declared_gap(&self, edition: i32) -> Option<(&Period, &str)> {
+        let expected = edition - self.lag;
+        let (latest, _) = self.current(edition)?;
+        if latest.year >= expected {
+            return None;
+        }
+        self.series
+            .points
+            .iter()
+            .rev()
+            .find(|(p, pt)| p.year >= expected && p.year <= edition && pt.value.is_none())
+            .and_then(|(p, pt)| Some((p, pt.missing.as_deref().filter(|m| !m.trim().is_empty())?)))
     }
 
     /// The data file and span to point at for this indicator.

@@ -261,6 +261,9 @@ struct Resolver<'a, 'd> {
     chapter_titles: HashMap<String, String>,
     /// The publication date (year, month, day), if the project gives one.
     published: Option<(i32, u8, u8)>,
+    /// The indicators whose period the text being resolved prints (`{id:period}`):
+    /// their values need no period after them.
+    period_ids: HashSet<String>,
 }
 
 impl<'a, 'd> Resolver<'a, 'd> {
@@ -292,6 +295,7 @@ impl<'a, 'd> Resolver<'a, 'd> {
             map: SourceMap::default(),
             chapter_titles: HashMap::new(),
             published: project.published(),
+            period_ids: HashSet::new(),
         }
     }
 }
@@ -583,9 +587,10 @@ impl Resolver<'_, '_> {
                     None => current()?,
                 };
                 let stale = if asked.is_none() { self.needs_data(ind) } else { None };
+                let as_of = if asked.is_none() { self.as_of(ind, &period) } else { String::new() };
                 let text = match &ph.form {
-                    Form::Value => locale.figure(fig(value, decimals)),
-                    Form::Number => locale.figure_number(fig(value, decimals)),
+                    Form::Value => locale.figure(fig(value, decimals)) + &as_of,
+                    Form::Number => locale.figure_number(fig(value, decimals)) + &as_of,
                     Form::Period => period.label.clone(),
                     Form::Plural(branches) => {
                         let n = locale.figure_number(fig(value, decimals));
@@ -649,6 +654,29 @@ impl Resolver<'_, '_> {
         Ok((text, stale.or(example)))
     }
 
+    /// Notes which indicators' periods a text prints, for [`Self::as_of`].
+    fn note_periods(&mut self, text: &str) {
+        self.period_ids.clear();
+        let mut ids = Vec::new();
+        let _ = markup::fill(text, |ph| {
+            if ph.form == Form::Period {
+                ids.push(ph.id.clone());
+            }
+            Ok((String::new(), None))
+        });
+        self.period_ids.extend(ids);
+    }
+
+    /// " (2020)" after a value older than the edition, printed because the
+    /// edition's own is declared missing (none where the text prints its period).
+    fn as_of(&self, ind: &Ind, period: &Period) -> String {
+        let printed = self.period_ids.contains(ind.spec.id.get_ref().as_str());
+        if printed || ind.declared_gap(self.idx.edition).is_none() {
+            return String::new();
+        }
+        self.strings.as_of.replace("{period}", &period.label)
+    }
+
     /// Fills the placeholders of a plain field (a label, a chart's texts, the
     /// cover and imprint) at its location; a bad one is reported there.
     fn plain(&mut self, path: &Path, text: &Spanned<String>) -> String {
@@ -656,6 +684,7 @@ impl Resolver<'_, '_> {
         if !raw.contains(['{', '}']) {
             return raw.clone();
         }
+        self.note_periods(raw);
         match markup::fill(raw, |ph| self.placeholder(ph)) {
             Ok(filled) => filled,
             Err(errors) => {
@@ -739,6 +768,7 @@ impl Resolver<'_, '_> {
     fn runs(&mut self, path: &Path, text: &Spanned<String>) -> Vec<Run> {
         let cjk = self.locale.cjk;
         let joined = markup::join_lines(text.get_ref(), cjk);
+        self.note_periods(&joined);
         let parsed = markup::parse(&joined, |ph| self.placeholder(ph));
         if let Ok(runs) = &parsed {
             self.map.push(path, text.span(), runs.iter().map(|r| r.t.as_str()).collect(), None);
@@ -978,16 +1008,24 @@ impl Resolver<'_, '_> {
             let (id, period) = indicator_ref(item.get_ref());
             let period = period.and_then(|p| Period::parse(p).ok());
             let Some(ind) = self.idx.indicators.get(id) else { continue };
-            let point = match &period {
-                Some(per) => ind.series.at(per),
-                None => ind.current(self.idx.edition).map(|(_, pt)| pt),
+            let (point, printed) = match &period {
+                Some(per) => (ind.series.at(per), None),
+                None => ind.current(self.idx.edition).map_or((None, None), |(p, pt)| (Some(pt), Some(p))),
             };
             let current = point.and_then(|pt| Some((pt.value?, pt.decimals)));
             let label = self.label(item.get_ref());
             let (value, note) = match current {
                 Some((v, decimals)) => {
                     let f = format::Figure { value: v, unit: ind.unit(), decimals };
-                    (self.locale.figure(f), None)
+                    // The latest value standing in for a declared gap says its
+                    // period (unless the label says it) and why.
+                    self.period_ids.clear();
+                    let as_of = printed
+                        .filter(|p| !label.contains(p.label.as_str()))
+                        .map(|p| self.as_of(ind, p))
+                        .unwrap_or_default();
+                    let why = ind.declared_gap(self.idx.edition).map(|(_, why)| why.to_string());
+                    (self.locale.figure(f) + &as_of, why)
                 }
                 // Never dropped: a figure that is not known says so, with why.
                 None => {

@@ -102,6 +102,10 @@ pub struct Strings {
     /// A range of periods (`{chart:range}`): `{from}`, `{to}`.
     #[serde(default = "default_range")]
     pub range: String,
+    /// After a value older than the edition, printed because this year's is
+    /// declared missing: `{period}` is its period (" (2020)", Chinese "（2020年）").
+    #[serde(default = "default_as_of")]
+    pub as_of: String,
     /// A period on a chart's axis that its texts do not label (a new
     /// edition's year): `{period}` (Chinese `{period}年`).
     #[serde(default = "default_period")]
@@ -160,6 +164,10 @@ pub struct Strings {
 
 fn default_draft() -> String {
     "DRAFT".into()
+}
+
+fn default_as_of() -> String {
+    " ({period})".into()
 }
 
 fn default_period() -> String {

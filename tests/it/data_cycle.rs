@@ -93,10 +93,7 @@ fn the_request_lists_what_the_release_demands_and_filled_in_clears_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let request = f.read("requests/testville.csv");
     let rows: Vec<&str> = request.lines().filter(|l| !l.starts_with('#')).collect();
-    assert!(
-        rows[0].starts_with("indicator,period,value,scale,note,label,unit,last_period,last_value"),
-        "{request}"
-    );
+    assert!(rows[0].starts_with("indicator,period,value,scale,note,label,unit,last_period,last_value"), "{request}");
     let asked: std::collections::BTreeSet<String> =
         rows[1..].iter().map(|r| r.split(',').next().unwrap().to_string()).collect();
     assert_eq!(asked, demanded, "the request asks for exactly what the release demands");
@@ -124,4 +121,36 @@ fn the_request_lists_what_the_release_demands_and_filled_in_clears_it() {
         status["indicators"].as_array().unwrap().iter().map(|i| i["state"].as_str().unwrap()).collect();
     assert!(!states.contains(&"needs-data"), "{status}");
     assert_eq!(status["edition"], 2022);
+}
+
+#[test]
+fn a_gap_declared_with_its_reason_passes_a_release_and_prints_the_latest_value_with_its_period() {
+    let f = rolled();
+    assert!(f.run(&["new-edition", "2022"]).status.success());
+    // Edition 2022 expects 2021 values: GDP's is not published, and says why.
+    f.write(
+        "data/2021.csv",
+        "indicator,period,value,note\ngdp,2021,,survey postponed to 2023\ntrips,2021,1010,\nroutes,2021,15,\nstations,2021,8,\n",
+    );
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = std::fs::read_dir(f.root().join("dist"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
+    let text = pdf_text(&pdf);
+    // The panel gives the period and the reason; the sentence already names the period.
+    assert!(text.contains("148.56 billion yuan (2020)"), "{text}");
+    assert!(text.contains("survey postponed to 2023"), "{text}");
+    assert!(text.contains("GDP reached 148.56 billion yuan in 2020"), "{text}");
+    // A gap without a reason is no declaration: the release still asks for the value.
+    f.write(
+        "data/2021.csv",
+        "indicator,period,value,note\ngdp,2021,,\ntrips,2021,1010,\nroutes,2021,15,\nstations,2021,8,\n",
+    );
+    let out = f.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("indicator `gdp` needs data for 2021"), "{}", stderr(&out));
 }

@@ -113,7 +113,11 @@ impl Resolver<'_, '_> {
                     .map(|(p, pt)| {
                         let v = match pt.value {
                             Some(v) => self.locale.figure(self.fig(i, v, pt.decimals)),
-                            None => self.strings.not_available.clone(),
+                            // The edition's own value, declared missing: why.
+                            None => match i.declared_gap(self.idx.edition) {
+                                Some((gap, why)) if gap == p => format!("{} ({why})", self.strings.not_available),
+                                _ => self.strings.not_available.clone(),
+                            },
                         };
                         (p.label.clone(), v)
                     })
