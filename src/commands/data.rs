@@ -182,6 +182,7 @@ fn status(data: &Data, needing: &BTreeSet<String>, args: &DataStatusArgs, r: &mu
         chapter: String,
         goal: String,
         state: State,
+        recurs: String,
         latest: String,
         at: String,
     }
@@ -196,6 +197,7 @@ fn status(data: &Data, needing: &BTreeSet<String>, args: &DataStatusArgs, r: &mu
                 chapter: coverage::chapter_of(project, ind.spec.section.as_deref()).unwrap_or_default(),
                 goal: status::goal_of(ind.spec).map(|g| g.to_string()).unwrap_or_default(),
                 state: coverage::state(idx, ind, needing),
+                recurs: ind.recurs.name(),
                 latest: ind.current(idx.edition).map(|(p, _)| p.label.clone()).unwrap_or_default(),
                 at: format!("{}:{line}", path.display()),
             }
@@ -203,9 +205,10 @@ fn status(data: &Data, needing: &BTreeSet<String>, args: &DataStatusArgs, r: &mu
         .collect();
     match args.format {
         StatusFormat::Csv => {
-            let mut out = String::from("indicator,label,chapter,goal,state,latest_period,defined_at\n");
+            let mut out = String::from("indicator,label,chapter,goal,state,recurs,latest_period,defined_at\n");
             for row in &rows {
-                let cells = [&row.id, &row.label, &row.chapter, &row.goal, row.state.name(), &row.latest, &row.at];
+                let cells =
+                    [&row.id, &row.label, &row.chapter, &row.goal, row.state.name(), &row.recurs, &row.latest, &row.at];
                 let line: Vec<String> = cells.iter().map(|c| quote(&neutralize(c.to_string()))).collect();
                 out.push_str(&line.join(","));
                 out.push('\n');
@@ -218,7 +221,8 @@ fn status(data: &Data, needing: &BTreeSet<String>, args: &DataStatusArgs, r: &mu
                 .map(|row| {
                     serde_json::json!({
                         "indicator": row.id, "label": row.label, "chapter": row.chapter, "goal": row.goal,
-                        "state": row.state.name(), "latest_period": row.latest, "defined_at": row.at,
+                        "state": row.state.name(), "recurs": row.recurs, "latest_period": row.latest,
+                        "defined_at": row.at,
                     })
                 })
                 .collect();

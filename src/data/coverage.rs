@@ -77,7 +77,7 @@ pub enum State {
     Stale,
     /// Its value is declared missing, with the reason.
     Missing,
-    /// A fact that does not recur (`fixed = true`).
+    /// A fact that does not recur (`recurs = "once"`, `"constant"`, or `fixed = true`).
     OneOff,
 }
 
@@ -99,7 +99,7 @@ impl State {
 
 /// An indicator's state: `needing` are the indicators the edition prints and needs a newer value of.
 pub fn state(idx: &Index, ind: &Ind, needing: &BTreeSet<String>) -> State {
-    if ind.spec.fixed {
+    if ind.recurs == super::indexed::Recurs::Once {
         return State::OneOff;
     }
     if ind.missing.is_some() {

@@ -8,7 +8,7 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::citation::citation;
-use super::indexed::{Ind, Index};
+use super::indexed::{Ind, Index, Recurs};
 use super::load::Loaded;
 use super::model::Indicator;
 use super::project_file::PeriodYear;
@@ -323,7 +323,11 @@ fn indicator<'a>(
     }
     let thresholds = thresholds(path, ind, text, diags);
     let threshold_decimals = thresholds.as_ref().map_or([None; 3], |th| decimals_as_written(ind, th, text));
-    Ind { path, spec: ind, series, target, thresholds, threshold_decimals, baseline, lag, years_used, missing }
+    let recurs = Recurs::read(ind.recurs.as_ref().map(Spanned::get_ref), ind.fixed).unwrap_or_else(|e| {
+        diags.push(Diag::error(path, Some(ind.recurs.as_ref().map_or_else(|| ind.id.span(), Spanned::span)), e));
+        Recurs::Yearly
+    });
+    Ind { path, spec: ind, series, target, thresholds, threshold_decimals, baseline, lag, years_used, missing, recurs }
 }
 
 /// The decimals the thresholds were written with (green, yellow, red); a

@@ -31,6 +31,65 @@ pub struct Ind<'a> {
     pub years_used: i32,
     /// Why the whole indicator is not known (`missing = …`).
     pub missing: Option<String>,
+    /// How the figure recurs.
+    pub recurs: Recurs,
+}
+
+/// How a figure recurs, so a new edition asks only for what is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recurs {
+    /// Every year (the default).
+    Yearly,
+    /// Every N years (a census).
+    Every(i32),
+    /// Once: an event, or a constant (`fixed = true`).
+    Once,
+}
+
+impl Recurs {
+    /// Reads `recurs` (and `fixed`): a located error for anything else.
+    pub fn read(v: Option<&toml::Value>, fixed: bool) -> Result<Self, String> {
+        let r = match v {
+            None => Recurs::Yearly,
+            Some(toml::Value::String(s)) => match s.as_str() {
+                "yearly" => Recurs::Yearly,
+                "once" | "constant" => Recurs::Once,
+                other => {
+                    return Err(format!(
+                        "`recurs = \"{other}\"`: write \"yearly\", \"once\", \"constant\" or a number of years (10 for a census)"
+                    ));
+                }
+            },
+            Some(toml::Value::Integer(n)) if (1..=30).contains(n) => {
+                if *n == 1 {
+                    Recurs::Yearly
+                } else {
+                    Recurs::Every(*n as i32)
+                }
+            }
+            Some(other) => {
+                return Err(format!(
+                    "`recurs = {other}`: write \"yearly\", \"once\", \"constant\" or a number of years from 1 to 30"
+                ));
+            }
+        };
+        match (fixed, v.is_some(), r) {
+            (false, _, r) => Ok(r),
+            (true, false, _) | (true, true, Recurs::Once) => Ok(Recurs::Once),
+            (true, true, _) => {
+                Err("`fixed = true` says the figure does not recur, `recurs` that it does: keep one".into())
+            }
+        }
+    }
+
+    /// The word for it in vlr's output.
+    pub fn name(self) -> String {
+        match self {
+            Recurs::Yearly => "yearly".into(),
+            Recurs::Every(n) => format!("every {n} years"),
+            Recurs::Once => "once".into(),
+        }
+    }
 }
 
 impl Ind<'_> {
@@ -43,13 +102,16 @@ impl Ind<'_> {
     /// A gap declared for the expected year, with its reason, needs nothing: the
     /// edition prints the latest value, with its period ([`Ind::declared_gap`]).
     pub fn needs_data(&self, edition: i32) -> Option<(i32, Option<&Period>)> {
-        if self.spec.fixed || self.missing.is_some() || self.declared_gap(edition).is_some() {
+        if self.recurs == Recurs::Once || self.missing.is_some() || self.declared_gap(edition).is_some() {
             return None;
         }
         let expected = edition - self.lag;
-        match self.current(edition) {
-            Some((p, _)) if p.year >= expected => None,
-            latest => Some((expected, latest.map(|(p, _)| p))),
+        match (self.current(edition), self.recurs) {
+            (Some((p, _)), _) if p.year >= expected => None,
+            // A census value is due N years after the last one.
+            (Some((p, _)), Recurs::Every(n)) if p.year + n > expected => None,
+            (Some((p, _)), Recurs::Every(n)) => Some((p.year + n, Some(p))),
+            (latest, _) => Some((expected, latest.map(|(p, _)| p))),
         }
     }
 
@@ -95,4 +157,22 @@ pub struct Index<'a> {
     pub units: BTreeMap<String, UnitDef>,
     /// How the SDG dashboard rates.
     pub rating: super::rules::RatingSettings,
+}
+
+#[cfg(test)]
+mod recurs_tests {
+    use super::Recurs;
+
+    #[test]
+    fn recurrence_is_read_from_recurs_and_fixed() {
+        let v = |t: &str| -> toml::Value { toml::from_str::<toml::Table>(&format!("r = {t}")).unwrap()["r"].clone() };
+        assert_eq!(Recurs::read(None, false), Ok(Recurs::Yearly));
+        assert_eq!(Recurs::read(None, true), Ok(Recurs::Once));
+        assert_eq!(Recurs::read(Some(&v("10")), false), Ok(Recurs::Every(10)));
+        assert_eq!(Recurs::read(Some(&v("\"constant\"")), false), Ok(Recurs::Once));
+        assert_eq!(Recurs::read(Some(&v("\"once\"")), true), Ok(Recurs::Once));
+        assert!(Recurs::read(Some(&v("10")), true).is_err(), "fixed and recurring at once");
+        assert!(Recurs::read(Some(&v("\"monthly\"")), false).is_err());
+        assert!(Recurs::read(Some(&v("0")), false).is_err());
+    }
 }

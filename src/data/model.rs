@@ -71,6 +71,10 @@ pub struct Indicator {
     /// A fact that does not recur (a founding year, a past event): a new edition never asks for a newer value.
     #[serde(default)]
     pub fixed: bool,
+    /// How the figure recurs: `"yearly"` (the default), every N years (`10`
+    /// for a census), `"once"` (an event) or `"constant"` (a benchmark, a
+    /// policy threshold): a new edition asks only for what is due.
+    pub recurs: Option<Spanned<toml::Value>>,
     /// Years a value may lag behind the edition (default: `reporting-lag` in vlr.toml).
     pub lag: Option<Spanned<i64>>,
     /// Years before the edition a value may be and still be rated on the SDG

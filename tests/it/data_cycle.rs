@@ -154,3 +154,23 @@ fn a_gap_declared_with_its_reason_passes_a_release_and_prints_the_latest_value_w
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("indicator `gdp` needs data for 2021"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_census_figure_is_asked_for_only_when_it_is_due() {
+    let f = rolled();
+    let data = f.read("data/figures.toml")
+        + "\n[[indicator]]\nid = \"census-growth\"\nunit = \"percent\"\nvalues = { 2020 = 50.68 }\nrecurs = 10\n\n[[panel]]\nid = \"census\"\nitems = [\"census-growth\"]\n";
+    f.write("data/figures.toml", &data);
+    f.write("data/2021.csv", "indicator,period,value\ngdp,2021,150e9\ntrips,2021,1010\n");
+    let text = f.read("text/en/intro.toml").replace("[labels]", "[[block]]\nid = \"census\"\npanel = \"census\"\ntitle = \"Census\"\n\n[labels]\n\"census-growth\" = \"Growth in ten years\"\n");
+    f.write("text/en/intro.toml", &text);
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "not due in 2021: {}", stderr(&out));
+    let status = f.run(&["data", "status", "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(csv.lines().any(|l| l.starts_with("census-growth,") && l.contains(",every 10 years,")), "{csv}");
+    // In 2031 (the default lag of a year: 2030's figure) it is due.
+    assert!(f.run(&["new-edition", "2031", "--force"]).status.success());
+    let err = stderr(&f.run(&["check"]));
+    assert!(err.contains("indicator `census-growth` needs data for 2030"), "{err}");
+}
