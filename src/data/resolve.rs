@@ -654,6 +654,15 @@ impl Resolver<'_, '_> {
         Ok((text, stale.or(example)))
     }
 
+    /// A reason (a missing value's) as this edition prints it: a reason that
+    /// is the key of a label is that label, translated like any; else as written.
+    fn reason_text(&self, why: &str) -> String {
+        match self.labels.get(why).or_else(|| self.src_labels.get(why)) {
+            Some((_, label)) => label.clone(),
+            None => why.to_string(),
+        }
+    }
+
     /// Notes which indicators' periods a text prints, for [`Self::as_of`].
     fn note_periods(&mut self, text: &str) {
         self.period_ids.clear();
@@ -1024,13 +1033,13 @@ impl Resolver<'_, '_> {
                         .filter(|p| !label.contains(p.label.as_str()))
                         .map(|p| self.as_of(ind, p))
                         .unwrap_or_default();
-                    let why = ind.declared_gap(self.idx.edition).map(|(_, why)| why.to_string());
+                    let why = ind.declared_gap(self.idx.edition).map(|(_, why)| self.reason_text(why));
                     (self.locale.figure(f) + &as_of, why)
                 }
                 // Never dropped: a figure that is not known says so, with why.
                 None => {
                     let why = point.and_then(|pt| pt.missing.clone()).or_else(|| ind.missing.clone());
-                    (self.strings.not_available.clone(), why.filter(|m| !m.is_empty()))
+                    (self.strings.not_available.clone(), why.filter(|m| !m.is_empty()).map(|w| self.reason_text(&w)))
                 }
             };
             let mark = if current.is_some() && period.is_none() { self.needs_data(ind) } else { None };

@@ -174,3 +174,35 @@ fn a_census_figure_is_asked_for_only_when_it_is_due() {
     let err = stderr(&f.run(&["check"]));
     assert!(err.contains("indicator `census-growth` needs data for 2030"), "{err}");
 }
+
+#[test]
+fn a_reason_that_is_a_label_is_printed_in_each_language() {
+    let f = Fixture::new("basic");
+    assert!(f.run(&["new-edition", "2022"]).status.success());
+    f.write(
+        "data/2021.csv",
+        "indicator,period,value,note\ngdp,2021,,survey-postponed\ntrips,2021,,survey-postponed\nroutes,2021,15,\nstations,2021,8,\n",
+    );
+    let en = f
+        .read("text/en/intro.toml")
+        .replace("[labels]\n", "[labels]\nsurvey-postponed = \"survey postponed to 2023\"\n");
+    f.write("text/en/intro.toml", &en);
+    let zh = f.read("text/zh/intro.toml").replace("[labels]\n", "[labels]\nsurvey-postponed = \"调查推迟至2023年\"\n");
+    f.write("text/zh/intro.toml", &zh);
+    assert!(f.run(&["translate", "stamp", "--lang", "zh"]).status.success());
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = |lang: &str| {
+        std::fs::read_dir(f.root().join("dist"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().ends_with(&format!(".{lang}.pdf")))
+            .unwrap()
+    };
+    let en = pdf_text(&pdf("en"));
+    assert!(en.contains("survey postponed to 2023"), "{en}");
+    let zh = pdf_text(&pdf("zh")).replace(' ', "");
+    assert!(zh.contains("调查推迟至2023年"), "{zh}");
+    assert!(zh.contains("（2020年）"), "the period after the value, as Chinese writes it: {zh}");
+}

@@ -115,7 +115,9 @@ impl Resolver<'_, '_> {
                             Some(v) => self.locale.figure(self.fig(i, v, pt.decimals)),
                             // The edition's own value, declared missing: why.
                             None => match i.declared_gap(self.idx.edition) {
-                                Some((gap, why)) if gap == p => format!("{} ({why})", self.strings.not_available),
+                                Some((gap, why)) if gap == p => {
+                                    format!("{} ({})", self.strings.not_available, self.reason_text(why))
+                                }
                                 _ => self.strings.not_available.clone(),
                             },
                         };
