@@ -268,6 +268,42 @@ pub struct ChartWords {
     pub references: BTreeMap<String, String>,
 }
 
+/// The periods of the values a chart draws that are not final, by status.
+pub fn not_final(idx: &Index, c: &ChartSpec) -> Vec<(super::series::ValueStatus, Vec<Period>)> {
+    use super::series::ValueStatus;
+    let mut points: Vec<(ValueStatus, Period)> = Vec::new();
+    if c.indicators.is_empty() {
+        for v in c.series.iter().flat_map(|s| s.values.iter()) {
+            let (id, period) = super::series::indicator_ref(v.get_ref());
+            let Some(ind) = idx.indicators.get(id) else { continue };
+            let at = match period.and_then(|p| Period::parse(p).ok()) {
+                Some(p) => ind.series.at(&p).map(|pt| (p.clone(), pt)),
+                None => ind.current(idx.edition).map(|(p, pt)| (p.clone(), pt)),
+            };
+            if let Some((p, pt)) = at.filter(|(_, pt)| pt.value.is_some()) {
+                points.push((pt.status, p));
+            }
+        }
+    } else {
+        let axis = periods(idx, c);
+        for i in &c.indicators {
+            let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
+            for p in &axis {
+                if let Some(pt) = ind.series.at(p).filter(|pt| pt.value.is_some()) {
+                    points.push((pt.status, p.clone()));
+                }
+            }
+        }
+    }
+    [ValueStatus::Provisional, ValueStatus::Estimated]
+        .into_iter()
+        .filter_map(|st| {
+            let set: BTreeSet<Period> = points.iter().filter(|(s, _)| *s == st).map(|(_, p)| p.clone()).collect();
+            (!set.is_empty()).then(|| (st, set.into_iter().collect()))
+        })
+        .collect()
+}
+
 /// `"latest"` in a chart's `periods`: the latest period of its data.
 fn is_latest(p: &toml::Spanned<toml::Value>) -> bool {
     p.get_ref().as_str() == Some("latest")

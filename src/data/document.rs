@@ -50,6 +50,18 @@ pub struct Document {
     pub figures: BTreeMap<String, Figure>,
     /// The output profile: `"submission"`, `"print"` or `"screen"`.
     pub profile: &'static str,
+    /// The marks the edition prints after values that are not final, with
+    /// what each means (the legend, on the imprint page); empty when every value is final.
+    pub symbols: Vec<Symbol>,
+}
+
+/// A mark printed after values, and what it means.
+#[derive(Debug, Clone, Serialize)]
+pub struct Symbol {
+    /// The mark ("p").
+    pub mark: String,
+    /// What it means ("provisional").
+    pub name: String,
 }
 
 /// The language's script and punctuation.
@@ -295,6 +307,9 @@ pub struct PanelItem {
     pub mark: Option<String>,
     /// The value is not known.
     pub missing: bool,
+    /// The status mark of a value that is not final ("p", "e"); *absent when final*.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 /// A chart in the text.
@@ -467,8 +482,8 @@ pub struct AnnexRow {
     pub sdg: Option<String>,
     /// Its label.
     pub label: String,
-    /// Its values: `[period, value formatted]` pairs, oldest first.
-    pub values: Vec<(String, String)>,
+    /// Its values: `[period, value formatted, status mark or none]`, oldest first.
+    pub values: Vec<(String, String, Option<String>)>,
     /// Its target.
     pub target: Option<Target>,
     /// Its rating (see [`DashboardRow::status`]).
@@ -619,7 +634,7 @@ mod tests {
     const CONTRACT: &str = include_str!("../../docs/template-contract.md");
 
     fn runs(t: &str) -> Runs {
-        vec![Run { t: t.into(), b: true, i: true, v: true, f: true, m: Some("mark".into()) }]
+        vec![Run { t: t.into(), b: true, i: true, v: true, f: true, m: Some("mark".into()), s: Some("p".into()) }]
     }
 
     /// A document with every field given and every kind of block and
@@ -671,7 +686,14 @@ mod tests {
             Block::Goals(Goals { goals: vec![1] }),
             Block::Panel(Panel {
                 title: Some(runs("t")),
-                items: vec![PanelItem { value: "1".into(), label: "l".into(), note: s(), mark: s(), missing: true }],
+                items: vec![PanelItem {
+                    value: "1".into(),
+                    label: "l".into(),
+                    note: s(),
+                    mark: s(),
+                    missing: true,
+                    status: s(),
+                }],
             }),
             Block::Figure(FigureBlock { chart: "c".into(), number: 1, source: s(), citation: s(), mark: s() }),
             Block::Table(Table {
@@ -738,7 +760,7 @@ mod tests {
             rows: vec![AnnexRow {
                 sdg: s(),
                 label: "l".into(),
-                values: vec![("2020".into(), "1".into())],
+                values: vec![("2020".into(), "1".into(), s())],
                 target: target(),
                 status: "achieved",
                 trend: "on-track",
@@ -772,6 +794,7 @@ mod tests {
             translation: Translation { total: 1, missing: 0, stale: 0 },
             figures: BTreeMap::from([("c".to_string(), figure)]),
             profile: "submission",
+            symbols: vec![Symbol { mark: "p".into(), name: "provisional".into() }],
         };
         (document, chapters)
     }

@@ -466,8 +466,8 @@ fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
             let missing = value.is_none().then(|| row.note.clone().unwrap_or_default());
             let note = if value.is_some() { row.note.clone() } else { None };
             let at = Loc { file: path.clone(), span: row.value.span() };
-            let checked = row.checked;
-            ind.series.insert(period, Point { value, decimals, missing, note, checked, at }, diags, id);
+            let (checked, status) = (row.checked, row.status);
+            ind.series.insert(period, Point { value, decimals, missing, note, checked, status, at }, diags, id);
         }
     }
 }

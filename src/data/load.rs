@@ -115,6 +115,8 @@ pub struct CsvRow {
     /// Checked by a person (a `checked` column saying `yes`, `true` or `1`):
     /// the plausibility checks leave the value alone.
     pub checked: bool,
+    /// The value's status (a `status` column: provisional, estimated, final).
+    pub status: crate::data::series::ValueStatus,
 }
 
 /// Splits CSV text (RFC 4180: quotes, `""` escapes, CRLF or LF) into records
@@ -215,7 +217,7 @@ fn parse_scale(s: &str) -> Option<f64> {
 }
 
 /// Parses a series file in the long layout: a header with at least
-/// `indicator,period,value` (and optionally `note`, `scale` and `checked`;
+/// `indicator,period,value` (and optionally `note`, `scale`, `checked` and `status`;
 /// other columns are ignored; `#` starts a comment line),
 /// then one row per indicator and period. Every bad cell is a located error.
 pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
@@ -243,7 +245,7 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
                 .with_hint("the long layout: one row per indicator and period, e.g. `indicator,period,value,note`"),
         ]);
     };
-    let (cn, cs, cc) = (col("note"), col("scale"), col("checked"));
+    let (cn, cs, cc, cst) = (col("note"), col("scale"), col("checked"), col("status"));
     let mut out = Vec::new();
     for row in rows {
         let cell = |c: usize| row.get(c).map(|(t, s)| (t.trim().to_string(), off + s.start..off + s.end));
@@ -298,12 +300,23 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
         let checked = cc
             .and_then(cell)
             .is_some_and(|(c, _)| matches!(c.to_ascii_lowercase().as_str(), "yes" | "true" | "1" | "x"));
+        let status = match cst.and_then(cell) {
+            None => crate::data::series::ValueStatus::Final,
+            Some((t, span)) => match crate::data::series::ValueStatus::parse(&t) {
+                Ok(s) => s,
+                Err(e) => {
+                    diags.push(Diag::error(rel, Some(span), e));
+                    continue;
+                }
+            },
+        };
         out.push(CsvRow {
             indicator: Spanned::new(ispan, id),
             period: Spanned::new(pspan, period),
             value: Spanned::new(vspan, value),
             note,
             checked,
+            status,
         });
     }
     if diags.is_empty() { Ok(out) } else { Err(diags) }

@@ -23,6 +23,9 @@ pub struct Run {
     /// A mark printed with a figure that is not this edition's (draft builds) or an example.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub m: Option<String>,
+    /// The status mark of a figure that is not final ("p" provisional, "e" estimated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -272,7 +275,7 @@ pub fn parse(
     let mut buf = String::new();
     let flush = |buf: &mut String, runs: &mut Vec<Run>, b: bool, i: bool| {
         if !buf.is_empty() {
-            runs.push(Run { t: std::mem::take(buf), b, i, v: false, f: false, m: None });
+            runs.push(Run { t: std::mem::take(buf), b, i, v: false, f: false, m: None, s: None });
         }
     };
     let bytes = text.as_bytes();
@@ -308,7 +311,7 @@ pub fn parse(
                 match resolve(&ph) {
                     Ok((value, mark)) => {
                         flush(&mut buf, &mut runs, bold, ital);
-                        runs.push(Run { t: value, b: bold, i: ital, v: true, f: true, m: mark });
+                        runs.push(Run { t: value, b: bold, i: ital, v: true, f: true, m: mark, s: None });
                     }
                     Err(message) => errors.push(MarkupError { message, offset: pos, len: end + 1 }),
                 }

@@ -17,7 +17,7 @@ use super::load::{LangTexts, Loaded};
 use super::markup::{self, Form, Placeholder, Run};
 use super::model::{Block, BlockContent, PhotoSpec, TableSpec, TextFile};
 use super::project_file::{ChapterKind, ChapterSpec, PROJECT_FILE, Project};
-use super::series::{Period, indicator_ref};
+use super::series::{Period, ValueStatus, indicator_ref};
 use super::source_map::SourceMap;
 use super::years;
 use crate::data::fingerprint::{self, Key, State, Status};
@@ -212,6 +212,7 @@ pub fn resolve(
         translation: r.translation,
         figures: BTreeMap::new(),
         profile: opts.profile,
+        symbols: std::mem::take(&mut r.symbols).into_iter().map(|(mark, name)| doc::Symbol { mark, name }).collect(),
     };
     let mut labels: BTreeMap<String, String> = r.src_labels.into_iter().map(|(k, (_, l))| (k, l)).collect();
     labels.extend(r.labels.into_iter().map(|(k, (_, l))| (k, l)));
@@ -264,6 +265,10 @@ struct Resolver<'a, 'd> {
     /// The indicators whose period the text being resolved prints (`{id:period}`):
     /// their values need no period after them.
     period_ids: HashSet<String>,
+    /// The status mark of the figure the last placeholder printed, if not final.
+    pending_status: Option<String>,
+    /// The marks printed so far (mark, meaning): the legend.
+    symbols: BTreeSet<(String, String)>,
 }
 
 impl<'a, 'd> Resolver<'a, 'd> {
@@ -296,6 +301,8 @@ impl<'a, 'd> Resolver<'a, 'd> {
             chapter_titles: HashMap::new(),
             published: project.published(),
             period_ids: HashSet::new(),
+            pending_status: None,
+            symbols: BTreeSet::new(),
         }
     }
 }
@@ -588,6 +595,10 @@ impl Resolver<'_, '_> {
                 };
                 let stale = if asked.is_none() { self.needs_data(ind) } else { None };
                 let as_of = if asked.is_none() { self.as_of(ind, &period) } else { String::new() };
+                if ph.form != Form::Period {
+                    let status = ind.series.at(&period).map_or(ValueStatus::Final, |pt| pt.status);
+                    self.pending_status = self.status_mark(status);
+                }
                 let text = match &ph.form {
                     Form::Value => locale.figure(fig(value, decimals)) + &as_of,
                     Form::Number => locale.figure_number(fig(value, decimals)) + &as_of,
@@ -652,6 +663,18 @@ impl Resolver<'_, '_> {
         // A period is not a figure: it carries no example mark.
         let example = if matches!(ph.form, Form::Period | Form::TargetPeriod) { None } else { example };
         Ok((text, stale.or(example)))
+    }
+
+    /// The mark printed after a value that is not final ("p", "e"), noted for the legend.
+    fn status_mark(&mut self, status: ValueStatus) -> Option<String> {
+        let m = &self.strings.marks;
+        let (mark, name) = match status {
+            ValueStatus::Final => return None,
+            ValueStatus::Provisional => (m.provisional.clone(), m.provisional_name.clone()),
+            ValueStatus::Estimated => (m.estimated.clone(), m.estimated_name.clone()),
+        };
+        self.symbols.insert((mark.clone(), name));
+        Some(mark)
     }
 
     /// A reason (a missing value's) as this edition prints it: a reason that
@@ -778,8 +801,20 @@ impl Resolver<'_, '_> {
         let cjk = self.locale.cjk;
         let joined = markup::join_lines(text.get_ref(), cjk);
         self.note_periods(&joined);
-        let parsed = markup::parse(&joined, |ph| self.placeholder(ph));
-        if let Ok(runs) = &parsed {
+        // Each figure run takes the status mark its placeholder left, in order.
+        let mut statuses = Vec::new();
+        let mut parsed = markup::parse(&joined, |ph| {
+            self.pending_status = None;
+            let filled = self.placeholder(ph);
+            if filled.is_ok() {
+                statuses.push(self.pending_status.take());
+            }
+            filled
+        });
+        if let Ok(runs) = &mut parsed {
+            for (run, status) in runs.iter_mut().filter(|r| r.f).zip(statuses) {
+                run.s = status;
+            }
             self.map.push(path, text.span(), runs.iter().map(|r| r.t.as_str()).collect(), None);
         }
         match parsed {
@@ -1044,7 +1079,9 @@ impl Resolver<'_, '_> {
             };
             let mark = if current.is_some() && period.is_none() { self.needs_data(ind) } else { None };
             let mark = mark.or_else(|| ind.spec.example.then(|| self.strings.example.clone()));
-            items.push(doc::PanelItem { value, label, note, mark, missing: current.is_none() });
+            let status = point.map_or(ValueStatus::Final, |pt| pt.status);
+            let status = if current.is_some() { self.status_mark(status) } else { None };
+            items.push(doc::PanelItem { value, label, note, mark, missing: current.is_none(), status });
         }
         Some(doc::Panel { title, items })
     }
@@ -1310,7 +1347,8 @@ fn split_long_figure(run: Run) -> Vec<Run> {
     }
     let head = words[..keep].join(" ");
     let tail = format!(" {}", words[keep..].join(" "));
-    vec![Run { t: head, ..run.clone() }, Run { t: tail, v: false, f: false, ..run }]
+    // The status mark follows the whole figure.
+    vec![Run { t: head, s: None, ..run.clone() }, Run { t: tail, v: false, f: false, ..run }]
 }
 
 /// A QR code of `text` as rows of dark (true) and light modules, drawn as
@@ -1377,7 +1415,7 @@ mod tests {
     use super::*;
 
     fn fig(t: &str) -> Run {
-        Run { t: t.into(), b: false, i: false, v: true, f: true, m: None }
+        Run { t: t.into(), b: false, i: false, v: true, f: true, m: None, s: None }
     }
 
     #[test]

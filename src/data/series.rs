@@ -142,6 +142,30 @@ pub struct Loc {
     pub span: Range<usize>,
 }
 
+/// Whether a value is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ValueStatus {
+    /// Final (the default).
+    #[default]
+    Final,
+    /// Provisional: may be revised.
+    Provisional,
+    /// Estimated, not measured.
+    Estimated,
+}
+
+impl ValueStatus {
+    /// Reads `final`, `provisional` (`p`) or `estimated` (`e`); empty is final.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "final" => Ok(ValueStatus::Final),
+            "provisional" | "p" => Ok(ValueStatus::Provisional),
+            "estimated" | "estimate" | "e" => Ok(ValueStatus::Estimated),
+            other => Err(format!("`{other}` is not a value's status (final, provisional or estimated)")),
+        }
+    }
+}
+
 /// One point of a series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -155,6 +179,8 @@ pub struct Point {
     pub note: Option<String>,
     /// Checked by a person: the plausibility checks leave it alone.
     pub checked: bool,
+    /// Final, provisional or estimated.
+    pub status: ValueStatus,
     /// Where the point was written.
     pub at: Loc,
 }
@@ -314,6 +340,7 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                     missing: None,
                     note: None,
                     checked: false,
+                    status: ValueStatus::Final,
                     at: loc(v.span()),
                 };
                 s.insert(p, point, diags, id);
@@ -351,7 +378,15 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                         continue;
                     }
                     let decimals = ind.decimals.as_ref().map(|d| *d.get_ref()).or_else(|| literal_decimals(lit(&span)));
-                    Point { value: Some(n), decimals, missing: None, note: None, checked: false, at: loc(span) }
+                    Point {
+                        value: Some(n),
+                        decimals,
+                        missing: None,
+                        note: None,
+                        checked: false,
+                        status: ValueStatus::Final,
+                        at: loc(span),
+                    }
                 }
                 toml::Value::Table(t) => match point_table(t, ind.unit.get_ref()) {
                     Ok(mut pt) => {
@@ -405,6 +440,7 @@ fn point_table(t: &toml::Table, unit: &str) -> Result<Point, String> {
         missing: None,
         note: None,
         checked: false,
+        status: ValueStatus::Final,
         at: Loc { file: PathBuf::new(), span: 0..0 },
     };
     for (k, v) in t {
@@ -418,12 +454,15 @@ fn point_table(t: &toml::Table, unit: &str) -> Result<Point, String> {
             ("missing", toml::Value::Boolean(true)) => pt.missing = Some(String::new()),
             ("note", toml::Value::String(s)) => pt.note = Some(s.clone()),
             ("checked", toml::Value::Boolean(b)) => pt.checked = *b,
-            (k @ ("value" | "missing" | "note" | "checked"), _) => {
+            ("status", toml::Value::String(s)) => pt.status = ValueStatus::parse(s)?,
+            (k @ ("value" | "missing" | "note" | "checked" | "status"), _) => {
                 return Err(format!(
-                    "`{k}` has the wrong type (value: a number; missing, note: text; checked: true or false)"
+                    "`{k}` has the wrong type (value: a number; missing, note, status: text; checked: true or false)"
                 ));
             }
-            (k, _) => return Err(format!("unknown field `{k}` in a point (fields: value, missing, note, checked)")),
+            (k, _) => {
+                return Err(format!("unknown field `{k}` in a point (fields: value, missing, note, status, checked)"));
+            }
         }
     }
     match (pt.value.is_some(), pt.missing.is_some()) {

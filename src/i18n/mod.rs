@@ -160,6 +160,38 @@ pub struct Strings {
     pub typography: Typography,
     /// The SDG dashboard and the statistical annex.
     pub dashboard: DashboardStrings,
+    /// The marks of provisional and estimated values, and their legend.
+    #[serde(default)]
+    pub marks: MarkStrings,
+}
+
+/// The marks of values that are not final, printed after them, and the
+/// legend that explains them (on the imprint page).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct MarkStrings {
+    /// The mark of a provisional value ("p").
+    pub provisional: String,
+    /// What it means ("provisional").
+    pub provisional_name: String,
+    /// The mark of an estimated value ("e").
+    pub estimated: String,
+    /// What it means ("estimated").
+    pub estimated_name: String,
+    /// The legend's title ("Symbols").
+    pub symbols: String,
+}
+
+impl Default for MarkStrings {
+    fn default() -> Self {
+        MarkStrings {
+            provisional: "p".into(),
+            provisional_name: "provisional".into(),
+            estimated: "e".into(),
+            estimated_name: "estimated".into(),
+            symbols: "Symbols".into(),
+        }
+    }
 }
 
 fn default_draft() -> String {

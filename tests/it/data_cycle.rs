@@ -206,3 +206,29 @@ fn a_reason_that_is_a_label_is_printed_in_each_language() {
     assert!(zh.contains("调查推迟至2023年"), "{zh}");
     assert!(zh.contains("（2020年）"), "the period after the value, as Chinese writes it: {zh}");
 }
+
+#[test]
+fn a_provisional_value_carries_its_mark_with_a_legend() {
+    let f = rolled();
+    f.write(
+        "data/2021.csv",
+        "indicator,period,value,status\ngdp,2021,150e9,provisional\ntrips,2021,1010,\nroutes,2021,15,estimated\n",
+    );
+    let out = f.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = std::fs::read_dir(f.root().join("dist"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
+    let text = pdf_text(&pdf);
+    // The text and the panel mark the value; the imprint says what the marks mean; the chart's note too.
+    assert!(text.matches("150 billion yuanp").count() + text.matches("150 billion yuan p").count() >= 2, "{text}");
+    assert!(text.contains("Symbols : p provisional"), "{text}");
+    assert!(text.contains("estimated: 2021"), "{text}");
+    // A status that is not one is located.
+    f.write("data/2021.csv", "indicator,period,value,status\ngdp,2021,150e9,maybe\n");
+    let err = stderr(&f.run(&["check"]));
+    assert!(err.contains("`maybe` is not a value's status") && err.contains("data/2021.csv:2:"), "{err}");
+}

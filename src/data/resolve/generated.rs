@@ -25,7 +25,7 @@ impl Resolver<'_, '_> {
             Chapter {
                 id: spec.id.get_ref().clone(),
                 number: spec.number.clone(),
-                title: vec![Run { t: title.clone(), b: false, i: false, v: false, f: false, m: None }],
+                title: vec![Run { t: title.clone(), b: false, i: false, v: false, f: false, m: None, s: None }],
                 subtitle: None,
                 goals: Vec::new(),
                 opener: spec.opener().name(),
@@ -121,7 +121,8 @@ impl Resolver<'_, '_> {
                                 _ => self.strings.not_available.clone(),
                             },
                         };
-                        (p.label.clone(), v)
+                        let mark = if pt.value.is_some() { self.status_mark(pt.status) } else { None };
+                        (p.label.clone(), v, mark)
                     })
                     .collect();
                 let cite = i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok()).map(|c| self.cite(&c));
