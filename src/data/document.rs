@@ -482,8 +482,10 @@ pub struct AnnexRow {
     pub sdg: Option<String>,
     /// Its label.
     pub label: String,
-    /// Its values: `[period, value formatted, status mark or none]`, oldest first.
-    pub values: Vec<(String, String, Option<String>)>,
+    /// Its values: `[period, value formatted]` pairs, oldest first.
+    pub values: Vec<(String, String)>,
+    /// The status mark of each value, in the same order (none: final).
+    pub marks: Vec<Option<String>>,
     /// Its target.
     pub target: Option<Target>,
     /// Its rating (see [`DashboardRow::status`]).
@@ -760,7 +762,8 @@ mod tests {
             rows: vec![AnnexRow {
                 sdg: s(),
                 label: "l".into(),
-                values: vec![("2020".into(), "1".into(), s())],
+                values: vec![("2020".into(), "1".into())],
+                marks: vec![s()],
                 target: target(),
                 status: "achieved",
                 trend: "on-track",

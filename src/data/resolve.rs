@@ -760,6 +760,19 @@ impl Resolver<'_, '_> {
             fields.extend(years::meta_fields(m).into_iter().map(|(f, s)| (path.as_path(), f, s)));
         }
         fields.sort_by_key(|(p, _, s)| (p.to_path_buf(), s.span().start));
+        // A cell is checked with its row: a year in one cell, a figure in the next.
+        for (path, t) in texts.chapters.values() {
+            for row in years::chapter_rows(t) {
+                let cells: Vec<&str> = row.iter().map(|c| c.get_ref().as_str()).collect();
+                for (n, f) in years::check_row(self.idx, &cells) {
+                    let text = row[n];
+                    let span = locate(self.sources, path, text, text.get_ref(), f.offset, 4, &mut Cursor::default());
+                    let d = Diag::error(path, span.or(Some(text.span())), format!("stale year: {}", f.message))
+                        .with_hint(years::HINT);
+                    self.report(d);
+                }
+            }
+        }
         for (path, field, text) in fields {
             let raw = text.get_ref();
             let mut at = Cursor::default();

@@ -18,6 +18,8 @@ pub enum Field {
     Prose,
     /// Titles, labels, chart texts, the cover and imprint: the previous edition's year.
     Title,
+    /// A table cell: checked with the rest of its row ([`check_row`]).
+    Cell,
 }
 
 /// A year typed in a text: its value and byte range in the text.
@@ -122,6 +124,42 @@ pub struct Finding {
     pub message: String,
 }
 
+/// Checks a table row: a year typed in one cell beside a figure of another
+/// period in the same row (`["2020", "{trips}"]`). Findings by cell index.
+pub fn check_row(idx: &Index, cells: &[&str]) -> Vec<(usize, Finding)> {
+    let parsed: Vec<Vec<Sentence>> = cells.iter().map(|c| sentences(c)).collect();
+    let figures: Vec<(&Placeholder, Vec<Period>)> = parsed
+        .iter()
+        .flatten()
+        .flat_map(|s| s.placeholders.iter())
+        .map(|ph| (ph, figure_periods(idx, ph)))
+        .filter(|(_, p)| !p.is_empty())
+        .collect();
+    let Some((ph, periods)) = figures.first() else { return Vec::new() };
+    let mut out = Vec::new();
+    for (n, cell) in parsed.iter().enumerate() {
+        for y in cell.iter().flat_map(|s| &s.years) {
+            let covered = figures.iter().flat_map(|(_, ps)| ps).any(|p| (p.start..=p.end).contains(&y.year));
+            if !covered {
+                let of: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
+                let message = format!(
+                    "`{}` is typed in a table row beside `{{{}}}`, which prints a value of {}",
+                    y.year,
+                    ph.id,
+                    of.join(" and ")
+                );
+                out.push((n, Finding { offset: y.offset, message }));
+            }
+        }
+    }
+    out
+}
+
+/// Every table's rows in a chapter file, cell by cell.
+pub fn chapter_rows(t: &TextFile) -> Vec<Vec<&Spanned<String>>> {
+    t.block.iter().filter_map(|b| b.table.as_ref()).flat_map(|t| t.rows.iter().map(|r| r.iter().collect())).collect()
+}
+
 /// Checks one text: in prose, a year typed in a sentence that prints a
 /// figure of another period; in a title, the previous edition's year.
 pub fn check(idx: &Index, field: Field, text: &str) -> Vec<Finding> {
@@ -129,6 +167,7 @@ pub fn check(idx: &Index, field: Field, text: &str) -> Vec<Finding> {
     for s in sentences(text) {
         for y in &s.years {
             let message = match field {
+                Field::Cell => continue,
                 Field::Title if y.year == idx.edition - 1 => {
                     format!("`{}` is the previous edition's year, in a title of the {} edition", y.year, idx.edition)
                 }
@@ -173,7 +212,7 @@ pub fn chapter_fields(t: &TextFile) -> Vec<(Field, &Spanned<String>)> {
         if let Some(table) = &b.table {
             out.push((Field::Title, &table.caption));
             out.extend(table.header.iter().map(|h| (Field::Title, h)));
-            out.extend(table.rows.iter().flatten().map(|c| (Field::Prose, c)));
+            out.extend(table.rows.iter().flatten().map(|c| (Field::Cell, c)));
             out.extend(table.source.iter().map(|s| (Field::Title, s)));
         }
         if let Some(photo) = &b.photo {

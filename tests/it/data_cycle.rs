@@ -12,7 +12,10 @@ fn rolled() -> Fixture {
     let data = f.read("data/figures.toml")
         + "\n[[indicator]]\nid = \"gdp-growth\"\nunit = \"percent\"\nchange-of = \"gdp\"\nvalues = { 2020 = 3.9 }\n";
     f.write("data/figures.toml", &data);
-    let text = f.read("text/en/intro.toml").replace("{gdp} in 2020,", "{gdp} in {gdp:period},");
+    let text = f
+        .read("text/en/intro.toml")
+        .replace("{gdp} in 2020,", "{gdp} in {gdp:period},")
+        .replace("[\"2020\", \"{trips}\"]", "[\"{trips:period}\", \"{trips}\"]");
     f.write("text/en/intro.toml", &text);
     let out = f.run(&["new-edition", "2021"]);
     assert!(out.status.success(), "{}", stderr(&out));

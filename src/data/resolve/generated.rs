@@ -122,14 +122,16 @@ impl Resolver<'_, '_> {
                             },
                         };
                         let mark = if pt.value.is_some() { self.status_mark(pt.status) } else { None };
-                        (p.label.clone(), v, mark)
+                        ((p.label.clone(), v), mark)
                     })
-                    .collect();
+                    .collect::<Vec<_>>();
+                let (values, marks) = values.into_iter().unzip();
                 let cite = i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok()).map(|c| self.cite(&c));
                 doc::AnnexRow {
                     sdg: status::sdg_code(i.spec),
                     label: self.label(i.spec.id.get_ref()),
                     values,
+                    marks,
                     target: self.target(i),
                     status: r.status_code(),
                     trend: r.trend_code(),
