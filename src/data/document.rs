@@ -486,6 +486,8 @@ pub struct AnnexRow {
     pub values: Vec<(String, String)>,
     /// The status mark of each value, in the same order (none: final).
     pub marks: Vec<Option<String>>,
+    /// The indicator's note (definitions, breaks in the series), if it has one.
+    pub note: Option<String>,
     /// Its target.
     pub target: Option<Target>,
     /// Its rating (see [`DashboardRow::status`]).
@@ -764,6 +766,7 @@ mod tests {
                 label: "l".into(),
                 values: vec![("2020".into(), "1".into())],
                 marks: vec![s()],
+                note: s(),
                 target: target(),
                 status: "achieved",
                 trend: "on-track",

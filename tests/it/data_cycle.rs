@@ -235,3 +235,23 @@ fn a_provisional_value_carries_its_mark_with_a_legend() {
     let err = stderr(&f.run(&["check"]));
     assert!(err.contains("`maybe` is not a value's status") && err.contains("data/2021.csv:2:"), "{err}");
 }
+
+#[test]
+fn an_indicators_note_is_in_the_annex() {
+    let f = Fixture::new("dashboard");
+    let data = f.read("data/figures.toml").replacen(
+        "id = \"life\"\n",
+        "id = \"life\"\nnote = \"Period life expectancy at birth, both sexes.\"\n",
+        1,
+    );
+    f.write("data/figures.toml", &data);
+    let out = f.run(&["build", "--lang", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = std::fs::read_dir(f.root().join("dist"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".en.pdf"))
+        .unwrap();
+    assert!(pdf_text(&pdf).contains("Period life expectancy at birth, both sexes."));
+}

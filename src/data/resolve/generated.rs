@@ -132,6 +132,7 @@ impl Resolver<'_, '_> {
                     label: self.label(i.spec.id.get_ref()),
                     values,
                     marks,
+                    note: i.spec.note.as_deref().filter(|n| !n.trim().is_empty()).map(|n| self.reason_text(n)),
                     target: self.target(i),
                     status: r.status_code(),
                     trend: r.trend_code(),
