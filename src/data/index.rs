@@ -451,6 +451,9 @@ fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
             };
             let (value, decimals) = match row.value.get_ref() {
                 Some((v, d)) => {
+                    if let Some(w) = series::too_many_digits(&row.written) {
+                        diags.push(Diag::warning(path, Some(row.value.span()), w));
+                    }
                     match series::check_value(*v, ind.unit()) {
                         Ok(Some(w)) => diags.push(Diag::warning(path, Some(row.value.span()), w)),
                         Ok(None) => {}

@@ -110,6 +110,8 @@ pub struct CsvRow {
     pub period: Spanned<String>,
     /// The value (none: a missing point) with its decimals as written, and the cell's span.
     pub value: Spanned<Option<(f64, Option<u8>)>>,
+    /// The value's cell as written.
+    pub written: String,
     /// The note, if the file has a `note` column.
     pub note: Option<String>,
     /// Checked by a person (a `checked` column saying `yes`, `true` or `1`):
@@ -238,6 +240,20 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
     };
     let col = |name: &str| header.iter().position(|(h, _)| h.trim().eq_ignore_ascii_case(name));
     let mut diags = Vec::new();
+    // A column vlr reads, given twice: which one counts would be a guess.
+    for name in ["indicator", "period", "value", "note", "scale", "checked", "status"] {
+        let mut same = header.iter().filter(|(h, _)| h.trim().eq_ignore_ascii_case(name));
+        if let (Some(_), Some((_, span))) = (same.next(), same.next()) {
+            diags.push(Diag::error(
+                rel,
+                Some(off + span.start..off + span.end),
+                format!("the header has two `{name}` columns"),
+            ));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     let (Some(ci), Some(cp), Some(cv)) = (col("indicator"), col("period"), col("value")) else {
         let span = header.first().map(|(_, s)| off + s.start..off + header.last().map_or(s.end, |(_, e)| e.end));
         return Err(vec![
@@ -249,6 +265,16 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
     let mut out = Vec::new();
     for row in rows {
         let cell = |c: usize| row.get(c).map(|(t, s)| (t.trim().to_string(), off + s.start..off + s.end));
+        // A control character (an escape sequence, a NUL) is no data, and would reach every CSV vlr writes.
+        if let Some((t, span)) = row.iter().find(|(t, _)| t.chars().any(|c| c.is_control() && c != '\t')) {
+            let c = t.chars().find(|c| c.is_control() && *c != '\t').unwrap_or('\0');
+            diags.push(Diag::error(
+                rel,
+                Some(off + span.start..off + span.end),
+                format!("this cell holds the control character U+{:04X}", c as u32),
+            ));
+            continue;
+        }
         if row.len() != header.len() {
             let span = row.first().map(|(_, s)| off + s.start..off + row.last().map_or(s.end, |(_, e)| e.end));
             diags.push(Diag::error(
@@ -313,7 +339,8 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
         out.push(CsvRow {
             indicator: Spanned::new(ispan, id),
             period: Spanned::new(pspan, period),
-            value: Spanned::new(vspan, value),
+            value: Spanned::new(vspan.clone(), value),
+            written: text.get(vspan).unwrap_or_default().trim().to_string(),
             note,
             checked,
             status,

@@ -255,3 +255,18 @@ fn an_indicators_note_is_in_the_annex() {
         .unwrap();
     assert!(pdf_text(&pdf).contains("Period life expectancy at birth, both sexes."));
 }
+
+#[test]
+fn csv_cells_with_control_characters_twin_columns_and_too_many_digits_are_reported() {
+    let f = rolled();
+    f.write("data/2021.csv", "indicator,period,value,note\ngdp,2021,150e9,\"\u{1b}[31mred\"\n");
+    let err = stderr(&f.run(&["check"]));
+    assert!(err.contains("this cell holds the control character U+001B") && err.contains("data/2021.csv:2:"), "{err}");
+    assert!(!err.contains('\u{1b}'), "never echoed raw: {err}");
+    f.write("data/2021.csv", "indicator,period,value,value\ngdp,2021,150e9,1\n");
+    let err = stderr(&f.run(&["check"]));
+    assert!(err.contains("the header has two `value` columns") && err.contains("data/2021.csv:1:"), "{err}");
+    f.write("data/2021.csv", "indicator,period,value\ngdp,2021,150000000000.000000001\ntrips,2021,1010\n");
+    let err = stderr(&f.run(&["check"]));
+    assert!(err.contains("significant digits") && err.contains("data/2021.csv:2:"), "{err}");
+}
