@@ -604,6 +604,7 @@ fn held(object: &str, kind: Option<&str>, key: &str) -> Option<&'static str> {
         ("document", "translation") => "translation",
         ("document", "figures") => "figures",
         ("document", "strings") => "strings",
+        ("document", "symbols") => "symbol",
         ("meta", "imprint") => "imprint",
         ("meta", "acronyms") => "acronym",
         ("figure", "callout") => "callout",

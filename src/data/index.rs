@@ -543,8 +543,11 @@ mod tests {
         assert_eq!(at(2020, 1, &mut diags), vec![("a".into(), None), ("b".into(), None), ("c".into(), None)]);
         // Lag 0: a needs 2020; the latest value it has is 2019.
         assert_eq!(at(2020, 0, &mut diags)[0], ("a".into(), Some((2020, Some("2019".into())))));
-        // 2021 is missing: it does not count as data, so a still needs 2021 with lag 0.
-        assert_eq!(at(2021, 0, &mut diags)[0], ("a".into(), Some((2021, Some("2019".into())))));
+        // 2021 is declared missing with its reason: an honest gap, so a needs nothing
+        // (the edition prints 2019's value with its period).
+        assert_eq!(at(2021, 0, &mut diags)[0], ("a".into(), None));
+        // 2022 is not declared: a needs it; the latest value it has is still 2019.
+        assert_eq!(at(2022, 0, &mut diags)[0], ("a".into(), Some((2022, Some("2019".into())))));
         // b: edition 2021, its lag of 2 years expects 2019; it has 2018.
         assert_eq!(at(2021, 1, &mut diags)[1], ("b".into(), Some((2019, Some("2018".into())))));
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");

@@ -117,7 +117,7 @@ pub struct CsvRow {
     /// Checked by a person (a `checked` column saying `yes`, `true` or `1`):
     /// the plausibility checks leave the value alone.
     pub checked: bool,
-    /// The value's status (a `status` column: provisional, estimated, final).
+    /// The value's status (a `value_status` column: provisional, estimated, final).
     pub status: crate::data::series::ValueStatus,
 }
 
@@ -219,7 +219,7 @@ fn parse_scale(s: &str) -> Option<f64> {
 }
 
 /// Parses a series file in the long layout: a header with at least
-/// `indicator,period,value` (and optionally `note`, `scale`, `checked` and `status`;
+/// `indicator,period,value` (and optionally `note`, `scale`, `checked` and `value_status`;
 /// other columns are ignored; `#` starts a comment line),
 /// then one row per indicator and period. Every bad cell is a located error.
 pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
@@ -241,7 +241,7 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
     let col = |name: &str| header.iter().position(|(h, _)| h.trim().eq_ignore_ascii_case(name));
     let mut diags = Vec::new();
     // A column vlr reads, given twice: which one counts would be a guess.
-    for name in ["indicator", "period", "value", "note", "scale", "checked", "status"] {
+    for name in ["indicator", "period", "value", "note", "scale", "checked", "value_status", "obs_status"] {
         let mut same = header.iter().filter(|(h, _)| h.trim().eq_ignore_ascii_case(name));
         if let (Some(_), Some((_, span))) = (same.next(), same.next()) {
             diags.push(Diag::error(
@@ -261,7 +261,10 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
                 .with_hint("the long layout: one row per indicator and period, e.g. `indicator,period,value,note`"),
         ]);
     };
-    let (cn, cs, cc, cst) = (col("note"), col("scale"), col("checked"), col("status"));
+    // A value's status: `value_status` (or SDMX's `obs_status`); `status` is
+    // the SDG rating in the indicators CSV vlr writes, which reads back as it is.
+    let (cn, cs, cc) = (col("note"), col("scale"), col("checked"));
+    let cst = col("value_status").or_else(|| col("obs_status"));
     let mut out = Vec::new();
     for row in rows {
         let cell = |c: usize| row.get(c).map(|(t, s)| (t.trim().to_string(), off + s.start..off + s.end));

@@ -215,7 +215,7 @@ fn a_provisional_value_carries_its_mark_with_a_legend() {
     let f = rolled();
     f.write(
         "data/2021.csv",
-        "indicator,period,value,status\ngdp,2021,150e9,provisional\ntrips,2021,1010,\nroutes,2021,15,estimated\n",
+        "indicator,period,value,value_status\ngdp,2021,150e9,provisional\ntrips,2021,1010,\nroutes,2021,15,estimated\n",
     );
     let out = f.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -231,7 +231,7 @@ fn a_provisional_value_carries_its_mark_with_a_legend() {
     assert!(text.contains("Symbols : p provisional"), "{text}");
     assert!(text.contains("estimated: 2021"), "{text}");
     // A status that is not one is located.
-    f.write("data/2021.csv", "indicator,period,value,status\ngdp,2021,150e9,maybe\n");
+    f.write("data/2021.csv", "indicator,period,value,value_status\ngdp,2021,150e9,maybe\n");
     let err = stderr(&f.run(&["check"]));
     assert!(err.contains("`maybe` is not a value's status") && err.contains("data/2021.csv:2:"), "{err}");
 }
