@@ -4,6 +4,7 @@
 pub mod chars;
 pub mod chart_spec;
 pub mod citation;
+pub mod diff;
 pub mod document;
 pub mod fingerprint;
 pub mod index;
@@ -20,4 +21,5 @@ pub mod series;
 pub mod source_map;
 pub mod status;
 pub mod typography;
+pub mod word_diff;
 pub mod years;
