@@ -8,6 +8,7 @@ mod common;
 mod bad_input;
 mod cli;
 mod dashboard;
+mod diff;
 mod edition;
 mod next_year;
 mod profiles;
