@@ -42,6 +42,8 @@ pub enum Command {
     Init(InitArgs),
     /// Roll the project to a new reporting year; `vlr check` then lists every figure to update.
     NewEdition(NewEditionArgs),
+    /// Show every figure, text and chart that changed since the previous edition (or another copy of the project).
+    Diff(DiffArgs),
     /// Hand texts to translators as XLIFF and take their translations back.
     #[command(subcommand)]
     Translate(TranslateCommand),
@@ -210,6 +212,32 @@ pub struct NewEditionArgs {
     /// Accept a year more than five years ahead.
     #[arg(long)]
     pub force: bool,
+    /// The project folder (default: the nearest folder upwards holding vlr.toml).
+    #[arg(long, short = 'p', value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// Arguments of `vlr diff`.
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// Compare with this copy of the project (last year's checkout, another
+    /// revision) [default: this project's previous edition, from the same data].
+    #[arg(long, value_name = "DIR")]
+    pub against: Option<PathBuf>,
+    /// The edition to compare from [default: the edition before this one; with
+    /// --against, DIR's edition].
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1800..=2200))]
+    pub from: Option<i32>,
+    /// Also write every difference to FILE as CSV, one row each.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// The language whose texts, labels and printed figures are compared
+    /// [default: the source language].
+    #[arg(long, short = 'l', value_parser = language)]
+    pub lang: Option<String>,
+    /// Also list what did not change.
+    #[arg(long)]
+    pub all: bool,
     /// The project folder (default: the nearest folder upwards holding vlr.toml).
     #[arg(long, short = 'p', value_name = "DIR")]
     pub root: Option<PathBuf>,

@@ -58,6 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Watch(args) => commands::watch::run(args, r),
         Command::Init(args) => commands::init::run(args, r),
         Command::NewEdition(args) => commands::new_edition::run(args, r),
+        Command::Diff(args) => commands::diff::run(args, r),
         Command::Translate(cmd) => commands::translate::run(cmd, r),
         Command::Data(cmd) => commands::data::run(cmd, r),
     };

@@ -116,16 +116,28 @@ impl Session {
 
     /// The data index alone (what `new-edition` needs): problems go to `diags`.
     pub fn index(&self, diags: &mut Vec<Diag>) -> Index<'_> {
-        resolve::index(&self.loaded, &self.sources, self.project.settings(), diags)
+        self.index_at(*self.project.file.project.edition.get_ref(), diags)
+    }
+
+    /// The data index as edition `edition` reads the same data (what
+    /// `vlr diff` compares the project's edition with).
+    pub fn index_at(&self, edition: i32, diags: &mut Vec<Diag>) -> Index<'_> {
+        let settings = crate::data::index::Settings { edition, ..self.project.settings() };
+        resolve::index(&self.loaded, &self.sources, settings, diags)
     }
 
     /// Validates the data, once for all editions: the theme, the index
     /// (series, units, references, charts), citations, and characters the
     /// fonts cannot print.
     pub fn validate(&self, fonts: Arc<Fonts>) -> Data<'_> {
+        self.validate_at(fonts, *self.project.file.project.edition.get_ref())
+    }
+
+    /// Validates the data as edition `edition` reads them (see [`Session::index_at`]).
+    pub fn validate_at(&self, fonts: Arc<Fonts>, edition: i32) -> Data<'_> {
         let mut diags = self.diags.clone();
         diags.extend(self.theme.as_ref().err().cloned());
-        let index = self.index(&mut diags);
+        let index = self.index_at(edition, &mut diags);
         resolve::check_citations(&index, &self.source_labels(), &mut diags);
         crate::data::chars::check(&self.loaded, &self.sources, &|c| fonts.covers(c), &mut diags);
         Data { session: self, fonts, index, diags }
@@ -222,6 +234,9 @@ pub struct Resolved {
     pub map: crate::data::source_map::SourceMap,
     /// Problems in the edition's data and text.
     pub diags: Vec<Diag>,
+    /// Every label as the edition prints it (its language's, else the
+    /// source language's), placeholders filled, by key.
+    pub labels: BTreeMap<String, String>,
     /// Milliseconds spent resolving.
     pub ms: u128,
     /// The indicators the edition prints and needs a newer value of.
@@ -382,8 +397,17 @@ impl Data<'_> {
             files.insert(at.file.clone(), document::to_json(ch));
         }
         files.insert("/data.json".into(), document::to_json(&doc));
-        let needing = words.needing;
-        Resolved { lang: lang.to_string(), files, translated, map, diags, ms: t0.elapsed().as_millis(), needing }
+        let (needing, labels) = (words.needing, words.labels);
+        Resolved {
+            lang: lang.to_string(),
+            files,
+            translated,
+            map,
+            diags,
+            labels,
+            ms: t0.elapsed().as_millis(),
+            needing,
+        }
     }
 }
 

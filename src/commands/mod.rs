@@ -6,6 +6,7 @@
 pub mod build;
 pub mod check;
 pub mod data;
+pub mod diff;
 pub mod init;
 pub mod new_edition;
 pub mod translate;

@@ -153,34 +153,40 @@ fn plain<T: std::borrow::Borrow<str> + ?Sized>(id: impl Into<String>, text: &T) 
 
 /// The segments of a block (none for a figure, SDG tiles or a panel without title).
 pub fn block_segs(b: &Block) -> Vec<Seg> {
+    block_fields(b).into_iter().map(|(id, text, kind)| seg(id, text, kind)).collect()
+}
+
+/// Every string of a block with its segment id and how it is read, in
+/// segment order: what [`block_segs`] fingerprints, with each string's span.
+pub fn block_fields(b: &Block) -> Vec<(String, &Spanned<String>, Kind)> {
     let mut out = Vec::new();
     for (name, v) in [("p", &b.p), ("h", &b.h), ("h3", &b.h3), ("h4", &b.h4)] {
         if let Some(t) = v {
-            out.push(seg(name, t, Kind::Markup));
+            out.push((name.to_string(), t, Kind::Markup));
         }
     }
     if let Some(items) = &b.list {
-        out.extend(items.iter().enumerate().map(|(i, t)| seg(format!("list.{i}"), t, Kind::Markup)));
+        out.extend(items.iter().enumerate().map(|(i, t)| (format!("list.{i}"), t, Kind::Markup)));
     }
     if let Some(t) = &b.title {
-        out.push(seg("title", t, Kind::Markup));
+        out.push(("title".to_string(), t, Kind::Markup));
     }
     if let Some(t) = &b.table {
-        out.push(seg("table.caption", &t.caption, Kind::Markup));
-        out.extend(t.header.iter().enumerate().map(|(i, c)| seg(format!("table.header.{i}"), c, Kind::Lines)));
+        out.push(("table.caption".to_string(), &t.caption, Kind::Markup));
+        out.extend(t.header.iter().enumerate().map(|(i, c)| (format!("table.header.{i}"), c, Kind::Lines)));
         for (r, row) in t.rows.iter().enumerate() {
-            out.extend(row.iter().enumerate().map(|(c, cell)| seg(format!("table.rows.{r}.{c}"), cell, Kind::Lines)));
+            out.extend(row.iter().enumerate().map(|(c, cell)| (format!("table.rows.{r}.{c}"), cell, Kind::Lines)));
         }
         if let Some(s) = &t.source {
-            out.push(seg("table.source", s, Kind::Markup));
+            out.push(("table.source".to_string(), s, Kind::Markup));
         }
     }
     if let Some(ph) = &b.photo {
-        out.push(seg("photo.caption", &ph.caption, Kind::Markup));
+        out.push(("photo.caption".to_string(), &ph.caption, Kind::Markup));
         if let Some(c) = &ph.credit {
-            out.push(seg("photo.credit", c, Kind::Markup));
+            out.push(("photo.credit".to_string(), c, Kind::Markup));
         }
-        out.push(seg("photo.alt", &ph.alt, Kind::Plain));
+        out.push(("photo.alt".to_string(), &ph.alt, Kind::Plain));
     }
     out
 }
@@ -245,19 +251,26 @@ pub fn chapter_groups(t: &TextFile) -> Vec<Group> {
 
 /// `meta.toml` as one group.
 pub fn meta_group(m: &MetaText) -> Group {
-    let mut segs = vec![plain("title", m.title.get_ref())];
+    let segs = meta_fields(m).into_iter().map(|(id, v)| plain(id, v)).collect();
+    Group { key: Key::Meta, segs, at: m.title.span(), recorded: recorded(m.src.as_ref()) }
+}
+
+/// Every string of `meta.toml` with its segment id, in segment order: what
+/// [`meta_group`] fingerprints, with each string's span.
+pub fn meta_fields(m: &MetaText) -> Vec<(String, &Spanned<String>)> {
+    let mut out = vec![("title".to_string(), &m.title)];
     for (name, v) in [("kicker", &m.kicker), ("subtitle", &m.subtitle), ("motto", &m.motto)] {
         if let Some(v) = v {
-            segs.push(plain(name, v));
+            out.push((name.to_string(), v));
         }
     }
-    segs.push(plain("city", &m.city));
-    segs.push(plain("author", &m.author));
-    segs.extend(m.keywords.iter().enumerate().map(|(i, k)| plain(format!("keywords.{i}"), k)));
+    out.push(("city".to_string(), &m.city));
+    out.push(("author".to_string(), &m.author));
+    out.extend(m.keywords.iter().enumerate().map(|(i, k)| (format!("keywords.{i}"), k)));
     // The cover's and the imprint's texts, and the acronyms spelt out.
     for (name, v) in [("cover-title", &m.cover_title), ("cover-credit", &m.cover_credit), ("cover-alt", &m.cover_alt)] {
         if let Some(v) = v {
-            segs.push(plain(name, v));
+            out.push((name.to_string(), v));
         }
     }
     let imprint = &m.imprint;
@@ -268,13 +281,13 @@ pub fn meta_group(m: &MetaText) -> Group {
         ("imprint.link", &imprint.link),
     ] {
         if let Some(v) = v {
-            segs.push(plain(name, v));
+            out.push((name.to_string(), v));
         }
     }
-    segs.extend(imprint.contact.iter().enumerate().map(|(i, c)| plain(format!("imprint.contact.{i}"), c)));
-    segs.extend(imprint.notes.iter().enumerate().map(|(i, n)| plain(format!("imprint.notes.{i}"), n)));
-    segs.extend(m.acronyms.iter().map(|(k, v)| plain(format!("acronyms.{k}"), v.get_ref())));
-    Group { key: Key::Meta, segs, at: m.title.span(), recorded: recorded(m.src.as_ref()) }
+    out.extend(imprint.contact.iter().enumerate().map(|(i, c)| (format!("imprint.contact.{i}"), c)));
+    out.extend(imprint.notes.iter().enumerate().map(|(i, n)| (format!("imprint.notes.{i}"), n)));
+    out.extend(m.acronyms.iter().map(|(k, v)| (format!("acronyms.{k}"), v)));
+    out
 }
 
 /// The state of one group's translation.

@@ -100,7 +100,7 @@ fn rating_code(r: Rating) -> String {
 }
 
 /// A number in base units, with the decimals it was written with.
-pub(crate) fn number(v: f64, decimals: Option<u8>) -> String {
+pub fn number(v: f64, decimals: Option<u8>) -> String {
     match decimals {
         Some(d) => format!("{v:.*}", usize::from(d)),
         None => format!("{v}"),
@@ -114,12 +114,12 @@ fn numeric(i: usize) -> bool {
 
 /// A text cell a spreadsheet cannot take for a formula: one starting with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` before it.
-pub(crate) fn neutralize(cell: String) -> String {
+pub fn neutralize(cell: String) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell }
 }
 
 /// A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
-pub(crate) fn quote(cell: &str) -> String {
+pub fn quote(cell: &str) -> String {
     if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_string() }
 }
 

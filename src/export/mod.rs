@@ -1,6 +1,8 @@
 //! What a build writes: the PDFs (standards, timestamp), the indicators'
-//! CSV ([`indicators_csv`]), each written through a temporary file.
+//! CSV ([`indicators_csv`]), each written through a temporary file; and
+//! `vlr diff`'s CSV ([`diff_csv`]).
 
+pub mod diff_csv;
 pub mod indicators_csv;
 
 use std::io::Write;

@@ -9,6 +9,7 @@ mod bad_input;
 mod cli;
 mod dashboard;
 mod data_cycle;
+mod diff;
 mod edition;
 mod next_year;
 mod profiles;
