@@ -30,7 +30,10 @@ pub fn run(args: &crate::cli::NewEditionArgs, r: &mut Reporter) -> ExitStatus {
                 r.item(&format!("{}:{line}: {id}", file.display()));
             }
             if n > 20 {
-                r.item(&format!("… and {} more (`vlr data status` lists every one; `vlr data request` writes them for the bureaus)", n - 20));
+                r.item(&format!(
+                    "… and {} more (`vlr data status` lists every one; `vlr data request` writes them for the bureaus)",
+                    n - 20
+                ));
             }
             let texts: std::collections::BTreeSet<_> = rolled.old_years.iter().map(|(f, _, _)| f).collect();
             if !rolled.old_years.is_empty() {

@@ -11,7 +11,6 @@ use super::citation::citation;
 use super::indexed::{Ind, Index, Recurs};
 use super::load::Loaded;
 use super::model::Indicator;
-use super::project_file::PeriodYear;
 use super::rules::{Band, Better, RatingSettings, Thresholds, band};
 use super::series::{self, Loc, Period, Point, indicator_ref};
 use crate::diag::{Diag, Sources};
@@ -25,7 +24,7 @@ pub struct Settings<'a> {
     /// Years a value may lag behind the edition, unless an indicator says otherwise.
     pub lag: i32,
     /// The calendar year a two-year period counts for.
-    pub period_year: super::project_file::PeriodYear,
+    pub period_year: super::series::PeriodYear,
     /// Units the project defines in `vlr.toml`.
     pub units: &'a std::collections::BTreeMap<String, crate::i18n::units::UnitDef>,
     /// How the SDG dashboard rates.
@@ -66,7 +65,7 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         for ind in &file.indicator {
             let built = indicator(path, ind, text, settings, diags);
             let id = ind.id.get_ref().as_str();
-            if super::resolve::is_reserved(id) {
+            if super::markup::is_reserved(id) {
                 diags.push(Diag::error(
                     path,
                     Some(ind.id.span()),
@@ -98,7 +97,7 @@ pub fn index<'a>(loaded: &'a Loaded, sources: &Sources, settings: Settings<'_>, 
         }
     }
     merge_csv(loaded, &mut idx, diags);
-    if settings.period_year == PeriodYear::Start {
+    if settings.period_year == series::PeriodYear::Start {
         for ind in idx.indicators.values_mut() {
             count_from_start(ind);
         }

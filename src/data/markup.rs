@@ -82,6 +82,17 @@ fn is_id(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// `2019`: four digits, a year as written.
+pub fn is_year(id: &str) -> bool {
+    id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The names placeholders keep for the edition and for years of history:
+/// `edition`, `edition-1`, `edition+1`, `published`, `2019`.
+pub fn is_reserved(id: &str) -> bool {
+    id == "edition" || id == "published" || id.starts_with("edition-") || id.starts_with("edition+") || is_year(id)
+}
+
 /// The byte length of a placeholder starting at `{` (nested braces allowed), if closed.
 pub fn placeholder_len(rest: &str) -> Option<usize> {
     let mut depth = 0usize;

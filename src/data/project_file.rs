@@ -68,7 +68,7 @@ pub struct ProjectMeta {
     /// `"end"` (2024, the default) or `"start"` (2023, as UK councils count
     /// their financial years).
     #[serde(default)]
-    pub period_year: Option<Spanned<PeriodYear>>,
+    pub period_year: Option<Spanned<super::series::PeriodYear>>,
     /// The city's logo (SVG or PNG in the project), on the cover and back cover.
     pub logo: Option<Spanned<String>>,
     /// A photo for the cover (JPEG or PNG in the project); its credit and alt
@@ -110,38 +110,6 @@ pub struct ChapterSpec {
     /// What the chapter holds (`"text"`, `"dashboard"` or `"annex"`).
     /// Default: its text file.
     pub kind: Option<Spanned<ChapterKind>>,
-}
-
-/// The calendar year a two-year period counts for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PeriodYear {
-    /// `start`: `2023/24` counts for 2023.
-    Start,
-    /// `end`: `2023/24` counts for 2024.
-    #[default]
-    End,
-}
-
-impl Keyword for PeriodYear {
-    const ALL: &'static [Self] = &[PeriodYear::Start, PeriodYear::End];
-    const WHAT: &'static str = "period year";
-
-    fn name(self) -> &'static str {
-        match self {
-            PeriodYear::Start => "start",
-            PeriodYear::End => "end",
-        }
-    }
-
-    fn hint() -> String {
-        "`period-year` is \"start\" (2023/24 counts for 2023) or \"end\" (for 2024)".into()
-    }
-}
-
-impl<'de> Deserialize<'de> for PeriodYear {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        keyword::deserialize(d)
-    }
 }
 
 /// What a chapter holds.

@@ -81,22 +81,11 @@ pub fn check_citations(idx: &Index, labels: &BTreeMap<&str, &str>, diags: &mut V
     }
 }
 
-/// `2019`: four digits, a year as written.
-pub fn is_year(id: &str) -> bool {
-    id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The names placeholders keep for the edition and for years of history:
-/// `edition`, `edition-1`, `edition+1`, `published`, `2019`.
-pub fn is_reserved(id: &str) -> bool {
-    id == "edition" || id == "published" || id.starts_with("edition-") || id.starts_with("edition+") || is_year(id)
-}
-
 /// Whether a placeholder names something that exists: an indicator, a chart
 /// (`:range`) or the edition (`{edition}`, `{edition-1}`, `{published}`).
 fn known_placeholder(idx: &Index, ph: &Placeholder) -> Result<(), String> {
     let id = ph.id.as_str();
-    let edition = is_reserved(id);
+    let edition = markup::is_reserved(id);
     match ph.form {
         Form::Range if idx.charts.iter().any(|(_, c)| c.id.get_ref() == id) => Ok(()),
         Form::Range => Err(format!("`{{{id}:range}}`: unknown chart `{id}`")),
@@ -504,7 +493,7 @@ impl Resolver<'_, '_> {
         let name = ph.id.as_str();
         // `{2019}`: a year that is a fact of history, printed as written, which
         // the stale-year check leaves alone.
-        if is_year(name) && ph.form == Form::Value && ph.period.is_none() {
+        if markup::is_year(name) && ph.form == Form::Value && ph.period.is_none() {
             return Some(Ok(name.to_string()));
         }
         let offset = match name {

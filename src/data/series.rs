@@ -142,6 +142,38 @@ pub struct Loc {
     pub span: Range<usize>,
 }
 
+/// The calendar year a two-year period counts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeriodYear {
+    /// `start`: `2023/24` counts for 2023.
+    Start,
+    /// `end`: `2023/24` counts for 2024.
+    #[default]
+    End,
+}
+
+impl super::keyword::Keyword for PeriodYear {
+    const ALL: &'static [Self] = &[PeriodYear::Start, PeriodYear::End];
+    const WHAT: &'static str = "period year";
+
+    fn name(self) -> &'static str {
+        match self {
+            PeriodYear::Start => "start",
+            PeriodYear::End => "end",
+        }
+    }
+
+    fn hint() -> String {
+        "`period-year` is \"start\" (2023/24 counts for 2023) or \"end\" (for 2024)".into()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PeriodYear {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::keyword::deserialize(d)
+    }
+}
+
 /// Whether a value is final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ValueStatus {

@@ -136,3 +136,14 @@ pub fn pdf_pages(path: &Path) -> usize {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The PDF of a language in a fixture's `dist/`, whatever its output name
+/// (`new-edition` renames it): `<output>.<lang>.pdf`.
+pub fn dist_pdf(f: &Fixture, lang: &str) -> PathBuf {
+    std::fs::read_dir(f.root().join("dist"))
+        .expect("dist/")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(&format!(".{lang}.pdf")))
+        .unwrap_or_else(|| panic!("no {lang} PDF in dist/"))
+}

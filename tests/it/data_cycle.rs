@@ -1,7 +1,7 @@
 //! Issue 21: the data cycle. Plausibility on entry, the CSV's `scale`,
 //! `checked` and comment lines.
 
-use crate::common::{Fixture, pdf_text, stderr};
+use crate::common::{Fixture, dist_pdf, pdf_text, stderr};
 
 /// The `basic` fixture (English only) rolled to edition 2021, with `gdp`'s
 /// growth declared as its change.
@@ -47,12 +47,7 @@ fn a_value_at_the_wrong_scale_stops_the_release_at_its_csv_line() {
     f.write("data/2021.csv", csv);
     let out = f.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let pdf = std::fs::read_dir(f.root().join("dist"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
+    let pdf = dist_pdf(&f, "en");
     assert!(pdf_text(&pdf).contains("158.96 billion yuan"), "the scaled value prints");
 }
 
@@ -137,12 +132,7 @@ fn a_gap_declared_with_its_reason_passes_a_release_and_prints_the_latest_value_w
     );
     let out = f.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let pdf = std::fs::read_dir(f.root().join("dist"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
+    let pdf = dist_pdf(&f, "en");
     let text = pdf_text(&pdf);
     // The panel gives the period and the reason; the sentence already names the period.
     assert!(text.contains("148.56 billion yuan (2020)"), "{text}");
@@ -195,14 +185,7 @@ fn a_reason_that_is_a_label_is_printed_in_each_language() {
     assert!(f.run(&["translate", "stamp", "--lang", "zh"]).status.success());
     let out = f.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let pdf = |lang: &str| {
-        std::fs::read_dir(f.root().join("dist"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.to_string_lossy().ends_with(&format!(".{lang}.pdf")))
-            .unwrap()
-    };
+    let pdf = |lang: &str| dist_pdf(&f, lang);
     let en = pdf_text(&pdf("en"));
     assert!(en.contains("survey postponed to 2023"), "{en}");
     let zh = pdf_text(&pdf("zh")).replace(' ', "");
@@ -219,12 +202,7 @@ fn a_provisional_value_carries_its_mark_with_a_legend() {
     );
     let out = f.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let pdf = std::fs::read_dir(f.root().join("dist"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
+    let pdf = dist_pdf(&f, "en");
     let text = pdf_text(&pdf);
     // The text and the panel mark the value; the imprint says what the marks mean; the chart's note too.
     assert!(text.matches("150 billion yuanp").count() + text.matches("150 billion yuan p").count() >= 2, "{text}");
@@ -247,12 +225,7 @@ fn an_indicators_note_is_in_the_annex() {
     f.write("data/figures.toml", &data);
     let out = f.run(&["build", "--lang", "en"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let pdf = std::fs::read_dir(f.root().join("dist"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.to_string_lossy().ends_with(".en.pdf"))
-        .unwrap();
+    let pdf = dist_pdf(&f, "en");
     assert!(pdf_text(&pdf).contains("Period life expectancy at birth, both sexes."));
 }
 
