@@ -33,7 +33,15 @@ const W_SMALL: f64 = 300.0;
 
 /// Whether a chart has so few points that it is set half width.
 pub fn is_small(p: &Prepared) -> bool {
-    p.kind != ChartKind::Hbar && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4
+    p.kind != ChartKind::Hbar && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4 && words_fit(p)
+}
+
+/// Whether every word of every category label fits its slot on a small
+/// chart (a word is never broken: "Профессиональная" needs the full width).
+/// Estimated at 0.6 em a character of 14 px, the widest labels' average.
+fn words_fit(p: &Prepared) -> bool {
+    let slot = (W_SMALL - 60.0) / p.categories.len().max(1) as f64 - 6.0;
+    p.categories.iter().flat_map(|c| c.split_whitespace()).all(|w| w.chars().count() as f64 * 0.6 * 14.0 <= slot)
 }
 
 /// The canvas of a chart, px: width by its kind, height by its category count.
