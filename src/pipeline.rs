@@ -447,15 +447,17 @@ fn figures(
         }
         let alt = charts::alt_text(&prepared, &title, locale);
         let mut note = text.and_then(|t| t.note.clone()).unwrap_or_default();
-        // Values that are not final, said in the note ("provisional: 2021").
-        for (status, periods) in crate::data::chart_spec::not_final(idx, spec) {
+        // Values that are not final, said in the note, each with its series
+        // ("Growth of regional GDP (2021): estimated").
+        for (status, id, periods) in crate::data::chart_spec::not_final(idx, spec) {
             let m = &strings.marks;
             let name = match status {
                 crate::data::series::ValueStatus::Estimated => &m.estimated_name,
                 _ => &m.provisional_name,
             };
             let list: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
-            let said = format!("{name}{}{}", locale.colon, list.join(&locale.comma));
+            let when = strings.as_of.replace("{period}", &list.join(&locale.comma));
+            let said = format!("{}{when}{}{name}", label(&id), locale.colon);
             note = format!("{note} {said}").trim().to_string();
         }
         if !prepared.dropped.is_empty() {

@@ -268,10 +268,10 @@ pub struct ChartWords {
     pub references: BTreeMap<String, String>,
 }
 
-/// The periods of the values a chart draws that are not final, by status.
-pub fn not_final(idx: &Index, c: &ChartSpec) -> Vec<(super::series::ValueStatus, Vec<Period>)> {
+/// The values a chart draws that are not final: status, indicator id and periods.
+pub fn not_final(idx: &Index, c: &ChartSpec) -> Vec<(super::series::ValueStatus, String, Vec<Period>)> {
     use super::series::ValueStatus;
-    let mut points: Vec<(ValueStatus, Period)> = Vec::new();
+    let mut points: Vec<(ValueStatus, String, Period)> = Vec::new();
     if c.indicators.is_empty() {
         for v in c.series.iter().flat_map(|s| s.values.iter()) {
             let (id, period) = super::series::indicator_ref(v.get_ref());
@@ -281,7 +281,7 @@ pub fn not_final(idx: &Index, c: &ChartSpec) -> Vec<(super::series::ValueStatus,
                 None => ind.current(idx.edition).map(|(p, pt)| (p.clone(), pt)),
             };
             if let Some((p, pt)) = at.filter(|(_, pt)| pt.value.is_some()) {
-                points.push((pt.status, p));
+                points.push((pt.status, id.to_string(), p));
             }
         }
     } else {
@@ -290,18 +290,20 @@ pub fn not_final(idx: &Index, c: &ChartSpec) -> Vec<(super::series::ValueStatus,
             let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { continue };
             for p in &axis {
                 if let Some(pt) = ind.series.at(p).filter(|pt| pt.value.is_some()) {
-                    points.push((pt.status, p.clone()));
+                    points.push((pt.status, i.get_ref().clone(), p.clone()));
                 }
             }
         }
     }
-    [ValueStatus::Provisional, ValueStatus::Estimated]
-        .into_iter()
-        .filter_map(|st| {
-            let set: BTreeSet<Period> = points.iter().filter(|(s, _)| *s == st).map(|(_, p)| p.clone()).collect();
-            (!set.is_empty()).then(|| (st, set.into_iter().collect()))
-        })
-        .collect()
+    let mut out: Vec<(ValueStatus, String, Vec<Period>)> = Vec::new();
+    for (st, id, p) in points.into_iter().filter(|(s, _, _)| *s != ValueStatus::Final) {
+        match out.iter_mut().find(|(s, i, _)| *s == st && *i == id) {
+            Some((_, _, ps)) if !ps.contains(&p) => ps.push(p),
+            Some(_) => {}
+            None => out.push((st, id, vec![p])),
+        }
+    }
+    out
 }
 
 /// `"latest"` in a chart's `periods`: the latest period of its data.

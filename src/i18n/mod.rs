@@ -180,6 +180,8 @@ pub struct MarkStrings {
     pub estimated_name: String,
     /// The legend's title ("Symbols").
     pub symbols: String,
+    /// Between a mark and its meaning in the legend (a no-break space; Russian " — ").
+    pub separator: String,
 }
 
 impl Default for MarkStrings {
@@ -190,6 +192,7 @@ impl Default for MarkStrings {
             estimated: "e".into(),
             estimated_name: "estimated".into(),
             symbols: "Symbols".into(),
+            separator: "\u{a0}".into(),
         }
     }
 }
