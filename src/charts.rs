@@ -333,10 +333,9 @@ fn fold_dy(tag: &str) -> String {
         (_, Some(n)) => n.parse::<f64>().ok().map(|n| n * size / 2.0),
         _ => None,
     };
-    let Some(shift) = shift else { return tag.to_string() };
+    let Some(shift) = shift.filter(|_| ys < ds) else { return tag.to_string() };
     // Remove `dy` first (it comes after `y`), then rewrite `y`.
     let mut t = format!("{}{}", &tag[..ds], &tag[de..]);
-    debug_assert!(ys < ds);
     t.replace_range(ys..ye, &format!(" y=\"{:.2}\"", y + shift));
     t
 }
