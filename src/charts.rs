@@ -173,7 +173,13 @@ pub fn prepare(
         (labels, series, decimals, Vec::new(), true)
     };
     let max = largest(&series).max(lines.iter().map(|l| l.0).fold(0.0, f64::max));
-    let (scale, words) = loc.axis(&unit, max);
+    let (mut scale, mut words) = loc.axis(&unit, max);
+    // A scale on which a value would need more decimals than the language
+    // writes (Chinese 0.0221万 for 221) is dropped: the values are written in full.
+    let values = series.iter().flat_map(|(_, v)| v.iter().flatten()).chain(lines.iter().map(|l| &l.0));
+    if scale.divisor > 1.0 && !values.clone().all(|v| loc.keeps_digits(*v, scale.divisor)) {
+        (scale, words) = loc.axis(&unit, 0.0);
+    }
     let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
     Prepared {
         kind: *spec.kind.get_ref(),

@@ -80,6 +80,12 @@ impl Locale {
             || (!self.strings.number.prefixes && matches!(kind, Some(Kind::Prefixed(..))))
     }
 
+    /// Whether `value` on a scale of `divisor` keeps every digit within the
+    /// language's `max-decimals` (221 in 万 is 0.0221: not in Chinese, at most 2).
+    pub fn keeps_digits(&self, value: f64, divisor: f64) -> bool {
+        exact_decimals(value / divisor, usize::from(self.strings.number.max_decimals)).is_some()
+    }
+
     /// The largest scale that keeps every digit with at most `max-decimals`
     /// decimals: its exponent and the scaled value.
     fn pick_exponent(&self, value: f64) -> Option<(u8, f64)> {
