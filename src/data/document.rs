@@ -165,6 +165,16 @@ pub struct Imprint {
     pub link: Option<String>,
     /// Further lines (prepared by, printed by, ISBN …).
     pub notes: Vec<String>,
+    /// The copyright line.
+    pub copyright: Option<String>,
+    /// How to cite the review.
+    pub citation: Option<String>,
+    /// An ISBN or UN document symbol, as printed.
+    pub identifier: Option<String>,
+    /// The original language ("Original: Chinese").
+    pub original: Option<String>,
+    /// Design, translation and photo credits.
+    pub credits: Vec<String>,
 }
 
 /// An acronym spelt out.
@@ -654,6 +664,11 @@ mod tests {
             contact: vec!["c".into()],
             link: s(),
             notes: vec!["n".into()],
+            copyright: s(),
+            citation: s(),
+            identifier: s(),
+            original: s(),
+            credits: vec!["c".into()],
         };
         let meta = Meta {
             title: "t".into(),

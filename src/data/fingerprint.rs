@@ -279,6 +279,10 @@ pub fn meta_fields(m: &MetaText) -> Vec<(String, &Spanned<String>)> {
         ("imprint.licence", &imprint.licence),
         ("imprint.disclaimer", &imprint.disclaimer),
         ("imprint.link", &imprint.link),
+        ("imprint.copyright", &imprint.copyright),
+        ("imprint.citation", &imprint.citation),
+        ("imprint.identifier", &imprint.identifier),
+        ("imprint.original", &imprint.original),
     ] {
         if let Some(v) = v {
             out.push((name.to_string(), v));
@@ -286,6 +290,7 @@ pub fn meta_fields(m: &MetaText) -> Vec<(String, &Spanned<String>)> {
     }
     out.extend(imprint.contact.iter().enumerate().map(|(i, c)| (format!("imprint.contact.{i}"), c)));
     out.extend(imprint.notes.iter().enumerate().map(|(i, n)| (format!("imprint.notes.{i}"), n)));
+    out.extend(imprint.credits.iter().enumerate().map(|(i, c)| (format!("imprint.credits.{i}"), c)));
     out.extend(m.acronyms.iter().map(|(k, v)| (format!("acronyms.{k}"), v)));
     out
 }

@@ -430,6 +430,17 @@ pub struct Imprint {
     /// Further lines (prepared by, printed by, ISBN …).
     #[serde(default)]
     pub notes: Vec<Spanned<String>>,
+    /// The copyright line ("© 2021 Yiwu Municipal Government").
+    pub copyright: Option<Spanned<String>>,
+    /// How to cite the review.
+    pub citation: Option<Spanned<String>>,
+    /// An ISBN, a UN document symbol or another identifier, as printed.
+    pub identifier: Option<Spanned<String>>,
+    /// The language the review was written in ("Original: Chinese").
+    pub original: Option<Spanned<String>>,
+    /// Design, translation and photo credits, a line each.
+    #[serde(default)]
+    pub credits: Vec<Spanned<String>>,
 }
 
 #[cfg(test)]

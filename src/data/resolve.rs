@@ -1236,6 +1236,11 @@ impl Resolver<'_, '_> {
             contact: i.contact.iter().map(|c| self.plain(mp, c)).collect(),
             link: self.plain_opt(mp, i.link.as_ref()),
             notes: i.notes.iter().map(|n| t(self.plain(mp, n))).collect(),
+            copyright: self.plain_opt(mp, i.copyright.as_ref()).map(t),
+            citation: self.plain_opt(mp, i.citation.as_ref()).map(t),
+            identifier: self.plain_opt(mp, i.identifier.as_ref()),
+            original: self.plain_opt(mp, i.original.as_ref()).map(t),
+            credits: i.credits.iter().map(|c| t(self.plain(mp, c))).collect(),
         };
         let qr = imprint.link.as_deref().and_then(qr_matrix);
         let acronyms = self.acronyms(loaded, src);

@@ -236,11 +236,12 @@ pub fn chapter_fields(t: &TextFile) -> Vec<(Field, &Spanned<String>)> {
 pub fn meta_fields(m: &MetaText) -> Vec<(Field, &Spanned<String>)> {
     let i = &m.imprint;
     let one = [&m.kicker, &m.subtitle, &m.motto, &m.cover_title, &m.cover_credit, &m.cover_alt];
-    let imprint = [&i.publisher, &i.licence, &i.disclaimer, &i.link];
+    let imprint =
+        [&i.publisher, &i.licence, &i.disclaimer, &i.link, &i.copyright, &i.citation, &i.identifier, &i.original];
     std::iter::once(&m.title)
         .chain([&m.city, &m.author])
         .chain(one.into_iter().chain(imprint).flatten())
-        .chain(m.keywords.iter().chain(&i.contact).chain(&i.notes))
+        .chain(m.keywords.iter().chain(&i.contact).chain(&i.notes).chain(&i.credits))
         .chain(m.acronyms.values())
         .map(|t| (Field::Title, t))
         .collect()

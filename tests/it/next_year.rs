@@ -36,7 +36,7 @@ fn every_field() -> Fixture {
     let meta = f
         .read("text/en/meta.toml")
         .replace("title = \"Testville Voluntary Local Review\"", "title = \"Testville Voluntary Local Review {edition}\"\nkicker = \"Edition {edition}\"\nkeywords = [\"VLR {edition}\"]\ncover-title = \"Testville Local\\nReview {edition}\"")
-        .replace("licence = \"Licensed under CC BY 4.0.\"", "licence = \"Licensed under CC BY 4.0.\"\nnotes = [\"Data as of {edition}, published {published}.\"]")
+        .replace("licence = \"Licensed under CC BY 4.0.\"", "licence = \"Licensed under CC BY 4.0.\"\nnotes = [\"Data as of {edition}, published {published}.\"]\ncopyright = \"© {edition+1} Testville\"\noriginal = \"Original: English\"\ncredits = [\"Design: Testville Print Office\"]")
         .replace("SDG = \"Sustainable Development Goal\"", "SDG = \"Sustainable Development Goal ({edition+10} Agenda)\"");
     f.write("text/en/meta.toml", &meta);
     f
@@ -65,6 +65,9 @@ fn placeholders_print_in_every_field_and_charts_follow_the_data() {
         "Edition 2020",
         "Data as of 2020, published July 2021.",
         "Sustainable Development Goal (2030 Agenda)",
+        "© 2021 Testville",
+        "Original: English",
+        "Design: Testville Print Office",
     ] {
         assert!(text.contains(want), "`{want}` is printed: {text}");
     }
