@@ -907,7 +907,10 @@ impl Resolver<'_, '_> {
     fn section_ref(&self, section: &str) -> String {
         match self.chapter_titles.get(section) {
             Some(title) => self.strings.report_chapter.replace("{title}", title),
-            None => self.strings.report_section.replace("{section}", section),
+            None => match &self.strings.report_part {
+                Some(part) if !section.contains('.') => part.replace("{section}", section),
+                _ => self.strings.report_section.replace("{section}", section),
+            },
         }
     }
 

@@ -120,6 +120,11 @@ pub struct Strings {
     pub target: String,
     /// A reference to a section of this report in a source line; `{section}` is its number.
     pub report_section: String,
+    /// A reference to a numbered chapter (a section number without a dot,
+    /// "1"), where the language words it otherwise (Chinese "本报告第{section}部分");
+    /// default: `report-section`.
+    #[serde(default)]
+    pub report_part: Option<String>,
     /// A reference to a chapter of this report without a number; `{title}` is its title.
     pub report_chapter: String,
     /// Title of the list of figures.
