@@ -106,6 +106,9 @@ pub struct Strings {
     /// declared missing: `{period}` is its period (" (2020)", Chinese "（2020年）").
     #[serde(default = "default_as_of")]
     pub as_of: String,
+    /// Why a value is missing, after "n/a" in the annex: `{reason}` (" (…)", Chinese "（…）").
+    #[serde(default = "default_reason")]
+    pub reason: String,
     /// A period on a chart's axis that its texts do not label (a new
     /// edition's year): `{period}` (Chinese `{period}年`).
     #[serde(default = "default_period")]
@@ -204,6 +207,10 @@ impl Default for MarkStrings {
 
 fn default_draft() -> String {
     "DRAFT".into()
+}
+
+fn default_reason() -> String {
+    " ({reason})".into()
 }
 
 fn default_as_of() -> String {

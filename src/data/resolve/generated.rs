@@ -116,7 +116,8 @@ impl Resolver<'_, '_> {
                             // The edition's own value, declared missing: why.
                             None => match i.declared_gap(self.idx.edition) {
                                 Some((gap, why)) if gap == p => {
-                                    format!("{} ({})", self.strings.not_available, self.reason_text(why))
+                                    let why = self.strings.reason.replace("{reason}", &self.reason_text(why));
+                                    format!("{}{why}", self.strings.not_available)
                                 }
                                 _ => self.strings.not_available.clone(),
                             },
