@@ -161,6 +161,7 @@ pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, Refuse
 /// (file, line, column): after a roll, each is a year of history to mark or
 /// a year to take from data.
 pub fn old_years(root: &Path, year: i32) -> Vec<(PathBuf, usize, usize)> {
+    use crate::data::resolve::{Cursor, locate};
     use crate::data::years;
     let Ok(p) = crate::pipeline::Session::load(root, &[]) else { return Vec::new() };
     let mut out = Vec::new();
@@ -169,15 +170,10 @@ pub fn old_years(root: &Path, year: i32) -> Vec<(PathBuf, usize, usize)> {
             texts.chapters.values().flat_map(|(path, t)| years::chapter_fields(t).into_iter().map(move |f| (path, f)));
         let meta = texts.meta.iter().flat_map(|(path, m)| years::meta_fields(m).into_iter().map(move |f| (path, f)));
         for (path, (_, text)) in chapters.chain(meta) {
-            let Some(file) = p.sources.get(path) else { continue };
-            let span = text.span();
-            let digits = year.to_string();
-            for (n, _) in years::typed(text.get_ref(), year).iter().enumerate() {
-                // The n-th time the year is typed in the field's source text.
-                let Some(raw) = file.get(span.clone()) else { continue };
-                let mut typed = raw.match_indices(&digits).filter(|(i, _)| !raw[..*i].ends_with('{'));
-                let Some((at, _)) = typed.nth(n) else { continue };
-                if let Some((line, col)) = p.sources.line_col(path, span.start + at) {
+            let mut at = Cursor::default();
+            for y in years::typed(text.get_ref(), year) {
+                let span = locate(&p.sources, path, text, text.get_ref(), y.offset, 4, &mut at);
+                if let Some((line, col)) = span.and_then(|s| p.sources.line_col(path, s.start)) {
                     out.push((path.clone(), line, col));
                 }
             }

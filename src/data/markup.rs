@@ -227,12 +227,33 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
+/// What a resolver makes of a placeholder: its text and a mark, or why not.
+pub type Filled = Result<(String, Option<String>), String>;
+
+/// A placeholder's length in the text and what it prints (or the error).
+type Placed = (Option<usize>, Result<(String, Option<String>), MarkupError>);
+
+/// The placeholder at `pos` (a `{`) of `text`, resolved: its length (`None`
+/// if it is never closed, which ends the text) and what it prints.
+fn placeholder_at(text: &str, pos: usize, resolve: &mut impl FnMut(&Placeholder) -> Filled) -> Placed {
+    let Some(len) = placeholder_len(&text[pos..]) else {
+        let message = "unclosed `{` (write `{{` for a literal brace)".into();
+        return (None, Err(MarkupError { message, offset: pos, len: 1 }));
+    };
+    let filled = parse_placeholder(&text[pos + 1..pos + len - 1])
+        .and_then(|(id, period, form)| resolve(&Placeholder { id, period, form, offset: pos, len }))
+        .map_err(|message| MarkupError { message, offset: pos, len });
+    (Some(len), filled)
+}
+
+/// A `}` with no `{` before it.
+fn unmatched(pos: usize) -> MarkupError {
+    MarkupError { message: "unmatched `}` (write `}}` for a literal brace)".into(), offset: pos, len: 1 }
+}
+
 /// Fills the placeholders of a plain field (a label, a chart's texts, the
 /// cover and imprint): only `{…}`, `{{` and `}}` are markup there, `*` is a star.
-pub fn fill(
-    text: &str,
-    mut resolve: impl FnMut(&Placeholder) -> Result<(String, Option<String>), String>,
-) -> Result<String, Vec<MarkupError>> {
+pub fn fill(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Result<String, Vec<MarkupError>> {
     let mut out = String::with_capacity(text.len());
     let mut errors = Vec::new();
     let mut pos = 0;
@@ -242,28 +263,15 @@ pub fn fill(
             out.push_str(&rest[..1]);
             pos += 2;
         } else if rest.starts_with('{') {
-            let Some(len) = placeholder_len(rest) else {
-                errors.push(MarkupError {
-                    message: "unclosed `{` (write `{{` for a literal brace)".into(),
-                    offset: pos,
-                    len: 1,
-                });
-                break;
-            };
-            let inner = &rest[1..len - 1];
-            let filled = parse_placeholder(inner)
-                .and_then(|(id, period, form)| resolve(&Placeholder { id, period, form, offset: pos, len }));
+            let (len, filled) = placeholder_at(text, pos, &mut resolve);
             match filled {
                 Ok((value, _)) => out.push_str(&value),
-                Err(message) => errors.push(MarkupError { message, offset: pos, len }),
+                Err(e) => errors.push(e),
             }
+            let Some(len) = len else { break };
             pos += len;
         } else if rest.starts_with('}') {
-            errors.push(MarkupError {
-                message: "unmatched `}` (write `}}` for a literal brace)".into(),
-                offset: pos,
-                len: 1,
-            });
+            errors.push(unmatched(pos));
             pos += 1;
         } else {
             let ch = rest.chars().next().unwrap_or(' ');
@@ -276,10 +284,7 @@ pub fn fill(
 
 /// Parses inline markup; `resolve` turns a placeholder into its formatted text
 /// and, where the figure needs one, a mark.
-pub fn parse(
-    text: &str,
-    mut resolve: impl FnMut(&Placeholder) -> Result<(String, Option<String>), String>,
-) -> Result<Vec<Run>, Vec<MarkupError>> {
+pub fn parse(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Result<Vec<Run>, Vec<MarkupError>> {
     let mut runs: Vec<Run> = Vec::new();
     let mut errors = Vec::new();
     let (mut bold, mut ital) = (false, false);
@@ -308,32 +313,18 @@ pub fn parse(
             ital_at = pos;
             pos += 1;
         } else if bytes[pos] == b'{' {
-            let Some(len) = placeholder_len(rest) else {
-                errors.push(MarkupError { message: "unclosed `{`".into(), offset: pos, len: 1 });
-                break;
-            };
-            let end = len - 1;
-            let inner = &rest[1..end];
-            let parsed = parse_placeholder(inner);
-            if let Err(message) = &parsed {
-                errors.push(MarkupError { message: message.clone(), offset: pos, len: end + 1 });
-            } else if let Ok((id, period, form)) = parsed {
-                let ph = Placeholder { id, period, form, offset: pos, len: end + 1 };
-                match resolve(&ph) {
-                    Ok((value, mark)) => {
-                        flush(&mut buf, &mut runs, bold, ital);
-                        runs.push(Run { t: value, b: bold, i: ital, v: true, f: true, m: mark, s: None });
-                    }
-                    Err(message) => errors.push(MarkupError { message, offset: pos, len: end + 1 }),
+            let (len, filled) = placeholder_at(text, pos, &mut resolve);
+            match filled {
+                Ok((value, mark)) => {
+                    flush(&mut buf, &mut runs, bold, ital);
+                    runs.push(Run { t: value, b: bold, i: ital, v: true, f: true, m: mark, s: None });
                 }
+                Err(e) => errors.push(e),
             }
-            pos += end + 1;
+            let Some(len) = len else { break };
+            pos += len;
         } else if bytes[pos] == b'}' {
-            errors.push(MarkupError {
-                message: "unmatched `}` (write `}}` for a literal brace)".into(),
-                offset: pos,
-                len: 1,
-            });
+            errors.push(unmatched(pos));
             pos += 1;
         } else {
             let ch = rest.chars().next().unwrap_or(' ');

@@ -678,6 +678,9 @@ impl Resolver<'_, '_> {
     /// Notes which indicators' periods a text prints, for [`Self::as_of`].
     fn note_periods(&mut self, text: &str) {
         self.period_ids.clear();
+        if !text.contains(":period") {
+            return;
+        }
         let mut ids = Vec::new();
         let _ = markup::fill(text, |ph| {
             if ph.form == Form::Period {
@@ -709,13 +712,21 @@ impl Resolver<'_, '_> {
         match markup::fill(raw, |ph| self.placeholder(ph)) {
             Ok(filled) => filled,
             Err(errors) => {
-                let mut at = Cursor::default();
-                for e in errors.into_iter().take(100) {
-                    let span = locate(self.sources, path, text, raw, e.offset, e.len, &mut at);
-                    self.diags.push(Diag::error(path, span.or(Some(text.span())), e.message));
-                }
+                self.markup_errors(path, text, raw, errors);
                 raw.clone()
             }
+        }
+    }
+
+    /// Reports markup errors of `text` (as `resolved`, its lines joined) at their places.
+    fn markup_errors(&mut self, path: &Path, text: &Spanned<String>, resolved: &str, errors: Vec<markup::MarkupError>) {
+        let mut at = Cursor::default();
+        for (n, e) in errors.into_iter().enumerate() {
+            // Past the first hundred, the whole text is pointed at: the
+            // search stays linear, and only the first are printed anyway.
+            let span =
+                if n < 100 { locate(self.sources, path, text, resolved, e.offset, e.len, &mut at) } else { None };
+            self.diags.push(Diag::error(path, span.or(Some(text.span())), e.message));
         }
     }
 
@@ -832,17 +843,7 @@ impl Resolver<'_, '_> {
                 runs.into_iter().flat_map(split_long_figure).collect()
             }
             Err(errors) => {
-                let mut at = Cursor::default();
-                for (n, e) in errors.into_iter().enumerate() {
-                    // Past the first hundred, the whole text is pointed at: the
-                    // search stays linear, and only the first are printed anyway.
-                    let span = if n < 100 {
-                        locate(self.sources, path, text, &joined, e.offset, e.len, &mut at)
-                    } else {
-                        None
-                    };
-                    self.diags.push(Diag::error(path, span.or(Some(text.span())), e.message));
-                }
+                self.markup_errors(path, text, &joined, errors);
                 Vec::new()
             }
         }
@@ -1385,7 +1386,7 @@ fn check_photo(path: &Path) -> Result<(), String> {
 
 /// How far [`locate`] has matched a joined text against its file.
 #[derive(Default)]
-struct Cursor {
+pub(crate) struct Cursor {
     joined: usize,
     raw: usize,
 }
@@ -1394,7 +1395,7 @@ struct Cursor {
 /// snippet inside the string literal's span. Problems come in text order;
 /// `at` carries the search on from the previous one, so finding them all
 /// reads the text once.
-fn locate(
+pub(crate) fn locate(
     sources: &Sources,
     path: &Path,
     text: &Spanned<String>,

@@ -232,19 +232,10 @@ pub fn chapter_fields(t: &TextFile) -> Vec<(Field, &Spanned<String>)> {
     out
 }
 
-/// Every text of `meta.toml` (all of it is a title: cover, imprint, acronyms).
+/// Every text of `meta.toml` (all of it is a title: cover, imprint, acronyms),
+/// as the fingerprints list them.
 pub fn meta_fields(m: &MetaText) -> Vec<(Field, &Spanned<String>)> {
-    let i = &m.imprint;
-    let one = [&m.kicker, &m.subtitle, &m.motto, &m.cover_title, &m.cover_credit, &m.cover_alt];
-    let imprint =
-        [&i.publisher, &i.licence, &i.disclaimer, &i.link, &i.copyright, &i.citation, &i.identifier, &i.original];
-    std::iter::once(&m.title)
-        .chain([&m.city, &m.author])
-        .chain(one.into_iter().chain(imprint).flatten())
-        .chain(m.keywords.iter().chain(&i.contact).chain(&i.notes).chain(&i.credits))
-        .chain(m.acronyms.values())
-        .map(|t| (Field::Title, t))
-        .collect()
+    super::fingerprint::meta_fields(m).into_iter().map(|(_, t)| (Field::Title, t)).collect()
 }
 
 /// The years typed in a text that equal `year` (outside placeholders): the
