@@ -28,7 +28,8 @@ for sub in ("templates", "data", "text", "images"):
     if os.path.isdir(sub):
         shutil.copytree(sub, os.path.join(proj, sub))
 shutil.copy("vlr.toml", proj)
-os.symlink(os.path.abspath("fonts"), os.path.join(proj, "fonts"))
+# Hard links: vlr reads nothing outside the project, a symlink would be skipped.
+shutil.copytree("fonts", os.path.join(proj, "fonts"), copy_function=os.link)
 pdf = os.path.join(proj, "dist", "yiwu-vlr-2020.en.pdf")
 watch = subprocess.Popen([vlr, "watch", "--lang", "en", "-q"], cwd=proj, stderr=subprocess.DEVNULL)
 deadline = time.time() + 120

@@ -12,7 +12,8 @@ shutil.rmtree(out, ignore_errors=True)
 for sub in ("templates", "data", "images"):
     if os.path.isdir(sub):
         shutil.copytree(sub, os.path.join(out, sub))
-os.symlink(os.path.abspath("fonts"), os.path.join(out, "fonts"))
+# Hard links: vlr reads nothing outside the project, a symlink would be skipped.
+shutil.copytree("fonts", os.path.join(out, "fonts"), copy_function=os.link)
 
 project = open("vlr.toml", encoding="utf-8").read()
 head, _, chapters = project.partition("[[chapter]]")

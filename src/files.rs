@@ -39,8 +39,126 @@ pub enum Unusable {
     Io(PathBuf, std::io::Error),
 }
 
+/// The project folder, opened once: every path in it is resolved beneath
+/// this handle by the kernel (`openat2` with `RESOLVE_BENEATH` on Linux,
+/// through `cap-std`), never by name. A symlink that leads out of the
+/// project, an absolute symlink or `..` is refused at the moment of opening,
+/// so another process that swaps a folder of the project for a symlink
+/// between a check and the read cannot get an outside file read: there is
+/// no check apart from the open.
+#[derive(Clone)]
+pub struct Root {
+    path: PathBuf,
+    dir: std::sync::Arc<cap_std::fs::Dir>,
+}
+
+impl std::fmt::Debug for Root {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Root").field(&self.path).finish()
+    }
+}
+
+/// Whether an error is `cap-std`'s refusal of a path that leads outside.
+fn is_escape(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::PermissionDenied && e.to_string().contains("outside")
+}
+
+impl Root {
+    /// Opens the folder `path` (as named by the user: followed if a symlink).
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        let dir = cap_std::fs::Dir::open_ambient_dir(path, cap_std::ambient_authority())?;
+        Ok(Self { path: path.to_path_buf(), dir: std::sync::Arc::new(dir) })
+    }
+
+    /// The folder's path, for messages and for typst's file ids.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The handle, for writing beneath it ([`crate::export::stage_in`]).
+    pub fn dir(&self) -> &cap_std::fs::Dir {
+        &self.dir
+    }
+
+    /// A folder beneath this one, as a root of its own (`packages/…`, `fonts`).
+    pub fn sub(&self, rel: &Path) -> Result<Root, Unusable> {
+        let rel = confined(rel).ok_or(Unusable::Leaves)?;
+        match self.dir.open_dir(&rel) {
+            Ok(dir) => Ok(Self { path: self.path.join(&rel), dir: std::sync::Arc::new(dir) }),
+            Err(e) if is_escape(&e) => Err(Unusable::Leaves),
+            Err(e) => Err(Unusable::Io(self.path.join(rel), e)),
+        }
+    }
+
+    /// Opens a file beneath the root for reading: only a regular file (a
+    /// FIFO or a device would block), checked on the open handle itself.
+    pub fn open_file(&self, rel: &Path) -> Result<(std::fs::File, std::fs::Metadata), Unusable> {
+        let rel = confined(rel).ok_or(Unusable::Leaves)?;
+        let io = |e: std::io::Error| Unusable::Io(self.path.join(&rel), e);
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is then
+        // refused as not a regular file.
+        let mut opts = cap_std::fs::OpenOptions::new();
+        cap_std::fs::OpenOptionsExt::custom_flags(opts.read(true), libc::O_NONBLOCK);
+        let file = match self.dir.open_with(&rel, &opts) {
+            Ok(f) => f.into_std(),
+            Err(e) if is_escape(&e) => return Err(Unusable::Leaves),
+            Err(e) => return Err(io(e)),
+        };
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(io(std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a folder")));
+        }
+        if !meta.is_file() {
+            return Err(io(std::io::Error::other("not a regular file: vlr reads only regular files")));
+        }
+        Ok((file, meta))
+    }
+
+    /// Reads a whole file beneath the root, of at most `max` bytes.
+    pub fn read(&self, rel: &Path, max: u64) -> Result<Vec<u8>, Unusable> {
+        use std::io::Read as _;
+        let (file, meta) = self.open_file(rel)?;
+        let io = |e: std::io::Error| Unusable::Io(self.path.join(rel), e);
+        if meta.len() > max {
+            return Err(io(std::io::Error::other(format!("larger than {} MB", max >> 20))));
+        }
+        // Never more than `max`, even if the file grows while being read.
+        let mut data = Vec::with_capacity(meta.len() as usize);
+        file.take(max + 1).read_to_end(&mut data).map_err(io)?;
+        if data.len() as u64 > max {
+            return Err(io(std::io::Error::other(format!("larger than {} MB", max >> 20))));
+        }
+        Ok(data)
+    }
+
+    /// Whether `rel` is a regular file beneath the root (symlinks inside it followed).
+    pub fn is_file(&self, rel: &Path) -> bool {
+        confined(rel).is_some_and(|r| self.dir.metadata(r).is_ok_and(|m| m.is_file()))
+    }
+
+    /// Whether `rel` is a folder beneath the root.
+    pub fn is_dir(&self, rel: &Path) -> bool {
+        confined(rel).is_some_and(|r| self.dir.metadata(r).is_ok_and(|m| m.is_dir()))
+    }
+
+    /// The entries of a folder beneath the root: each name, and whether it
+    /// is itself a real folder (a symlink is not entered). Sorted by name.
+    pub fn entries(&self, rel: &Path) -> std::io::Result<Vec<(std::ffi::OsString, bool)>> {
+        let rel = confined(rel).ok_or_else(|| std::io::Error::other("leaves the project"))?;
+        let dir = if rel.as_os_str().is_empty() { self.dir.try_clone()? } else { self.dir.open_dir(&rel)? };
+        let mut out = Vec::new();
+        for entry in dir.entries()? {
+            let entry = entry?;
+            out.push((entry.file_name(), entry.file_type()?.is_dir()));
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
 /// The real path of `rel` under `base`, refusing anything outside `root`
-/// (`..`, absolute paths, symlinks that leave it).
+/// (`..`, absolute paths, symlinks that leave it). For messages and checks
+/// only: reads go through [`Root`], which has no gap between check and open.
 pub fn real_path(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, Unusable> {
     let path = base.join(confined(rel).ok_or(Unusable::Leaves)?);
     let real = path.canonicalize().map_err(|e| Unusable::Io(path, e))?;
@@ -51,23 +169,21 @@ pub fn real_path(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, Unusab
 pub const MAX_FILE: u64 = 16 << 20;
 
 /// Reads a project file as text: only regular files inside the project
-/// (a symlink that leaves it, a FIFO or a device is refused), at most [`MAX_FILE`].
+/// (a symlink that leaves it, a FIFO or a device is refused), at most
+/// [`MAX_FILE`]. The project folder is opened for the read and the file
+/// resolved beneath it ([`Root`]).
 pub fn read_confined(root: &Path, rel: &Path) -> Result<String, String> {
-    let real = match real_path(root, root, rel) {
-        Ok(p) => p,
-        Err(Unusable::Leaves) => {
-            return Err(format!("{} leaves the project folder (a symlink or `..`): refused", rel.display()));
-        }
-        Err(Unusable::Io(_, e)) => return Err(format!("cannot read {}: {e}", rel.display())),
-    };
-    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
-    if !meta.is_file() {
-        return Err(format!("{} is not a regular file", rel.display()));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(format!("{} is larger than {} MB", rel.display(), MAX_FILE >> 20));
-    }
-    let bytes = std::fs::read(&real).map_err(|e| format!("cannot read {}: {e}", rel.display()))?;
+    let root = Root::open(root).map_err(|e| format!("cannot open the project folder {}: {e}", root.display()))?;
+    read_text(&root, rel)
+}
+
+/// Reads a file beneath `root` as UTF-8 text of at most [`MAX_FILE`].
+pub fn read_text(root: &Root, rel: &Path) -> Result<String, String> {
+    let bytes = root.read(rel, MAX_FILE).map_err(|e| match e {
+        Unusable::Leaves => format!("{} leaves the project folder (a symlink or `..`): refused", rel.display()),
+        Unusable::Io(_, e) if e.kind() == std::io::ErrorKind::Other => format!("{} is {e}", rel.display()),
+        Unusable::Io(_, e) => format!("cannot read {}: {e}", rel.display()),
+    })?;
     String::from_utf8(bytes)
         .map_err(|e| format!("{} is not UTF-8 text (byte {})", rel.display(), e.utf8_error().valid_up_to()))
 }

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use typst::foundations::Bytes;
+
+use crate::files::{Root, Unusable};
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 
@@ -23,6 +25,7 @@ const MAX_DEPTH: usize = 8;
 pub struct Fonts {
     book: LazyHash<FontBook>,
     slots: Vec<Slot>,
+    skipped: Vec<PathBuf>,
 }
 
 struct Slot {
@@ -38,16 +41,26 @@ impl Fonts {
     /// Only regular files are read (a FIFO or a device named `x.ttf` is
     /// skipped, so a scan never blocks), folders are not followed through
     /// symlinks (no loops), and files larger than [`MAX_FONT_FILE`] are skipped.
-    /// A font file may be a symlink to a font elsewhere (a shared font folder):
-    /// its bytes are only parsed as a font, never shown.
+    /// A font file may be a symlink to a font elsewhere in the project; one
+    /// that leads out of the project is skipped.
     pub fn scan(dir: &Path, system: bool) -> std::io::Result<Self> {
-        let mut fonts = Self { book: LazyHash::new(FontBook::new()), slots: Vec::new() };
+        Self::scan_in(&Root::open(dir)?, Path::new(""), system)
+    }
+
+    /// Scans the folder `rel` beneath `root`: each file is opened beneath the
+    /// root's handle, so a font that is a symlink leading out of it is
+    /// skipped (and listed in [`Fonts::skipped`]).
+    pub fn scan_in(root: &Root, rel: &Path, system: bool) -> std::io::Result<Self> {
+        let mut fonts = Self { book: LazyHash::new(FontBook::new()), slots: Vec::new(), skipped: Vec::new() };
         let mut files = Vec::new();
-        collect(dir, &mut files, 0)?;
+        collect(root, rel, &mut files, 0)?;
         files.sort();
         for path in files {
-            if let Some(data) = read(&path) {
-                fonts.add(data);
+            match root.read(&path, MAX_FONT_FILE) {
+                Ok(data) => fonts.add(Bytes::new(data)),
+                Err(Unusable::Leaves) => fonts.skipped.push(path),
+                // A FIFO, a device or a file too large is skipped.
+                Err(Unusable::Io(..)) => {}
             }
         }
         if system {
@@ -58,6 +71,12 @@ impl Fonts {
             }
         }
         Ok(fonts)
+    }
+
+    /// Font files skipped because they lead out of the project (symlinks to a
+    /// shared font folder): vlr reads nothing outside the project.
+    pub fn skipped(&self) -> &[PathBuf] {
+        &self.skipped
     }
 
     fn add(&mut self, data: Bytes) {
@@ -96,7 +115,8 @@ impl Fonts {
     }
 }
 
-/// Reads a font file: a regular file (after symlinks) of at most [`MAX_FONT_FILE`].
+/// Reads a system font file (asked for with `--system-fonts`): a regular
+/// file of at most [`MAX_FONT_FILE`].
 fn read(path: &Path) -> Option<Bytes> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_FONT_FILE {
@@ -106,16 +126,14 @@ fn read(path: &Path) -> Option<Bytes> {
     Some(Bytes::new(data))
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        // The entry itself, not what a symlink points to: folders are only
-        // entered when they are real folders.
-        let own = entry.file_type()?;
-        if own.is_dir() {
+/// The font files beneath `rel`: real folders are entered (at most
+/// [`MAX_DEPTH`] deep), symlinked ones are not (no loops).
+fn collect(root: &Root, rel: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io::Result<()> {
+    for (name, is_dir) in root.entries(rel)? {
+        let path = rel.join(&name);
+        if is_dir {
             if depth < MAX_DEPTH {
-                collect(&path, out, depth + 1)?;
+                collect(root, &path, out, depth + 1)?;
             }
         } else if path
             .extension()

@@ -140,6 +140,10 @@ impl Session {
         let index = self.index_at(edition, &mut diags);
         resolve::check_citations(&index, &self.source_labels(), &mut diags);
         crate::data::chars::check(&self.loaded, &self.sources, &|c| fonts.covers(c), &mut diags);
+        for path in fonts.skipped() {
+            let d = Diag::warning(path.clone(), None, "this font leads outside the project: skipped");
+            diags.push(d.with_hint("vlr reads nothing outside the project folder: copy the font into fonts/"));
+        }
         Data { session: self, fonts, index, diags }
     }
 
@@ -168,19 +172,28 @@ impl Session {
         if out_dir.is_absolute() { out_dir.to_path_buf() } else { self.project.root.join(out_dir) }
     }
 
-    /// The output path of an edition: `<output>.<lang>[.print|.screen][.draft].pdf`
+    /// The file name of an edition: `<output>.<lang>[.print|.screen][.draft].pdf`
     /// (a draft never takes a release's name).
-    pub fn output_path(&self, out_dir: &Path, lang: &str, profile: Profile, draft: bool) -> PathBuf {
+    pub fn output_name(&self, lang: &str, profile: Profile, draft: bool) -> String {
         let draft = if draft { ".draft" } else { "" };
-        let name = format!("{}.{lang}{}{draft}.pdf", self.project.file.project.output.get_ref(), profile.suffix());
-        self.out_dir(out_dir).join(name)
+        format!("{}.{lang}{}{draft}.pdf", self.project.file.project.output.get_ref(), profile.suffix())
     }
 
-    /// The path of the indicators' CSV (the statistical annex as data), beside
-    /// the PDFs: `<output>.indicators[.draft].csv`.
-    pub fn indicators_csv_path(&self, out_dir: &Path, draft: bool) -> PathBuf {
+    /// The output path of an edition (see [`Session::output_name`]).
+    pub fn output_path(&self, out_dir: &Path, lang: &str, profile: Profile, draft: bool) -> PathBuf {
+        self.out_dir(out_dir).join(self.output_name(lang, profile, draft))
+    }
+
+    /// The file name of the indicators' CSV written beside the PDFs:
+    /// `<output>.indicators[.draft].csv`.
+    pub fn indicators_csv_name(&self, draft: bool) -> String {
         let draft = if draft { ".draft" } else { "" };
-        self.out_dir(out_dir).join(format!("{}.indicators{draft}.csv", self.project.file.project.output))
+        format!("{}.indicators{draft}.csv", self.project.file.project.output)
+    }
+
+    /// The path of the indicators' CSV (see [`Session::indicators_csv_name`]).
+    pub fn indicators_csv_path(&self, out_dir: &Path, draft: bool) -> PathBuf {
+        self.out_dir(out_dir).join(self.indicators_csv_name(draft))
     }
 
     /// What a compile is, for the messages of the limits.
@@ -191,11 +204,12 @@ impl Session {
 
 /// Reads the fonts of the project at `root` (watch keeps them across rebuilds).
 pub fn load_fonts(root: &Path, system: bool) -> Result<Arc<Fonts>, Diag> {
-    let dir = root.join("fonts");
-    Fonts::scan(&dir, system).map(Arc::new).map_err(|e| {
-        Diag::general(format!("cannot read fonts from {}: {e}", dir.display()))
+    let fail = |e: std::io::Error| {
+        Diag::general(format!("cannot read fonts from {}: {e}", root.join("fonts").display()))
             .with_hint("the project's fonts live in fonts/")
-    })
+    };
+    let root = crate::files::Root::open(root).map_err(fail)?;
+    Fonts::scan_in(&root, Path::new("fonts"), system).map(Arc::new).map_err(fail)
 }
 
 /// A project's data, validated once for all editions.
@@ -591,10 +605,10 @@ fn compile(world: &VlrWorld, p: &Session, lang: &str, profile: Profile) -> Compi
 /// and the images, with the project's folder layout.
 pub fn emit_typst(p: &Session, dir: &Path, ed: &Resolved) -> std::io::Result<PathBuf> {
     let out = dir.join(&ed.lang);
+    let root = crate::files::Root::open(&p.project.root)?;
     for sub in ["templates", "images"] {
-        let from = p.project.root.join(sub);
-        if from.is_dir() {
-            copy_dir(&p.project.root, &from, &out.join(sub), 0)?;
+        if root.is_dir(Path::new(sub)) {
+            copy_dir(&root, Path::new(sub), &out.join(sub), 0)?;
         }
     }
     for (virtual_path, bytes) in &ed.files {
@@ -608,23 +622,22 @@ pub fn emit_typst(p: &Session, dir: &Path, ed: &Resolved) -> std::io::Result<Pat
 }
 
 /// Copies a project folder: real folders (not followed through symlinks,
-/// at most 16 deep) and regular files inside the project (a symlink that
-/// leaves it, a FIFO or a device is skipped, as typst would refuse it).
-fn copy_dir(root: &Path, from: &Path, to: &Path, depth: usize) -> std::io::Result<()> {
+/// at most 16 deep) and regular files inside the project, read beneath its
+/// handle (a symlink that leaves it, a FIFO or a device is skipped, as typst
+/// would refuse it).
+fn copy_dir(root: &crate::files::Root, from: &Path, to: &Path, depth: usize) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let path = entry.path();
-        let target = to.join(path.file_name().unwrap_or_default());
-        if entry.file_type()?.is_dir() {
+    for (name, is_dir) in root.entries(from)? {
+        let path = from.join(&name);
+        let target = to.join(&name);
+        if is_dir {
             if depth < 16 {
                 copy_dir(root, &path, &target, depth + 1)?;
             }
             continue;
         }
-        let Ok(real) = path.canonicalize() else { continue };
-        if real.starts_with(root) && std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
-            std::fs::copy(&real, &target)?;
+        if let Ok(bytes) = root.read(&path, crate::limits::MAX_TEMPLATE_FILE) {
+            std::fs::write(&target, bytes)?;
         }
     }
     Ok(())

@@ -13,12 +13,14 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::files::{Unusable, real_path};
+use crate::files::{Root, Unusable};
 use crate::fonts::Fonts;
 
 /// The compilation environment of one edition.
 pub struct VlrWorld {
     root: PathBuf,
+    /// The project folder, opened once: every file typst reads is opened beneath it.
+    dir: Root,
     main: FileId,
     library: LazyHash<Library>,
     fonts: Arc<Fonts>,
@@ -48,8 +50,10 @@ impl VlrWorld {
         let virtual_files =
             virtual_files.into_iter().filter_map(|(p, data)| Some((file_id(&p)?, Bytes::new(data)))).collect();
         let today = Datetime::from_ymd(today.0, today.1, today.2).ok_or("invalid publication date")?;
+        let dir = Root::open(root).map_err(|e| format!("cannot open the project folder {}: {e}", root.display()))?;
         Ok(Self {
             root: root.to_path_buf(),
+            dir,
             main: main_id,
             library: LazyHash::new(Library::builder().build()),
             fonts,
@@ -60,35 +64,41 @@ impl VlrWorld {
         })
     }
 
-    /// The real path of a project file, refusing anything outside the root
-    /// (`..`, absolute paths, symlinks that leave it) and packages.
-    fn resolve(&self, id: FileId) -> FileResult<PathBuf> {
-        if let VirtualRoot::Package(spec) = id.root() {
-            let vendored = self
-                .root
-                .join("packages")
-                .join(spec.namespace.as_str())
-                .join(spec.name.as_str())
-                .join(spec.version.to_string());
-            if vendored.is_dir() {
-                return self.inside(&vendored, id.vpath());
+    /// Reads a project file beneath the project's handle, refusing anything
+    /// outside the root (`..`, absolute paths, symlinks that leave it) and
+    /// packages that are not vendored.
+    fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
+        let (base, rel) = match id.root() {
+            VirtualRoot::Package(spec) => {
+                let vendored = Path::new("packages")
+                    .join(spec.namespace.as_str())
+                    .join(spec.name.as_str())
+                    .join(spec.version.to_string());
+                if !self.dir.is_dir(&vendored) {
+                    return Err(FileError::Other(Some(
+                        format!(
+                            "package {spec} is not available: vlr never downloads packages; vendor it under packages/{}/{}/{}",
+                            spec.namespace, spec.name, spec.version
+                        )
+                        .into(),
+                    )));
+                }
+                (self.dir.sub(&vendored).map_err(|e| self.file_error(e))?, id.vpath().get_without_slash())
             }
-            return Err(FileError::Other(Some(
-                format!(
-                    "package {spec} is not available: vlr never downloads packages; vendor it under packages/{}/{}/{}",
-                    spec.namespace, spec.name, spec.version
-                )
-                .into(),
-            )));
-        }
-        self.inside(&self.root, id.vpath())
+            VirtualRoot::Project => (self.dir.clone(), id.vpath().get_without_slash()),
+        };
+        base.read(Path::new(rel), crate::limits::MAX_TEMPLATE_FILE).map_err(|e| self.file_error(e))
     }
 
-    fn inside(&self, base: &Path, vpath: &VirtualPath) -> FileResult<PathBuf> {
-        real_path(&self.root, base, Path::new(vpath.get_without_slash())).map_err(|e| match e {
+    fn file_error(&self, e: Unusable) -> FileError {
+        match e {
             Unusable::Leaves => FileError::AccessDenied,
-            Unusable::Io(path, e) => FileError::from_io(e, &path),
-        })
+            Unusable::Io(path, e) => match e.kind() {
+                std::io::ErrorKind::IsADirectory => FileError::IsDirectory,
+                std::io::ErrorKind::Other => FileError::Other(Some(e.to_string().into())),
+                _ => FileError::from_io(e, &path),
+            },
+        }
     }
 }
 
@@ -125,21 +135,7 @@ impl World for VlrWorld {
         if let Some(b) = self.files.lock().ok().and_then(|f| f.get(&id).cloned()) {
             return Ok(b);
         }
-        let path = self.resolve(id)?;
-        let meta = std::fs::metadata(&path).map_err(|e| FileError::from_io(e, &path))?;
-        if meta.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
-        // A FIFO or a device would block or never end: regular files only.
-        if !meta.is_file() {
-            return Err(FileError::Other(Some("not a regular file: vlr reads only regular files".into())));
-        }
-        if meta.len() > crate::limits::MAX_TEMPLATE_FILE {
-            return Err(FileError::Other(Some(
-                format!("larger than {} MB", crate::limits::MAX_TEMPLATE_FILE >> 20).into(),
-            )));
-        }
-        let data = std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))?;
+        let data = self.read(id)?;
         crate::limits::check_image(&data).map_err(|e| FileError::Other(Some(e.into())))?;
         let bytes = Bytes::new(data);
         if let Ok(mut f) = self.files.lock() {

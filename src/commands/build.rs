@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::data::status;
 use crate::diag::{self, Diag};
-use crate::export;
+use crate::export::{self, OutDir, OutDirError};
 use crate::fonts::Fonts;
 use crate::pipeline::{Data, Edition, EditionOptions, Outcome, Session};
 use crate::report::{ExitStatus, Reporter, dedup};
@@ -75,10 +75,13 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     if !data.ok() {
         return fail(r, &session, data.diags);
     }
-    if let Err(d) = output_folder(&session, opts) {
-        r.diags(&session.sources, &[d], &base);
-        return ExitStatus::Usage;
-    }
+    let out = match output_folder(&session, opts) {
+        Ok(out) => out,
+        Err(d) => {
+            r.diags(&session.sources, &[d], &base);
+            return ExitStatus::Usage;
+        }
+    };
     let dashboard = data.dashboard();
     let mut diags = data.diags.clone();
     diags.extend(unrated_warning(&dashboard));
@@ -118,7 +121,7 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                     r.status("Emitted", &format!("{lang} Typst sources to {}", at.display()));
                 }
                 let (layout, pdf) = c.timings;
-                exit = exit.max(write_edition(r, &session, opts, lang, *c, ed.secs));
+                exit = exit.max(write_edition(r, &session, &out, opts, lang, *c, ed.secs));
                 r.timing(&format!(
                     "{lang}: text and charts {} ms, typst compile {layout} ms, PDF export {pdf} ms",
                     ed.resolved.ms
@@ -141,7 +144,7 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     r.finish_progress();
     // The annex as data, once for all editions; like the PDFs, only from a build that succeeded.
     if exit.is_success() {
-        exit = write_indicators_csv(r, &data, opts, &dashboard);
+        exit = write_indicators_csv(r, &data, &out, opts, &dashboard);
     }
     let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
     r.diags(&session.sources, &warnings, &base);
@@ -211,6 +214,7 @@ fn editions(
 fn write_edition(
     r: &mut Reporter,
     session: &Session,
+    out: &OutDir,
     opts: &BuildOptions,
     lang: &str,
     c: crate::pipeline::CompiledEdition,
@@ -219,10 +223,11 @@ fn write_edition(
     let base = &session.project.root;
     r.diags(&session.sources, &c.placed, base);
     r.diags(&c.typst_sources, &c.typst, base);
-    let path = session.output_path(&opts.out_dir, lang, opts.edition.profile, opts.edition.draft);
+    let name = session.output_name(lang, opts.edition.profile, opts.edition.draft);
+    let path = out.path().join(&name);
     let failed = c.failed();
     match c.pdf {
-        Some(pdf) if !failed => match write_changed(&path, &pdf) {
+        Some(pdf) if !failed => match out.write_changed(&name, &pdf) {
             Ok(written) => {
                 let shown = diag::display_path(Path::new("/"), &path);
                 let size = pdf.len() as f64 / 1e6;
@@ -243,40 +248,30 @@ fn write_edition(
     }
 }
 
-/// Writes `bytes` to `path` atomically, unless `path` is a regular file that
-/// already holds exactly them: a rebuild that changed nothing rewrites (and
-/// syncs to disk) nothing. Returns whether it wrote.
-fn write_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    // Not through a symlink: only a file vlr wrote is compared.
-    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    if regular && std::fs::read(path).is_ok_and(|old| old == bytes) {
-        // What a stopped build left behind goes all the same.
-        if let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) {
-            export::remove_stale_temps(dir, name);
-        }
-        return Ok(false);
-    }
-    export::write_atomic(path, bytes).map(|()| true)
-}
-
-/// The default output folder must be a real folder (or not exist yet): a
-/// `dist` committed as a symlink would send the PDFs and the CSV out of the
-/// project. A folder the user named with `-o` is theirs to choose.
-fn output_folder(session: &Session, opts: &BuildOptions) -> Result<(), Diag> {
-    if opts.out_named {
-        return Ok(());
-    }
+/// The output folder, held open for the writes. The default `dist` must be
+/// a real folder of the project (or not exist yet): one committed as a
+/// symlink would send the PDFs and the CSV out of the project. A folder the
+/// user named with `-o` is theirs to choose.
+fn output_folder(session: &Session, opts: &BuildOptions) -> Result<OutDir, Diag> {
     let dir = session.out_dir(&opts.out_dir);
     let shown = diag::display_path(&session.project.root, &dir);
-    match std::fs::symlink_metadata(&dir) {
-        Ok(m) if m.file_type().is_symlink() => Err(Diag::general(format!(
-            "{shown} is a symlink: vlr writes its output only into a real folder of the project"
-        ))
-        .with_hint(format!("remove the symlink, or pass `-o {}` to write where it points", opts.out_dir.display()))),
-        Ok(m) if !m.is_dir() => Err(Diag::general(format!("{shown} is not a folder: nothing written"))
-            .with_hint("remove it, or pass -o DIR for another output folder")),
-        _ => Ok(()),
+    let cannot = |e: std::io::Error| cannot_write(&dir, e);
+    if opts.out_named {
+        return OutDir::open(&dir).map_err(cannot);
     }
+    let root = crate::files::Root::open(&session.project.root).map_err(cannot)?;
+    OutDir::real(&root, &opts.out_dir).map_err(|e| match e {
+        OutDirError::Symlink => {
+            Diag::general(format!("{shown} is a symlink: vlr writes its output only into a real folder of the project"))
+                .with_hint(format!(
+                    "remove the symlink, or pass `-o {}` to write where it points",
+                    opts.out_dir.display()
+                ))
+        }
+        OutDirError::NotAFolder => Diag::general(format!("{shown} is not a folder: nothing written"))
+            .with_hint("remove it, or pass -o DIR for another output folder"),
+        OutDirError::Io(e) => cannot(e),
+    })
 }
 
 fn cannot_write(path: &Path, e: std::io::Error) -> Diag {
@@ -299,12 +294,19 @@ fn unrated_warning(d: &status::Dashboard) -> Option<Diag> {
 }
 
 /// Writes `<output>.indicators.csv` beside the PDFs (atomically).
-fn write_indicators_csv(r: &mut Reporter, data: &Data, opts: &BuildOptions, d: &status::Dashboard) -> ExitStatus {
+fn write_indicators_csv(
+    r: &mut Reporter,
+    data: &Data,
+    out: &OutDir,
+    opts: &BuildOptions,
+    d: &status::Dashboard,
+) -> ExitStatus {
     let session = data.session;
-    let path = session.indicators_csv_path(&opts.out_dir, opts.edition.draft);
+    let name = session.indicators_csv_name(opts.edition.draft);
+    let path = out.path().join(&name);
     let csv =
         crate::export::indicators_csv::write(d, &data.source_words(), *session.project.file.project.edition.get_ref());
-    match write_changed(&path, csv.as_bytes()) {
+    match out.write_changed(&name, csv.as_bytes()) {
         Ok(written) => {
             let rows = csv.lines().count().saturating_sub(1);
             let verb = if written { "Written" } else { "Unchanged" };

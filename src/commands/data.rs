@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{DataCommand, DataRequestArgs, DataStatusArgs, StatusFormat};
 use crate::data::coverage::{self, State};
@@ -11,6 +11,7 @@ use crate::data::indexed::Ind;
 use crate::data::series::Period;
 use crate::data::status;
 use crate::diag::Diag;
+use crate::export::OutDirError;
 use crate::export::Profile;
 use crate::export::indicators_csv::{neutralize, number, quote};
 use crate::pipeline::{Data, EditionOptions, Session};
@@ -135,28 +136,40 @@ fn request(data: &Data, needing: &BTreeSet<String>, args: &DataRequestArgs, r: &
         csv.push_str(&line.join(","));
         csv.push('\n');
     }
-    let path: PathBuf = match &args.out {
-        Some(p) => std::path::absolute(p).unwrap_or_else(|_| p.clone()),
+    // The default folder, requests/, must be a real folder of the project;
+    // the file is written beneath its handle.
+    let written = match &args.out {
+        Some(p) => {
+            let path = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+            crate::export::write_atomic(&path, csv.as_bytes()).map(|()| path)
+        }
         None => {
-            let dir = root.join("requests");
-            if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
-                let d = Diag::general("requests is not a real folder of the project: nothing written")
-                    .with_hint("remove it, or pass -o FILE");
-                return r.fail(Failure::general(d, ExitStatus::Problems), root);
+            let name = format!("{}.csv", project.file.project.output.get_ref());
+            let dir = crate::files::Root::open(root)
+                .map_err(OutDirError::Io)
+                .and_then(|handle| crate::export::OutDir::real(&handle, Path::new("requests")));
+            match dir {
+                Ok(dir) => dir.write(&name, csv.as_bytes()).map(|()| dir.path().join(&name)),
+                Err(OutDirError::Io(e)) => Err(e),
+                Err(_) => {
+                    let d = Diag::general("requests is not a real folder of the project: nothing written")
+                        .with_hint("remove it, or pass -o FILE");
+                    return r.fail(Failure::general(d, ExitStatus::Problems), root);
+                }
             }
-            dir.join(format!("{}.csv", project.file.project.output.get_ref()))
         }
     };
-    if let Some(parent) = path.parent()
-        && let Err(e) = std::fs::create_dir_all(parent)
-    {
-        let d = Diag::general(format!("cannot create {}: {e}", parent.display()));
-        return r.fail(Failure::general(d, ExitStatus::Problems), root);
-    }
-    if let Err(e) = crate::export::write_atomic(&path, csv.as_bytes()) {
-        let d = Diag::general(format!("cannot write {}: {e}", path.display()));
-        return r.fail(Failure::general(d, ExitStatus::Problems), root);
-    }
+    let path = match written {
+        Ok(path) => path,
+        Err(e) => {
+            let shown = match &args.out {
+                Some(p) => p.display().to_string(),
+                None => format!("requests/{}.csv", project.file.project.output.get_ref()),
+            };
+            let d = Diag::general(format!("cannot write {shown}: {e}"));
+            return r.fail(Failure::general(d, ExitStatus::Problems), root);
+        }
+    };
     let providers: BTreeSet<&str> = rows.iter().map(|(s, _, _)| s.as_str()).collect();
     r.status(
         "Requested",

@@ -152,7 +152,12 @@ pub fn new_edition(root: &Path, year: i64, force: bool) -> Result<Rolled, Refuse
     if crate::files::read_confined(root, Path::new(PROJECT_FILE))? != text {
         return Err(Refused::Project(format!("{PROJECT_FILE} changed while rolling it: nothing written; run again")));
     }
-    crate::export::write_atomic(&project_path, project.to_string().as_bytes())
+    // Written beneath the project's handle (the file a symlinked vlr.toml
+    // points to is inside the project, or this was refused above).
+    let inside = root.canonicalize().ok();
+    let rel = inside.as_ref().and_then(|r| project_path.strip_prefix(r).ok()).unwrap_or(Path::new(PROJECT_FILE));
+    crate::files::Root::open(root)
+        .and_then(|handle| crate::export::write_in(&handle, rel, project.to_string().as_bytes()))
         .map_err(|e| format!("cannot write {}: {e}", project_path.display()))?;
     Ok(Rolled { from, needing: needing(root), old_years: old_years(root, from as i32) })
 }

@@ -33,17 +33,16 @@ pub fn toml_files(root: &Path, rel_dir: &Path) -> Vec<PathBuf> {
     files_with(root, rel_dir, "toml")
 }
 
-/// Lists the files of a folder with an extension, sorted.
+/// Lists the files of a folder with an extension, sorted; the folder is
+/// listed beneath the project's handle (a `data` swapped for a symlink that
+/// leads out lists nothing).
 pub fn files_with(root: &Path, rel_dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(root.join(rel_dir)) else { return Vec::new() };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
+    let Ok(entries) = crate::files::Root::open(root).and_then(|r| r.entries(rel_dir)) else { return Vec::new() };
+    entries
+        .into_iter()
+        .map(|(name, _)| rel_dir.join(name))
         .filter(|p| p.extension().is_some_and(|e| e == ext))
-        .filter_map(|p| p.file_name().map(|n| rel_dir.join(n)))
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
 
 fn read(root: &Path, rel: &Path, sources: &mut Sources) -> Result<String, Diag> {

@@ -1174,18 +1174,20 @@ impl Resolver<'_, '_> {
     /// A photo inside the project: `ph` is the master (the file), `tph` carries the text.
     fn photo(&mut self, ph: &PhotoSpec, tph: &PhotoSpec, tp: &Path, mpath: &Path) -> Option<doc::Photo> {
         let file = ph.file.get_ref();
-        let real = crate::files::real_path(self.root, self.root, Path::new(file));
-        if let Err(crate::files::Unusable::Leaves) = real {
-            self.diags.push(Diag::error(
-                mpath,
-                Some(ph.file.span()),
-                format!("photo path `{file}` leaves the project"),
-            ));
-            return None;
-        }
-        let real = match real {
-            Ok(p) if p.is_file() => p,
-            _ => {
+        let opened = crate::files::Root::open(self.root)
+            .map_err(|e| crate::files::Unusable::Io(self.root.to_path_buf(), e))
+            .and_then(|root| root.open_file(Path::new(file)));
+        let real = match opened {
+            Ok((f, _)) => f,
+            Err(crate::files::Unusable::Leaves) => {
+                self.diags.push(Diag::error(
+                    mpath,
+                    Some(ph.file.span()),
+                    format!("photo path `{file}` leaves the project"),
+                ));
+                return None;
+            }
+            Err(_) => {
                 let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
                 self.diags.push(
                     d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
@@ -1193,7 +1195,7 @@ impl Resolver<'_, '_> {
                 return None;
             }
         };
-        if let Err(e) = check_photo(&real) {
+        if let Err(e) = check_photo(real) {
             let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}`: {e}"));
             self.diags.push(d.with_hint("photos are JPEG or PNG files"));
             return None;
@@ -1329,8 +1331,8 @@ impl Resolver<'_, '_> {
     fn project_file(&mut self, file: Option<&Spanned<String>>, what: &str) -> Option<String> {
         let file = file?;
         let name = file.get_ref();
-        let real = crate::files::real_path(self.root, self.root, Path::new(name));
-        if !real.is_ok_and(|p| p.is_file()) {
+        let inside = crate::files::Root::open(self.root).is_ok_and(|r| r.is_file(Path::new(name)));
+        if !inside {
             self.diags.push(Diag::error(
                 PROJECT_FILE,
                 Some(file.span()),
@@ -1372,12 +1374,10 @@ pub fn qr_matrix(text: &str) -> Option<Vec<Vec<bool>>> {
 
 /// Checks a photo from its header: a JPEG, PNG, GIF or WebP image within
 /// the size limits (nothing is decoded here).
-fn check_photo(path: &Path) -> Result<(), String> {
+fn check_photo(file: std::fs::File) -> Result<(), String> {
     use std::io::Read as _;
     let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
-        .map_err(|e| format!("cannot be read: {e}"))?;
+    file.take(1 << 20).read_to_end(&mut head).map_err(|e| format!("cannot be read: {e}"))?;
     if crate::limits::image_kind(&head).is_none() {
         return Err("is not an image (JPEG, PNG, GIF or WebP)".into());
     }

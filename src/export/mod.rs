@@ -5,6 +5,7 @@
 pub mod diff_csv;
 pub mod indicators_csv;
 
+use crate::files::Root;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -206,39 +207,182 @@ fn parse_usize(t: &[u8]) -> Option<usize> {
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed, then renamed over the target. The old file survives any failure.
+/// For a path the user named (`-o`); files of the project are written with
+/// [`write_in`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     stage(path, bytes)?.commit()
 }
 
-/// A file written to its temporary name, waiting to be renamed over its
-/// target ([`Staged::commit`]); dropped uncommitted, it is removed. Several
-/// files are written all or nothing by staging each before committing any.
-pub struct Staged {
-    tmp: PathBuf,
+/// Writes `bytes` to the project file `rel` atomically, beneath the
+/// project's handle ([`Root`]): no symlink can send it out of the project.
+pub fn write_in(root: &Root, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage_in(root, rel, bytes)?.commit()
+}
+
+/// A folder vlr writes into, held open: files are created, compared and
+/// renamed beneath this handle (`openat`, `renameat`), so a folder swapped
+/// for a symlink once it is open cannot send a write elsewhere.
+pub struct OutDir {
+    dir: cap_std::fs::Dir,
     path: PathBuf,
-    done: bool,
+}
+
+/// Why an output folder cannot be used.
+#[derive(Debug)]
+pub enum OutDirError {
+    /// The default output folder is a symlink (or leads out of the project).
+    Symlink,
+    /// It exists and is not a folder.
+    NotAFolder,
+    /// It cannot be created or opened.
+    Io(std::io::Error),
+}
+
+impl OutDir {
+    /// The folder at `path`, as the user named it (created if missing;
+    /// symlinks on the way are the user's choice).
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(path)?;
+        let dir = cap_std::fs::Dir::open_ambient_dir(path, cap_std::ambient_authority())?;
+        Ok(Self { dir, path: path.to_path_buf() })
+    }
+
+    /// The folder `rel` beneath the project (created if missing, inside the
+    /// project; symlinks inside it followed, none out of it).
+    pub fn beneath(root: &Root, rel: &Path) -> std::io::Result<Self> {
+        let rel = crate::files::confined(rel).ok_or_else(|| std::io::Error::other("leaves the project"))?;
+        let dir = if rel.as_os_str().is_empty() {
+            root.dir().try_clone()?
+        } else {
+            root.dir().create_dir_all(&rel)?;
+            root.dir().open_dir(&rel)?
+        };
+        Ok(Self { dir, path: root.path().join(rel) })
+    }
+
+    /// A real folder `rel` of the project (created if missing): the folder
+    /// itself must not be a symlink (a committed `dist` symlink would send
+    /// the output out of the project), checked as it is opened.
+    pub fn real(root: &Root, rel: &Path) -> Result<Self, OutDirError> {
+        use cap_fs_ext::DirExt as _;
+        let rel = crate::files::confined(rel).ok_or(OutDirError::Symlink)?;
+        let escape = |e: std::io::Error| {
+            if e.kind() == std::io::ErrorKind::PermissionDenied && e.to_string().contains("outside") {
+                OutDirError::Symlink
+            } else {
+                OutDirError::Io(e)
+            }
+        };
+        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            root.dir().create_dir_all(parent).map_err(escape)?;
+        }
+        match root.dir().create_dir(&rel) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(escape(e)),
+        }
+        match root.dir().open_dir_nofollow(&rel) {
+            Ok(dir) => Ok(Self { dir, path: root.path().join(rel) }),
+            Err(e) => match root.dir().symlink_metadata(&rel) {
+                Ok(m) if m.file_type().is_symlink() => Err(OutDirError::Symlink),
+                Ok(m) if !m.is_dir() => Err(OutDirError::NotAFolder),
+                _ => Err(escape(e)),
+            },
+        }
+    }
+
+    /// The folder's path, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `bytes` to the file `name` of this folder atomically.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.stage(name, bytes)?.commit()
+    }
+
+    /// Writes `bytes` to `name` atomically, unless `name` is a regular file
+    /// (not a symlink) that already holds exactly them: a rebuild that
+    /// changed nothing rewrites (and syncs to disk) nothing. Returns whether
+    /// it wrote.
+    pub fn write_changed(&self, name: &str, bytes: &[u8]) -> std::io::Result<bool> {
+        use std::io::Read as _;
+        let (dir, file) = self.parent_of(name)?;
+        if let Ok(f) = open_nofollow(&dir, &file, false) {
+            let same_size = f.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+            let mut old = Vec::new();
+            if same_size && f.take(bytes.len() as u64).read_to_end(&mut old).is_ok() && old == bytes {
+                // What a stopped build left behind goes all the same.
+                remove_stale_temps(&dir, &file);
+                return Ok(false);
+            }
+        }
+        self.write(name, bytes).map(|()| true)
+    }
+
+    /// Writes `bytes` to a temporary file beside `name` (flushed to disk), to
+    /// be renamed over it by [`Staged::commit`].
+    pub fn stage(&self, name: &str, bytes: &[u8]) -> std::io::Result<Staged> {
+        let (dir, file) = self.parent_of(name)?;
+        remove_stale_temps(&dir, &file);
+        let tmp = format!(".{file}.{}.tmp", std::process::id());
+        let shown = self.path.join(name).with_file_name(&tmp);
+        crate::guard::temp_started(&shown);
+        let staged = Staged { dir, tmp, name: file, shown, done: false };
+        let mut f = create_new(&staged.dir, &staged.tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        Ok(staged)
+    }
+
+    /// The folder holding `name` (beneath this one) and the file's own name.
+    fn parent_of(&self, name: &str) -> std::io::Result<(cap_std::fs::Dir, String)> {
+        let rel = crate::files::confined(Path::new(name)).ok_or_else(|| std::io::Error::other("leaves the folder"))?;
+        let file = rel.file_name().and_then(|n| n.to_str()).ok_or_else(|| std::io::Error::other("no file name"))?;
+        let dir = match rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => {
+                self.dir.create_dir_all(parent)?;
+                self.dir.open_dir(parent)?
+            }
+            None => self.dir.try_clone()?,
+        };
+        Ok((dir, file.to_string()))
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `path` (flushed to disk), the
 /// first half of [`write_atomic`].
 pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    remove_stale_temps(dir, name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    crate::guard::temp_started(&tmp);
-    let staged = Staged { tmp, path: path.to_path_buf(), done: false };
-    let mut f = create_new(&staged.tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(staged)
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| std::io::Error::other("no file name"))?;
+    OutDir::open(dir)?.stage(name, bytes)
+}
+
+/// [`stage`] for the project file `rel`, beneath the project's handle.
+pub fn stage_in(root: &Root, rel: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+    let rel = crate::files::confined(rel).ok_or_else(|| std::io::Error::other("leaves the project"))?;
+    let parent = rel.parent().unwrap_or(Path::new(""));
+    let name = rel.file_name().and_then(|n| n.to_str()).ok_or_else(|| std::io::Error::other("no file name"))?;
+    OutDir::beneath(root, parent)?.stage(name, bytes)
+}
+
+/// A file written to its temporary name, waiting to be renamed over its
+/// target ([`Staged::commit`]); dropped uncommitted, it is removed. Several
+/// files are written all or nothing by staging each before committing any.
+pub struct Staged {
+    /// The folder, held open.
+    dir: cap_std::fs::Dir,
+    tmp: String,
+    name: String,
+    /// The temporary file's path (for the guard that removes it on a signal).
+    shown: PathBuf,
+    done: bool,
 }
 
 impl Staged {
-    /// Renames the temporary file over the target.
+    /// Renames the temporary file over the target, within the held folder.
     pub fn commit(mut self) -> std::io::Result<()> {
-        let r = std::fs::rename(&self.tmp, &self.path);
+        let r = self.dir.rename(&self.tmp, &self.dir, &self.name);
         self.done = r.is_ok();
         r
     }
@@ -247,23 +391,34 @@ impl Staged {
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.done {
-            let _ = std::fs::remove_file(&self.tmp);
+            let _ = self.dir.remove_file(&self.tmp);
         }
-        crate::guard::temp_done(&self.tmp);
+        crate::guard::temp_done(&self.shown);
     }
+}
+
+/// Opens `name` in `dir` without following a symlink at it.
+fn open_nofollow(dir: &cap_std::fs::Dir, name: &str, create: bool) -> std::io::Result<cap_std::fs::File> {
+    use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt as _};
+    let mut o = cap_std::fs::OpenOptions::new();
+    if create {
+        o.write(true).create_new(true);
+    } else {
+        o.read(true);
+    }
+    o.follow(FollowSymlinks::No);
+    dir.open_with(name, &o)
 }
 
 /// Creates a new file that did not exist, never through a symlink
 /// (`O_EXCL | O_NOFOLLOW`): something planted at a temporary file's name is
 /// removed (a symlink itself, never what it points to) and the file created
 /// anew, so the write cannot be sent elsewhere.
-fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let open = || std::fs::OpenOptions::new().write(true).create_new(true).custom_flags(libc::O_NOFOLLOW).open(path);
-    match open() {
+fn create_new(dir: &cap_std::fs::Dir, name: &str) -> std::io::Result<cap_std::fs::File> {
+    match open_nofollow(dir, name, true) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::remove_file(path)?;
-            open()
+            dir.remove_file(name)?;
+            open_nofollow(dir, name, true)
         }
         r => r,
     }
@@ -271,8 +426,8 @@ fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Removes `.<name>.<pid>.tmp` files left in `dir` by a vlr process that no
 /// longer runs (killed while writing, e.g. by SIGKILL).
-pub fn remove_stale_temps(dir: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+pub fn remove_stale_temps(dir: &cap_std::fs::Dir, name: &str) {
+    let Ok(entries) = dir.entries() else { return };
     let prefix = format!(".{name}.");
     for entry in entries.flatten() {
         let file = entry.file_name();
@@ -286,7 +441,7 @@ pub fn remove_stale_temps(dir: &Path, name: &str) {
         };
         let regular = entry.file_type().is_ok_and(|t| t.is_file());
         if regular && pid != std::process::id() && !crate::guard::alive(pid) {
-            let _ = std::fs::remove_file(entry.path());
+            let _ = dir.remove_file(&file);
         }
     }
 }

@@ -181,9 +181,13 @@ impl Texts {
                 }
             }
         }
+        // Written beneath the project's handle: a folder swapped for a
+        // symlink after the check above still cannot send a file out.
+        let handle = crate::files::Root::open(root)
+            .map_err(|e| Diag::general(format!("cannot open the project folder: {e}; nothing written")))?;
         let mut staged = Vec::new();
         for (path, text) in files {
-            let s = crate::export::stage(&root.join(path), text.as_bytes())
+            let s = crate::export::stage_in(&handle, path, text.as_bytes())
                 .map_err(|e| Diag::general(format!("cannot write {}: {e}; nothing written", path.display())))?;
             staged.push((path, s));
         }

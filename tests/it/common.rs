@@ -11,6 +11,24 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Gives a project the repository's fonts as hard links (copies where the
+/// temp dir is on another file system): vlr reads nothing outside the
+/// project, so a symlink to the repository's fonts would be skipped.
+pub fn link_fonts(root: &Path) {
+    let fonts = root.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    for entry in std::fs::read_dir(repo().join("fonts")).unwrap() {
+        let p = entry.unwrap().path();
+        if !p.is_file() {
+            continue;
+        }
+        let target = fonts.join(p.file_name().unwrap());
+        if std::fs::hard_link(&p, &target).is_err() {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
 /// A fixture project in a temp dir, with the repository's templates and fonts.
 pub struct Fixture {
     /// Keeps the temp dir alive.
@@ -25,16 +43,7 @@ impl Fixture {
         if !dir.path().join("templates").exists() {
             copy_dir(&repo().join("templates"), &dir.path().join("templates"));
         }
-        let fonts = dir.path().join("fonts");
-        std::fs::create_dir_all(&fonts).unwrap();
-        for entry in std::fs::read_dir(repo().join("fonts")).unwrap() {
-            let p = entry.unwrap().path();
-            let target = fonts.join(p.file_name().unwrap());
-            #[cfg(unix)]
-            std::os::unix::fs::symlink(&p, &target).unwrap();
-            #[cfg(not(unix))]
-            std::fs::copy(&p, &target).unwrap();
-        }
+        link_fonts(dir.path());
         Self { dir }
     }
 

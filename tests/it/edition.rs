@@ -18,8 +18,7 @@ fn yiwu() -> &'static Path {
             common::copy_dir(&repo().join(sub), &dir.join(sub));
         }
         std::fs::copy(repo().join("vlr.toml"), dir.join("vlr.toml")).unwrap();
-        #[cfg(unix)]
-        std::os::unix::fs::symlink(repo().join("fonts"), dir.join("fonts")).unwrap();
+        common::link_fonts(&dir);
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
             .args(["build", "--emit-typst", "emitted"])
             .current_dir(&dir)

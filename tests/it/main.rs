@@ -13,6 +13,7 @@ mod diff;
 mod edition;
 mod next_year;
 mod profiles;
+mod race;
 mod refs;
 mod translate;
 mod units;

@@ -16,8 +16,7 @@ fn bundled(langs: &str) -> tempfile::TempDir {
     let end = start + project[start..].find(']').expect("a closed list") + 1;
     let project = format!("{}languages = [{langs}]{}", &project[..start], &project[end..]);
     std::fs::write(dir.path().join("vlr.toml"), project).unwrap();
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(repo().join("fonts"), dir.path().join("fonts")).unwrap();
+    common::link_fonts(dir.path());
     dir
 }
 
