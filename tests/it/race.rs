@@ -68,13 +68,14 @@ impl Drop for Swapper {
 }
 
 /// An outside folder holding the same file names as the project's `rel`
-/// folder, each carrying the marker: TOML that parses (so it would be
-/// printed in the book) or does not (so its line would be quoted in an error).
-fn outside_copy(f: &Fixture, rel: &str, parses: bool) -> tempfile::TempDir {
+/// folder, each carrying the marker: `meta.toml` parses (so it would be
+/// printed on the cover), the others do not (so a line would be quoted in an
+/// error).
+fn outside_copy(f: &Fixture, rel: &str) -> tempfile::TempDir {
     let outside = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(f.root().join(rel)).unwrap() {
         let name = entry.unwrap().file_name();
-        let text = if parses {
+        let text = if name == "meta.toml" {
             format!("title = \"{MARKER}\"\ncity = \"{MARKER}\"\nauthor = \"{MARKER}\"\n")
         } else {
             format!("{MARKER} = = \"{MARKER}\"\n")
@@ -82,6 +83,14 @@ fn outside_copy(f: &Fixture, rel: &str, parses: bool) -> tempfile::TempDir {
         std::fs::write(outside.path().join(name), text).unwrap();
     }
     outside
+}
+
+/// Many more text files (not chapters: read, never printed), so that each
+/// run opens many files for the swapper to race with.
+fn many_files(f: &Fixture) {
+    for i in 0..200 {
+        f.write(&format!("text/en/extra-{i:03}.toml"), "title = \"Extra\"\n");
+    }
 }
 
 /// Runs `vlr args` again and again for `secs`; every run's output.
@@ -98,8 +107,9 @@ fn runs(f: &Fixture, args: &[&str], secs: f64, min_runs: usize) -> Vec<String> {
 #[test]
 fn a_folder_swapped_for_a_symlink_never_gets_an_outside_file_read() {
     let f = Fixture::new("basic");
-    let text = outside_copy(&f, "text/en", false);
-    let data = outside_copy(&f, "data", false);
+    many_files(&f);
+    let text = outside_copy(&f, "text/en");
+    let data = outside_copy(&f, "data");
     let swappers = [
         Swapper::start(f.root().join("text/en"), text.path().to_path_buf()),
         Swapper::start(f.root().join("data"), data.path().to_path_buf()),
@@ -117,7 +127,8 @@ fn a_folder_swapped_for_a_symlink_never_gets_an_outside_file_read() {
 #[test]
 fn a_build_under_a_swapping_text_folder_prints_nothing_from_outside() {
     let f = Fixture::new("basic");
-    let outside = outside_copy(&f, "text/en", true);
+    many_files(&f);
+    let outside = outside_copy(&f, "text/en");
     let swapper = Swapper::start(f.root().join("text/en"), outside.path().to_path_buf());
     let pdf = f.root().join("dist/testville.en.pdf");
     let mut built = 0;
