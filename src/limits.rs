@@ -18,9 +18,11 @@ pub const MAX_TEMPLATE_FILE: u64 = 128 << 20;
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(300);
 
 /// Checks an image's dimensions from its header, without decoding it.
-/// Bytes that are not a raster image are not checked (`Ok`).
+/// An SVG is checked for the rasters it embeds as `data:` URLs (an SVG of a
+/// few kilobytes may carry a 400-megapixel PNG). Other bytes that are not a
+/// raster image are not checked (`Ok`).
 pub fn check_image(bytes: &[u8]) -> Result<(), String> {
-    let Ok(kind) = imagesize::image_type(bytes) else { return Ok(()) };
+    let Ok(kind) = imagesize::image_type(bytes) else { return check_svg(bytes) };
     if matches!(kind, imagesize::ImageType::Heif(_)) {
         return Ok(());
     }
@@ -34,6 +36,40 @@ pub fn check_image(bytes: &[u8]) -> Result<(), String> {
             MAX_IMAGE_PIXELS / 1_000_000,
             MAX_IMAGE_SIDE
         ));
+    }
+    Ok(())
+}
+
+/// How much of an embedded image's base64 is decoded to read its header
+/// (a JPEG's size may follow 64 kB of metadata).
+const EMBEDDED_HEADER: usize = 1 << 20;
+
+/// Checks every raster an SVG embeds as a base64 `data:image/…` URL, from
+/// its decoded header. Bytes that are not an SVG are not checked.
+fn check_svg(bytes: &[u8]) -> Result<(), String> {
+    const DATA: &[u8] = b"data:image/";
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    if find(bytes, b"<svg").is_none() {
+        return Ok(());
+    }
+    let mut rest = bytes;
+    while let Some(at) = find(rest, DATA) {
+        rest = &rest[at + DATA.len()..];
+        let Some(comma) = rest.iter().position(|&b| b == b',') else { break };
+        let (head, tail) = (&rest[..comma], &rest[comma + 1..]);
+        rest = tail;
+        if find(head, b";base64").is_none() {
+            continue;
+        }
+        let end = tail.iter().position(|&b| matches!(b, b'"' | b'\'' | b')' | b'<')).unwrap_or(tail.len());
+        let mut b64: Vec<u8> =
+            tail[..end].iter().copied().filter(|b| !b.is_ascii_whitespace()).take(EMBEDDED_HEADER / 3 * 4).collect();
+        b64.truncate(b64.len() / 4 * 4);
+        use base64::Engine as _;
+        let Ok(raster) = base64::engine::general_purpose::STANDARD.decode(&b64) else { continue };
+        if imagesize::image_type(&raster).is_ok() {
+            check_image(&raster).map_err(|e| format!("an image inside the SVG: {e}"))?;
+        }
     }
     Ok(())
 }
@@ -75,5 +111,24 @@ mod tests {
         assert!(check_image(b"not an image").is_ok());
         assert_eq!(image_kind(&png_header(1, 1)), Some("PNG"));
         assert_eq!(image_kind(b"hello"), None);
+    }
+
+    #[test]
+    fn rasters_inside_an_svg_are_checked() {
+        use base64::Engine as _;
+        let svg = |png: &[u8]| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(png);
+            // Wrapped, as editors write it.
+            let wrapped: Vec<String> = b64.as_bytes().chunks(60).map(|c| String::from_utf8_lossy(c).into()).collect();
+            format!(
+                "<svg xmlns='http://www.w3.org/2000/svg'><image href=\"data:image/png;base64,{}\"/></svg>",
+                wrapped.join("\n")
+            )
+        };
+        let e = check_image(svg(&png_header(20_000, 20_000)).as_bytes()).unwrap_err();
+        assert!(e.contains("inside the SVG") && e.contains("20000×20000"), "{e}");
+        assert!(check_image(svg(&png_header(800, 600)).as_bytes()).is_ok());
+        assert!(check_image(b"<svg><image href='data:image/png;base64,!!!'/></svg>").is_ok());
+        assert!(check_image(b"<svg><rect/></svg>").is_ok());
     }
 }

@@ -1331,13 +1331,21 @@ impl Resolver<'_, '_> {
     fn project_file(&mut self, file: Option<&Spanned<String>>, what: &str) -> Option<String> {
         let file = file?;
         let name = file.get_ref();
-        let inside = crate::files::Root::open(self.root).is_ok_and(|r| r.is_file(Path::new(name)));
-        if !inside {
+        let root = crate::files::Root::open(self.root);
+        let bytes = root
+            .map_err(|_| ())
+            .and_then(|r| r.read(Path::new(name), crate::limits::MAX_TEMPLATE_FILE).map_err(|_| ()));
+        let Ok(bytes) = bytes else {
             self.diags.push(Diag::error(
                 PROJECT_FILE,
                 Some(file.span()),
                 format!("{what} `{name}` not found in the project"),
             ));
+            return None;
+        };
+        // Checked here, so the error points at vlr.toml, not at the template.
+        if let Err(e) = crate::limits::check_image(&bytes) {
+            self.diags.push(Diag::error(PROJECT_FILE, Some(file.span()), format!("{what} `{name}`: {e}")));
             return None;
         }
         Some(format!("/{}", name.trim_start_matches("./")))

@@ -422,6 +422,16 @@ fn image_bombs_are_refused_from_their_header() {
     let out = f.run(&["build", "--lang", "en"]);
     expect(&f, &out, 1, "100000×100000 pixels", Some(("templates/main.typ", "\"/images/bomb.png\"")));
     assert_eq!(std::fs::read(&pdf).unwrap(), before);
+    edit(&f, "templates/main.typ", "#image(\"/images/bomb.png\")\n", "");
+    // An SVG logo of a few hundred bytes carrying a 400-megapixel PNG.
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(png_bomb(20_000, 20_000));
+    let svg = format!("<svg xmlns='http://www.w3.org/2000/svg'><image href='data:image/png;base64,{b64}'/></svg>");
+    std::fs::write(f.root().join("images/logo.svg"), svg).unwrap();
+    edit(&f, "vlr.toml", "cover-photo =", "logo = \"images/logo.svg\"\ncover-photo =");
+    let out = f.run(&["build", "--lang", "en"]);
+    expect(&f, &out, 1, "an image inside the SVG: the image is 20000×20000", Some(("vlr.toml", "\"images/logo.svg\"")));
+    assert_eq!(std::fs::read(&pdf).unwrap(), before);
 }
 
 #[test]
