@@ -14,6 +14,16 @@ pub const MAX_IMAGE_SIDE: usize = 30_000;
 /// The largest file a template may read (`read`, `image`, `json`, …).
 pub const MAX_TEMPLATE_FILE: u64 = 128 << 20;
 
+/// The longest string a PDF may hold (PDF/A-2, ISO 19005-2 §6.1.13): titles,
+/// keywords, alt text and bookmarks are such strings.
+pub const MAX_PDF_STRING: usize = 32_767;
+
+/// The bytes `text` takes as a PDF text string: ASCII as it is, anything
+/// else as UTF-16 with its byte order mark (the longer of the two encodings).
+pub fn pdf_string_len(text: &str) -> usize {
+    if text.is_ascii() { text.len() } else { 2 + 2 * text.encode_utf16().count() }
+}
+
 /// The default time limit for compiling one edition with typst.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(300);
 

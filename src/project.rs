@@ -83,6 +83,21 @@ impl Project {
         {
             out.push(Diag::error(rel, Some(t.span()), "`time-limit` is a number of seconds from 1 to 86400"));
         }
+        for (lang, pattern) in &meta.numbering {
+            if pattern.get_ref().parse::<typst::model::NumberingPattern>().is_err() {
+                out.push(
+                    Diag::error(rel, Some(pattern.span()), format!("`{}` is not a numbering pattern", pattern.get_ref()))
+                        .with_hint("a pattern holds a counting symbol (1, a, A, i, I, 一 …) with what surrounds it, e.g. \"(1)\", \"a)\" or \"（一）\""),
+                );
+            }
+            if !meta.languages.iter().any(|l| l.get_ref() == lang) {
+                out.push(Diag::warning(
+                    rel,
+                    Some(pattern.span()),
+                    format!("`{lang}` is not a language of the project: this numbering is never used"),
+                ));
+            }
+        }
         let output = meta.output.get_ref();
         let stays = crate::files::confined(Path::new(output)).is_some_and(|p| !p.as_os_str().is_empty());
         if !stays || output.chars().any(char::is_control) || output.ends_with('/') {

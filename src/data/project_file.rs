@@ -78,7 +78,7 @@ pub struct ProjectMeta {
     /// own (`"(1)"` in English, `"（一）"` in Chinese): a typst numbering
     /// pattern such as `"(a)"` or `"1."`.
     #[serde(default)]
-    pub numbering: std::collections::BTreeMap<String, String>,
+    pub numbering: std::collections::BTreeMap<String, Spanned<String>>,
     /// Seconds compiling one edition may take (default 300; `--time-limit` overrides).
     pub time_limit: Option<Spanned<i64>>,
 }

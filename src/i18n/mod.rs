@@ -550,6 +550,12 @@ pub fn load_strings(root: &Path, lang: &str, sources: &mut Sources) -> Result<St
         vec![Diag::error(&rel, key_span(&text, &key), format!("{msg}{what} (in {origin})"))]
     })?;
     let mut diags = Vec::new();
+    if strings.h3_numbering.parse::<typst::model::NumberingPattern>().is_err() {
+        diags.push(
+            Diag::error(&rel, key_span(&text, "h3-numbering"), format!("`{}` is not a numbering pattern", strings.h3_numbering))
+                .with_hint("a pattern holds a counting symbol (1, a, A, i, I, 一 …) with what surrounds it, e.g. \"(1)\""),
+        );
+    }
     if strings.goals.len() != 17 {
         diags.push(Diag::error(
             &rel,

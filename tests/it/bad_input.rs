@@ -839,6 +839,33 @@ fn a_publication_date_must_be_a_day_in_range() {
 }
 
 #[test]
+fn a_numbering_pattern_without_a_counter_is_refused_where_written() {
+    run(&Case {
+        file: "vlr.toml",
+        from: "cover-photo =",
+        to: "numbering = { en = \"(x)\" }\ncover-photo =",
+        at: Some("\"(x)\""),
+        message: "`(x)` is not a numbering pattern",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
+fn alt_text_longer_than_a_pdf_string_is_refused_where_written() {
+    let long = "a market stall ".repeat(2500);
+    run(&Case {
+        file: "text/en/intro.toml",
+        from: "photo.alt = \"",
+        to: String::leak(format!("photo.alt = \"{long}")),
+        at: Some("\"a market stall"),
+        message: "this text is too long for the PDF: a PDF string holds at most 32,767 bytes",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
 fn decimals_past_what_a_figure_can_print_are_refused_where_written() {
     run(&Case {
         file: "data/figures.toml",
