@@ -1,6 +1,7 @@
-//! Fuzzes the project loader, chart drawing and `vlr check`: arbitrary bytes
-//! as vlr.toml, a data file and a chapter text must give diagnostics, never
-//! a panic.
+//! Fuzzes the project loader, CSV data, chart drawing, `vlr check` and
+//! `vlr translate import`: arbitrary bytes as vlr.toml, a data file, a CSV
+//! data file, a chapter text and an XLIFF file must give diagnostics, never a
+//! panic.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -24,14 +25,35 @@ fn project_dir() -> &'static std::path::Path {
     })
 }
 
+/// A fixed two-language project that XLIFF files are imported into (one per
+/// fuzzing process); its French text is restored after every import.
+fn import_dir() -> &'static std::path::Path {
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("vlr-fuzz-import-{}", std::process::id()));
+        for sub in ["data", "text/en", "text/fr"] {
+            let _ = std::fs::create_dir_all(dir.join(sub));
+        }
+        let _ = std::fs::write(dir.join("vlr.toml"), IMPORT_PROJECT);
+        let _ = std::fs::write(dir.join("data/d.toml"), "[[indicator]]\nid = \"gdp\"\nvalue = 1.5e9\nunit = \"yuan\"\nyear = 2020\n");
+        let _ = std::fs::write(dir.join("text/en/intro.toml"), IMPORT_EN);
+        let _ = std::fs::write(dir.join("text/en/meta.toml"), "title = \"t\"\ncity = \"c\"\nauthor = \"a\"\n");
+        dir
+    })
+}
+
+const IMPORT_PROJECT: &str = "[project]\ncity = \"c\"\nedition = 2020\npublished = 2021-07-01\noutput = \"c\"\nlanguages = [\"en\", \"fr\"]\n\n[[chapter]]\nid = \"intro\"\n";
+const IMPORT_EN: &str = "title = \"Growth\"\n\n[[block]]\nid = \"p1\"\np = \"GDP reached {gdp} in {gdp:period}.\"\n\n[[block]]\nid = \"l1\"\nlist = [\"one **bold**\", \"two *it*\"]\n";
+
 fuzz_target!(|input: &[u8]| {
-    // Split the input into three files at NUL bytes.
-    let mut parts = input.splitn(3, |b| *b == 0).map(|p| String::from_utf8_lossy(p).into_owned());
-    let (project, data, text) =
-        (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    // Split the input into five files at NUL bytes.
+    let mut parts = input.splitn(5, |b| *b == 0).map(|p| String::from_utf8_lossy(p).into_owned());
+    let mut next = || parts.next().unwrap_or_default();
+    let (project, data, csv, text, xliff) = (next(), next(), next(), next(), next());
     let dir = project_dir();
     let _ = std::fs::write(dir.join("vlr.toml"), &project);
     let _ = std::fs::write(dir.join("data/d.toml"), &data);
+    let _ = std::fs::write(dir.join("data/d.csv"), &csv);
     let _ = std::fs::write(dir.join("text/en/intro.toml"), &text);
     let mut out = Vec::new();
     let mut sink = vlr::diag::NoColor::new(&mut out);
@@ -61,6 +83,12 @@ fuzz_target!(|input: &[u8]| {
     comemo::evict(0);
     // The inline markup parser on its own.
     let _ = vlr::data::markup::parse(&text, |_| Ok((String::new(), None)));
-    // The XLIFF reader of `vlr translate import`.
-    let _ = vlr::translate::xliff::read(&text);
+    // The XLIFF reader of `vlr translate import`, then the whole import
+    // (checks and writing) into a project that loads.
+    let _ = vlr::translate::xliff::read(&xliff);
+    let import = import_dir();
+    let _ = std::fs::write(import.join("received.xlf"), &xliff);
+    let _ = vlr::translate::import(import, &import.join("received.xlf"));
+    let _ = std::fs::remove_dir_all(import.join("text/fr"));
+    let _ = std::fs::create_dir_all(import.join("text/fr"));
 });

@@ -452,6 +452,9 @@ pub struct DashboardRow {
     pub status: &'static str,
     /// Its trend (see [`Tile::trend`]), `""` if not rated.
     pub trend: &'static str,
+    /// Whether it is one of the goal's two worst-rated indicators, whose
+    /// bands the goal's band averages (ties included): marked in the table.
+    pub sets_status: bool,
 }
 
 /// An indicator's target.
@@ -768,6 +771,7 @@ mod tests {
                     }),
                     status: "achieved",
                     trend: "on-track",
+                    sets_status: true,
                 }],
             }],
             total: 1,

@@ -708,7 +708,11 @@ impl Resolver<'_, '_> {
         // Plain fields become PDF strings (title, keywords, alt text,
         // bookmarks), which PDF/A caps at 32,767 bytes.
         if crate::limits::pdf_string_len(raw) > crate::limits::MAX_PDF_STRING {
-            let d = Diag::error(path, Some(text.span()), "this text is too long for the PDF: a PDF string holds at most 32,767 bytes");
+            let d = Diag::error(
+                path,
+                Some(text.span()),
+                "this text is too long for the PDF: a PDF string holds at most 32,767 bytes",
+            );
             self.diags.push(d.with_hint(format!(
                 "it is {} characters long; alt text, titles and labels are a sentence or a few, not pages",
                 raw.chars().count()
@@ -1261,8 +1265,13 @@ impl Resolver<'_, '_> {
         let acronyms = self.acronyms(loaded, src);
         let logo = self.project_file(project.file.project.logo.as_ref(), "logo");
         let photo = self.project_file(project.file.project.cover_photo.as_ref(), "cover photo");
-        let numbering =
-            project.file.project.numbering.get(self.lang).map(|n| n.get_ref().clone()).unwrap_or_else(|| self.strings.h3_numbering.clone());
+        let numbering = project
+            .file
+            .project
+            .numbering
+            .get(self.lang)
+            .map(|n| n.get_ref().clone())
+            .unwrap_or_else(|| self.strings.h3_numbering.clone());
         let title = self.plain(mp, &m.title);
         let cover_title = self.plain_opt(mp, m.cover_title.as_ref()).unwrap_or_else(|| title.clone());
         let cover_credit = self.plain_opt(mp, m.cover_credit.as_ref()).map(t);

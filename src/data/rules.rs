@@ -245,6 +245,17 @@ pub struct GoalTile {
     pub with_trend: usize,
 }
 
+/// The band from which an indicator sets its goal's band: the second-worst
+/// of the goal's rated bands (the worst when only one is rated). An
+/// indicator at this band or worse is one of the two worst-rated that the
+/// goal's band averages (with ties, every indicator at the band counts), so
+/// a reader can reproduce the tile. `None` when none is rated.
+pub fn setting_band(rated: &[Band]) -> Option<Band> {
+    let mut bands = rated.to_vec();
+    bands.sort_by(|a, b| b.cmp(a));
+    bands.get(1).or(bands.first()).copied()
+}
+
 /// A goal's tile from its rated indicators (`None` when none is rated).
 ///
 /// **Band** (the SDR dashboards' rule): the average of the two worst-rated
@@ -403,6 +414,17 @@ mod tests {
 
     fn tile(rated: &[(Band, Trend)]) -> Option<(Band, Trend)> {
         goal_tile(rated).map(|g| (g.band, g.trend))
+    }
+
+    #[test]
+    fn the_indicators_that_set_a_goals_band_are_its_two_worst_with_ties() {
+        use Band::*;
+        assert_eq!(setting_band(&[]), None);
+        assert_eq!(setting_band(&[ChallengesRemain]), Some(ChallengesRemain), "one rated sets it alone");
+        assert_eq!(setting_band(&[Achieved, MajorChallenges, ChallengesRemain]), Some(ChallengesRemain));
+        // Ties: both reds set it, the green does not.
+        assert_eq!(setting_band(&[MajorChallenges, Achieved, MajorChallenges]), Some(MajorChallenges));
+        assert_eq!(setting_band(&[Achieved, Achieved]), Some(Achieved));
     }
 
     #[test]

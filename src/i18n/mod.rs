@@ -265,6 +265,8 @@ pub struct DashboardStrings {
     pub target: String,
     /// Column: goal or target of the SDGs.
     pub goal_target: String,
+    /// The note on the mark of the indicators that set a goal's status.
+    pub sets_status: String,
     /// Before the three thresholds of an indicator.
     pub thresholds: String,
     /// Column: values by period.
@@ -552,8 +554,12 @@ pub fn load_strings(root: &Path, lang: &str, sources: &mut Sources) -> Result<St
     let mut diags = Vec::new();
     if strings.h3_numbering.parse::<typst::model::NumberingPattern>().is_err() {
         diags.push(
-            Diag::error(&rel, key_span(&text, "h3-numbering"), format!("`{}` is not a numbering pattern", strings.h3_numbering))
-                .with_hint("a pattern holds a counting symbol (1, a, A, i, I, 一 …) with what surrounds it, e.g. \"(1)\""),
+            Diag::error(
+                &rel,
+                key_span(&text, "h3-numbering"),
+                format!("`{}` is not a numbering pattern", strings.h3_numbering),
+            )
+            .with_hint("a pattern holds a counting symbol (1, a, A, i, I, 一 …) with what surrounds it, e.g. \"(1)\""),
         );
     }
     if strings.goals.len() != 17 {

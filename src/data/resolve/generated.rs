@@ -60,6 +60,16 @@ impl Resolver<'_, '_> {
             .collect();
         let mut tables = Vec::new();
         for g in crate::data::sdg::GOALS {
+            let bands: Vec<crate::data::rules::Band> = d
+                .indicators
+                .iter()
+                .filter(|(i, _)| status::goal_of(i.spec) == Some(g))
+                .filter_map(|(_, r)| match r {
+                    Rating::Rated(b, _) => Some(*b),
+                    _ => None,
+                })
+                .collect();
+            let setting = crate::data::rules::setting_band(&bands);
             let rows: Vec<doc::DashboardRow> = d
                 .indicators
                 .iter()
@@ -78,6 +88,7 @@ impl Resolver<'_, '_> {
                         thresholds: self.thresholds(i),
                         status: r.status_code(),
                         trend: r.trend_code(),
+                        sets_status: matches!((r, setting), (Rating::Rated(b, _), Some(s)) if *b >= s),
                     }
                 })
                 .collect();
