@@ -140,6 +140,14 @@ impl Session {
         let index = self.index_at(edition, &mut diags);
         resolve::check_citations(&index, &self.source_labels(), &mut diags);
         crate::data::chars::check(&self.loaded, &self.sources, &|c| fonts.covers(c), &mut diags);
+        for (path, file) in &self.loaded.data {
+            if let Some(first) = file.acronym.first() {
+                let d = Diag::warning(path, Some(first.id.span()), "`[[acronym]]` in data/ is no longer read");
+                diags.push(d.with_hint(
+                    "each language lists the acronyms its text uses under [acronyms] in text/<lang>/meta.toml, keyed as that language writes them (ODD, PIB …)",
+                ));
+            }
+        }
         for path in fonts.skipped() {
             let d = Diag::warning(path.clone(), None, "this font leads outside the project: skipped");
             diags.push(d.with_hint("vlr reads nothing outside the project folder: copy the font into fonts/"));

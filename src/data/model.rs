@@ -20,13 +20,13 @@ pub struct DataFile {
     /// Chart specifications.
     #[serde(default)]
     pub chart: Vec<ChartSpec>,
-    /// Acronyms: each defined once here, spelt out in every language's
-    /// `meta.toml` under `[acronyms]`.
+    /// No longer used (each language lists its own acronyms in its
+    /// `meta.toml`): read only to warn where it is written.
     #[serde(default)]
     pub acronym: Vec<Acronym>,
 }
 
-/// An acronym of the review: its short form, the same in every edition.
+/// An acronym declared in `data/` (the former, shared list).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Acronym {

@@ -205,7 +205,99 @@ pub fn resolve(
     };
     let mut labels: BTreeMap<String, String> = r.src_labels.into_iter().map(|(k, (_, l))| (k, l)).collect();
     labels.extend(r.labels.into_iter().map(|(k, (_, l))| (k, l)));
-    (document, chapters, map, Words { charts, labels, needing: r.stale })
+    let needing = r.stale;
+    let mut document = document;
+    used_acronyms(&mut document, &chapters, &charts, texts_meta(loaded, lang), diags);
+    (document, chapters, map, Words { charts, labels, needing })
+}
+
+/// A language's `meta.toml`, with its path.
+fn texts_meta<'l>(loaded: &'l Loaded, lang: &str) -> Option<&'l (PathBuf, super::model::MetaText)> {
+    loaded.texts.get(lang).and_then(|t| t.meta.as_ref())
+}
+
+/// Keeps in the acronym list only the acronyms the edition prints (in its
+/// chapters, chart texts and cover and imprint), so a translation never
+/// lists an acronym of another language; each one left out is a warning at
+/// its entry.
+fn used_acronyms(
+    document: &mut Document,
+    chapters: &[doc::Chapter],
+    charts: &BTreeMap<String, ChartWords>,
+    meta: Option<&(PathBuf, super::model::MetaText)>,
+    diags: &mut Vec<Diag>,
+) {
+    let lang = document.lang.clone();
+    // Interface words print too ("SDG" heads a column, "ЦУР" a chapter).
+    let strings = serde_json::to_value(&document.strings).unwrap_or_default();
+    let Some(doc_meta) = document.meta.as_mut() else { return };
+    if doc_meta.acronyms.is_empty() {
+        return;
+    }
+    let listed = std::mem::take(&mut doc_meta.acronyms);
+    let mut text = String::new();
+    let mut gather = |v: &serde_json::Value| collect_strings(v, &mut text);
+    gather(&serde_json::to_value(chapters).unwrap_or_default());
+    gather(&strings);
+    // The cover and imprint (not the keywords: metadata, never printed).
+    let mut printed_meta = serde_json::to_value(&*doc_meta).unwrap_or_default();
+    if let Some(o) = printed_meta.as_object_mut() {
+        o.remove("keywords");
+    }
+    gather(&printed_meta);
+    for w in charts.values() {
+        for t in std::iter::once(&w.title)
+            .chain(w.categories.values())
+            .chain(w.series.values())
+            .chain(w.note.iter())
+            .chain(w.axis.iter())
+            .chain(w.references.values())
+        {
+            text.push_str(t);
+            text.push('\n');
+        }
+    }
+    for a in listed {
+        if uses_word(&text, &a.short) {
+            doc_meta.acronyms.push(a);
+        } else if let Some((path, m)) = meta
+            && let Some(entry) = m.acronyms.get(&a.short)
+        {
+            let msg = format!("`{}` is listed but the {lang} text never uses it: left out of the list", a.short);
+            diags.push(Diag::warning(path, Some(entry.span()), msg).with_hint(
+                "each language lists the acronyms its own text writes (ODD, PIB, ЦУР …); remove this entry or use the acronym",
+            ));
+        }
+    }
+}
+
+/// Every string in a JSON value, one per line.
+fn collect_strings(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Whether `text` holds `word` as a word of its own: not inside a longer
+/// word of the same script ("SDG" is not in "SDGs"; "SDSN" is in "SDSN的").
+fn uses_word(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    let joins = |c: Option<char>| {
+        c.is_some_and(|c| if word.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() && !c.is_ascii() })
+    };
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !joins(before) && !joins(after)
+    })
 }
 
 /// A chart's texts in one language, with their file.
@@ -1262,7 +1354,7 @@ impl Resolver<'_, '_> {
             credits: i.credits.iter().map(|c| t(self.plain(mp, c))).collect(),
         };
         let qr = imprint.link.as_deref().and_then(qr_matrix);
-        let acronyms = self.acronyms(loaded, src);
+        let acronyms = self.acronyms(loaded);
         let logo = self.project_file(project.file.project.logo.as_ref(), "logo");
         let photo = self.project_file(project.file.project.cover_photo.as_ref(), "cover photo");
         let numbering = project
@@ -1299,48 +1391,20 @@ impl Resolver<'_, '_> {
         })
     }
 
-    /// The acronyms listed in `data/`, spelt out in the edition's language
-    /// (the source language's, marked missing, where a translation lacks one).
-    fn acronyms(&mut self, loaded: &Loaded, src: &str) -> Vec<doc::Acronym> {
-        let mine = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref());
-        let source = loaded.texts.get(src).and_then(|t| t.meta.as_ref());
-        let mut out = Vec::new();
-        let mut untranslated = Vec::new();
-        for (path, file) in &loaded.data {
-            for a in &file.acronym {
-                let id = a.id.get_ref();
-                let text = match mine.and_then(|(p, m)| Some((p, m.acronyms.get(id)?))) {
-                    Some((p, t)) => self.plain(p, t),
-                    None => {
-                        let fallback =
-                            source.and_then(|(p, m)| Some((p, m.acronyms.get(id)?))).map(|(p, t)| self.plain(p, t));
-                        match fallback {
-                            Some(t) if self.lang != src => {
-                                untranslated.push(id.clone());
-                                t
-                            }
-                            _ => {
-                                self.diags.push(
-                                    Diag::error(path, Some(a.id.span()), format!("acronym `{id}` is not spelt out"))
-                                        .with_hint(format!(
-                                            "add `{id} = \"…\"` under [acronyms] in text/{src}/meta.toml"
-                                        )),
-                                );
-                                continue;
-                            }
-                        }
-                    }
-                };
-                let fallback = untranslated.last() == Some(id);
-                let long = crate::data::typography::apply_str(self.locale, &text);
-                out.push(doc::Acronym { short: id.clone(), long, fallback });
-            }
-        }
-        if !untranslated.is_empty() {
-            let file = Path::new("text").join(self.lang).join("meta.toml");
-            let what = format!("{} acronym(s) under [acronyms]: {}", untranslated.len(), untranslated.join(", "));
-            self.missing(&file, what);
-        }
+    /// The edition's acronyms: its own language's list (`[acronyms]` in its
+    /// `meta.toml`, keyed by the short form as that language writes it:
+    /// ODD, PIB, ЦУР …). [`used_acronyms`] then keeps those its text uses.
+    fn acronyms(&mut self, loaded: &Loaded) -> Vec<doc::Acronym> {
+        let Some((path, meta)) = loaded.texts.get(self.lang).and_then(|t| t.meta.as_ref()) else { return Vec::new() };
+        let mut out: Vec<doc::Acronym> = meta
+            .acronyms
+            .iter()
+            .map(|(short, long)| {
+                let long = self.plain(path, long);
+                let long = crate::data::typography::apply_str(self.locale, &long);
+                doc::Acronym { short: short.clone(), long, fallback: false }
+            })
+            .collect();
         out.sort_by_key(|a| a.short.to_lowercase());
         out
     }
@@ -1453,6 +1517,17 @@ mod tests {
 
     fn fig(t: &str) -> Run {
         Run { t: t.into(), b: false, i: false, v: true, f: true, m: None, s: None }
+    }
+
+    #[test]
+    fn an_acronym_is_used_only_as_a_word_of_its_own() {
+        assert!(uses_word("the SDGs.", "SDGs"));
+        assert!(!uses_word("the SDGs.", "SDG"));
+        assert!(uses_word("义乌SDSN的报告", "SDSN"), "Latin beside Chinese is a word of its own");
+        assert!(uses_word("(PM2.5)", "PM2.5"));
+        assert!(!uses_word("ЦУРы", "ЦУР"));
+        assert!(uses_word("ЦУР-11", "ЦУР"));
+        assert!(!uses_word("anything", ""));
     }
 
     #[test]
