@@ -267,7 +267,7 @@ pub fn meta_fields(m: &MetaText) -> Vec<(String, &Spanned<String>)> {
     out.push(("city".to_string(), &m.city));
     out.push(("author".to_string(), &m.author));
     out.extend(m.keywords.iter().enumerate().map(|(i, k)| (format!("keywords.{i}"), k)));
-    // The cover's and the imprint's texts, and the acronyms spelt out.
+    // The cover's and the imprint's texts.
     for (name, v) in [("cover-title", &m.cover_title), ("cover-credit", &m.cover_credit), ("cover-alt", &m.cover_alt)] {
         if let Some(v) = v {
             out.push((name.to_string(), v));
@@ -291,7 +291,8 @@ pub fn meta_fields(m: &MetaText) -> Vec<(String, &Spanned<String>)> {
     out.extend(imprint.contact.iter().enumerate().map(|(i, c)| (format!("imprint.contact.{i}"), c)));
     out.extend(imprint.notes.iter().enumerate().map(|(i, n)| (format!("imprint.notes.{i}"), n)));
     out.extend(imprint.credits.iter().enumerate().map(|(i, c)| (format!("imprint.credits.{i}"), c)));
-    out.extend(m.acronyms.iter().map(|(k, v)| (format!("acronyms.{k}"), v)));
+    // Not the acronyms: each language lists its own (keyed as it writes
+    // them), which is its writing, not a translation of the source's list.
     out
 }
 

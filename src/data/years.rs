@@ -235,7 +235,8 @@ pub fn chapter_fields(t: &TextFile) -> Vec<(Field, &Spanned<String>)> {
 /// Every text of `meta.toml` (all of it is a title: cover, imprint, acronyms),
 /// as the fingerprints list them.
 pub fn meta_fields(m: &MetaText) -> Vec<(Field, &Spanned<String>)> {
-    super::fingerprint::meta_fields(m).into_iter().map(|(_, t)| (Field::Title, t)).collect()
+    let texts = super::fingerprint::meta_fields(m).into_iter().map(|(_, t)| t);
+    texts.chain(m.acronyms.values()).map(|t| (Field::Title, t)).collect()
 }
 
 /// The years typed in a text that equal `year` (outside placeholders): the
