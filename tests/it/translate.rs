@@ -100,7 +100,10 @@ fn xliff_round_trip_reproduces_the_fixture_and_recreates_what_is_missing() {
     let out = vlr(f.root(), &["translate", "import", xlf.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(f.read("text/zh/intro.toml"), original);
-    assert_eq!(f.read("text/zh/meta.toml"), meta);
+    // All but the acronym list, which is each language's own writing and
+    // not exported (it is not a translation of the English list).
+    let (without_acronyms, _) = meta.split_once("\n[acronyms]").expect("the fixture lists acronyms");
+    assert_eq!(f.read("text/zh/meta.toml"), without_acronyms);
     let check = vlr(f.root(), &["check", "--lang", "zh"]);
     assert!(check.status.success(), "{}", stderr(&check));
     assert!(stderr(&check).contains("zh: 15 of 15 texts (100%)"), "{}", stderr(&check));
