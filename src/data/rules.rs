@@ -229,7 +229,8 @@ pub fn trend(points: &[(i32, f64)], base_year: i32, aim: Aim, better: Better) ->
 }
 
 /// The share of a goal's rated indicators that must have a trend for the goal
-/// to have one (SDR 2024 methods summary): three quarters.
+/// to have one (the SDSN's rule, stated in the Africa SDG Index and Dashboards
+/// FAQ, 2018): three quarters.
 pub const GOAL_TREND_COVERAGE: (usize, usize) = (3, 4);
 
 /// A goal's tile: its band and trend, and how many indicators stand behind them.
@@ -262,13 +263,13 @@ pub fn setting_band(rated: &[Band]) -> Option<Band> {
 /// indicators' bands (0 achieved … 3 major challenges), a half rounding to the
 /// worse band, except that a goal is red only if both are red (and green only
 /// if both are green, which the rounding gives); a single rated indicator
-/// rates the goal alone.
+/// rates the goal alone (vlr's rule).
 ///
-/// **Trend** (SDR 2024 methods summary): the average of the trends of *all*
-/// the rated indicators that have one (on track 0 … decreasing 3), reported
-/// only if at least three quarters of the rated indicators have one; else no
-/// trend data. A half rounds to the worse trend (vlr's tie-break: the SDSN
-/// publishes none).
+/// **Trend** (the SDSN's goal-trend rule, Africa SDG Index and Dashboards FAQ,
+/// 2018): the average of the trends of *all* the rated indicators that have
+/// one (on track 0 … decreasing 3), reported only if at least three quarters
+/// of the rated indicators have one; else no trend data. A half rounds to the
+/// worse trend (vlr's rounding; the SDSN bands the average on a 0–4 scale).
 pub fn goal_tile(rated: &[(Band, Trend)]) -> Option<GoalTile> {
     let mut bands: Vec<Band> = rated.iter().map(|(b, _)| *b).collect();
     bands.sort_by(|a, b| b.cmp(a));
