@@ -291,7 +291,9 @@ fn uses_word(text: &str, word: &str) -> bool {
         return false;
     }
     let joins = |c: Option<char>| {
-        c.is_some_and(|c| if word.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() && !c.is_ascii() })
+        c.is_some_and(
+            |c| if word.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() && !c.is_ascii() },
+        )
     };
     text.match_indices(word).any(|(at, _)| {
         let before = text[..at].chars().next_back();

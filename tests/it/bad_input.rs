@@ -184,7 +184,10 @@ fn unknown_opener_style() {
 fn each_edition_lists_only_the_acronyms_its_text_uses() {
     let f = Fixture::new("basic");
     // The Chinese list holds GDP, which its text never writes .
-    f.write("text/zh/meta.toml", &f.read("text/zh/meta.toml").replace("[acronyms]\n", "[acronyms]\nGDP = \"国内生产总值（GDP）\"\n"));
+    f.write(
+        "text/zh/meta.toml",
+        &f.read("text/zh/meta.toml").replace("[acronyms]\n", "[acronyms]\nGDP = \"国内生产总值（GDP）\"\n"),
+    );
     let out = f.run(&["check"]);
     let err = stderr(&out);
     assert!(out.status.success(), "a warning, not an error: {err}");

@@ -7,6 +7,7 @@ mod common;
 
 mod bad_input;
 mod cli;
+mod contrast;
 mod dashboard;
 mod data_cycle;
 mod diff;

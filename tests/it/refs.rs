@@ -16,7 +16,7 @@ const UPDATE: &str = "UPDATE_REFS=1 cargo test --test it refs";
 const PAGES: &[(&str, usize)] =
     &[("cover", 0), ("imprint", 1), ("contents", 2), ("key-figures", 7), ("chart", 8), ("table", 20), ("opener", 23)];
 
-fn compile(root: &Path, lang: &str) -> PagedDocument {
+pub(crate) fn compile(root: &Path, lang: &str) -> PagedDocument {
     let session = vlr::pipeline::Session::load(root, &[lang.to_string()])
         .unwrap_or_else(|f| panic!("project loads: {:?}", f.diags));
     let fonts = session.fonts(false).unwrap_or_else(|f| panic!("fonts: {:?}", f.diags));
