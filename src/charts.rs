@@ -706,7 +706,10 @@ pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
             .zip(vals)
             .map(|(c, v)| match v {
                 Some(v) => {
-                    format!("{c} {}", loc.figure(format::Figure { value: *v, unit: &p.unit, decimals: None }))
+                    format!(
+                        "{c} {}",
+                        loc.figure(format::Figure { value: *v, unit: &p.unit, decimals: None, place: None })
+                    )
                 }
                 None => format!("{c} {}", strings.not_given),
             })

@@ -506,7 +506,12 @@ fn figures(
                 .iter()
                 .map(|&(si, ci, v)| {
                     let decimals = prepared.decimals.get(si).and_then(|d| d.get(ci)).copied().flatten();
-                    let value = locale.figure(crate::i18n::format::Figure { value: v, unit: &prepared.unit, decimals });
+                    let value = locale.figure(crate::i18n::format::Figure {
+                        value: v,
+                        unit: &prepared.unit,
+                        decimals,
+                        place: None,
+                    });
                     let cat = prepared.categories.get(ci).cloned().unwrap_or_default();
                     let label =
                         if prepared.series.len() > 1 { format!("{}, {cat}", prepared.series[si].0) } else { cat };

@@ -181,7 +181,12 @@ fn snapshot(data: &Data, lang: &str, base: Option<&Path>) -> Snapshot {
             .map(|(p, pt)| {
                 let (raw, text) = match pt.value {
                     Some(v) => {
-                        let f = crate::i18n::format::Figure { value: v, unit: ind.unit(), decimals: pt.decimals };
+                        let f = crate::i18n::format::Figure {
+                            value: v,
+                            unit: ind.unit(),
+                            decimals: pt.decimals,
+                            place: None,
+                        };
                         (indicators_csv::number(v, pt.decimals), locale.figure(f))
                     }
                     None => (String::new(), locale.strings.not_available.clone()),

@@ -448,8 +448,8 @@ fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
                     continue;
                 }
             };
-            let (value, decimals) = match row.value.get_ref() {
-                Some((v, d)) => {
+            let (value, decimals, place) = match row.value.get_ref() {
+                Some((v, d, place)) => {
                     if let Some(w) = series::too_many_digits(&row.written) {
                         diags.push(Diag::warning(path, Some(row.value.span()), w));
                     }
@@ -461,15 +461,15 @@ fn merge_csv(loaded: &Loaded, idx: &mut Index, diags: &mut Vec<Diag>) {
                             continue;
                         }
                     }
-                    (Some(*v), ind.spec.decimals.as_ref().map(|d| *d.get_ref()).or(*d))
+                    (Some(*v), ind.spec.decimals.as_ref().map(|d| *d.get_ref()).or(*d), *place)
                 }
-                None => (None, None),
+                None => (None, None, None),
             };
             let missing = value.is_none().then(|| row.note.clone().unwrap_or_default());
             let note = if value.is_some() { row.note.clone() } else { None };
             let at = Loc { file: path.clone(), span: row.value.span() };
             let (checked, status) = (row.checked, row.status);
-            ind.series.insert(period, Point { value, decimals, missing, note, checked, status, at }, diags, id);
+            ind.series.insert(period, Point { value, decimals, place, missing, note, checked, status, at }, diags, id);
         }
     }
 }

@@ -100,6 +100,10 @@ pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Ve
     loaded
 }
 
+/// A CSV value: the number, its decimals as written, and the place of its
+/// last digit (see [`crate::data::series::literal_place`]).
+pub type CsvValue = (f64, Option<u8>, Option<i8>);
+
 /// One row of a CSV series file: `indicator,period,value[,note]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsvRow {
@@ -108,7 +112,7 @@ pub struct CsvRow {
     /// The period as written and its span.
     pub period: Spanned<String>,
     /// The value (none: a missing point) with its decimals as written, and the cell's span.
-    pub value: Spanned<Option<(f64, Option<u8>)>>,
+    pub value: Spanned<Option<CsvValue>>,
     /// The value's cell as written.
     pub written: String,
     /// The note, if the file has a `note` column.
@@ -297,7 +301,7 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
             None
         } else {
             match value.replace('_', "").parse::<f64>() {
-                Ok(v) if v.is_finite() => Some((v, crate::data::series::literal_decimals(&value))),
+                Ok(v) if v.is_finite() => Some((v, crate::data::series::literal_decimals(&value), value.as_str())),
                 _ => {
                     let hint = if value.contains(',') {
                         "write numbers without grouping, with `.` as decimal mark"
@@ -311,9 +315,16 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
         };
         // `scale`: the unit the bureau counted in (`1e8` for 亿, `thousand`).
         let value = match (value, cs.and_then(cell).filter(|(t, _)| !t.is_empty())) {
-            (Some((v, d)), None) => Some((v, d)),
-            (Some((v, _)), Some((scale, sspan))) => match parse_scale(&scale) {
-                Some(k) if (v * k).is_finite() => Some((v * k, None)),
+            (Some((v, d, lit)), None) => Some((v, d, crate::data::series::literal_place(lit))),
+            // The bureau's precision in its own unit: `106.0` in 亿 is to 10^7.
+            (Some((v, _, lit)), Some((scale, sspan))) => match parse_scale(&scale) {
+                Some(k) if (v * k).is_finite() => {
+                    let shift = k.log10();
+                    let place = (shift.fract() == 0.0)
+                        .then(|| i32::from(crate::data::series::literal_place(lit).unwrap_or(0)) + shift as i32)
+                        .and_then(|p| i8::try_from(p).ok());
+                    Some((v * k, None, place))
+                }
                 _ => {
                     diags.push(
                         Diag::error(rel, Some(sspan), format!("`{scale}` is not a scale"))
@@ -364,7 +375,7 @@ mod tests {
         let text = "\u{feff}indicator,period,value,note,unit\nco2,2005,1.20,,kt\n\"co2\",2006,,\"not published, see \"\"note\"\"\",kt\r\nco2,2022/23,1.2e3,provisional,kt\n\n";
         let rows = parse_csv(Path::new("data/co2.csv"), text).unwrap();
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].value.get_ref(), &Some((1.2, Some(2))));
+        assert_eq!(rows[0].value.get_ref(), &Some((1.2, Some(2), Some(-2))));
         assert_eq!(rows[1].value.get_ref(), &None);
         assert_eq!(rows[1].note.as_deref(), Some("not published, see \"note\""));
         assert_eq!(rows[2].period.get_ref(), "2022/23");

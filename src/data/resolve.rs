@@ -211,6 +211,10 @@ pub fn resolve(
     (document, chapters, map, Words { charts, labels, needing })
 }
 
+/// How a value was written: its decimals and the place of its last digit
+/// (see [`format::Figure`]).
+type Written = (Option<u8>, Option<i8>);
+
 /// A language's `meta.toml`, with its path.
 fn texts_meta<'l>(loaded: &'l Loaded, lang: &str) -> Option<&'l (PathBuf, super::model::MetaText)> {
     loaded.texts.get(lang).and_then(|t| t.meta.as_ref())
@@ -652,27 +656,27 @@ impl Resolver<'_, '_> {
         };
         let example = ind.spec.example.then(|| self.strings.example.clone());
         // The point printed: the named period's, or the edition's (latest up to it).
-        let point_at = |p: &Period| -> Result<(Period, f64, Option<u8>), String> {
+        let point_at = |p: &Period| -> Result<(Period, f64, Written), String> {
             match ind.series.at(p) {
                 Some(pt) => match pt.value {
-                    Some(v) => Ok((p.clone(), v, pt.decimals)),
+                    Some(v) => Ok((p.clone(), v, (pt.decimals, pt.place))),
                     None => Err(format!("indicator `{}` is missing for {p}{}", ph.id, reason(pt.missing.as_deref()))),
                 },
                 None => Err(format!("indicator `{}` has no value for {p}", ph.id)),
             }
         };
-        let current = || -> Result<(Period, f64, Option<u8>), String> {
+        let current = || -> Result<(Period, f64, Written), String> {
             if let Some(why) = &ind.missing {
                 return Err(format!("indicator `{}` is missing{}: the text cannot print it", ph.id, reason(Some(why))));
             }
             ind.current(idx.edition)
-                .and_then(|(p, pt)| Some((p.clone(), pt.value?, pt.decimals)))
+                .and_then(|(p, pt)| Some((p.clone(), pt.value?, (pt.decimals, pt.place))))
                 .ok_or_else(|| format!("indicator `{}` has no value up to {}", ph.id, idx.edition))
         };
-        let fig = |value: f64, decimals: Option<u8>| format::Figure { value, unit, decimals };
+        let fig = |value: f64, (decimals, place): Written| format::Figure { value, unit, decimals, place };
         let (text, stale) = match &ph.form {
             Form::Value | Form::Number | Form::Period | Form::Plural(_) => {
-                let (period, value, decimals) = match &asked {
+                let (period, value, written) = match &asked {
                     Some(p) => point_at(p)?,
                     None => current()?,
                 };
@@ -683,12 +687,12 @@ impl Resolver<'_, '_> {
                     self.pending_status = self.status_mark(status);
                 }
                 let text = match &ph.form {
-                    Form::Value => locale.figure(fig(value, decimals)) + &as_of,
-                    Form::Number => locale.figure_number(fig(value, decimals)) + &as_of,
+                    Form::Value => locale.figure(fig(value, written)) + &as_of,
+                    Form::Number => locale.figure_number(fig(value, written)) + &as_of,
                     Form::Period => period.label.clone(),
                     Form::Plural(branches) => {
-                        let n = locale.figure_number(fig(value, decimals));
-                        let cat = locale.plural(value, decimals);
+                        let n = locale.figure_number(fig(value, written));
+                        let cat = locale.plural(value, written.0);
                         let exact = branches
                             .iter()
                             .find(|(k, _)| k.strip_prefix('=').and_then(|n| n.parse::<f64>().ok()) == Some(value));
@@ -705,7 +709,7 @@ impl Resolver<'_, '_> {
             Form::Target => {
                 let (_, v, decimals) =
                     ind.target.as_ref().ok_or_else(|| format!("indicator `{}` has no `target`", ph.id))?;
-                (locale.figure(fig(*v, *decimals)), None)
+                (locale.figure(fig(*v, (*decimals, None))), None)
             }
             Form::TargetPeriod => {
                 let (p, _, _) = ind.target.as_ref().ok_or_else(|| format!("indicator `{}` has no `target`", ph.id))?;
@@ -713,7 +717,7 @@ impl Resolver<'_, '_> {
             }
             Form::Range => unreachable!("charts are handled above"),
             Form::Change | Form::ChangePercent => {
-                let (_, end, end_dec) = current()?;
+                let (_, end, (end_dec, _)) = current()?;
                 let base = match (&asked, &ind.baseline) {
                     (Some(p), _) | (None, Some(p)) => p.clone(),
                     (None, None) => ind
@@ -722,14 +726,14 @@ impl Resolver<'_, '_> {
                         .map(|(p, _)| p.clone())
                         .ok_or_else(|| format!("indicator `{}` has no values", ph.id))?,
                 };
-                let (_, start, start_dec) = point_at(&base)?;
+                let (_, start, (start_dec, _)) = point_at(&base)?;
                 let stale = self.needs_data(ind);
                 let text = if ph.form == Form::Change {
                     let decimals = match (start_dec, end_dec) {
                         (Some(a), Some(b)) => Some(a.max(b)),
                         (a, b) => a.or(b),
                     };
-                    locale.change(fig(end - start, decimals))
+                    locale.change(fig(end - start, (decimals, None)))
                 } else {
                     if start == 0.0 {
                         return Err(format!("indicator `{}` is 0 in {base}: no relative change", ph.id));
@@ -738,6 +742,7 @@ impl Resolver<'_, '_> {
                         value: (end - start) / start.abs() * 100.0,
                         unit: "percent",
                         decimals: Some(1),
+                        place: None,
                     })
                 };
                 (text, stale)
@@ -1173,7 +1178,7 @@ impl Resolver<'_, '_> {
             let label = self.label(item.get_ref());
             let (value, note) = match current {
                 Some((v, decimals)) => {
-                    let f = format::Figure { value: v, unit: ind.unit(), decimals };
+                    let f = format::Figure { value: v, unit: ind.unit(), decimals, place: None };
                     // The latest value standing in for a declared gap says its
                     // period (unless the label says it) and why.
                     self.period_ids.clear();

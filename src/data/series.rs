@@ -205,6 +205,9 @@ pub struct Point {
     pub value: Option<f64>,
     /// Decimals as written (`4.0` → 1), printed so.
     pub decimals: Option<u8>,
+    /// The place of the last digit written (`10.60e9` → 7), kept when the
+    /// value prints with a scale word (see [`literal_place`]).
+    pub place: Option<i8>,
     /// Why the value is not known (a missing point).
     pub missing: Option<String>,
     /// A note on the value (provisional, revised, …).
@@ -283,6 +286,30 @@ pub fn literal_decimals(literal: &str) -> Option<u8> {
     let int_digits = int.trim_start_matches(['-', '+']).trim_start_matches('0').len();
     let keep = MAX_DIGITS.saturating_sub(int_digits).min(frac.len());
     u8::try_from(keep).ok()
+}
+
+/// The place of the last digit of a number as written, as a power of ten:
+/// `10.60e9` → 7, `1.5e9` → 8, `4.0` → -1, `1e6` → 6, `230e6` → 7. `None` for an integer
+/// written without exponent (`974`, `700_000`: exact, its zeros may be round).
+pub fn literal_place(literal: &str) -> Option<i8> {
+    let literal = literal.trim().replace('_', "");
+    let (mantissa, exp) = match literal.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (literal.as_str(), 0),
+    };
+    let frac = match mantissa.split_once('.') {
+        Some((_, f)) if f.chars().all(|c| c.is_ascii_digit()) => i32::try_from(f.len()).ok()?,
+        Some(_) => return None,
+        None if exp == 0 => return None,
+        // An integer's trailing zeros may be round (`230e6`: 230 million, to
+        // the ten million): they do not count, as in a number without exponent.
+        None => {
+            let digits = mantissa.trim_start_matches(['-', '+']);
+            let zeros = digits.len() - digits.trim_end_matches('0').len();
+            -i32::try_from(zeros.min(digits.len().saturating_sub(1))).ok()?
+        }
+    };
+    i8::try_from(exp - frac).ok()
 }
 
 /// Significant digits a value keeps exactly (an f64 holds 15 to 17).
@@ -369,6 +396,7 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                 let point = Point {
                     value: Some(*v.get_ref()),
                     decimals,
+                    place: literal_place(lit(&v.span())),
                     missing: None,
                     note: None,
                     checked: false,
@@ -413,6 +441,7 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                     Point {
                         value: Some(n),
                         decimals,
+                        place: literal_place(lit(&span)),
                         missing: None,
                         note: None,
                         checked: false,
@@ -425,13 +454,17 @@ pub fn from_toml(path: &Path, ind: &Indicator, text: &str, edition: i32, diags: 
                         if pt.value.is_some() {
                             // The literal inside the inline table, for its decimals.
                             let inner = lit(&span);
-                            pt.decimals = ind.decimals.as_ref().map(|d| *d.get_ref()).or_else(|| {
-                                inner.split_once("value").and_then(|(_, r)| {
-                                    let r = r.trim_start().strip_prefix('=')?;
-                                    let end = r.find([',', '}']).unwrap_or(r.len());
-                                    literal_decimals(&r[..end])
-                                })
+                            let literal = inner.split_once("value").and_then(|(_, r)| {
+                                let r = r.trim_start().strip_prefix('=')?;
+                                let end = r.find([',', '}']).unwrap_or(r.len());
+                                Some(&r[..end])
                             });
+                            pt.decimals = ind
+                                .decimals
+                                .as_ref()
+                                .map(|d| *d.get_ref())
+                                .or_else(|| literal.and_then(literal_decimals));
+                            pt.place = literal.and_then(literal_place);
                         }
                         pt.at = loc(span);
                         pt
@@ -469,6 +502,7 @@ fn point_table(t: &toml::Table, unit: &str) -> Result<Point, String> {
     let mut pt = Point {
         value: None,
         decimals: None,
+        place: None,
         missing: None,
         note: None,
         checked: false,
@@ -526,6 +560,14 @@ mod tests {
 
     #[test]
     fn literals_keep_their_decimals() {
+        assert_eq!(literal_place("10.60e9"), Some(7));
+        assert_eq!(literal_place("1.5e9"), Some(8));
+        assert_eq!(literal_place("1e6"), Some(6));
+        assert_eq!(literal_place("230e6"), Some(7), "a round integer's zeros do not count");
+        assert_eq!(literal_place("230.0e6"), Some(5));
+        assert_eq!(literal_place("4.0"), Some(-1));
+        assert_eq!(literal_place("974"), None);
+        assert_eq!(literal_place("700_000"), None);
         assert_eq!(literal_decimals("4.0"), Some(1));
         assert_eq!(literal_decimals(" 1.90 "), Some(2));
         assert_eq!(literal_decimals("148.56e9"), None);

@@ -21,6 +21,10 @@ pub struct Figure<'a> {
     pub unit: &'a str,
     /// Fixed number of decimals, if any.
     pub decimals: Option<u8>,
+    /// The place of the last digit written, as a power of ten (`10.60e9`: 7):
+    /// a value printed with a scale word keeps the digits it was written
+    /// with ("10.60 billion", "106.0亿"), never fewer than it needs.
+    pub place: Option<i8>,
 }
 
 /// A scale: divisor and the word for it in a language.
@@ -44,6 +48,14 @@ fn exact_decimals(v: f64, max: usize) -> Option<usize> {
         let f = 10f64.powi(d as i32);
         ((v * f).round() / f - v).abs() <= v.abs() * 1e-12
     })
+}
+
+/// The decimals a significand scaled by 10^`e` shows to keep the digits its
+/// value was written with (last digit at 10^`place`), if more than it needs
+/// exactly: `10.60e9` in billions is 10.60, in 亿 106.0.
+fn written_decimals(sig: f64, e: u8, place: Option<i8>) -> Option<usize> {
+    let shown = usize::try_from(i32::from(e) - i32::from(place?)).ok()?.min(6);
+    (shown > exact_decimals(sig, 6)?).then_some(shown)
 }
 
 fn decimal(v: f64, decimals: Option<usize>) -> Option<Decimal> {
@@ -120,9 +132,10 @@ impl Locale {
     fn scaled(&self, f: Figure, unit: &str) -> (String, bool, &'static str) {
         if self.scalable(unit)
             && let Some((e, sig)) = self.pick_exponent(f.value)
-            && let Some(pattern) = decimal(sig, None).and_then(|d| self.scale_pattern(e, &d))
+            && let written = written_decimals(sig, e, f.place)
+            && let Some(pattern) = decimal(sig, written).and_then(|d| self.scale_pattern(e, &d))
         {
-            let n = self.number(sig, None, true);
+            let n = self.number(sig, written.and_then(|d| u8::try_from(d).ok()), true);
             return (pattern.replace("{n}", &n), true, self.scaled_plural());
         }
         (self.number(f.value, f.decimals, true), false, self.plural(f.value, f.decimals))
@@ -232,7 +245,7 @@ impl Locale {
                 let (_, base, _) = family.steps[0];
                 let value = f.value * family.steps[own].0;
                 let decimals = if own == 0 { f.decimals } else { None };
-                let (n, scaled, cat) = self.scaled(Figure { value, unit: base, decimals }, base);
+                let (n, scaled, cat) = self.scaled(Figure { value, unit: base, decimals, place: None }, base);
                 self.unit_pattern(base, scaled, cat).replace("{n}", &n)
             }
             _ => {
@@ -362,7 +375,7 @@ mod tests {
     use super::*;
 
     fn fig(lang: &str, value: f64, unit: &str) -> String {
-        Locale::builtin(lang).figure(Figure { value, unit, decimals: None })
+        Locale::builtin(lang).figure(Figure { value, unit, decimals: None, place: None })
     }
 
     fn number(lang: &str, value: f64, decimals: Option<u8>, group: bool) -> String {
@@ -402,6 +415,22 @@ mod tests {
     }
 
     #[test]
+    fn a_scaled_figure_keeps_the_digits_it_was_written_with() {
+        let written = |lang: &str, place| {
+            Locale::builtin(lang).figure(Figure { value: 10.60e9, unit: "yuan", decimals: None, place })
+        };
+        assert_eq!(written("en", Some(7)), "10.60 billion yuan", "written 10.60e9");
+        assert_eq!(written("zh", Some(7)), "106.0亿元");
+        assert_eq!(written("en", None), "10.6 billion yuan");
+        // Never fewer digits than the value needs.
+        let en = Locale::builtin("en");
+        assert_eq!(
+            en.figure(Figure { value: 148.56e9, unit: "yuan", decimals: None, place: Some(8) }),
+            "148.56 billion yuan"
+        );
+    }
+
+    #[test]
     fn plural_forms_follow_cldr() {
         assert_eq!(fig("ru", 21.0, "years"), "21\u{A0}год");
         assert_eq!(fig("ru", 24.0, "years"), "24\u{A0}года");
@@ -409,7 +438,7 @@ mod tests {
         assert_eq!(fig("en", 1.0, "people"), "1 person");
         assert_eq!(fig("en", 1.0, "pp"), "1 percentage point");
         assert_eq!(
-            Locale::builtin("en").figure(Figure { value: 1.0, unit: "pp", decimals: Some(1) }),
+            Locale::builtin("en").figure(Figure { value: 1.0, unit: "pp", decimals: Some(1), place: None }),
             "1.0 percentage points"
         );
         // Arabic: the six CLDR categories.
@@ -456,17 +485,20 @@ mod tests {
     fn percentages_ratios_units() {
         let en = Locale::builtin("en");
         assert_eq!(fig("en", 5.2, "percent"), "5.2%");
-        assert_eq!(en.figure(Figure { value: 1.9, unit: "ratio-to-1", decimals: Some(2) }), "1.90:1");
+        assert_eq!(en.figure(Figure { value: 1.9, unit: "ratio-to-1", decimals: Some(2), place: None }), "1.90:1");
         assert_eq!(fig("en", 13.2, "ratio"), "1:13.2");
         assert_eq!(fig("zh", 13.2, "ratio"), "1∶13.2");
         assert_eq!(Locale::builtin("zh").ratio("ratio", "13.2"), "1∶13.2");
         assert_eq!(fig("en", 1559.0, "km"), "1,559 km");
         assert_eq!(fig("zh", 1559.0, "km"), "1559公里");
         assert_eq!(fig("en", 2020.0, "year"), "2020");
-        assert_eq!(en.figure_number(Figure { value: 148.56e9, unit: "yuan", decimals: None }), "148.56 billion");
-        assert_eq!(en.figure_number(Figure { value: 2030.0, unit: "year", decimals: None }), "2030");
-        assert_eq!(en.change(Figure { value: 104.34, unit: "km2", decimals: None }), "+104.34 km²");
-        assert_eq!(en.change(Figure { value: -3.2, unit: "percent", decimals: Some(1) }), "-3.2%");
+        assert_eq!(
+            en.figure_number(Figure { value: 148.56e9, unit: "yuan", decimals: None, place: None }),
+            "148.56 billion"
+        );
+        assert_eq!(en.figure_number(Figure { value: 2030.0, unit: "year", decimals: None, place: None }), "2030");
+        assert_eq!(en.change(Figure { value: 104.34, unit: "km2", decimals: None, place: None }), "+104.34 km²");
+        assert_eq!(en.change(Figure { value: -3.2, unit: "percent", decimals: Some(1), place: None }), "-3.2%");
     }
 
     #[test]

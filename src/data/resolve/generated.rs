@@ -123,7 +123,7 @@ impl Resolver<'_, '_> {
                     .iter()
                     .map(|(p, pt)| {
                         let v = match pt.value {
-                            Some(v) => self.locale.figure(self.fig(i, v, pt.decimals)),
+                            Some(v) => self.locale.figure(self.fig(i, v, pt.decimals, pt.place)),
                             // The edition's own value, declared missing: why.
                             None => match i.declared_gap(self.idx.edition) {
                                 Some((gap, why)) if gap == p => {
@@ -156,15 +156,15 @@ impl Resolver<'_, '_> {
         doc::Annex { rows }
     }
 
-    fn fig<'i>(&self, ind: &'i Ind, value: f64, decimals: Option<u8>) -> format::Figure<'i> {
-        format::Figure { value, unit: ind.unit(), decimals }
+    fn fig<'i>(&self, ind: &'i Ind, value: f64, decimals: Option<u8>, place: Option<i8>) -> format::Figure<'i> {
+        format::Figure { value, unit: ind.unit(), decimals, place }
     }
 
     /// The edition's value, formatted, and its period.
     fn current(&self, ind: &Ind) -> (Option<String>, Option<String>) {
         match ind.current(self.idx.edition) {
             Some((p, pt)) => {
-                let v = pt.value.map(|v| self.locale.figure(self.fig(ind, v, pt.decimals)));
+                let v = pt.value.map(|v| self.locale.figure(self.fig(ind, v, pt.decimals, pt.place)));
                 (v, Some(p.label.clone()))
             }
             None => (None, None),
@@ -181,7 +181,7 @@ impl Resolver<'_, '_> {
             .and_then(|s| citation(s.get_ref().source.get_ref()).ok())
             .map(|c| self.cite(&c));
         let [g, y, r] = ind.threshold_decimals;
-        let f = |v: f64, d: Option<u8>| self.locale.figure(self.fig(ind, v, d));
+        let f = |v: f64, d: Option<u8>| self.locale.figure(self.fig(ind, v, d, None));
         Some(doc::Thresholds { green: f(t.green, g), yellow: f(t.yellow, y), red: f(t.red, r), source })
     }
 
@@ -196,7 +196,7 @@ impl Resolver<'_, '_> {
             .and_then(|s| citation(s.get_ref()).ok())
             .map(|c| self.cite(&c));
         Some(doc::Target {
-            value: self.locale.figure(self.fig(ind, *value, *decimals)),
+            value: self.locale.figure(self.fig(ind, *value, *decimals, None)),
             year: period.label.clone(),
             source,
         })
