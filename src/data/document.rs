@@ -77,6 +77,9 @@ pub struct Typography {
     pub comma: String,
     /// Between the clauses of a note.
     pub semicolon: String,
+    /// Between the numbers of a list (`", "`; `"; "` where the decimal mark is
+    /// a comma: "10; 17,5; 25").
+    pub numbers: String,
     /// The script it is written in (`latin`, `cjk`, `arabic`): the theme's fonts,
     /// leading and indent are chosen by it.
     pub script: crate::i18n::Script,
@@ -809,6 +812,7 @@ mod tests {
                 colon: ": ".into(),
                 comma: ", ".into(),
                 semicolon: "; ".into(),
+                numbers: ", ".into(),
                 script: crate::i18n::Script::Latin,
                 region: Some("GB".into()),
             },

@@ -190,6 +190,7 @@ pub fn resolve(
             colon: locale.colon.clone(),
             comma: locale.comma.clone(),
             semicolon: locale.semicolon.clone(),
+            numbers: locale.numbers.clone(),
             script: locale.script,
             region: locale.region.clone(),
         },

@@ -20,7 +20,9 @@ pub fn apply(locale: &Locale, runs: &mut [Run]) {
     let mut prev: Option<char> = None;
     // Whether a double quotation (and a single one inside it) is open.
     let (mut open1, mut open2) = (false, false);
-    for run in runs.iter_mut() {
+    let rules = &locale.strings.typography;
+    let before_figure: Vec<bool> = (0..runs.len()).map(|i| runs.get(i + 1).is_some_and(|r| r.v)).collect();
+    for (n, run) in runs.iter_mut().enumerate() {
         if run.v {
             prev = run.t.chars().last().or(prev);
             continue;
@@ -74,12 +76,31 @@ pub fn apply(locale: &Locale, runs: &mut [Run]) {
                     out.push_str("\u{202F}»");
                 }
                 ' ' if french && prev == Some('«') => {}
+                // A spaced dash never starts a line.
+                '—' | '–' if rules.dash_glue && out.ends_with(' ') && next == Some(' ') => {
+                    out.pop();
+                    out.push('\u{A0}');
+                    out.push(c);
+                }
                 _ => out.push(c),
             }
             prev = Some(c);
         }
+        // A one-letter proclitic written on to the figure after it (و{…})
+        // stays on the figure's line: a word joiner between them.
+        if before_figure[n] && proclitic_at_end(&out, &rules.proclitics) {
+            out.push('\u{2060}');
+        }
         run.t = out;
     }
+}
+
+/// Whether `text` ends with one of `proclitics` standing as a word of its own.
+fn proclitic_at_end(text: &str, proclitics: &[String]) -> bool {
+    proclitics.iter().any(|p| {
+        text.strip_suffix(p.as_str())
+            .is_some_and(|before| before.chars().next_back().is_none_or(|c| c.is_whitespace() || "(«\"“".contains(c)))
+    })
 }
 
 /// Applies the edition's typography to a plain string.
@@ -134,6 +155,20 @@ mod tests {
             "Source\u{A0}: le «\u{202F}Melting Pot\u{202F}»\u{202F}; voir http://x.org\u{202F}! Figure 1\u{A0}: oui\u{202F}?"
         );
         assert_eq!(apply_str("fr", "« oui »"), "«\u{202F}oui\u{202F}»");
+    }
+
+    #[test]
+    fn russian_dashes_and_arabic_proclitics_keep_their_line() {
+        assert_eq!(apply_str("ru", "экспресс «Иу — Синьцзян — Европа»"), "экспресс «Иу\u{A0}— Синьцзян\u{A0}— Европа»");
+        assert_eq!(apply_str("en", "a — b"), "a — b", "only where the language asks");
+        let figure = |t: &str| Run { t: t.into(), b: false, i: false, v: true, f: false, m: None, s: None };
+        let mut runs = [run("بلغ الناتج المحلي و"), figure("87.088"), run(" مليار")];
+        apply("ar", &mut runs);
+        assert_eq!(runs[0].t, "بلغ الناتج المحلي و\u{2060}");
+        // Only a one-letter word, only before a figure.
+        let mut runs = [run("ومن"), figure("3")];
+        apply("ar", &mut runs);
+        assert_eq!(runs[0].t, "ومن");
     }
 
     #[test]

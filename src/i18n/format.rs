@@ -111,6 +111,10 @@ impl Locale {
     /// The scale word pattern of 10^`e` for a significand ("{n} milliard").
     fn scale_pattern(&self, e: u8, significand: &Decimal) -> Option<String> {
         let rules = self.plurals.as_ref()?;
+        let own = self.strings.number.scale_names.get(&e.to_string());
+        if let Some(p) = own.and_then(|p| p.given(super::cldr::category_name(rules.category_for(significand)))) {
+            return Some(p.to_string());
+        }
         self.compact.as_ref()?.pattern(e, significand, rules)
     }
 
@@ -412,6 +416,14 @@ mod tests {
         assert_eq!(fig("fr", 148.56e9, "yuan"), "148,56 milliards de yuans");
         assert_eq!(fig("fr", 1.5, "tonne"), "1,5\u{A0}tonne");
         assert_eq!(fig("fr", 2.0, "tonne"), "2\u{A0}tonnes");
+    }
+
+    #[test]
+    fn arabic_scale_words_take_their_plural() {
+        assert_eq!(fig("ar", 4e9, "CNY"), "4 مليارات\u{A0}يوان");
+        assert_eq!(fig("ar", 148.56e9, "CNY"), "148.56 مليار\u{A0}يوان");
+        assert_eq!(fig("ar", 15e9, "CNY"), "15 مليار\u{A0}يوان");
+        assert_eq!(fig("ar", 3e6, "CNY"), "3 ملايين\u{A0}يوان");
     }
 
     #[test]

@@ -57,6 +57,14 @@ impl Pattern {
         }
     }
 
+    /// The pattern given for exactly this category, if any (no fallback).
+    pub fn given(&self, category: &str) -> Option<&str> {
+        match self {
+            Pattern::One(s) => Some(s),
+            Pattern::Plural(m) => m.get(category).map(String::as_str),
+        }
+    }
+
     /// Every text of the pattern.
     pub fn texts(&self) -> Vec<&str> {
         match self {
@@ -311,6 +319,10 @@ pub struct NumberRules {
     /// CO₂e mass and energy scaled by prefix ("1.36 Mt CO₂e", "845.2 GWh"); `false`:
     /// in the smallest unit with scale words (Chinese "127.5万吨二氧化碳当量").
     pub prefixes: bool,
+    /// Scale words by exponent and plural category, where the language's
+    /// grammar needs forms CLDR's compact patterns lack (Arabic "4 مليارات"
+    /// for 3–10, CLDR's one form "مليار"); a category not given keeps CLDR's.
+    pub scale_names: BTreeMap<String, Pattern>,
 }
 
 impl Default for NumberRules {
@@ -330,6 +342,7 @@ impl Default for NumberRules {
             scaled_plural: "other".into(),
             elide: BTreeMap::new(),
             prefixes: true,
+            scale_names: BTreeMap::new(),
         }
     }
 }
@@ -388,6 +401,14 @@ pub struct Typography {
     /// Applied in Rust (data/typography.rs), so not handed to the templates.
     #[serde(skip_serializing)]
     pub quotes: Option<[String; 4]>,
+    /// A no-break space before a spaced dash, so a line never starts with one
+    /// (Russian: «Иу — Синьцзян — Европа»).
+    #[serde(default, skip_serializing)]
+    pub dash_glue: bool,
+    /// One-letter words written on to the next word (Arabic و ب ل ك ف): one
+    /// that comes right before a figure is kept on its line.
+    #[serde(default, skip_serializing)]
+    pub proclitics: Vec<String>,
     /// The region whose conventions the text follows, for typst's shaping and
     /// line breaking (Simplified Chinese `"CN"`), unless the language tag names
     /// one (`pt-BR`). Handed to the templates as `d.typography.region`.
@@ -606,6 +627,9 @@ pub struct Locale {
     pub comma: String,
     /// Between the clauses of a note.
     pub semicolon: String,
+    /// Between the numbers of a list: the list separator, or the semicolon
+    /// where the decimal mark is a comma ("10; 17,5; 25", not "10, 17,5, 25").
+    pub numbers: String,
     /// Quotation marks: outer open, outer close, inner open, inner close.
     pub quotes: [String; 4],
     /// The region the text follows (`CN` for Simplified Chinese), if known.
@@ -682,8 +706,9 @@ impl Locale {
         let semicolon = mark(&strings.typography.semicolon, ["；", "؛ ", "; "]);
         let quotes = strings.typography.quotes.clone().unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from));
         let region = icu.id.region.map(|r| r.as_str().to_string()).or_else(|| strings.typography.region.clone());
-        Self {
+        let mut locale = Self {
             colon,
+            numbers: comma.clone(),
             comma,
             semicolon,
             quotes,
@@ -701,7 +726,11 @@ impl Locale {
             strings,
             units: project_units,
             currencies: Mutex::new(HashMap::new()),
+        };
+        if locale.number(1.5, Some(1), false).contains(',') {
+            locale.numbers = locale.semicolon.clone();
         }
+        locale
     }
 
     /// The locale of a language with built-in strings only (tests, tools).
@@ -796,6 +825,10 @@ mod tests {
         let colons: Vec<String> = ["en", "fr", "zh"].iter().map(|l| Locale::builtin(l).colon).collect();
         assert_eq!(colons, [": ", "\u{A0}: ", "："]);
         assert!(Locale::builtin("ar").rtl && Locale::builtin("zh").cjk && !Locale::builtin("fr").cjk);
+        // A list of numbers where the decimal mark is a comma takes semicolons.
+        let numbers: Vec<String> =
+            ["en", "fr", "es", "ru", "zh", "ar"].iter().map(|l| Locale::builtin(l).numbers).collect();
+        assert_eq!(numbers, [", ", "\u{202F}; ", "; ", "; ", "、", "، "]);
         // And the list separator and semicolon of notes.
         let seps: Vec<(String, String)> =
             ["en", "fr", "zh", "ar"].iter().map(|l| Locale::builtin(l)).map(|l| (l.comma, l.semicolon)).collect();
