@@ -1,25 +1,38 @@
 //! `vlr translate`: the translators' round trip through XLIFF 2.0, and the
 //! fingerprints that tell a current translation from a stale one.
 //!
-//! - `export` writes the source texts a language still needs (or all of them)
-//!   as XLIFF, with placeholders and markup as inline codes;
+//! - `export` (export.rs) writes the source texts a language still needs (or
+//!   all of them) as XLIFF, with placeholders and markup as inline codes, a
+//!   note on where each text is printed and how long it may be (context.rs),
+//!   and in a stale text only the changed segments open, each with the
+//!   source its old translation was made from;
 //! - `import` checks a translated XLIFF file and writes it into
 //!   `text/<lang>/*.toml`, keeping comments and layout, recording the
 //!   fingerprint of the source each text was translated from;
-//! - `stamp` records the current source's fingerprints in a translation
-//!   that is known to be up to date.
+//! - `stamp` (stamp.rs) records the current source's fingerprints in a
+//!   translation that is known to be up to date;
+//! - import and stamp keep `translations/translated-from.toml`, the source
+//!   each translation was made from, segment by segment (record.rs).
 
+mod context;
+mod export;
+mod record;
+mod stamp;
 pub mod write;
 pub mod xliff;
+
+pub use export::export;
+pub use stamp::{StampPlan, plan_stamp};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use toml_edit::DocumentMut;
 
-use crate::data::fingerprint::{self, Kind, State, Status};
+use crate::data::fingerprint::{self, Kind, Seg, SegState, Status};
 use crate::data::load::{self, LangTexts, Loaded};
 use crate::data::markup::{self, Form};
+use crate::data::source_record;
 use crate::diag::{Diag, Sources};
 use crate::i18n::Locale;
 use crate::project::Project;
@@ -37,6 +50,8 @@ pub struct Texts {
     pub src_locale: Locale,
     /// The target language's locale.
     pub locale: Locale,
+    /// Whether the project's other languages' texts were all read (see [`record::updated`]).
+    others_loaded: bool,
 }
 
 /// What a command did, for the status lines.
@@ -66,9 +81,22 @@ pub fn load_texts(root: &Path, lang: &str) -> Result<Texts, (Sources, Vec<Diag>)
         return Err((sources, vec![d]));
     }
     let mut diags = Vec::new();
-    let loaded = load::load(&project.root, &[src.clone(), lang.to_string()], &mut sources, &mut diags);
-    // Data problems are `vlr check`'s business; text problems stop us.
-    diags.retain(|d| d.is_error() && d.file.as_ref().is_some_and(|f| f.starts_with("text")));
+    // Every language is read: the record of sources is shared by all (see `record`).
+    let mut langs = project.languages();
+    langs.extend([src.clone(), lang.to_string()]);
+    langs.sort();
+    langs.dedup();
+    let loaded = load::load(&project.root, &langs, &mut sources, &mut diags);
+    // Data problems are `vlr check`'s business; problems in the two languages'
+    // texts and in the record stop us; another language's keep its entries of the record.
+    let ours = [Path::new("text").join(&src), Path::new("text").join(lang)];
+    let others_loaded = !diags.iter().any(|d| d.is_error() && d.file.as_ref().is_some_and(|f| f.starts_with("text")));
+    diags.retain(|d| {
+        d.is_error()
+            && d.file.as_ref().is_some_and(|f| {
+                ours.iter().any(|o| f.starts_with(o)) || f == Path::new(crate::data::source_record::PATH)
+            })
+    });
     if !diags.is_empty() {
         return Err((sources, diags));
     }
@@ -81,7 +109,7 @@ pub fn load_texts(root: &Path, lang: &str) -> Result<Texts, (Sources, Vec<Diag>)
         (Ok(s), Ok(l)) => (s, l),
         (Err(d), _) | (_, Err(d)) => return Err((sources, d)),
     };
-    Ok(Texts { project, sources, loaded, src_locale, locale })
+    Ok(Texts { project, sources, loaded, src_locale, locale, others_loaded })
 }
 
 impl Texts {
@@ -89,12 +117,23 @@ impl Texts {
         self.project.source_language()
     }
 
+    /// The book's chapters, in order.
+    fn chapter_order(&self) -> Vec<String> {
+        self.project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect()
+    }
+
     /// Every source group's state in the target language.
     pub fn status(&self) -> Vec<Status> {
         let empty = LangTexts::default();
         let src = self.loaded.texts.get(self.src()).unwrap_or(&empty);
-        let order: Vec<String> = self.project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
-        fingerprint::status(src, self.loaded.texts.get(&self.locale.lang), &self.locale.lang, &order)
+        let lang = &self.locale.lang;
+        fingerprint::status(src, self.loaded.texts.get(lang), lang, &self.chapter_order(), self.loaded.record.as_ref())
+    }
+
+    /// The data index, for what placeholders print and which years are stale
+    /// (problems in the data are `vlr check`'s to report).
+    fn index(&self) -> crate::data::resolve::Index<'_> {
+        crate::data::resolve::index(&self.loaded, &self.sources, self.project.settings(), &mut Vec::new())
     }
 
     /// The source file of a status.
@@ -120,12 +159,24 @@ impl Texts {
         text.parse::<DocumentMut>().map_err(|e| Diag::error(path, e.span(), e.message().to_string()))
     }
 
+    /// Writes edits and the record of their sources, all or nothing: the
+    /// number of text files changed, and whether the record changed.
+    fn commit(&self, edits: &[(&Status, Edit)]) -> Result<(usize, bool), (Sources, Vec<Diag>)> {
+        let mut files = self.apply(edits).map_err(|d| (self.sources.clone(), d))?;
+        let changed = files.len();
+        let record = record::updated(self, edits);
+        let recorded = record.is_some();
+        files.extend(record);
+        self.write_files(&files).map_err(|d| (self.sources.clone(), vec![d]))?;
+        Ok((changed, recorded))
+    }
+
     /// Applies edits file by file; returns the files whose text changes, with
     /// their new text, after checking each still loads.
-    fn apply(&self, edits: Vec<(PathBuf, PathBuf, Edit)>) -> Result<Vec<(PathBuf, String)>, Vec<Diag>> {
-        let mut by_file: BTreeMap<(PathBuf, PathBuf), Vec<Edit>> = BTreeMap::new();
-        for (path, source, e) in edits {
-            by_file.entry((path, source)).or_default().push(e);
+    fn apply(&self, edits: &[(&Status, Edit)]) -> Result<Vec<(PathBuf, String)>, Vec<Diag>> {
+        let mut by_file: BTreeMap<(PathBuf, PathBuf), Vec<&Edit>> = BTreeMap::new();
+        for (st, e) in edits {
+            by_file.entry((st.path.clone(), self.source_path(st))).or_default().push(e);
         }
         let cjk = self.locale.cjk;
         let mut out = Vec::new();
@@ -138,7 +189,7 @@ impl Texts {
                     continue;
                 }
             };
-            write::apply(&mut doc, &src_doc, &edits, cjk);
+            write::apply(&mut doc, &src_doc, edits, cjk);
             let text = doc.to_string();
             if self.sources.get(&path) == Some(text.as_str()) {
                 continue;
@@ -207,127 +258,6 @@ pub fn nothing_written(diags: &[Diag]) -> bool {
     !diags.iter().any(|d| d.message.starts_with(PARTLY))
 }
 
-/// `vlr translate stamp`: records the current source's fingerprint in each
-/// translated text chosen: by default those without one; with `all`, stale
-/// ones too; with keys (`intro`, `intro/block.p1`), just those.
-pub fn stamp(root: &Path, lang: &str, keys: &[String], all: bool) -> Result<Outcome, (Sources, Vec<Diag>)> {
-    let l = load_texts(root, lang)?;
-    let statuses = l.status();
-    let matches = |st: &Status| {
-        let full = st.full_key();
-        keys.iter().any(|k| full == *k || full.starts_with(&format!("{k}/")) || st.file == *k)
-    };
-    for k in keys {
-        if !statuses.iter().any(|st| {
-            let full = st.full_key();
-            full == *k || full.starts_with(&format!("{k}/")) || st.file == *k
-        }) {
-            let d = Diag::general(format!("no text `{k}` in text/{}", l.src()))
-                .with_hint("a key is a file (`intro`), or a file and a text as in vlr check's hints (`intro/block.p1`, `glance/label.gdp`, `meta`)");
-            return Err((l.sources.clone(), vec![d]));
-        }
-    }
-    let mut edits = Vec::new();
-    let mut left_stale = 0;
-    for st in &statuses {
-        let Some(_) = &st.translation else { continue };
-        let chosen = match &st.state {
-            State::Missing | State::Incomplete(_) | State::Current => false,
-            _ if !keys.is_empty() => matches(st),
-            State::Unstamped => true,
-            State::Stale => {
-                left_stale += usize::from(!all);
-                all
-            }
-        };
-        if chosen {
-            let e = Edit { source: &st.source, texts: None, fingerprint: st.source.fingerprint() };
-            edits.push((st.path.clone(), l.source_path(st), e));
-        }
-    }
-    let n = edits.len();
-    let files = l.apply(edits).map_err(|d| (l.sources.clone(), d))?;
-    l.write_files(&files).map_err(|d| (l.sources.clone(), vec![d]))?;
-    let mut out = Outcome::default();
-    out.lines.push((
-        "Stamped".into(),
-        format!("{lang}: {n} text(s) marked up to date with the source, in {} file(s)", files.len()),
-    ));
-    if left_stale > 0 {
-        out.lines.push((
-            "Left".into(),
-            format!("{left_stale} stale text(s) as they are: translate them, or stamp them by key (or --all) if they are still right"),
-        ));
-    }
-    Ok(out)
-}
-
-/// `vlr translate export`: writes the XLIFF of what `lang` needs (or, with
-/// `all`, of everything) to `out` (default: `<output>.<lang>.xlf` in the project).
-pub fn export(root: &Path, lang: &str, all: bool, out: Option<&Path>) -> Result<Outcome, (Sources, Vec<Diag>)> {
-    let l = load_texts(root, lang)?;
-    let statuses = l.status();
-    let mut files: Vec<xliff::File> = Vec::new();
-    let (mut count, mut stale) = (0, 0);
-    for st in &statuses {
-        if !all && st.state == State::Current {
-            continue;
-        }
-        count += 1;
-        stale += usize::from(st.state.is_stale());
-        // Current translations are exported as translated; stale or partial ones
-        // as a starting point the translator confirms (state `initial` is not imported).
-        let state = if st.state == State::Current { "translated" } else { "initial" };
-        let segs = st
-            .source
-            .segs
-            .iter()
-            .map(|s| (s, st.translation.as_ref().and_then(|t| t.seg(&s.id)).map(|t| (t, state))))
-            .collect();
-        let note = match &st.state {
-            State::Stale => {
-                Some("The source has changed since this was translated: update the translation.".to_string())
-            }
-            State::Unstamped => {
-                Some("Translated before vlr recorded fingerprints: check it against the source.".to_string())
-            }
-            _ => None,
-        };
-        let unit = xliff::Unit { id: st.source.key.id(), fingerprint: st.source.fingerprint(), note, segs };
-        match files.last_mut() {
-            Some(f) if f.id == st.file => f.units.push(unit),
-            _ => files.push(xliff::File {
-                id: st.file.clone(),
-                original: l.source_path(st).display().to_string(),
-                units: vec![unit],
-            }),
-        }
-    }
-    let xml = xliff::write(&l.src_locale, &l.locale, &files);
-    let path = match out {
-        Some(p) => p.to_path_buf(),
-        None => l.project.root.join(format!("{}.{lang}.xlf", l.project.file.project.output)),
-    };
-    let path = std::path::absolute(&path).unwrap_or(path);
-    crate::export::write_atomic(&path, xml.as_bytes()).map_err(|e| {
-        let d = Diag::general(format!("cannot write {}: {e}", path.display()));
-        (l.sources.clone(), vec![d])
-    })?;
-    let mut out = Outcome::default();
-    let line = if all {
-        format!("{lang}: all {count} text(s), in {} file(s)", files.len())
-    } else {
-        format!(
-            "{lang}: {count} of {} text(s) need translating ({stale} stale), in {} file(s)",
-            statuses.len(),
-            files.len()
-        )
-    };
-    out.lines.push(("Exported".into(), line));
-    out.lines.push(("Written".into(), crate::diag::display_path(Path::new("/"), &path)));
-    Ok(out)
-}
-
 /// Plural selections of a translation that lack a category its language
 /// distinguishes: (byte range, message).
 fn plural_gaps(target: &str, locale: &Locale) -> Vec<(std::ops::Range<usize>, String)> {
@@ -351,9 +281,9 @@ fn plural_gaps(target: &str, locale: &Locale) -> Vec<(std::ops::Range<usize>, St
 /// A placeholder as a translation must keep it: the indicator, its period,
 /// and what it prints (a value, a number and a plural selection all print the value);
 /// with where it is.
-fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+fn placeholders(text: &str, kind: Kind) -> Vec<(String, std::ops::Range<usize>)> {
     let mut out = Vec::new();
-    let _ = markup::parse(text, |ph| {
+    let mut seen = |ph: &markup::Placeholder| {
         let form = match &ph.form {
             Form::Value | Form::Number | Form::Plural(_) => "",
             Form::Period => ":period",
@@ -366,7 +296,13 @@ fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
         let period = ph.period.as_ref().map_or_else(String::new, |p| format!("@{p}"));
         out.push((format!("{{{}{period}{form}}}", ph.id), ph.offset..ph.offset + ph.len));
         Ok((String::new(), None))
-    });
+    };
+    // A plain field knows no emphasis: a `*` is a star there.
+    if kind == Kind::Plain {
+        let _ = markup::fill(text, &mut seen);
+    } else {
+        let _ = markup::parse(text, &mut seen);
+    }
     out
 }
 
@@ -374,14 +310,15 @@ fn placeholders(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
 /// the same placeholders. Problems are (byte range in the text, message).
 fn check_segment(source: &str, target: &str, kind: Kind) -> Vec<(std::ops::Range<usize>, String)> {
     let mut out = Vec::new();
-    if kind == Kind::Plain {
-        return out;
-    }
     // A table cell is read line by line.
     let mut at = 0;
     let parts: Vec<&str> = if kind == Kind::Lines { target.split('\n').collect() } else { vec![target] };
     for part in parts {
-        if let Err(errors) = markup::parse(part, |_| Ok((String::new(), None))) {
+        let parsed = match kind {
+            Kind::Plain => markup::fill(part, |_| Ok((String::new(), None))).map(|_| ()),
+            _ => markup::parse(part, |_| Ok((String::new(), None))).map(|_| ()),
+        };
+        if let Err(errors) = parsed {
             for e in errors {
                 let hint = if e.message.contains('{') || e.message.contains('}') {
                     " (keep the source's codes; write `{{` or `}}` for a literal brace)"
@@ -396,7 +333,7 @@ fn check_segment(source: &str, target: &str, kind: Kind) -> Vec<(std::ops::Range
     if !out.is_empty() {
         return out;
     }
-    let (mut want, have) = (placeholders(source), placeholders(target));
+    let (mut want, have) = (placeholders(source, kind), placeholders(target, kind));
     let mut extra = Vec::new();
     for (h, at) in have {
         match want.iter().position(|(w, _)| *w == h) {
@@ -607,34 +544,71 @@ impl Received {
                     );
                     continue;
                 }
-                match self.unit(u, st, &l.locale, &mut plan.warnings) {
+                match self.unit(u, st, l, &mut plan.warnings) {
                     Err(unit_errors) => errors.extend(unit_errors),
                     Ok(Imported::Skipped) => plan.skipped += 1,
                     Ok(Imported::Pending) => plan.pending += 1,
-                    Ok(Imported::Edit(e)) => plan.edits.push((st.path.clone(), l.source_path(st), e)),
+                    Ok(Imported::Edit(e)) => plan.edits.push((st, e)),
                 }
             }
         }
         if errors.is_empty() { Ok(plan) } else { Err(errors) }
     }
 
-    /// Checks one unit against the text it translates and decides what to do with it.
+    /// Checks one unit against the text it translates and decides what to do
+    /// with it. A unit may hold only some segments of its text (an export
+    /// of what changed): the others keep their translation, if it is there.
+    /// Each segment is recorded as translated from the source it was exported
+    /// with; if that is no longer the source, it stays stale.
     fn unit<'s>(
         &self,
         u: &xliff::XUnit,
         st: &'s Status,
-        locale: &Locale,
+        l: &Texts,
         warnings: &mut Vec<Diag>,
     ) -> Result<Imported<'s>, Vec<Diag>> {
         let current = st.source.fingerprint();
         let changed = u.fingerprint.as_deref() != Some(current.as_str());
-        let Confirmed { texts, unconfirmed } = self.segments(u, st, changed, locale, warnings)?;
+        let Confirmed { texts, unconfirmed, sources } = self.segments(u, st, changed, &l.locale, warnings)?;
         if texts.is_empty() {
             let pending = u.segs.iter().any(|s| s.target.is_some() && s.state.as_deref() == Some("initial"));
             return Ok(if pending { Imported::Pending } else { Imported::Skipped });
         }
-        let absent: Vec<&str> =
-            st.source.segs.iter().filter(|g| !texts.contains_key(&g.id)).map(|g| g.id.as_str()).collect();
+        let (mut merged, mut from) = (BTreeMap::new(), Vec::new());
+        let (mut absent, mut older) = (Vec::new(), Vec::new());
+        let existing = |id: &str| st.translation.as_ref().and_then(|t| t.seg(id)).map(|t| t.text.clone());
+        for g in &st.source.segs {
+            if let Some(t) = texts.get(&g.id) {
+                merged.insert(g.id.clone(), t.clone());
+                let exported = sources.get(&g.id).cloned().flatten();
+                let made_from = match exported {
+                    Some(x) if changed && x != export_form(g, l.src_locale.cjk) => {
+                        older.push(g.id.as_str());
+                        Seg { text: x, ..g.clone() }
+                    }
+                    // A tool that broke the source's codes: the unit's fingerprint says whether it changed.
+                    None if changed => {
+                        absent.push(g.id.as_str());
+                        continue;
+                    }
+                    _ => g.clone(),
+                };
+                from.push((g.id.clone(), source_record::stored(&made_from)));
+                continue;
+            }
+            match (st.seg_state(g), existing(&g.id)) {
+                (SegState::Current, Some(t)) => {
+                    merged.insert(g.id.clone(), t);
+                    from.push((g.id.clone(), source_record::stored(g)));
+                }
+                (SegState::Stale(Some(old)), Some(t)) => {
+                    merged.insert(g.id.clone(), t);
+                    from.push((g.id.clone(), old));
+                }
+                // Not translated, or not known what from: it must be confirmed here.
+                _ => absent.push(g.id.as_str()),
+            }
+        }
         if !absent.is_empty() {
             let why = if changed && unconfirmed.is_empty() {
                 "its source has changed since the export: export it again".to_string()
@@ -644,18 +618,18 @@ impl Received {
             warnings.push(self.warning(u.at.clone(), format!("{} not imported: {why}", st.source.key.describe())));
             return Ok(Imported::Skipped);
         }
-        // Recorded as translated from the source it was exported with.
-        let fingerprint = u.fingerprint.clone().unwrap_or(current);
-        if changed {
+        if !older.is_empty() {
             warnings.push(self.warning(
                 u.at.clone(),
                 format!(
-                    "{}: its source has changed since the export; imported, and reported stale until translated anew",
-                    st.source.key.describe()
+                    "{}: the source of {} has changed since the export; imported, and reported stale until translated anew",
+                    st.source.key.describe(),
+                    older.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
                 ),
             ));
         }
-        Ok(Imported::Edit(Edit { source: &st.source, texts: Some(texts), fingerprint }))
+        let fingerprint = fingerprint::fingerprint(from.iter().map(|(i, t)| (i.as_str(), t.as_str())));
+        Ok(Imported::Edit(Edit { source: &st.source, texts: Some(merged), fingerprint, from }))
     }
 
     /// A unit's confirmed segments, each checked against the source's.
@@ -669,6 +643,7 @@ impl Received {
     ) -> Result<Confirmed, Vec<Diag>> {
         // Every segment of the source, each with a confirmed target.
         let mut texts = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         let mut unconfirmed = Vec::new();
         let mut errors = Vec::new();
         let mut ids = std::collections::HashSet::new();
@@ -724,8 +699,9 @@ impl Received {
                 }
             }
             texts.insert(seg.id.clone(), t.text.clone());
+            sources.insert(seg.id.clone(), s.source.clone());
         }
-        if errors.is_empty() { Ok(Confirmed { texts, unconfirmed }) } else { Err(errors) }
+        if errors.is_empty() { Ok(Confirmed { texts, unconfirmed, sources }) } else { Err(errors) }
     }
 }
 
@@ -735,6 +711,8 @@ struct Confirmed {
     texts: BTreeMap<String, String>,
     /// Segments with no target, or one in state `initial`.
     unconfirmed: Vec<String>,
+    /// The confirmed segments' source as exported, where it can be read.
+    sources: BTreeMap<String, Option<String>>,
 }
 
 /// What becomes of one unit of the file.
@@ -750,7 +728,7 @@ enum Imported<'s> {
 /// What an import will do, once every unit has passed its checks.
 #[derive(Default)]
 struct Plan<'s> {
-    edits: Vec<(PathBuf, PathBuf, Edit<'s>)>,
+    edits: Vec<(&'s Status, Edit<'s>)>,
     warnings: Vec<Diag>,
     skipped: usize,
     pending: usize,
@@ -761,8 +739,7 @@ impl Plan<'_> {
     fn write(self, l: &Texts) -> Result<Outcome, (Sources, Vec<Diag>)> {
         let lang = &l.locale.lang;
         let n = self.edits.len();
-        let files = l.apply(self.edits).map_err(|d| (l.sources.clone(), d))?;
-        l.write_files(&files).map_err(|d| (l.sources.clone(), vec![d]))?;
+        let (files, recorded) = l.commit(&self.edits)?;
         let mut out = Outcome { warnings: self.warnings, ..Outcome::default() };
         let mut rest = String::new();
         if self.skipped > 0 {
@@ -771,8 +748,21 @@ impl Plan<'_> {
         if self.pending > 0 {
             rest.push_str(&format!("; {} not confirmed (state `initial`), left as they were", self.pending));
         }
-        out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {} file(s) changed{rest}", files.len())));
+        out.lines.push(("Imported".into(), format!("{lang}: {n} text(s), {files} file(s) changed{rest}")));
+        if recorded {
+            out.lines.push(("Recorded".into(), format!("the source of each translation in {}", source_record::PATH)));
+        }
         Ok(out)
+    }
+}
+
+/// A segment's source text as an export writes it (codes restored): line
+/// breaks of running text joined, a table cell's lines trimmed.
+fn export_form(seg: &Seg, cjk: bool) -> String {
+    match seg.kind {
+        Kind::Markup => markup::join_lines(&seg.text, cjk),
+        Kind::Lines => write::lines(&seg.text),
+        Kind::Plain => seg.text.clone(),
     }
 }
 
