@@ -16,6 +16,12 @@
 //! trimmed; so re-wrapping a paragraph does not make its translations stale,
 //! while any change of wording, figure, markup or punctuation does. Changing
 //! this algorithm would make every recorded fingerprint stale.
+//!
+//! A fingerprint covers a group; which of its segments changed is told by
+//! the record of the source each translation was made from
+//! ([`super::source_record`]), where it has the group's entry
+//! ([`Status::seg_state`], [`Status::changed`]). Without one, a stale group
+//! is stale as a whole.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
