@@ -20,15 +20,17 @@ pub fn updated(l: &Texts, edits: &[(&Status, Edit)]) -> Option<(PathBuf, String)
     let mut record = l.loaded.record.clone().unwrap_or_default();
     let before = record.clone();
     let mut written: HashMap<(&str, String), &str> = HashMap::new();
+    // What is written is referenced, whether or not the translation had the text before.
+    let mut referenced: HashSet<EntryKey> = HashSet::new();
     for (st, e) in edits {
         let fp = record.insert(&st.file, &st.source.key.id(), e.from.clone());
         debug_assert_eq!(fp, e.fingerprint, "an edit records the fingerprint of its `from`");
         written.insert((st.file.as_str(), st.source.key.id()), e.fingerprint.as_str());
+        referenced.insert((st.file.clone(), st.source.key.id(), fp));
     }
     let empty = Default::default();
     let src = l.loaded.texts.get(l.src()).unwrap_or(&empty);
     let order = l.chapter_order();
-    let mut referenced: HashSet<EntryKey> = HashSet::new();
     for lang in l.project.languages().iter().filter(|g| *g != l.src()) {
         let statuses = fingerprint::status(src, l.loaded.texts.get(lang), lang, &order, None);
         let ours = *lang == l.locale.lang;

@@ -117,6 +117,10 @@ fn xliff_round_trip_reproduces_the_fixture_and_recreates_what_is_missing() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(f.read("text/zh/intro.toml"), original);
     assert_eq!(f.read("text/zh/meta.toml"), meta);
+    // The record of sources holds the texts created, as every other.
+    let record = f.read("translations/translated-from.toml");
+    assert!(record.contains("\"block.s1@98037332\".h = \"Overview\"\n"), "{record}");
+    assert!(record.contains("\n[meta]\n\"meta@"), "{record}");
     let check = vlr(f.root(), &["check", "--lang", "zh"]);
     assert!(check.status.success(), "{}", stderr(&check));
     assert!(stderr(&check).contains("zh: 15 of 15 texts (100%)"), "{}", stderr(&check));
