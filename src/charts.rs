@@ -44,6 +44,18 @@ fn words_fit(p: &Prepared) -> bool {
     p.categories.iter().flat_map(|c| c.split_whitespace()).all(|w| w.chars().count() as f64 * 0.6 * 14.0 <= slot)
 }
 
+/// About how many characters of a category label fit a line, as [`wrap`]
+/// breaks it: under its column on a full-width chart (ticks about 40 px
+/// wide), beside its bar on a horizontal one. A word longer than that is
+/// not broken and runs over. Estimated like [`words_fit`]: 14 px, 0.6 em a
+/// character, 1 em in CJK.
+pub fn category_chars(kind: ChartKind, categories: usize, cjk: bool) -> usize {
+    let width =
+        if kind == ChartKind::Hbar { W_FULL * 0.35 } else { (W_FULL - 8.0 - 52.0) / categories.max(1) as f64 - 6.0 };
+    let ch = if cjk { 14.0 } else { 0.6 * 14.0 };
+    (width / ch).floor().max(1.0) as usize
+}
+
 /// The canvas of a chart, px: width by its kind, height by its category count.
 fn canvas(p: &Prepared) -> (f64, f64) {
     let n = p.categories.len().max(1) as f64;

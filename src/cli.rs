@@ -117,7 +117,7 @@ pub struct ExportArgs {
     /// Every text, translated or not (translations included, for review or a full round trip).
     #[arg(long)]
     pub all: bool,
-    /// The XLIFF file to write (default: <output>.<lang>.xlf in the project folder).
+    /// The XLIFF file to write (default: translations/<output>.<lang>.xlf in the project folder).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The project folder (default: the nearest folder upwards holding vlr.toml).
@@ -144,9 +144,12 @@ pub struct StampArgs {
     /// Only these texts: a file (`intro`) or a file and a text as vlr check names them (`intro/block.p1`).
     #[arg(value_name = "KEY")]
     pub keys: Vec<String>,
-    /// Also stamp stale texts (default: only texts that record no fingerprint yet).
+    /// Also stamp stale texts (default: only texts that record no fingerprint yet); lists them and asks first.
     #[arg(long)]
     pub all: bool,
+    /// Stamp stale texts with --all without asking (what a script or CI must pass).
+    #[arg(long, short = 'y', requires = "all")]
+    pub yes: bool,
     /// The project folder (default: the nearest folder upwards holding vlr.toml).
     #[arg(long, short = 'p', value_name = "DIR")]
     pub root: Option<PathBuf>,

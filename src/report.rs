@@ -165,6 +165,17 @@ impl<'a> Reporter<'a> {
         });
     }
 
+    /// Asks a yes-or-no question on the terminal and reads the answer from
+    /// `input`: yes only for `y` or `yes`.
+    pub fn ask(&mut self, question: &str, input: &mut dyn std::io::BufRead) -> bool {
+        self.print(|out| {
+            let _ = write!(out, "{question} [y/N] ");
+            let _ = out.flush();
+        });
+        let mut answer = String::new();
+        input.read_line(&mut answer).is_ok() && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+    }
+
     /// A timing line, printed only with `--verbose`.
     pub fn timing(&mut self, rest: &str) {
         if self.verbose() {

@@ -16,6 +16,9 @@ const FILES: &[(&str, &str)] = &[
     ("templates/lib.typ", include_str!("../../templates/lib.typ")),
     ("templates/dashboard.typ", include_str!("../../templates/dashboard.typ")),
     ("templates/theme.toml", include_str!("../../templates/theme.toml")),
+    ("translations/README.md", include_str!("../scaffold/translations.md")),
+    // Built files only: `translations/` (the XLIFF exchanged with translators and
+    // the source each translation was made from) is kept with the texts.
     (".gitignore", "/dist\n"),
 ];
 
@@ -210,6 +213,8 @@ mod tests {
         assert!(project.contains("edition = 2025"));
         assert!(project.contains("published = 2026-07-01"));
         assert!(target.join("fonts/NotoSerif-Regular.ttf").is_file());
+        assert!(target.join("translations/README.md").is_file(), "exports have a folder kept in git");
+        assert_eq!(std::fs::read_to_string(target.join(".gitignore")).unwrap(), "/dist\n");
         let csv = std::fs::read_to_string(target.join("data/energy.csv")).unwrap();
         assert!(csv.contains("renewable-share,2021,18.5"), "{csv}");
     }

@@ -16,6 +16,12 @@
 //! trimmed; so re-wrapping a paragraph does not make its translations stale,
 //! while any change of wording, figure, markup or punctuation does. Changing
 //! this algorithm would make every recorded fingerprint stale.
+//!
+//! A fingerprint covers a group; which of its segments changed is told by
+//! the record of the source each translation was made from
+//! ([`super::source_record`]), where it has the group's entry
+//! ([`Status::seg_state`], [`Status::changed`]). Without one, a stale group
+//! is stale as a whole.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -24,6 +30,7 @@ use toml::Spanned;
 
 use crate::data::load::LangTexts;
 use crate::data::model::{Block, ChartText, MetaText, TextFile};
+use crate::data::source_record::Record;
 
 /// How a segment's text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +52,8 @@ pub struct Seg {
     pub text: String,
     /// How it is read.
     pub kind: Kind,
+    /// Where the string is in its file.
+    pub at: Range<usize>,
 }
 
 /// Which group: its key within a file.
@@ -143,12 +152,17 @@ pub fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn seg(id: impl Into<String>, text: &Spanned<String>, kind: Kind) -> Seg {
-    Seg { id: id.into(), text: text.get_ref().clone(), kind }
+/// A table cell's lines, as the edition prints them.
+pub fn lines(s: &str) -> String {
+    s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
-fn plain<T: std::borrow::Borrow<str> + ?Sized>(id: impl Into<String>, text: &T) -> Seg {
-    Seg { id: id.into(), text: text.borrow().to_string(), kind: Kind::Plain }
+fn seg(id: impl Into<String>, text: &Spanned<String>, kind: Kind) -> Seg {
+    Seg { id: id.into(), text: text.get_ref().clone(), kind, at: text.span() }
+}
+
+fn plain(id: impl Into<String>, text: &Spanned<String>) -> Seg {
+    seg(id, text, Kind::Plain)
 }
 
 /// The segments of a block (none for a figure, SDG tiles or a panel without title).
@@ -192,7 +206,7 @@ pub fn block_fields(b: &Block) -> Vec<(String, &Spanned<String>, Kind)> {
 }
 
 fn chart_segs(c: &ChartText) -> Vec<Seg> {
-    let mut out = vec![plain("title", c.title.get_ref())];
+    let mut out = vec![plain("title", &c.title)];
     out.extend(c.categories.iter().map(|(k, v)| plain(format!("categories.{k}"), v)));
     out.extend(c.series.iter().map(|(k, v)| plain(format!("series.{k}"), v)));
     if let Some(n) = &c.note {
@@ -233,7 +247,7 @@ pub fn chapter_groups(t: &TextFile) -> Vec<Group> {
     for (k, v) in &t.labels {
         out.push(Group {
             key: Key::Label(k.clone()),
-            segs: vec![plain("text", v.get_ref())],
+            segs: vec![plain("text", v)],
             at: v.span(),
             recorded: recorded(t.labels_src.get(k)),
         });
@@ -338,6 +352,20 @@ pub struct Status {
     pub translation: Option<Group>,
     /// How the translation stands against the source.
     pub state: State,
+    /// The source segments the translation was made from, (id, text), where
+    /// the record keeps them (see [`super::source_record`]).
+    pub from: Option<Vec<(String, String)>>,
+}
+
+/// How one segment of a translation stands against the source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SegState {
+    /// Not translated.
+    Missing,
+    /// Translated from the current source text.
+    Current,
+    /// Translated from another source text: the one recorded, if it is known.
+    Stale(Option<String>),
 }
 
 impl Status {
@@ -354,11 +382,60 @@ impl Status {
         format!("{}.toml", self.file)
     }
 
+    /// How the translation of one of the source's segments stands.
+    pub fn seg_state(&self, seg: &Seg) -> SegState {
+        let Some(t) = &self.translation else { return SegState::Missing };
+        if t.seg(&seg.id).is_none() {
+            return SegState::Missing;
+        }
+        if self.state == State::Current || t.recorded.as_ref().is_some_and(|(fp, _)| *fp == self.source.fingerprint()) {
+            return SegState::Current;
+        }
+        match self.from.as_ref().and_then(|f| f.iter().find(|(id, _)| *id == seg.id)) {
+            Some((_, old)) if normalise(old) == normalise(&seg.text) => SegState::Current,
+            Some((_, old)) => SegState::Stale(Some(old.clone())),
+            None => SegState::Stale(None),
+        }
+    }
+
+    /// The source's segments whose translation is stale, where the record
+    /// tells them apart (`None`: not known segment by segment).
+    pub fn changed(&self) -> Option<Vec<&Seg>> {
+        if !self.state.is_stale() || self.from.is_none() {
+            return None;
+        }
+        Some(self.source.segs.iter().filter(|s| matches!(self.seg_state(s), SegState::Stale(_))).collect())
+    }
+
+    /// Segments the translation was made from that the source no longer has: (id, text).
+    pub fn dropped(&self) -> Vec<(&str, &str)> {
+        let Some(from) = &self.from else { return Vec::new() };
+        from.iter().filter(|(id, _)| self.source.seg(id).is_none()).map(|(i, t)| (i.as_str(), t.as_str())).collect()
+    }
+
     /// Where to point at in the translation: its fingerprint, else the group.
     pub fn span(&self) -> Option<Range<usize>> {
         let t = self.translation.as_ref()?;
         Some(t.recorded.as_ref().map_or_else(|| t.at.clone(), |(_, s)| s.clone()))
     }
+}
+
+/// What changed in a stale group's source, where the record tells it, for
+/// messages: ` (segment `list.2` changed)`; empty if not known.
+pub fn which_changed(st: &Status) -> String {
+    let Some(changed) = st.changed() else { return String::new() };
+    let quoted = |ids: Vec<&str>| ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    match changed.len() {
+        0 => {}
+        1 => parts.push(format!("segment {} changed", quoted(vec![changed[0].id.as_str()]))),
+        n => parts.push(format!("{n} segments changed: {}", quoted(changed.iter().map(|s| s.id.as_str()).collect()))),
+    }
+    let dropped = st.dropped();
+    if !dropped.is_empty() {
+        parts.push(format!("removed: {}", quoted(dropped.iter().map(|(i, _)| *i).collect())));
+    }
+    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join("; ")) }
 }
 
 fn state(source: &Group, translation: Option<&Group>) -> State {
@@ -374,9 +451,27 @@ fn state(source: &Group, translation: Option<&Group>) -> State {
     }
 }
 
+/// The source segments a translated group was made from, if recorded.
+fn recorded_from(
+    record: Option<&Record>,
+    file: &str,
+    source: &Group,
+    t: Option<&Group>,
+) -> Option<Vec<(String, String)>> {
+    let (fp, _) = t?.recorded.as_ref()?;
+    Some(record?.get(file, &source.key.id(), fp)?.to_vec())
+}
+
 /// The state of every source group of the chapters listed (in their order)
-/// and of `meta.toml`, in one language.
-pub fn status(src: &LangTexts, tr: Option<&LangTexts>, lang: &str, chapters: &[String]) -> Vec<Status> {
+/// and of `meta.toml`, in one language; `record` holds the source texts
+/// translations were made from, where kept.
+pub fn status(
+    src: &LangTexts,
+    tr: Option<&LangTexts>,
+    lang: &str,
+    chapters: &[String],
+    record: Option<&Record>,
+) -> Vec<Status> {
     let mut out = Vec::new();
     let dir = Path::new("text").join(lang);
     // Only the book's chapters: a text file vlr.toml does not list is never printed.
@@ -392,6 +487,7 @@ pub fn status(src: &LangTexts, tr: Option<&LangTexts>, lang: &str, chapters: &[S
                 path: path.clone(),
                 file_exists: translated.is_some(),
                 state: state(&g, t.as_ref()),
+                from: recorded_from(record, stem, &g, t.as_ref()),
                 source: g,
                 translation: t,
             });
@@ -407,6 +503,7 @@ pub fn status(src: &LangTexts, tr: Option<&LangTexts>, lang: &str, chapters: &[S
             path,
             file_exists: translated.is_some(),
             state: state(&g, t.as_ref()),
+            from: recorded_from(record, "meta", &g, t.as_ref()),
             source: g,
             translation: t,
         });

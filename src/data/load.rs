@@ -17,6 +17,8 @@ pub struct Loaded {
     pub csv: Vec<(PathBuf, Vec<CsvRow>)>,
     /// Per language: chapter id → (path, text).
     pub texts: std::collections::BTreeMap<String, LangTexts>,
+    /// The source texts translations were made from (`translations/translated-from.toml`), if kept.
+    pub record: Option<super::source_record::Record>,
 }
 
 /// One language's text files.
@@ -96,6 +98,13 @@ pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Ve
             }
         }
         loaded.texts.insert(lang.clone(), texts);
+    }
+    let rel = Path::new(super::source_record::PATH);
+    if std::fs::symlink_metadata(root.join(rel)).is_ok() {
+        match read(root, rel, sources).map_err(|d| vec![d]).and_then(|t| super::source_record::Record::parse(rel, &t)) {
+            Ok(r) => loaded.record = Some(r),
+            Err(mut d) => diags.append(&mut d),
+        }
     }
     loaded
 }

@@ -21,6 +21,7 @@ pub mod rules;
 pub mod sdg;
 pub mod series;
 pub mod source_map;
+pub mod source_record;
 pub mod status;
 pub mod typography;
 pub mod word_diff;

@@ -131,7 +131,7 @@ pub fn resolve(
     }
     if lang != src {
         let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
-        let statuses = fingerprint::status(src_texts, Some(texts), lang, &order);
+        let statuses = fingerprint::status(src_texts, Some(texts), lang, &order, loaded.record.as_ref());
         r.report_translation(&statuses, src);
     }
     for (id, (mpath, master)) in &src_texts.chapters {
@@ -444,6 +444,32 @@ pub fn source_words(
     out
 }
 
+/// What each placeholder in `texts` prints in `locale`'s edition, by the
+/// placeholder as written: `{gdp}` → `1485.6亿元` for Chinese (what a
+/// translator's tools show on its code). A placeholder that cannot print
+/// (unknown, no data) is left out: the editions report it.
+pub fn placeholder_words<'t>(
+    project: &Project,
+    idx: &Index,
+    sources: &Sources,
+    locale: &Locale,
+    texts: impl IntoIterator<Item = &'t str>,
+) -> HashMap<String, String> {
+    let mut diags = Vec::new();
+    let mut r = Resolver::new(project, idx, sources, locale, true, &mut diags);
+    let mut out = HashMap::new();
+    for text in texts {
+        let _ = markup::fill(text, |ph| {
+            let filled = r.placeholder(ph);
+            if let (Ok((printed, _)), Some(whole)) = (&filled, text.get(ph.offset..ph.offset + ph.len)) {
+                out.entry(whole.to_string()).or_insert_with(|| printed.clone());
+            }
+            filled
+        });
+    }
+    out
+}
+
 /// ` (why)` for a missing value's reason, if one is given.
 fn reason(why: Option<&str>) -> String {
     why.filter(|w| !w.is_empty()).map_or_else(String::new, |w| format!(" ({w})"))
@@ -532,9 +558,10 @@ impl Resolver<'_, '_> {
                         &st.path,
                         st.span(),
                         format!(
-                            "stale translation: {what} {} translated from an earlier version of {}",
+                            "stale translation: {what} {} translated from an earlier version of {}{}",
                             if matches!(st.source.key, Key::Chart(_) | Key::Meta) { "were" } else { "was" },
-                            source.display()
+                            source.display(),
+                            fingerprint::which_changed(st)
                         ),
                     )
                     .with_hint(format!("translate it anew (`vlr translate export --lang {lang}`), or if it is still right, `{stamp}`; `--draft` builds with it marked"))

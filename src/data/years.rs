@@ -5,6 +5,7 @@
 //! placeholder (`{gdp:period}`, `{edition}`); a year of history is marked
 //! `{2019}`; only the rest is checked here.
 
+use super::fingerprint::Seg;
 use super::indexed::Index;
 use super::markup::{Form, Placeholder, parse_placeholder, placeholder_len};
 use super::model::{MetaText, TextFile};
@@ -239,6 +240,36 @@ pub fn meta_fields(m: &MetaText) -> Vec<(Field, &Spanned<String>)> {
     texts.chain(m.acronyms.values()).map(|t| (Field::Title, t)).collect()
 }
 
+/// The stale years in a group's segments (a translation about to be marked
+/// current): prose and a table's rows as the edition checks them, every
+/// other text as a title. Findings by segment.
+pub fn check_segs<'s>(idx: &Index, segs: &'s [Seg]) -> Vec<(&'s Seg, Finding)> {
+    let mut out = Vec::new();
+    let mut rows: Vec<(&str, Vec<&Seg>)> = Vec::new();
+    for s in segs {
+        let parts: Vec<&str> = s.id.split('.').collect();
+        let field = match parts.as_slice() {
+            ["p"] | ["list", _] => Field::Prose,
+            ["table", "rows", r, _] => {
+                match rows.iter_mut().find(|(k, _)| k == r) {
+                    Some((_, cells)) => cells.push(s),
+                    None => rows.push((r, vec![s])),
+                }
+                continue;
+            }
+            // A category keyed by a period names that period: it is data.
+            ["categories", k] if Period::parse(k).is_ok() => continue,
+            _ => Field::Title,
+        };
+        out.extend(check(idx, field, &s.text).into_iter().map(|f| (s, f)));
+    }
+    for (_, cells) in rows {
+        let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+        out.extend(check_row(idx, &texts).into_iter().map(|(n, f)| (cells[n], f)));
+    }
+    out
+}
+
 /// The years typed in a text that equal `year` (outside placeholders): the
 /// texts that still hold an old edition's year.
 pub fn typed(text: &str, year: i32) -> Vec<Typed> {
@@ -260,5 +291,29 @@ mod tests {
         assert!(sentences("13.24 billion in 2020").iter().all(|s| s.years.len() == 1));
         assert!(sentences("2020年，{gdp}").first().is_some_and(|s| s.years.len() == 1));
         assert_eq!(typed("Yiwu 2020 and {2020}", 2020).len(), 1);
+    }
+
+    #[test]
+    fn segments_are_checked_as_the_edition_checks_their_fields() {
+        let loaded = crate::data::load::Loaded::default();
+        let settings = crate::data::index::Settings {
+            edition: 2021,
+            lag: 0,
+            period_year: Default::default(),
+            units: &Default::default(),
+            rating: Default::default(),
+        };
+        let idx = crate::data::index::index(&loaded, &Default::default(), settings, &mut Vec::new());
+        let seg = |id: &str, text: &str| Seg {
+            id: id.into(),
+            text: text.into(),
+            kind: super::super::fingerprint::Kind::Markup,
+            at: 0..0,
+        };
+        let segs = [seg("title", "Review 2020"), seg("p", "In 2020 it grew."), seg("categories.2020", "2020")];
+        let found = check_segs(&idx, &segs);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0.id, "title");
+        assert!(found[0].1.message.contains("previous edition's year"), "{found:?}");
     }
 }

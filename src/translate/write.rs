@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
+pub use crate::data::fingerprint::lines;
 use crate::data::fingerprint::{Group, Key, Kind};
 use crate::data::markup::join_lines;
+pub use crate::files::toml_string as basic_string;
 
 /// What to write for one group.
 pub struct Edit<'a> {
@@ -17,25 +19,9 @@ pub struct Edit<'a> {
     pub texts: Option<BTreeMap<String, String>>,
     /// The fingerprint to record.
     pub fingerprint: String,
-}
-
-/// A TOML basic string: `"…"` with escapes, on one line.
-pub fn basic_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    /// The source segments (id, text) it is recorded as made from, whose
+    /// fingerprint `fingerprint` is (see [`crate::data::source_record`]).
+    pub from: Vec<(String, String)>,
 }
 
 /// A string value written as a basic string.
@@ -57,11 +43,6 @@ fn same(old: &str, new: &str, kind: Kind, cjk: bool) -> bool {
         Kind::Lines => lines(old) == lines(new),
         Kind::Plain => old == new,
     }
-}
-
-/// A table cell's lines, as the edition prints them.
-pub fn lines(s: &str) -> String {
-    s.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
 /// Sets `key` to `new` unless it already says so; keeps the value's decor.
@@ -289,7 +270,12 @@ impl Order {
 
 /// Applies edits to a translation document; `source` is the source language's
 /// document (new blocks and charts copy its structure).
-pub fn apply(doc: &mut DocumentMut, source: &DocumentMut, edits: &[Edit], cjk: bool) {
+pub fn apply<'e, 'g: 'e>(
+    doc: &mut DocumentMut,
+    source: &DocumentMut,
+    edits: impl IntoIterator<Item = &'e Edit<'g>>,
+    cjk: bool,
+) {
     let order = Order::of(source);
     for e in edits {
         match &e.source.key {
@@ -496,16 +482,25 @@ mod tests {
         let mut doc: DocumentMut = tr.parse().unwrap();
         let g = groups(SOURCE);
         let edits = vec![
-            Edit { source: &g[1], texts: texts(&[("p", "一二。")]), fingerprint: "11111111".into() },
+            Edit { source: &g[1], texts: texts(&[("p", "一二。")]), fingerprint: "11111111".into(), from: vec![] },
             Edit {
-                source: &g[2], texts: texts(&[("list.0", "甲"), ("list.1", "乙")]), fingerprint: "22222222".into()
+                source: &g[2],
+                texts: texts(&[("list.0", "甲"), ("list.1", "乙")]),
+                fingerprint: "22222222".into(),
+                from: vec![],
             },
-            Edit { source: &g[3], texts: None, fingerprint: "33333333".into() },
-            Edit { source: &g[4], texts: texts(&[("text", "地区生产总值")]), fingerprint: "44444444".into() },
+            Edit { source: &g[3], texts: None, fingerprint: "33333333".into(), from: vec![] },
+            Edit {
+                source: &g[4],
+                texts: texts(&[("text", "地区生产总值")]),
+                fingerprint: "44444444".into(),
+                from: vec![],
+            },
             Edit {
                 source: &g[6],
                 texts: texts(&[("title", "列数"), ("series.t", "列")]),
                 fingerprint: "55555555".into(),
+                from: vec![],
             },
         ];
         apply(&mut doc, &source, &edits, true);
@@ -523,7 +518,8 @@ mod tests {
         let tr = "title = \"T\"\n\n[[block]]\nid = \"a\"\np = \"\"\"Un\ndeux.\"\"\"\n";
         let mut doc: DocumentMut = tr.parse().unwrap();
         let g = groups(SOURCE);
-        let edits = vec![Edit { source: &g[1], texts: texts(&[("p", "Un deux.")]), fingerprint: "1".into() }];
+        let edits =
+            vec![Edit { source: &g[1], texts: texts(&[("p", "Un deux.")]), fingerprint: "1".into(), from: vec![] }];
         apply(&mut doc, &SOURCE.parse().unwrap(), &edits, false);
         assert_eq!(doc.to_string(), format!("{tr}src = \"1\"\n"));
     }

@@ -7,6 +7,16 @@
 //! text they hold, so a translator moves them but cannot break them. A plural
 //! selection's branches (`one {# place} other {# places}`) are text inside its
 //! code: translators of Russian or Arabic add the branches their language needs.
+//! A placeholder's code shows what it prints in the target language (`disp`
+//! and `equiv`: `1485.6亿元`), its original data stays `{gdp}`.
+//!
+//! A unit's notes say where the text is printed (`category="location"`), how
+//! long it may be (`length`; a unit of one segment also carries the Size and
+//! Length Restriction module's `slr:sizeRestriction`, in code points), and for
+//! each changed segment the source its old translation was made from
+//! (`previous-source`, `appliesTo="source"`). Notes are what CAT tools show;
+//! XLIFF 2.0's Change Tracking module (`ctr:`), meant for earlier versions,
+//! is left out: it is not in XLIFF 2.2, and we know of no CAT tool that shows it.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -44,9 +54,8 @@ fn tokens(text: &str, kind: Kind, cjk: bool) -> Vec<Tok> {
                 if i > 0 {
                     out.push(Tok::Ph("\n".into()));
                 }
-                if !line.is_empty() {
-                    out.push(Tok::Text(line.into()));
-                }
+                // Placeholders are codes here too; `*` is a star.
+                out.extend(code_tokens(line, false));
             }
             out
         }
@@ -56,15 +65,17 @@ fn tokens(text: &str, kind: Kind, cjk: bool) -> Vec<Tok> {
                 if i > 0 {
                     out.push(Tok::Ph("\n".into()));
                 }
-                out.extend(markup_tokens(line));
+                out.extend(code_tokens(line, true));
             }
             out
         }
-        Kind::Markup => markup_tokens(&join_lines(text, cjk)),
+        Kind::Markup => code_tokens(&join_lines(text, cjk), true),
     }
 }
 
-fn markup_tokens(text: &str) -> Vec<Tok> {
+/// Cuts a line into text and codes: placeholders, `{{` and `}}`, and with
+/// `emphasis` (inline markup) `**` and `*`.
+fn code_tokens(text: &str, emphasis: bool) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::new();
     let push_text = |out: &mut Vec<Tok>, s: &str| match out.last_mut() {
         Some(Tok::Text(t)) => t.push_str(s),
@@ -77,11 +88,11 @@ fn markup_tokens(text: &str) -> Vec<Tok> {
         if rest.starts_with("{{") || rest.starts_with("}}") {
             out.push(Tok::Ph(rest[..2].to_string()));
             pos += 2;
-        } else if rest.starts_with("**") {
+        } else if emphasis && rest.starts_with("**") {
             out.push(if bold { Tok::Close } else { Tok::Open("**".into(), "**".into()) });
             bold = !bold;
             pos += 2;
-        } else if rest.starts_with('*') {
+        } else if emphasis && rest.starts_with('*') {
             out.push(if ital { Tok::Close } else { Tok::Open("*".into(), "*".into()) });
             ital = !ital;
             pos += 1;
@@ -172,7 +183,9 @@ pub fn escape(s: &str, attr: bool) -> String {
 
 /// The inline codes of one unit: original data shared by its source and target.
 #[derive(Default)]
-struct Codes {
+struct Codes<'d> {
+    /// What each placeholder prints in the target language, by its text (`{gdp}` → `1485.6亿元`).
+    shown: Option<&'d HashMap<String, String>>,
     /// Original data, by id `d1`, `d2`…
     data: Vec<String>,
     /// Codes of the source: (id, original start, original end).
@@ -182,7 +195,7 @@ struct Codes {
     next: usize,
 }
 
-impl Codes {
+impl Codes<'_> {
     fn data_ref(&mut self, original: &str) -> String {
         let i = match self.data.iter().position(|d| d == original) {
             Some(i) => i,
@@ -202,7 +215,7 @@ impl Codes {
         if !target {
             self.seg_from = self.source.len();
         }
-        let mut id_for = |codes: &mut Codes, start: &str, end: Option<&str>| -> usize {
+        let mut id_for = |codes: &mut Codes<'_>, start: &str, end: Option<&str>| -> usize {
             if target
                 && let Some((id, _, _)) = codes.source[codes.seg_from..]
                     .iter()
@@ -223,13 +236,23 @@ impl Codes {
                 Tok::Ph(orig) => {
                     let id = id_for(self, orig, None);
                     let dref = self.data_ref(orig);
-                    let (kind, disp) = match orig.as_str() {
-                        "\n" => (" type=\"fmt\" subType=\"xlf:lb\"", "↵".to_string()),
-                        "{{" => ("", "{".to_string()),
-                        "}}" => ("", "}".to_string()),
-                        o => ("", o.to_string()),
+                    // A placeholder shows what it prints in the target language
+                    // (`disp`, and `equiv` for word counts and checks of length).
+                    let (kind, disp, equiv) = match orig.as_str() {
+                        "\n" => (" type=\"fmt\" subType=\"xlf:lb\"", "↵".to_string(), None),
+                        "{{" => ("", "{".to_string(), Some("{".to_string())),
+                        "}}" => ("", "}".to_string(), Some("}".to_string())),
+                        o => match self.shown.and_then(|m| m.get(o)) {
+                            Some(printed) => ("", printed.clone(), Some(printed.clone())),
+                            None => ("", o.to_string(), None),
+                        },
                     };
-                    let _ = write!(out, "<ph id=\"{id}\"{kind} dataRef=\"{dref}\" disp=\"{}\"/>", escape(&disp, true));
+                    let equiv = equiv.map_or_else(String::new, |e| format!(" equiv=\"{}\"", escape(&e, true)));
+                    let _ = write!(
+                        out,
+                        "<ph id=\"{id}\"{kind} dataRef=\"{dref}\"{equiv} disp=\"{}\"/>",
+                        escape(&disp, true)
+                    );
                 }
                 Tok::Open(start, end) => {
                     let id = id_for(self, start, Some(end));
@@ -253,14 +276,28 @@ impl Codes {
     }
 }
 
+/// A note for the translator: what it is about (`category`), whether it is
+/// about the source or the target, and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// `location` (where the text is printed), `length`, `previous-source`, `state`.
+    pub category: &'static str,
+    /// `source` or `target`, if the note is about one of them.
+    pub applies_to: Option<&'static str>,
+    /// The text.
+    pub text: String,
+}
+
 /// One unit to export.
 pub struct Unit<'a> {
     /// Its id: `block.intro`, `label.gdp`…
     pub id: String,
     /// The source's fingerprint.
     pub fingerprint: String,
-    /// A note for the translator, if any.
-    pub note: Option<String>,
+    /// Notes for the translator.
+    pub notes: Vec<Note>,
+    /// The most characters its one segment's translation may have (`slr:sizeRestriction`).
+    pub max_len: Option<usize>,
     /// Segments: the source, and the translation with its state if there is one.
     pub segs: Vec<(&'a Seg, Option<(&'a Seg, &'static str)>)>,
 }
@@ -275,15 +312,26 @@ pub struct File<'a> {
     pub units: Vec<Unit<'a>>,
 }
 
-/// Writes an XLIFF 2.0 document.
-pub fn write(src: &crate::i18n::Locale, trg: &crate::i18n::Locale, files: &[File]) -> String {
+/// The Size and Length Restriction module's namespace.
+pub const SLR_NS: &str = "urn:oasis:names:tc:xliff:sizerestriction:2.0";
+
+/// Writes an XLIFF 2.0 document; `shown` is what each placeholder prints in
+/// the target language (shown on its code).
+pub fn write(
+    src: &crate::i18n::Locale,
+    trg: &crate::i18n::Locale,
+    files: &[File],
+    shown: &HashMap<String, String>,
+) -> String {
     let (src_lang, trg_lang) = (src.lang.as_str(), trg.lang.as_str());
     let (src_cjk, trg_cjk) = (src.cjk, trg.cjk);
+    let sized = files.iter().any(|f| f.units.iter().any(|u| u.max_len.is_some()));
+    let slr = if sized { format!(" xmlns:slr=\"{SLR_NS}\"") } else { String::new() };
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<xliff xmlns=\"{NS}\" xmlns:vlr=\"{VLR_NS}\" version=\"2.0\" srcLang=\"{src_lang}\" trgLang=\"{trg_lang}\">"
+        "<xliff xmlns=\"{NS}\" xmlns:vlr=\"{VLR_NS}\"{slr} version=\"2.0\" srcLang=\"{src_lang}\" trgLang=\"{trg_lang}\">"
     );
     for f in files {
         let _ = writeln!(
@@ -292,12 +340,27 @@ pub fn write(src: &crate::i18n::Locale, trg: &crate::i18n::Locale, files: &[File
             nmtoken(&f.id),
             escape(&f.original, true)
         );
+        if f.units.iter().any(|u| u.max_len.is_some()) {
+            // Sizes count characters (code points); a code counts as nothing.
+            out.push_str("    <slr:profiles generalProfile=\"xliff:codepoints\"/>\n");
+        }
         for u in &f.units {
-            let _ = writeln!(out, "    <unit id=\"{}\" vlr:src=\"{}\">", nmtoken(&u.id), u.fingerprint);
-            if let Some(n) = &u.note {
-                let _ = writeln!(out, "      <notes><note>{}</note></notes>", escape(n, false));
+            let size = u.max_len.map_or_else(String::new, |n| format!(" slr:sizeRestriction=\"{n}\""));
+            let _ = writeln!(out, "    <unit id=\"{}\" vlr:src=\"{}\"{size}>", nmtoken(&u.id), u.fingerprint);
+            if !u.notes.is_empty() {
+                out.push_str("      <notes>\n");
+                for n in &u.notes {
+                    let applies = n.applies_to.map_or_else(String::new, |a| format!(" appliesTo=\"{a}\""));
+                    let _ = writeln!(
+                        out,
+                        "        <note category=\"{}\"{applies}>{}</note>",
+                        n.category,
+                        escape(&n.text, false)
+                    );
+                }
+                out.push_str("      </notes>\n");
             }
-            let mut codes = Codes::default();
+            let mut codes = Codes { shown: Some(shown), ..Codes::default() };
             let mut body = String::new();
             for (s, t) in &u.segs {
                 let state = t.map_or(String::new(), |(_, st)| format!(" state=\"{st}\""));
@@ -385,6 +448,8 @@ impl Target {
 pub struct XSeg {
     /// The segment's id as exported (see [`nmtoken`]).
     pub id: String,
+    /// Its source text as exported, codes restored (`None` if a tool broke its codes).
+    pub source: Option<String>,
     /// Where the `<segment>` element is in the file.
     pub at: Range<usize>,
     /// `state`, if given.
@@ -509,8 +574,17 @@ pub fn read(text: &str) -> Result<Xliff, Vec<Problem>> {
                     restore(t, &data, &mut tg, &mut problems);
                     tg
                 });
+                // The source as exported tells what a translation was made from;
+                // one whose codes a tool broke is not known.
+                let source = children(s, "source").next().and_then(|n| {
+                    let mut tg = Target { text: String::new(), at: n.range(), pieces: Vec::new() };
+                    let mut broken = Vec::new();
+                    restore(n, &data, &mut tg, &mut broken);
+                    broken.is_empty().then_some(tg.text)
+                });
                 segs.push(XSeg {
                     id: s.attribute("id").unwrap_or_default().to_string(),
+                    source,
                     at: start_tag(s),
                     state: s.attribute("state").map(str::to_string),
                     target,
@@ -606,7 +680,7 @@ mod tests {
     use crate::i18n::Locale;
 
     fn seg(text: &str, kind: Kind) -> Seg {
-        Seg { id: "p".into(), text: text.into(), kind }
+        Seg { id: "p".into(), text: text.into(), kind, at: 0..0 }
     }
 
     #[test]
@@ -650,17 +724,48 @@ mod tests {
             units: vec![Unit {
                 id: "block.p1".into(),
                 fingerprint: "0badcafe".into(),
-                note: None,
+                notes: vec![],
+                max_len: None,
                 segs: vec![(&s, Some((&t, "translated")))],
             }],
         }];
-        let xml = write(&Locale::builtin("en"), &Locale::builtin("zh"), &files);
+        let xml = write(&Locale::builtin("en"), &Locale::builtin("zh"), &files, &HashMap::new());
         assert!(xml.contains("<ph id=\"1\" dataRef=\"d1\" disp=\"{trips}\"/>"), "{xml}");
         let back = read(&xml).unwrap();
         assert_eq!(back.trg_lang, "zh");
         let u = &back.files[0].units[0];
         assert_eq!(u.fingerprint.as_deref(), Some("0badcafe"));
         assert_eq!(u.segs[0].target.as_ref().unwrap().text, t.text);
+    }
+
+    #[test]
+    fn codes_show_what_they_print_and_units_carry_notes_and_limits() {
+        let s = seg("GDP reached {gdp}, up {gdp-growth} {{sic}}.", Kind::Markup);
+        let files = vec![File {
+            id: "intro".into(),
+            original: "text/en/intro.toml".into(),
+            units: vec![Unit {
+                id: "label.gdp".into(),
+                fingerprint: "0badcafe".into(),
+                notes: vec![Note { category: "location", applies_to: None, text: "In a <panel> & more".into() }],
+                max_len: Some(32),
+                segs: vec![(&s, None)],
+            }],
+        }];
+        let shown = HashMap::from([("{gdp}".to_string(), "1485.6亿元".to_string())]);
+        let xml = write(&Locale::builtin("en"), &Locale::builtin("zh"), &files, &shown);
+        assert!(xml.contains("<ph id=\"1\" dataRef=\"d1\" equiv=\"1485.6亿元\" disp=\"1485.6亿元\"/>"), "{xml}");
+        assert!(
+            xml.contains("<ph id=\"2\" dataRef=\"d2\" disp=\"{gdp-growth}\"/>"),
+            "one it cannot print shows itself: {xml}"
+        );
+        assert!(xml.contains("<ph id=\"3\" dataRef=\"d3\" equiv=\"{\" disp=\"{\"/>"), "{xml}");
+        assert!(xml.contains(&format!(" xmlns:slr=\"{SLR_NS}\" ")), "{xml}");
+        assert!(xml.contains("<unit id=\"label.gdp\" vlr:src=\"0badcafe\" slr:sizeRestriction=\"32\">"), "{xml}");
+        assert!(xml.contains("<note category=\"location\">In a &lt;panel&gt; &amp; more</note>"), "{xml}");
+        // The source reads back with its codes as written, what an import compares with the current source.
+        let back = read(&xml).unwrap();
+        assert_eq!(back.files[0].units[0].segs[0].source.as_deref(), Some(s.text.as_str()));
     }
 
     #[test]
@@ -672,11 +777,12 @@ mod tests {
             units: vec![Unit {
                 id: "block.l".into(),
                 fingerprint: "0".into(),
-                note: None,
+                notes: vec![],
+                max_len: None,
                 segs: vec![(&a, Some((&a, "translated"))), (&b, Some((&b, "translated")))],
             }],
         }];
-        let xml = write(&Locale::builtin("en"), &Locale::builtin("fr"), &files);
+        let xml = write(&Locale::builtin("en"), &Locale::builtin("fr"), &files, &HashMap::new());
         assert_eq!(xml.matches("<ph id=\"1\"").count(), 2, "{xml}");
         assert_eq!(xml.matches("<ph id=\"2\"").count(), 2, "{xml}");
     }

@@ -8,7 +8,7 @@ use crate::common::{self, Fixture, pdf_text, repo, stderr};
 /// A copy of the repository's project in a temp dir (fonts linked).
 fn bundled(langs: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["data", "text", "templates"] {
+    for sub in ["data", "text", "templates", "translations"] {
         common::copy_dir(&repo().join(sub), &dir.path().join(sub));
     }
     let project = std::fs::read_to_string(repo().join("vlr.toml")).unwrap();
@@ -58,8 +58,19 @@ fn round_trip(root: &Path, lang: &str) -> String {
 fn xliff_round_trip_reproduces_the_bundled_translations_byte_for_byte() {
     let dir = bundled("\"en\", \"zh\", \"ru\", \"ar\"");
     let zh = round_trip(dir.path(), "zh");
-    // Placeholders and markup travel as inline codes, never as bare text.
-    assert!(zh.contains("<ph id=\"1\" dataRef=\"d1\" disp=\"{rail-express-trips}\"/>"), "{zh}");
+    // Placeholders and markup travel as inline codes, never as bare text; a
+    // code shows what it prints in the language, and comes back as the placeholder.
+    assert!(zh.contains("<ph id=\"1\" dataRef=\"d1\" equiv=\"974\" disp=\"974\"/>"), "{zh}");
+    assert!(zh.contains("<data id=\"d1\">{rail-express-trips}</data>"), "{zh}");
+    let gdp = |xlf: &str| -> String {
+        // The code of `{gdp}` in the key messages: its data id, then its first <ph>.
+        let unit = &xlf[xlf.find("<unit id=\"block.messages\"").unwrap()..];
+        let id = &unit[..unit.find(">{gdp}</data>").unwrap()];
+        let id = &id[id.rfind("id=\"").unwrap() + 4..id.len() - 1];
+        let at = unit.find(&format!("dataRef=\"{id}\"")).unwrap();
+        unit[at..at + unit[at..].find("/>").unwrap()].to_string()
+    };
+    assert!(gdp(&zh).ends_with("equiv=\"1485.6亿元\" disp=\"1485.6亿元\""), "{}", gdp(&zh));
     assert!(zh.contains("subType=\"xlf:b\""), "bold is a paired code");
     assert!(zh.contains("subType=\"xlf:lb\""), "line breaks in table cells are codes");
     assert!(!zh.contains(">{rail-express-trips}<") || zh.contains("<data"), "placeholders are original data");
@@ -69,7 +80,11 @@ fn xliff_round_trip_reproduces_the_bundled_translations_byte_for_byte() {
         ru.contains("dispStart=\"{trade-countries, plural,\">one {# страну и регион} few"),
         "plural branches are text"
     );
-    round_trip(dir.path(), "ar");
+    // As the Russian edition prints it: no-break spaces within the figure.
+    let printed = "148,56\u{a0}млрд\u{a0}юаней";
+    assert!(gdp(&ru).ends_with(&format!("equiv=\"{printed}\" disp=\"{printed}\"")), "{}", gdp(&ru));
+    let ar = round_trip(dir.path(), "ar");
+    assert!(gdp(&ar).ends_with("disp=\"148.56 مليار\u{a0}يوان\""), "{}", gdp(&ar));
 }
 
 #[test]
@@ -104,6 +119,10 @@ fn xliff_round_trip_reproduces_the_fixture_and_recreates_what_is_missing() {
     // not exported (it is not a translation of the English list).
     let (without_acronyms, _) = meta.split_once("\n[acronyms]").expect("the fixture lists acronyms");
     assert_eq!(f.read("text/zh/meta.toml"), without_acronyms);
+    // The record of sources holds the texts created, as every other.
+    let record = f.read("translations/translated-from.toml");
+    assert!(record.contains("\"block.s1@98037332\".h = \"Overview\"\n"), "{record}");
+    assert!(record.contains("\n[meta]\n\"meta@"), "{record}");
     let check = vlr(f.root(), &["check", "--lang", "zh"]);
     assert!(check.status.success(), "{}", stderr(&check));
     assert!(stderr(&check).contains("zh: 15 of 15 texts (100%)"), "{}", stderr(&check));
@@ -372,4 +391,183 @@ fn imported_targets_get_the_builds_checks() {
         format!("{}{seg}\n{seg}{}", &x[..start], &x[end..])
     });
     assert!(err.contains("is given twice"), "{err}");
+}
+
+/// Replaces `from` by `to` in a project file, checking it was there.
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} holds {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_one_item_change_in_an_english_list_reopens_that_item_alone_with_the_english_it_was_translated_from() {
+    let dir = bundled("\"en\", \"zh\", \"fr\"");
+    let root = dir.path();
+    edit(root, "text/en/key-messages.toml", "rate of the permanent population", "rate of the resident population");
+    let out = vlr(root, &["translate", "export", "--lang", "zh"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(1 stale): 1 segment(s) to translate, in 1 file(s)"), "{}", stderr(&out));
+    let xlf = std::fs::read_to_string(root.join("translations/yiwu-vlr-2020.zh.xlf")).unwrap();
+    assert_eq!(xlf.matches("<unit ").count(), 1, "{xlf}");
+    assert_eq!(xlf.matches("state=\"initial\"").count(), 1, "one segment is reopened: {xlf}");
+    assert!(xlf.contains("<segment id=\"list.3\" state=\"initial\">"), "{xlf}");
+    assert_eq!(xlf.matches("state=\"translated\"").count(), 4, "the other items come along as context: {xlf}");
+    assert!(
+        xlf.contains("<note category=\"previous-source\" appliesTo=\"source\">Changed: list item 4 (segment `list.3`). Its translation was made from this earlier source: “**Quality education (SDG 4).** The illiteracy rate of the permanent population was {illiteracy-rate}.”</note>"),
+        "{xlf}"
+    );
+    assert_eq!(xlf.matches("category=\"previous-source\"").count(), 1, "{xlf}");
+    assert!(
+        xlf.contains("<note category=\"location\">The chapter “Key messages”: a bulleted list of 5 items"),
+        "{xlf}"
+    );
+    let out = vlr(root, &["check", "--lang", "zh"]);
+    assert!(
+        stderr(&out).contains("block `messages` was translated from an earlier version of text/en/key-messages.toml (segment `list.3` changed)"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The translator updates that item and confirms it: only it is written.
+    let before = std::fs::read_to_string(root.join("text/zh/key-messages.toml")).unwrap();
+    let done = xlf
+        .replace("<segment id=\"list.3\" state=\"initial\">", "<segment id=\"list.3\" state=\"translated\">")
+        .replace(">常住人口文盲率为<", ">常住人口的文盲率为<");
+    assert_ne!(done, xlf);
+    std::fs::write(root.join("translations/yiwu-vlr-2020.zh.xlf"), done).unwrap();
+    let out = vlr(root, &["translate", "import", "translations/yiwu-vlr-2020.zh.xlf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Imported zh: 1 text(s), 1 file(s) changed"), "{}", stderr(&out));
+    let after = std::fs::read_to_string(root.join("text/zh/key-messages.toml")).unwrap();
+    let changed: Vec<(&str, &str)> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed.len(), 2, "the item and the fingerprint: {changed:?}");
+    assert!(changed[0].1.contains("常住人口的文盲率为") && changed[1].1.starts_with("src = "), "{changed:?}");
+    assert!(vlr(root, &["check", "--lang", "zh"]).status.success());
+
+    // French still has the item to update, and only it.
+    let out = vlr(root, &["translate", "export", "--lang", "fr"]);
+    assert!(stderr(&out).contains("(1 stale): 1 segment(s) to translate"), "{}", stderr(&out));
+    // Without the record of sources (a project from before it), the stale text is reopened whole.
+    std::fs::remove_file(root.join("translations/translated-from.toml")).unwrap();
+    let out = vlr(root, &["translate", "export", "--lang", "fr"]);
+    assert!(stderr(&out).contains("(1 stale): 5 segment(s) to translate"), "{}", stderr(&out));
+    let xlf = std::fs::read_to_string(root.join("translations/yiwu-vlr-2020.fr.xlf")).unwrap();
+    assert!(xlf.contains("the earlier source is not recorded"), "{xlf}");
+}
+
+#[test]
+fn one_imprint_note_reopens_that_note_and_not_the_cover() {
+    let dir = bundled("\"en\", \"ru\"");
+    let root = dir.path();
+    edit(
+        root,
+        "text/en/meta.toml",
+        "Data in this review collected as of {edition}.",
+        "Data in this review were collected up to {edition}.",
+    );
+    let out = vlr(root, &["translate", "export", "--lang", "ru", "-o", "ru.xlf"]);
+    assert!(stderr(&out).contains("(1 stale): 1 segment(s) to translate"), "{}", stderr(&out));
+    let xlf = std::fs::read_to_string(root.join("ru.xlf")).unwrap();
+    assert!(xlf.contains("<unit id=\"meta\""), "{xlf}");
+    assert_eq!(xlf.matches("state=\"initial\"").count(), 1, "{xlf}");
+    assert!(xlf.contains("<segment id=\"imprint.notes.0\" state=\"initial\">"), "{xlf}");
+    for kept in ["title", "kicker", "imprint.notes.1"] {
+        assert!(xlf.contains(&format!("<segment id=\"{kept}\" state=\"translated\">")), "{kept}: {xlf}");
+    }
+    assert!(xlf.contains("earlier source: “Data in this review collected as of {edition}.”"), "{xlf}");
+}
+
+#[test]
+fn a_label_and_a_chart_say_where_they_are_printed_and_how_long_they_may_be() {
+    let f = Fixture::new("basic");
+    let out = f.run(&["translate", "export", "--lang", "zh", "--all", "-o", "zh.xlf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let xlf = f.read("zh.xlf");
+    // A label printed in a key-figure panel: two lines of a third of the page.
+    assert!(xlf.contains("<unit id=\"label.gdp\" vlr:src=\"10090cbe\" slr:sizeRestriction=\"32\">"), "{xlf}");
+    assert!(xlf.contains("<slr:profiles generalProfile=\"xliff:codepoints\"/>"), "{xlf}");
+    assert!(xlf.contains("printed under its figure in the key-figure panel(s) `key`"), "{xlf}");
+    assert!(xlf.contains("at most 32 characters (two lines)"), "{xlf}");
+    // The chapter title is the running head; a chart's category labels wrap under their columns.
+    assert!(xlf.contains("on one line: at most about 58 characters"), "{xlf}");
+    assert!(xlf.contains("Each category label wraps under its column, about"), "{xlf}");
+    assert!(xlf.contains("Chapter 1 “Economic Growth”: a paragraph"), "{xlf}");
+    // The XML reads back: notes and limits are not in the way of an import.
+    let out = f.run(&["translate", "import", "zh.xlf"]);
+    assert!(stderr(&out).contains("0 file(s) changed"), "{}", stderr(&out));
+}
+
+#[test]
+fn stamp_all_lists_and_asks_and_refuses_without_a_terminal_or_yes() {
+    let f = Fixture::new("basic");
+    edit(f.root(), "text/en/intro.toml", "h = \"Overview\"", "h = \"At a glance\"");
+    let before = f.read("text/zh/intro.toml");
+    let out = f.run(&["translate", "stamp", "--lang", "zh", "--all"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("zh: 1 stale translation(s) would be marked up to date, unread by a translator:"), "{err}");
+    assert!(err.contains("text/zh/intro.toml:18: block `s1`"), "{err}");
+    assert!(
+        err.contains("not stamped: `--all` marks 1 stale translation(s) up to date without anyone reading them, and there is no terminal to confirm on"),
+        "{err}"
+    );
+    assert!(err.contains("pass --yes"), "{err}");
+    assert_eq!(f.read("text/zh/intro.toml"), before, "nothing written");
+    let out = f.run(&["translate", "stamp", "--lang", "zh", "--all", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Stamped zh: 1 text(s)"), "{}", stderr(&out));
+    assert!(f.run(&["check", "--lang", "zh"]).status.success());
+}
+
+#[test]
+fn stamp_all_never_marks_current_a_translation_that_types_a_stale_year() {
+    let f = Fixture::new("basic");
+    // Next year's edition: the English follows the data, the Chinese still types 2020.
+    edit(f.root(), "vlr.toml", "edition = 2020", "edition = 2021");
+    f.write("data/2021.csv", "indicator,period,value\ngdp,2021,160.1e9\ntrips,2021,1001\n");
+    edit(f.root(), "text/en/intro.toml", "reached {gdp} in 2020,", "reached {gdp} in {gdp:period},");
+    let before = f.read("text/zh/intro.toml");
+    let out = f.run(&["translate", "stamp", "--lang", "zh", "--all", "--yes"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: stale year: `2020` is typed beside `{gdp}`, which prints a value of 2021"), "{err}");
+    assert!(err.contains("text/zh/intro.toml:6:8"), "{err}");
+    assert!(
+        err.contains("not stamped: 1 stale year(s) in translations `--all` would mark up to date; nothing written"),
+        "{err}"
+    );
+    assert_eq!(f.read("text/zh/intro.toml"), before);
+    // Named by key, it is stamped, with the year shown as a warning.
+    let out = f.run(&["translate", "stamp", "--lang", "zh", "intro/block.p1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning: stale year: `2020`"), "{}", stderr(&out));
+}
+
+#[test]
+fn exports_go_to_the_tracked_translations_folder() {
+    let f = Fixture::new("basic");
+    let out = f.run(&["translate", "export", "--lang", "zh", "--all"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Written translations/testville.zh.xlf"), "{}", stderr(&out));
+    assert!(f.root().join("translations/testville.zh.xlf").is_file());
+    assert!(!std::fs::read_dir(f.root()).unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "xlf")));
+    let ignored = std::fs::read_to_string(repo().join(".gitignore")).unwrap();
+    assert!(!ignored.lines().any(|l| l.contains("xlf") || l.contains("translations")), "{ignored}");
+    // Importing it records the source of every translation beside it.
+    let out = f.run(&["translate", "import", "translations/testville.zh.xlf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Recorded the source of each translation in translations/translated-from.toml"));
+    let record = f.read("translations/translated-from.toml");
+    assert!(record.contains("[intro]\n\"heading@7324fe85\".title = \"Economic Growth\"\n"), "{record}");
+    // A `translations` that is not a folder of the project is refused.
+    std::fs::remove_dir_all(f.root().join("translations")).unwrap();
+    f.write("translations", "");
+    let out = f.run(&["translate", "export", "--lang", "zh"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("translations is not a real folder of the project"), "{}", stderr(&out));
+    // `-o` still writes where it is told.
+    let out = f.run(&["translate", "export", "--lang", "zh", "-o", "elsewhere.xlf"]);
+    assert!(out.status.success() && f.root().join("elsewhere.xlf").is_file(), "{}", stderr(&out));
 }
