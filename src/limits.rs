@@ -1,5 +1,5 @@
-//! The limits vlr applies to what it reads and runs, in one place (the
-//! README's security section lists them).
+//! The limits vlr applies to what it reads and runs, in one place
+//! (docs/security.md lists them).
 
 use std::time::Duration;
 
