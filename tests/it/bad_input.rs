@@ -832,6 +832,21 @@ fn a_publication_date_must_be_a_day_in_range() {
 }
 
 #[test]
+fn a_language_tag_without_strings_is_refused_at_its_place() {
+    // A region or script vlr has no strings for (en-GB, zh-Hant) is located in
+    // vlr.toml, with how to add it, not reported from inside the template.
+    run(&Case {
+        file: "vlr.toml",
+        from: "languages = [\"en\", \"zh\"]",
+        to: "languages = [\"en\", \"zh-Hant\"]",
+        at: Some("\"zh-Hant\""),
+        message: "unsupported language `zh-Hant`",
+        args: &[],
+        code: 1,
+    });
+}
+
+#[test]
 fn a_numbering_pattern_without_a_counter_is_refused_where_written() {
     run(&Case {
         file: "vlr.toml",
