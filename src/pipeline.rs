@@ -418,6 +418,8 @@ impl Data<'_> {
         for (at, ch) in doc.chapters.iter().zip(&chapters) {
             files.insert(at.file.clone(), document::to_json(ch));
         }
+        let printed: Vec<&[u8]> = doc.chapters.iter().filter_map(|at| files.get(&at.file)).map(Vec::as_slice).collect();
+        resolve::used_acronyms(&mut doc, printed.into_iter(), &words.charts, &p.loaded, &mut diags);
         files.insert("/data.json".into(), document::to_json(&doc));
         let (needing, labels) = (words.needing, words.labels);
         Resolved {

@@ -206,10 +206,7 @@ pub fn resolve(
     };
     let mut labels: BTreeMap<String, String> = r.src_labels.into_iter().map(|(k, (_, l))| (k, l)).collect();
     labels.extend(r.labels.into_iter().map(|(k, (_, l))| (k, l)));
-    let needing = r.stale;
-    let mut document = document;
-    used_acronyms(&mut document, &chapters, &charts, texts_meta(loaded, lang), diags);
-    (document, chapters, map, Words { charts, labels, needing })
+    (document, chapters, map, Words { charts, labels, needing: r.stale })
 }
 
 /// How a value was written: its decimals and the place of its last digit
@@ -222,34 +219,32 @@ fn texts_meta<'l>(loaded: &'l Loaded, lang: &str) -> Option<&'l (PathBuf, super:
 }
 
 /// Keeps in the acronym list only the acronyms the edition prints (in its
-/// chapters, chart texts and cover and imprint), so a translation never
-/// lists an acronym of another language; each one left out is a warning at
-/// its entry.
-fn used_acronyms(
+/// chapters, given as their JSON, chart texts, cover and imprint, and
+/// interface words), so a translation never lists an acronym of another
+/// language; each one left out is a warning at its entry.
+pub fn used_acronyms<'c>(
     document: &mut Document,
-    chapters: &[doc::Chapter],
+    chapters: impl Iterator<Item = &'c [u8]>,
     charts: &BTreeMap<String, ChartWords>,
-    meta: Option<&(PathBuf, super::model::MetaText)>,
+    loaded: &Loaded,
     diags: &mut Vec<Diag>,
 ) {
     let lang = document.lang.clone();
+    let meta = texts_meta(loaded, &lang);
     // Interface words print too ("SDG" heads a column, "ЦУР" a chapter).
-    let strings = serde_json::to_value(&document.strings).unwrap_or_default();
+    let mut text = serde_json::to_string(&document.strings).unwrap_or_default();
     let Some(doc_meta) = document.meta.as_mut() else { return };
     if doc_meta.acronyms.is_empty() {
         return;
     }
     let listed = std::mem::take(&mut doc_meta.acronyms);
-    let mut text = String::new();
-    let mut gather = |v: &serde_json::Value| collect_strings(v, &mut text);
-    gather(&serde_json::to_value(chapters).unwrap_or_default());
-    gather(&strings);
-    // The cover and imprint (not the keywords: metadata, never printed).
-    let mut printed_meta = serde_json::to_value(&*doc_meta).unwrap_or_default();
-    if let Some(o) = printed_meta.as_object_mut() {
-        o.remove("keywords");
+    for ch in chapters {
+        text.push_str(&String::from_utf8_lossy(ch));
     }
-    gather(&printed_meta);
+    // The cover and imprint (not the keywords: metadata, never printed).
+    let keywords = std::mem::take(&mut doc_meta.keywords);
+    text.push_str(&serde_json::to_string(&*doc_meta).unwrap_or_default());
+    doc_meta.keywords = keywords;
     for w in charts.values() {
         for t in std::iter::once(&w.title)
             .chain(w.categories.values())
@@ -258,8 +253,8 @@ fn used_acronyms(
             .chain(w.axis.iter())
             .chain(w.references.values())
         {
-            text.push_str(t);
             text.push('\n');
+            text.push_str(t);
         }
     }
     for a in listed {
@@ -273,19 +268,6 @@ fn used_acronyms(
                 "each language lists the acronyms its own text writes (ODD, PIB, ЦУР …); remove this entry or use the acronym",
             ));
         }
-    }
-}
-
-/// Every string in a JSON value, one per line.
-fn collect_strings(v: &serde_json::Value, out: &mut String) {
-    match v {
-        serde_json::Value::String(s) => {
-            out.push_str(s);
-            out.push('\n');
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
-        serde_json::Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
-        _ => {}
     }
 }
 
