@@ -209,6 +209,10 @@ pub struct Chapter {
     pub id: String,
     /// The printed chapter number, if any.
     pub number: Option<String>,
+    /// The level of its title in the document's outline: 1 for a chapter, 2
+    /// for a chapter that is a section of the one before (`4.1` after `4`),
+    /// and so on; its own headings are that many levels further down.
+    pub level: u8,
     /// The title.
     pub title: Runs,
     /// The subtitle.
@@ -733,6 +737,7 @@ mod tests {
         let chapter = |generated| Chapter {
             id: "c".into(),
             number: s(),
+            level: 2,
             title: runs("t"),
             subtitle: Some(runs("s")),
             goals: vec![1],

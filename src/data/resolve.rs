@@ -143,7 +143,9 @@ pub fn resolve(
     r.stale_years(if lang == src { src_texts } else { texts });
     r.doubts();
     let mut chapters = Vec::new();
-    for spec in &project.file.chapter {
+    let levels = project.chapter_levels();
+    for (spec, &level) in project.file.chapter.iter().zip(&levels) {
+        r.level = level;
         let id = spec.id.get_ref();
         let generated = spec.kind() != ChapterKind::Text;
         let Some((mpath, master)) = src_texts.chapters.get(id) else {
@@ -258,6 +260,8 @@ struct Resolver<'a, 'd> {
     pending_status: Option<String>,
     /// The marks printed so far (mark, meaning): the legend.
     symbols: BTreeSet<(String, String)>,
+    /// The outline level of the chapter being resolved (`Project::chapter_levels`).
+    level: u8,
 }
 
 impl<'a, 'd> Resolver<'a, 'd> {
@@ -292,6 +296,7 @@ impl<'a, 'd> Resolver<'a, 'd> {
             period_ids: HashSet::new(),
             pending_status: None,
             symbols: BTreeSet::new(),
+            level: 1,
         }
     }
 }
@@ -920,7 +925,7 @@ impl Resolver<'_, '_> {
         let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
         let fallback = ct.tr.is_none();
         let title = self.runs(tpath, &ttext.title);
-        self.map.mark_heading(1, tpath, ttext.title.span());
+        self.map.mark_heading(self.level, tpath, ttext.title.span());
         let subtitle = ttext.subtitle.as_ref().map(|s| self.runs(tpath, s));
         let mut blocks = Vec::new();
         let mut seen = HashSet::new();
@@ -973,6 +978,7 @@ impl Resolver<'_, '_> {
         doc::Chapter {
             id: spec.id.get_ref().clone(),
             number: spec.number.clone(),
+            level: self.level,
             title,
             subtitle,
             goals: spec.goals.iter().map(|g| *g.get_ref()).collect(),
@@ -1009,7 +1015,8 @@ impl Resolver<'_, '_> {
             BlockContent::H(level, h) => {
                 let text = tb.heading(level).unwrap_or(h);
                 let runs = self.runs(tp, text);
-                self.map.mark_heading(level, tp, text.span());
+                // In the document's outline, below the chapter's own level.
+                self.map.mark_heading(level.saturating_add(self.level - 1), tp, text.span());
                 doc::Block::H(doc::Heading { level, runs })
             }
             BlockContent::List(items) => {

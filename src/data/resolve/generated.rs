@@ -25,6 +25,7 @@ impl Resolver<'_, '_> {
             Chapter {
                 id: spec.id.get_ref().clone(),
                 number: spec.number.clone(),
+                level: self.level,
                 title: vec![Run { t: title.clone(), b: false, i: false, v: false, f: false, m: None, s: None }],
                 subtitle: None,
                 goals: Vec::new(),
