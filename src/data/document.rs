@@ -269,6 +269,34 @@ pub enum Block {
     Photo(Photo),
 }
 
+impl Block {
+    /// Marks every run of the block's text as in `lang`, unless a run is in a
+    /// language of its own: a block shown in the source language (draft builds).
+    pub fn set_lang(&mut self, lang: &str) {
+        let mut set = |runs: &mut Runs| {
+            for r in runs.iter_mut().filter(|r| r.l.is_none()) {
+                r.l = Some(lang.to_string());
+            }
+        };
+        match self {
+            Block::P(p) => set(&mut p.runs),
+            Block::H(h) => set(&mut h.runs),
+            Block::List(l) => l.items.iter_mut().for_each(set),
+            Block::Panel(p) => p.title.iter_mut().for_each(set),
+            Block::Table(t) => {
+                set(&mut t.caption);
+                t.header.iter_mut().chain(t.rows.iter_mut().flatten()).flatten().for_each(&mut set);
+                t.source.iter_mut().for_each(set);
+            }
+            Block::Photo(p) => {
+                set(&mut p.caption);
+                p.credit.iter_mut().for_each(set);
+            }
+            Block::Goals(_) | Block::Figure(_) => {}
+        }
+    }
+}
+
 /// A paragraph.
 #[derive(Debug, Clone, Serialize)]
 pub struct Paragraph {
@@ -336,7 +364,7 @@ pub struct FigureBlock {
     /// The section of the review its data come from ("this review, section 4.1.2").
     pub source: Option<String>,
     /// Its sources, cited and joined.
-    pub citation: Option<String>,
+    pub citation: Option<Runs>,
     /// A mark: the chart lacks this edition's data (draft builds).
     pub mark: Option<String>,
 }
@@ -466,7 +494,7 @@ pub struct Target {
     /// The target's year (period).
     pub year: String,
     /// Its source, cited.
-    pub source: Option<String>,
+    pub source: Option<Runs>,
 }
 
 /// An indicator's rating thresholds, formatted.
@@ -479,7 +507,7 @@ pub struct Thresholds {
     /// From here on: significant challenges; beyond: major challenges.
     pub red: String,
     /// Their source, cited.
-    pub source: Option<String>,
+    pub source: Option<Runs>,
 }
 
 /// The statistical annex.
@@ -509,7 +537,7 @@ pub struct AnnexRow {
     /// Its trend, `""` if not rated.
     pub trend: &'static str,
     /// Its source, cited.
-    pub citation: Option<String>,
+    pub citation: Option<Runs>,
     /// The section of the review it comes from.
     pub section: Option<String>,
 }
@@ -633,6 +661,7 @@ fn held(object: &str, kind: Option<&str>, key: &str) -> Option<&'static str> {
         ("goal table", "rows") => "dashboard row",
         ("dashboard row" | "annex row", "target") => "target",
         ("dashboard row", "thresholds") => "thresholds",
+        ("block", "citation") | ("target" | "thresholds", "source") | ("annex row", "citation") => "run",
         ("annex", "rows") => "annex row",
         _ => return None,
     })
@@ -653,7 +682,16 @@ mod tests {
     const CONTRACT: &str = include_str!("../../docs/template-contract.md");
 
     fn runs(t: &str) -> Runs {
-        vec![Run { t: t.into(), b: true, i: true, v: true, f: true, m: Some("mark".into()), s: Some("p".into()) }]
+        vec![Run {
+            t: t.into(),
+            b: true,
+            i: true,
+            v: true,
+            f: true,
+            m: Some("mark".into()),
+            s: Some("p".into()),
+            l: Some("en".into()),
+        }]
     }
 
     /// A document with every field given and every kind of block and
@@ -719,7 +757,13 @@ mod tests {
                     status: s(),
                 }],
             }),
-            Block::Figure(FigureBlock { chart: "c".into(), number: 1, source: s(), citation: s(), mark: s() }),
+            Block::Figure(FigureBlock {
+                chart: "c".into(),
+                number: 1,
+                source: s(),
+                citation: Some(runs("c")),
+                mark: s(),
+            }),
             Block::Table(Table {
                 number: 1,
                 caption: runs("c"),
@@ -746,7 +790,7 @@ mod tests {
             blocks: Vec::new(),
             generated,
         };
-        let target = || Some(Target { value: "1".into(), year: "2030".into(), source: s() });
+        let target = || Some(Target { value: "1".into(), year: "2030".into(), source: Some(runs("s")) });
         let dashboard = Dashboard {
             tiles: vec![Tile {
                 n: 1,
@@ -769,7 +813,7 @@ mod tests {
                         green: "1".into(),
                         yellow: "2".into(),
                         red: "3".into(),
-                        source: s(),
+                        source: Some(runs("s")),
                     }),
                     status: "achieved",
                     trend: "on-track",
@@ -791,7 +835,7 @@ mod tests {
                 target: target(),
                 status: "achieved",
                 trend: "on-track",
-                citation: s(),
+                citation: Some(runs("c")),
                 section: s(),
             }],
         };

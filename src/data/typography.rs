@@ -84,7 +84,7 @@ pub fn apply(locale: &Locale, runs: &mut [Run]) {
 
 /// Applies the edition's typography to a plain string.
 pub fn apply_str(locale: &Locale, s: &str) -> String {
-    let mut runs = [Run { t: s.to_string(), b: false, i: false, v: false, f: false, m: None, s: None }];
+    let mut runs = [Run::text(s)];
     apply(locale, &mut runs);
     let [run] = runs;
     run.t
@@ -103,7 +103,7 @@ mod tests {
     }
 
     fn run(t: &str) -> Run {
-        Run { t: t.into(), b: false, i: false, v: false, f: false, m: None, s: None }
+        Run::text(t)
     }
 
     #[test]

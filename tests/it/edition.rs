@@ -117,7 +117,9 @@ fn placeholders(lang: &str) -> std::collections::BTreeSet<String> {
         for (i, _) in text.match_indices('{') {
             let rest = &text[i + 1..];
             let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-            if !id.is_empty() && !text[..i].ends_with('{') && !rest.starts_with('{') {
+            // `]{lang=en}` closes a passage in another language: not a placeholder.
+            let passage = text[..i].ends_with(']') && rest.starts_with("lang=");
+            if !id.is_empty() && !text[..i].ends_with('{') && !rest.starts_with('{') && !passage {
                 ids.insert(id);
             }
         }

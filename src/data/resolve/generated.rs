@@ -26,7 +26,7 @@ impl Resolver<'_, '_> {
                 id: spec.id.get_ref().clone(),
                 number: spec.number.clone(),
                 level: self.level,
-                title: vec![Run { t: title.clone(), b: false, i: false, v: false, f: false, m: None, s: None }],
+                title: vec![Run::text(title.clone())],
                 subtitle: None,
                 goals: Vec::new(),
                 opener: spec.opener().name(),
