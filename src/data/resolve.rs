@@ -272,6 +272,9 @@ struct Resolver<'a, 'd> {
     raw_labels: BTreeMap<(bool, String), String>,
     /// The source language.
     src_lang: String,
+    /// The outline level of the last heading resolved in the chapter: a
+    /// panel's title is a heading one level below it (as the templates set it).
+    last_heading: u8,
 }
 
 impl<'a, 'd> Resolver<'a, 'd> {
@@ -309,6 +312,7 @@ impl<'a, 'd> Resolver<'a, 'd> {
             level: 1,
             raw_labels: BTreeMap::new(),
             src_lang: String::new(),
+            last_heading: 1,
         }
     }
 }
@@ -968,6 +972,7 @@ impl Resolver<'_, '_> {
         let fallback = ct.tr.is_none();
         let mut title = self.runs(tpath, &ttext.title);
         self.map.mark_heading(self.level, tpath, ttext.title.span());
+        self.last_heading = self.level;
         let mut subtitle = ttext.subtitle.as_ref().map(|s| self.runs(tpath, s));
         if fallback && self.lang != self.src_lang {
             for r in title.iter_mut().chain(subtitle.iter_mut().flatten()).filter(|r| r.l.is_none()) {
@@ -1068,7 +1073,8 @@ impl Resolver<'_, '_> {
                 let text = tb.heading(level).unwrap_or(h);
                 let runs = self.runs(tp, text);
                 // In the document's outline, below the chapter's own level.
-                self.map.mark_heading(level.saturating_add(self.level - 1), tp, text.span());
+                self.last_heading = level.saturating_add(self.level - 1);
+                self.map.mark_heading(self.last_heading, tp, text.span());
                 doc::Block::H(doc::Heading { level, runs })
             }
             BlockContent::List(items) => {
@@ -1111,7 +1117,12 @@ impl Resolver<'_, '_> {
             self.diags.push(Diag::error(mpath, Some(panel.span()), format!("unknown panel `{}`", panel.get_ref())));
             return None;
         };
-        let title = title.map(|t| self.runs(tp, t));
+        let title = title.map(|t| {
+            let runs = self.runs(tp, t);
+            // A panel's title is a heading below the last one (templates/lib.typ's `panel`).
+            self.map.mark_heading((self.last_heading + 1).min(6), tp, t.span());
+            runs
+        });
         let mut items = Vec::new();
         for item in &p.items {
             let (id, period) = indicator_ref(item.get_ref());
