@@ -11,7 +11,7 @@ use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
+use typst::{Feature, Library, LibraryExt, World};
 
 use crate::files::{Root, Unusable};
 use crate::fonts::Fonts;
@@ -55,7 +55,11 @@ impl VlrWorld {
             root: root.to_path_buf(),
             dir,
             main: main_id,
-            library: LazyHash::new(Library::builder().build()),
+            // `a11y-extras`: `pdf.header-cell`, for the row headers of the
+            // templates' tables (a PDF TH with Scope Row).
+            library: LazyHash::new(
+                Library::builder().with_features([Feature::A11yExtras].into_iter().collect()).build(),
+            ),
             fonts,
             virtual_files,
             sources: Mutex::new(HashMap::new()),

@@ -212,6 +212,10 @@ pub struct Chapter {
     pub id: String,
     /// The printed chapter number, if any.
     pub number: Option<String>,
+    /// The level of its title in the document's outline: 1 for a chapter, 2
+    /// for a chapter that is a section of the one before (`4.1` after `4`),
+    /// and so on; its own headings are that many levels further down.
+    pub level: u8,
     /// The title.
     pub title: Runs,
     /// The subtitle.
@@ -266,6 +270,34 @@ pub enum Block {
     Table(Table),
     /// `"photo"`: a photograph.
     Photo(Photo),
+}
+
+impl Block {
+    /// Marks every run of the block's text as in `lang`, unless a run is in a
+    /// language of its own: a block shown in the source language (draft builds).
+    pub fn set_lang(&mut self, lang: &str) {
+        let mut set = |runs: &mut Runs| {
+            for r in runs.iter_mut().filter(|r| r.l.is_none()) {
+                r.l = Some(lang.to_string());
+            }
+        };
+        match self {
+            Block::P(p) => set(&mut p.runs),
+            Block::H(h) => set(&mut h.runs),
+            Block::List(l) => l.items.iter_mut().for_each(set),
+            Block::Panel(p) => p.title.iter_mut().for_each(set),
+            Block::Table(t) => {
+                set(&mut t.caption);
+                t.header.iter_mut().chain(t.rows.iter_mut().flatten()).flatten().for_each(&mut set);
+                t.source.iter_mut().for_each(set);
+            }
+            Block::Photo(p) => {
+                set(&mut p.caption);
+                p.credit.iter_mut().for_each(set);
+            }
+            Block::Goals(_) | Block::Figure(_) => {}
+        }
+    }
 }
 
 /// A paragraph.
@@ -335,7 +367,7 @@ pub struct FigureBlock {
     /// The section of the review its data come from ("this review, section 4.1.2").
     pub source: Option<String>,
     /// Its sources, cited and joined.
-    pub citation: Option<String>,
+    pub citation: Option<Runs>,
     /// A mark: the chart lacks this edition's data (draft builds).
     pub mark: Option<String>,
 }
@@ -468,7 +500,7 @@ pub struct Target {
     /// The target's year (period).
     pub year: String,
     /// Its source, cited.
-    pub source: Option<String>,
+    pub source: Option<Runs>,
 }
 
 /// An indicator's rating thresholds, formatted.
@@ -481,7 +513,7 @@ pub struct Thresholds {
     /// From here on: significant challenges; beyond: major challenges.
     pub red: String,
     /// Their source, cited.
-    pub source: Option<String>,
+    pub source: Option<Runs>,
 }
 
 /// The statistical annex.
@@ -511,7 +543,7 @@ pub struct AnnexRow {
     /// Its trend, `""` if not rated.
     pub trend: &'static str,
     /// Its source, cited.
-    pub citation: Option<String>,
+    pub citation: Option<Runs>,
     /// The section of the review it comes from.
     pub section: Option<String>,
 }
@@ -635,6 +667,7 @@ fn held(object: &str, kind: Option<&str>, key: &str) -> Option<&'static str> {
         ("goal table", "rows") => "dashboard row",
         ("dashboard row" | "annex row", "target") => "target",
         ("dashboard row", "thresholds") => "thresholds",
+        ("block", "citation") | ("target" | "thresholds", "source") | ("annex row", "citation") => "run",
         ("annex", "rows") => "annex row",
         _ => return None,
     })
@@ -655,7 +688,16 @@ mod tests {
     const CONTRACT: &str = include_str!("../../docs/template-contract.md");
 
     fn runs(t: &str) -> Runs {
-        vec![Run { t: t.into(), b: true, i: true, v: true, f: true, m: Some("mark".into()), s: Some("p".into()) }]
+        vec![Run {
+            t: t.into(),
+            b: true,
+            i: true,
+            v: true,
+            f: true,
+            m: Some("mark".into()),
+            s: Some("p".into()),
+            l: Some("en".into()),
+        }]
     }
 
     /// A document with every field given and every kind of block and
@@ -721,7 +763,13 @@ mod tests {
                     status: s(),
                 }],
             }),
-            Block::Figure(FigureBlock { chart: "c".into(), number: 1, source: s(), citation: s(), mark: s() }),
+            Block::Figure(FigureBlock {
+                chart: "c".into(),
+                number: 1,
+                source: s(),
+                citation: Some(runs("c")),
+                mark: s(),
+            }),
             Block::Table(Table {
                 number: 1,
                 caption: runs("c"),
@@ -739,6 +787,7 @@ mod tests {
         let chapter = |generated| Chapter {
             id: "c".into(),
             number: s(),
+            level: 2,
             title: runs("t"),
             subtitle: Some(runs("s")),
             goals: vec![1],
@@ -747,7 +796,7 @@ mod tests {
             blocks: Vec::new(),
             generated,
         };
-        let target = || Some(Target { value: "1".into(), year: "2030".into(), source: s() });
+        let target = || Some(Target { value: "1".into(), year: "2030".into(), source: Some(runs("s")) });
         let dashboard = Dashboard {
             tiles: vec![Tile {
                 n: 1,
@@ -770,7 +819,7 @@ mod tests {
                         green: "1".into(),
                         yellow: "2".into(),
                         red: "3".into(),
-                        source: s(),
+                        source: Some(runs("s")),
                     }),
                     status: "achieved",
                     trend: "on-track",
@@ -793,7 +842,7 @@ mod tests {
                 target: target(),
                 status: "achieved",
                 trend: "on-track",
-                citation: s(),
+                citation: Some(runs("c")),
                 section: s(),
             }],
         };

@@ -1,5 +1,6 @@
 //! Inline markup of text files: `**strong**`, `*emphasis*`, `{indicator}`
-//! placeholders and `{{`/`}}` escapes, parsed into runs for the templates.
+//! placeholders, `[passage]{lang=en}` in another language and `{{`/`}}`
+//! escapes, parsed into runs for the templates.
 
 use serde::Serialize;
 
@@ -26,6 +27,47 @@ pub struct Run {
     /// The status mark of a figure that is not final ("p" provisional, "e" estimated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub s: Option<String>,
+    /// The language of the run, where it is not the edition's (a title cited
+    /// in the original, `[…]{lang=en}`): a PDF's /Lang, for a screen reader's voice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub l: Option<String>,
+}
+
+impl Run {
+    /// A run of plain text: no style, no figure, in the edition's language.
+    pub fn text(t: impl Into<String>) -> Self {
+        Run { t: t.into(), b: false, i: false, v: false, f: false, m: None, s: None, l: None }
+    }
+}
+
+/// A passage in another language, `[text]{lang=en}`, opened by the `[` at
+/// `pos`: where its text ends (the `]`), the length of `]{lang=…}` and the
+/// language. `None` if that `[` opens no passage (it is printed as written:
+/// its first `]` is not followed by `{lang=`); an error if the language is
+/// not a language tag.
+pub fn lang_span(text: &str, pos: usize) -> Option<Result<(usize, usize, String), MarkupError>> {
+    let end = pos + text[pos..].find(']')?;
+    let rest = text[end + 1..].strip_prefix("{lang=")?;
+    let Some(close) = rest.find('}') else {
+        return Some(Err(MarkupError { message: "unclosed `{lang=`".into(), offset: end + 1, len: 6 }));
+    };
+    let tag = rest[..close].trim();
+    let len = 1 + "{lang=".len() + close + 1;
+    if !is_lang_tag(tag) {
+        let message = format!("`{tag}` is not a language tag (`{{lang=en}}`, `{{lang=fr}}`, `{{lang=zh-Hant}}`)");
+        return Some(Err(MarkupError { message, offset: end + 1, len: len - 1 }));
+    }
+    Some(Ok((end, len, tag.to_string())))
+}
+
+/// A BCP 47 language tag as far as a PDF needs one: a language of two or three
+/// letters, then subtags of letters and digits (`en`, `pt-BR`, `zh-Hant`).
+pub fn is_lang_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang = parts.next().unwrap_or("");
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn is_false(b: &bool) -> bool {
@@ -246,6 +288,13 @@ fn placeholder_at(text: &str, pos: usize, resolve: &mut impl FnMut(&Placeholder)
     (Some(len), filled)
 }
 
+/// A passage in another language inside another.
+fn nested(pos: usize) -> MarkupError {
+    MarkupError {
+        message: "a passage in another language (`[…]{lang=…}`) inside another".into(), offset: pos, len: 1
+    }
+}
+
 /// A `}` with no `{` before it.
 fn unmatched(pos: usize) -> MarkupError {
     MarkupError { message: "unmatched `}` (write `}}` for a literal brace)".into(), offset: pos, len: 1 }
@@ -256,6 +305,8 @@ fn unmatched(pos: usize) -> MarkupError {
 pub fn fill(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Result<String, Vec<MarkupError>> {
     let mut out = String::with_capacity(text.len());
     let mut errors = Vec::new();
+    // Where the passages in another language end, and the length of their `]{lang=…}`.
+    let mut close_at: Vec<(usize, usize)> = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
         let rest = &text[pos..];
@@ -273,6 +324,20 @@ pub fn fill(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Resu
         } else if rest.starts_with('}') {
             errors.push(unmatched(pos));
             pos += 1;
+        } else if rest.starts_with('[')
+            && let Some(span) = lang_span(text, pos)
+        {
+            // A plain field prints a passage's text (its language is kept
+            // where the field is printed as runs: a citation).
+            match span {
+                Ok(_) if !close_at.is_empty() => errors.push(nested(pos)),
+                Ok((end, len, _)) => close_at.push((end, len)),
+                Err(e) => errors.push(e),
+            }
+            pos += 1;
+        } else if close_at.last().is_some_and(|(end, _)| *end == pos) {
+            let (_, len) = close_at.pop().unwrap_or((pos, 1));
+            pos += len;
         } else {
             let ch = rest.chars().next().unwrap_or(' ');
             out.push(ch);
@@ -284,14 +349,34 @@ pub fn fill(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Resu
 
 /// Parses inline markup; `resolve` turns a placeholder into its formatted text
 /// and, where the figure needs one, a mark.
-pub fn parse(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Result<Vec<Run>, Vec<MarkupError>> {
+pub fn parse(text: &str, resolve: impl FnMut(&Placeholder) -> Filled) -> Result<Vec<Run>, Vec<MarkupError>> {
+    parse_runs(text, true, resolve)
+}
+
+/// Parses a plain field into runs, for where it is printed as runs (a
+/// citation): placeholders and passages in another language are markup,
+/// `*` is a star (as in [`fill`]).
+pub fn parse_plain(text: &str, resolve: impl FnMut(&Placeholder) -> Filled) -> Result<Vec<Run>, Vec<MarkupError>> {
+    parse_runs(text, false, resolve)
+}
+
+/// Parses markup into runs; `styles`: `**` and `*` are markup.
+fn parse_runs(
+    text: &str,
+    styles: bool,
+    mut resolve: impl FnMut(&Placeholder) -> Filled,
+) -> Result<Vec<Run>, Vec<MarkupError>> {
     let mut runs: Vec<Run> = Vec::new();
     let mut errors = Vec::new();
     let (mut bold, mut ital) = (false, false);
+    // The passage in another language the text is in: where it ends, the
+    // length of its `]{lang=…}`, its language.
+    let mut lang: Option<(usize, usize, String)> = None;
     let mut buf = String::new();
-    let flush = |buf: &mut String, runs: &mut Vec<Run>, b: bool, i: bool| {
+    let flush = |buf: &mut String, runs: &mut Vec<Run>, b: bool, i: bool, l: &Option<(usize, usize, String)>| {
         if !buf.is_empty() {
-            runs.push(Run { t: std::mem::take(buf), b, i, v: false, f: false, m: None, s: None });
+            let l = l.as_ref().map(|(_, _, l)| l.clone());
+            runs.push(Run { b, i, l, ..Run::text(std::mem::take(buf)) });
         }
     };
     let bytes = text.as_bytes();
@@ -299,16 +384,19 @@ pub fn parse(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Res
     let (mut bold_at, mut ital_at) = (0, 0);
     while pos < text.len() {
         let rest = &text[pos..];
-        if rest.starts_with("{{") || rest.starts_with("}}") {
+        if lang.as_ref().is_some_and(|(end, _, _)| *end == pos) {
+            flush(&mut buf, &mut runs, bold, ital, &lang);
+            pos += lang.take().map_or(1, |(_, len, _)| len);
+        } else if rest.starts_with("{{") || rest.starts_with("}}") {
             buf.push_str(&rest[..1]);
             pos += 2;
-        } else if rest.starts_with("**") {
-            flush(&mut buf, &mut runs, bold, ital);
+        } else if styles && rest.starts_with("**") {
+            flush(&mut buf, &mut runs, bold, ital, &lang);
             bold = !bold;
             bold_at = pos;
             pos += 2;
-        } else if bytes[pos] == b'*' {
-            flush(&mut buf, &mut runs, bold, ital);
+        } else if styles && bytes[pos] == b'*' {
+            flush(&mut buf, &mut runs, bold, ital, &lang);
             ital = !ital;
             ital_at = pos;
             pos += 1;
@@ -316,8 +404,9 @@ pub fn parse(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Res
             let (len, filled) = placeholder_at(text, pos, &mut resolve);
             match filled {
                 Ok((value, mark)) => {
-                    flush(&mut buf, &mut runs, bold, ital);
-                    runs.push(Run { t: value, b: bold, i: ital, v: true, f: true, m: mark, s: None });
+                    flush(&mut buf, &mut runs, bold, ital, &lang);
+                    let l = lang.as_ref().map(|(_, _, l)| l.clone());
+                    runs.push(Run { b: bold, i: ital, v: true, f: true, m: mark, l, ..Run::text(value) });
                 }
                 Err(e) => errors.push(e),
             }
@@ -326,13 +415,25 @@ pub fn parse(text: &str, mut resolve: impl FnMut(&Placeholder) -> Filled) -> Res
         } else if bytes[pos] == b'}' {
             errors.push(unmatched(pos));
             pos += 1;
+        } else if bytes[pos] == b'['
+            && let Some(span) = lang_span(text, pos)
+        {
+            match span {
+                Ok(_) if lang.is_some() => errors.push(nested(pos)),
+                Ok(span) => {
+                    flush(&mut buf, &mut runs, bold, ital, &lang);
+                    lang = Some(span);
+                }
+                Err(e) => errors.push(e),
+            }
+            pos += 1;
         } else {
             let ch = rest.chars().next().unwrap_or(' ');
             buf.push(ch);
             pos += ch.len_utf8();
         }
     }
-    flush(&mut buf, &mut runs, bold, ital);
+    flush(&mut buf, &mut runs, bold, ital, &lang);
     if bold {
         errors.push(MarkupError { message: "`**` is never closed".into(), offset: bold_at, len: 2 });
     }
@@ -422,6 +523,37 @@ mod tests {
         })
         .unwrap();
         assert_eq!(plain(&runs), "more than 37 countries.");
+    }
+
+    #[test]
+    fn passages_in_another_language_carry_it() {
+        let ok = |_: &Placeholder| Ok(("2025".to_string(), None));
+        let runs = parse("وفقًا لمنهجية [*Sustainable Development Report* {y}]{lang=en} الصادر", ok).unwrap();
+        assert_eq!(plain(&runs), "وفقًا لمنهجية Sustainable Development Report 2025 الصادر");
+        let langs: Vec<_> = runs.iter().map(|r| (r.t.as_str(), r.l.as_deref(), r.i)).collect();
+        assert_eq!(
+            langs,
+            vec![
+                ("وفقًا لمنهجية ", None, false),
+                ("Sustainable Development Report", Some("en"), true),
+                (" ", Some("en"), false),
+                ("2025", Some("en"), false),
+                (" الصادر", None, false)
+            ]
+        );
+        // A bracket that opens no passage prints as written.
+        assert_eq!(plain(&parse("see [1] and [x]", ok).unwrap()), "see [1] and [x]");
+        assert!(parse("[a]{lang=english}", ok).unwrap_err()[0].message.contains("not a language tag"));
+        assert!(parse("[a [b]{lang=en}]{lang=fr}", ok).is_err());
+        // A plain field prints the passage's text; as runs (a citation), its language too, and `*` as a star.
+        assert_eq!(fill("SDSN, [Report *{y}*]{lang=en}, codebook", ok).unwrap(), "SDSN, Report *2025*, codebook");
+        let runs = parse_plain("SDSN، [Report *{y}*]{lang=en}", ok).unwrap();
+        assert_eq!(plain(&runs), "SDSN، Report *2025*");
+        assert_eq!(
+            runs.iter().filter(|r| r.l.as_deref() == Some("en")).map(|r| r.t.as_str()).collect::<String>(),
+            "Report *2025*"
+        );
+        assert!(is_lang_tag("zh-Hant") && is_lang_tag("pt-BR") && !is_lang_tag("e") && !is_lang_tag("en_GB"));
     }
 
     #[test]

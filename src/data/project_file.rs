@@ -263,4 +263,61 @@ impl Project {
         let d = self.file.project.published.get_ref().date?;
         Some((i32::from(d.year), d.month, d.day))
     }
+
+    /// The level of each chapter's title in the document's outline, in the
+    /// order of `[[chapter]]`s: see [`chapter_levels`].
+    pub fn chapter_levels(&self) -> Vec<u8> {
+        chapter_levels(self.file.chapter.iter().map(|c| c.number.as_deref()))
+    }
+}
+
+/// The level of each chapter's title in the outline of the document, from
+/// the chapters' numbers in order: a chapter whose number continues an
+/// earlier chapter's (`4.1` after `4`, with only its sections between) is
+/// a section of it, one level below; any other chapter, and one without a
+/// number, is at level 1. So the book's structure (headings, bookmarks,
+/// contents) follows its numbering, however the chapters are split into files.
+pub fn chapter_levels<'a>(numbers: impl IntoIterator<Item = Option<&'a str>>) -> Vec<u8> {
+    // The numbers of the chapters that the next one may be a section of.
+    let mut open: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for number in numbers {
+        let Some(n) = number.map(str::trim).filter(|n| !n.is_empty()) else {
+            open.clear();
+            out.push(1);
+            continue;
+        };
+        while let Some(parent) = open.last() {
+            let inside = n.strip_prefix(parent).and_then(|rest| rest.strip_prefix('.')).is_some_and(|r| !r.is_empty());
+            if inside {
+                break;
+            }
+            open.pop();
+        }
+        open.push(n);
+        out.push(open.len().min(u8::MAX as usize) as u8);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chapter_levels;
+
+    /// The levels of chapters numbered as `numbers` says, `-` for none.
+    fn levels(numbers: &str) -> Vec<u8> {
+        chapter_levels(numbers.split(' ').map(|n| (n != "-").then_some(n)))
+    }
+
+    #[test]
+    fn a_chapter_numbered_below_an_earlier_one_is_its_section() {
+        assert_eq!(levels("- 1 2 - 3 4 4.1 4.2 4.2.1 5 -"), vec![1, 1, 1, 1, 1, 1, 2, 2, 3, 1, 1]);
+    }
+
+    #[test]
+    fn only_a_continued_number_nests() {
+        // 41 does not continue 4; 4.1 after an unnumbered chapter has no parent
+        // to nest under; A.2 is a section of A after A.1's own section.
+        assert_eq!(levels("4 41 4 - 4.1 A A.1 A.1.2 A.2"), vec![1, 1, 1, 1, 1, 1, 2, 3, 2]);
+    }
 }

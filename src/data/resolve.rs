@@ -117,6 +117,7 @@ pub fn resolve(
         for (k, v) in &t.labels {
             let filled = r.plain(path, v);
             r.src_labels.insert(k.clone(), (path.clone(), filled));
+            r.raw_labels.insert((true, k.clone()), v.get_ref().clone());
         }
     }
     if lang != src {
@@ -124,11 +125,15 @@ pub fn resolve(
             for (k, v) in &t.labels {
                 let filled = r.plain(path, v);
                 r.labels.insert(k.clone(), (path.clone(), filled));
+                r.raw_labels.insert((false, k.clone()), v.get_ref().clone());
             }
         }
     } else {
         r.labels = r.src_labels.clone();
+        let own: Vec<_> = r.raw_labels.iter().map(|((_, k), v)| ((false, k.clone()), v.clone())).collect();
+        r.raw_labels.extend(own);
     }
+    r.src_lang = src.to_string();
     if lang != src {
         let order: Vec<String> = project.file.chapter.iter().map(|c| c.id.get_ref().clone()).collect();
         let statuses = fingerprint::status(src_texts, Some(texts), lang, &order, loaded.record.as_ref());
@@ -143,7 +148,9 @@ pub fn resolve(
     r.stale_years(if lang == src { src_texts } else { texts });
     r.doubts();
     let mut chapters = Vec::new();
-    for spec in &project.file.chapter {
+    let levels = project.chapter_levels();
+    for (spec, &level) in project.file.chapter.iter().zip(&levels) {
+        r.level = level;
         let id = spec.id.get_ref();
         let generated = spec.kind() != ChapterKind::Text;
         let Some((mpath, master)) = src_texts.chapters.get(id) else {
@@ -339,6 +346,16 @@ struct Resolver<'a, 'd> {
     pending_status: Option<String>,
     /// The marks printed so far (mark, meaning): the legend.
     symbols: BTreeSet<(String, String)>,
+    /// The outline level of the chapter being resolved (`Project::chapter_levels`).
+    level: u8,
+    /// The labels as written, markup and all, by (in the source language?, key):
+    /// a citation by label is printed as runs.
+    raw_labels: BTreeMap<(bool, String), String>,
+    /// The source language.
+    src_lang: String,
+    /// The outline level of the last heading resolved in the chapter: a
+    /// panel's title is a heading one level below it (as the templates set it).
+    last_heading: u8,
 }
 
 impl<'a, 'd> Resolver<'a, 'd> {
@@ -373,6 +390,10 @@ impl<'a, 'd> Resolver<'a, 'd> {
             period_ids: HashSet::new(),
             pending_status: None,
             symbols: BTreeSet::new(),
+            level: 1,
+            raw_labels: BTreeMap::new(),
+            src_lang: String::new(),
+            last_heading: 1,
         }
     }
 }
@@ -1009,20 +1030,50 @@ impl Resolver<'_, '_> {
         }
     }
 
-    /// A citation as this edition prints it: a label in its language (a missing
-    /// one is reported once, at the citation, by [`check_citations`]), set apart
-    /// in a right-to-left edition.
-    fn cite(&mut self, c: &Citation) -> String {
-        let text = c.text(|k| {
-            let (_, l) = self.labels.get(k).or_else(|| self.src_labels.get(k))?;
-            Some(crate::data::typography::apply_str(self.locale, l))
-        });
-        // A written-out citation's placeholders were checked with the data.
-        let text = match c {
-            Citation::Text(t) if t.contains('{') => markup::fill(&text, |ph| self.placeholder(ph)).unwrap_or(text),
-            _ => text,
+    /// A citation as this edition prints it, as runs: a label in its language
+    /// (a missing one is reported once, at the citation, by
+    /// [`check_citations`]), set apart in a right-to-left edition. What it
+    /// holds in another language is marked so (a run's `l`): all of it, if it
+    /// is written out in the data (in the source language) or is a label the
+    /// edition lacks; a passage the label marks `[…]{lang=…}`; and words the
+    /// label keeps as the source language's label writes them (a title cited
+    /// in the original: [`citation::mark_kept`]).
+    fn cite(&mut self, c: &Citation) -> doc::Runs {
+        let src = self.src_lang.clone();
+        let foreign = self.lang != src;
+        let (text, whole, kept) = match c {
+            Citation::Text(t) => (t.clone(), true, None),
+            Citation::Label(k) => {
+                match (self.raw_labels.get(&(false, k.clone())), self.raw_labels.get(&(true, k.clone()))) {
+                    (Some(own), source) => (own.clone(), false, source.cloned()),
+                    (None, Some(source)) => (source.clone(), true, None),
+                    (None, None) => (k.clone(), false, None),
+                }
+            }
         };
-        self.locale.isolate(text)
+        // Placeholders and markup were checked where the text was read.
+        let mut runs = match markup::parse_plain(&text, |ph| self.placeholder(ph)) {
+            Ok(runs) => runs,
+            Err(_) => vec![Run::text(
+                c.text(|k| self.labels.get(k).or_else(|| self.src_labels.get(k)).map(|(_, l)| l.clone())),
+            )],
+        };
+        if matches!(c, Citation::Label(_)) {
+            crate::data::typography::apply(self.locale, &mut runs);
+        }
+        if foreign && whole {
+            for r in runs.iter_mut().filter(|r| r.l.is_none()) {
+                r.l = Some(src.clone());
+            }
+        } else if foreign && let Some(kept) = kept {
+            let kept = markup::fill(&kept, |ph| self.placeholder(ph)).unwrap_or(kept);
+            runs = super::citation::mark_kept(runs, &kept, &src);
+        }
+        if self.locale.rtl && !runs.is_empty() {
+            runs.insert(0, Run::text("\u{2068}"));
+            runs.push(Run::text("\u{2069}"));
+        }
+        runs
     }
 
     /// "this review, section 4.1.2", or for a `section` that names a chapter
@@ -1041,9 +1092,15 @@ impl Resolver<'_, '_> {
         let (mpath, master) = ct.master;
         let (tpath, ttext) = ct.tr.unwrap_or(ct.master);
         let fallback = ct.tr.is_none();
-        let title = self.runs(tpath, &ttext.title);
-        self.map.mark_heading(1, tpath, ttext.title.span());
-        let subtitle = ttext.subtitle.as_ref().map(|s| self.runs(tpath, s));
+        let mut title = self.runs(tpath, &ttext.title);
+        self.map.mark_heading(self.level, tpath, ttext.title.span());
+        self.last_heading = self.level;
+        let mut subtitle = ttext.subtitle.as_ref().map(|s| self.runs(tpath, s));
+        if fallback && self.lang != self.src_lang {
+            for r in title.iter_mut().chain(subtitle.iter_mut().flatten()).filter(|r| r.l.is_none()) {
+                r.l = Some(self.src_lang.clone());
+            }
+        }
         let mut blocks = Vec::new();
         let mut seen = HashSet::new();
         for (n, b) in master.block.iter().enumerate() {
@@ -1083,8 +1140,13 @@ impl Resolver<'_, '_> {
                     }
                 }
             };
+            // The source language's text, shown for want of a translation.
+            let in_source = fb == Some(None) && self.lang != self.src_lang;
             let fb = fb.or_else(|| self.data_mark(content));
-            if let Some(block) = self.block(b, content, tb, tp, mpath) {
+            if let Some(mut block) = self.block(b, content, tb, tp, mpath) {
+                if in_source {
+                    block.set_lang(&self.src_lang);
+                }
                 let (fallback, fallback_note) = match fb {
                     Some(note) => (true, note),
                     None => (false, None),
@@ -1095,6 +1157,7 @@ impl Resolver<'_, '_> {
         doc::Chapter {
             id: spec.id.get_ref().clone(),
             number: spec.number.clone(),
+            level: self.level,
             title,
             subtitle,
             goals: spec.goals.iter().map(|g| *g.get_ref()).collect(),
@@ -1131,7 +1194,9 @@ impl Resolver<'_, '_> {
             BlockContent::H(level, h) => {
                 let text = tb.heading(level).unwrap_or(h);
                 let runs = self.runs(tp, text);
-                self.map.mark_heading(level, tp, text.span());
+                // In the document's outline, below the chapter's own level.
+                self.last_heading = level.saturating_add(self.level - 1);
+                self.map.mark_heading(self.last_heading, tp, text.span());
                 doc::Block::H(doc::Heading { level, runs })
             }
             BlockContent::List(items) => {
@@ -1174,7 +1239,12 @@ impl Resolver<'_, '_> {
             self.diags.push(Diag::error(mpath, Some(panel.span()), format!("unknown panel `{}`", panel.get_ref())));
             return None;
         };
-        let title = title.map(|t| self.runs(tp, t));
+        let title = title.map(|t| {
+            let runs = self.runs(tp, t);
+            // A panel's title is a heading below the last one (templates/lib.typ's `panel`).
+            self.map.mark_heading((self.last_heading + 1).min(6), tp, t.span());
+            runs
+        });
         let mut items = Vec::new();
         for item in &p.items {
             let (id, period) = indicator_ref(item.get_ref());
@@ -1221,8 +1291,8 @@ impl Resolver<'_, '_> {
             return None;
         };
         self.figure_no += 1;
-        let cites: Vec<String> = chart_spec::citations(self.idx, spec).iter().map(|c| self.cite(c)).collect();
-        let citation = (!cites.is_empty()).then(|| cites.join("; "));
+        let cites: Vec<doc::Runs> = chart_spec::citations(self.idx, spec).iter().map(|c| self.cite(c)).collect();
+        let citation = (!cites.is_empty()).then(|| cites.join(&Run::text("; ")));
         // A chart over periods shows the edition's data: each indicator must have it.
         let idx = self.idx;
         // So does a chart of categories, for each value it takes at the edition (no `@period`).
@@ -1533,7 +1603,7 @@ mod tests {
     use super::*;
 
     fn fig(t: &str) -> Run {
-        Run { t: t.into(), b: false, i: false, v: true, f: true, m: None, s: None }
+        Run { v: true, f: true, ..Run::text(t) }
     }
 
     #[test]

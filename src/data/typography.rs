@@ -105,7 +105,7 @@ fn proclitic_at_end(text: &str, proclitics: &[String]) -> bool {
 
 /// Applies the edition's typography to a plain string.
 pub fn apply_str(locale: &Locale, s: &str) -> String {
-    let mut runs = [Run { t: s.to_string(), b: false, i: false, v: false, f: false, m: None, s: None }];
+    let mut runs = [Run::text(s)];
     apply(locale, &mut runs);
     let [run] = runs;
     run.t
@@ -124,7 +124,7 @@ mod tests {
     }
 
     fn run(t: &str) -> Run {
-        Run { t: t.into(), b: false, i: false, v: false, f: false, m: None, s: None }
+        Run::text(t)
     }
 
     #[test]
@@ -161,7 +161,7 @@ mod tests {
     fn russian_dashes_and_arabic_proclitics_keep_their_line() {
         assert_eq!(apply_str("ru", "экспресс «Иу — Синьцзян — Европа»"), "экспресс «Иу\u{A0}— Синьцзян\u{A0}— Европа»");
         assert_eq!(apply_str("en", "a — b"), "a — b", "only where the language asks");
-        let figure = |t: &str| Run { t: t.into(), b: false, i: false, v: true, f: false, m: None, s: None };
+        let figure = |t: &str| Run { t: t.into(), b: false, i: false, v: true, f: false, m: None, s: None, l: None };
         let mut runs = [run("بلغ الناتج المحلي و"), figure("87.088"), run(" مليار")];
         apply("ar", &mut runs);
         assert_eq!(runs[0].t, "بلغ الناتج المحلي و\u{2060}");

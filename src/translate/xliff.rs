@@ -3,8 +3,9 @@
 //! A `<file>` per text file, a `<unit>` per group (its `vlr:src` attribute is
 //! the fingerprint of the source it shows), a `<segment>` per string.
 //! Placeholders, `{{`/`}}` and line breaks in table cells are `<ph>` codes;
-//! `**bold**`, `*italic*` and a plural selection are `<pc>` codes around the
-//! text they hold, so a translator moves them but cannot break them. A plural
+//! `**bold**`, `*italic*`, a passage in another language (`[…]{lang=en}`)
+//! and a plural selection are `<pc>` codes around the text they hold, so a
+//! translator moves them but cannot break them. A plural
 //! selection's branches (`one {# place} other {# places}`) are text inside its
 //! code: translators of Russian or Arabic add the branches their language needs.
 //! A placeholder's code shows what it prints in the target language (`disp`
@@ -23,7 +24,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use crate::data::fingerprint::{Kind, Seg};
-use crate::data::markup::{Form, join_lines, parse_placeholder, placeholder_len};
+use crate::data::markup::{Form, join_lines, lang_span, parse_placeholder, placeholder_len};
 
 /// How deep elements may nest in a file read (xliff, file, unit, segment,
 /// target, then inline codes: a real file needs about a dozen).
@@ -82,10 +83,22 @@ fn code_tokens(text: &str, emphasis: bool) -> Vec<Tok> {
         _ => out.push(Tok::Text(s.to_string())),
     };
     let (mut bold, mut ital) = (false, false);
+    // Where the passage in another language the text is in ends, and the length of its `]{lang=…}`.
+    let mut lang: Option<(usize, usize)> = None;
     let mut pos = 0;
     while pos < text.len() {
         let rest = &text[pos..];
-        if rest.starts_with("{{") || rest.starts_with("}}") {
+        if lang.is_some_and(|(end, _)| end == pos) {
+            out.push(Tok::Close);
+            pos += lang.take().map_or(1, |(_, len)| len);
+        } else if rest.starts_with('[')
+            && lang.is_none()
+            && let Some(Ok((end, len, _))) = lang_span(text, pos)
+        {
+            out.push(Tok::Open("[".into(), text[end..end + len].to_string()));
+            lang = Some((end, len));
+            pos += 1;
+        } else if rest.starts_with("{{") || rest.starts_with("}}") {
             out.push(Tok::Ph(rest[..2].to_string()));
             pos += 2;
         } else if emphasis && rest.starts_with("**") {
@@ -130,7 +143,7 @@ fn code_tokens(text: &str, emphasis: bool) -> Vec<Tok> {
         out = out
             .into_iter()
             .map(|t| match t {
-                Tok::Open(a, b) if a.starts_with('*') => {
+                Tok::Open(a, b) if a.starts_with('*') || a == "[" => {
                     stack.push(b);
                     Tok::Ph(a)
                 }
@@ -260,10 +273,14 @@ impl Codes<'_> {
                     let kind = match start.as_str() {
                         "**" => " type=\"fmt\" subType=\"xlf:b\"",
                         "*" => " type=\"fmt\" subType=\"xlf:i\"",
+                        "[" => " type=\"other\" subType=\"vlr:lang\"",
                         _ => " type=\"other\" subType=\"vlr:plural\"",
                     };
                     let disp = if start.starts_with('{') {
                         format!(" dispStart=\"{}\"", escape(start.trim_end(), true))
+                    } else if start == "[" {
+                        // The language, for the translator: `lang=en`.
+                        format!(" dispEnd=\"{}\"", escape(end.trim_start_matches("]{").trim_end_matches('}'), true))
                     } else {
                         String::new()
                     };
@@ -712,6 +729,26 @@ mod tests {
         );
         let cell = tokens("**No Poverty**\nEnd poverty", Kind::Lines, false);
         assert!(cell.contains(&Tok::Ph("\n".into())));
+    }
+
+    #[test]
+    fn a_passage_in_another_language_is_a_paired_code() {
+        let toks = tokens("per [*Sustainable Development Report*]{lang=en} and [1]", Kind::Markup, false);
+        assert_eq!(
+            toks,
+            vec![
+                Tok::Text("per ".into()),
+                Tok::Open("[".into(), "]{lang=en}".into()),
+                Tok::Open("*".into(), "*".into()),
+                Tok::Text("Sustainable Development Report".into()),
+                Tok::Close,
+                Tok::Close,
+                Tok::Text(" and [1]".into()),
+            ]
+        );
+        let mut codes = Codes::default();
+        let xml = codes.render(&toks, false);
+        assert!(xml.contains("subType=\"vlr:lang\"") && xml.contains("dispEnd=\"lang=en\""), "{xml}");
     }
 
     #[test]

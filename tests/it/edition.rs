@@ -10,7 +10,7 @@ use crate::common::{self, pdf_text, repo, stderr};
 /// all six editions, their Typst sources emitted to `emitted/`. The tests
 /// only read it (the book has 64 to 74 pages: one build of each edition in
 /// all, not one per test).
-fn yiwu() -> &'static Path {
+pub(crate) fn yiwu() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = common::shared_dir("yiwu");
@@ -30,10 +30,10 @@ fn yiwu() -> &'static Path {
 }
 
 /// The languages of the bundled editions.
-const LANGS: [&str; 6] = ["ar", "en", "es", "fr", "ru", "zh"];
+pub(crate) const LANGS: [&str; 6] = ["ar", "en", "es", "fr", "ru", "zh"];
 
 /// The PDF of one edition.
-fn pdf(lang: &str) -> PathBuf {
+pub(crate) fn pdf(lang: &str) -> PathBuf {
     yiwu().join(format!("dist/yiwu-vlr-2020.{lang}.pdf"))
 }
 
@@ -116,7 +116,9 @@ fn placeholders(lang: &str) -> std::collections::BTreeSet<String> {
         for (i, _) in text.match_indices('{') {
             let rest = &text[i + 1..];
             let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-            if !id.is_empty() && !text[..i].ends_with('{') && !rest.starts_with('{') {
+            // `]{lang=en}` closes a passage in another language: not a placeholder.
+            let passage = text[..i].ends_with(']') && rest.starts_with("lang=");
+            if !id.is_empty() && !text[..i].ends_with('{') && !rest.starts_with('{') && !passage {
                 ids.insert(id);
             }
         }

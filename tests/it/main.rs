@@ -5,6 +5,7 @@
 
 mod common;
 
+mod a11y;
 mod bad_input;
 mod cli;
 mod contrast;

@@ -118,7 +118,9 @@ fn check_finds_a_heading_level_jump_at_the_text_line() {
         let out = f.run(&[cmd, "--lang", "en"]);
         assert_eq!(out.status.code(), Some(1), "{cmd}");
         let err = stderr(&out);
-        assert!(err.contains("skipped from heading level 1 to 4"), "{cmd}: {err}");
+        // The panel before it ("Key figures") is a heading one below the chapter's title.
+        assert!(err.contains("skipped from heading level 2 to 4"), "{cmd}: {err}");
+        assert!(err.contains("this heading is level 4 after a level-2 heading"), "{cmd}: {err}");
         assert!(err.contains(&format!("text/en/intro.toml:{line}:6")), "{cmd}: {err}");
     }
     assert!(!f.root().join("dist/kingsbridge-vlr-2023.en.pdf").exists());

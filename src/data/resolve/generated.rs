@@ -25,7 +25,8 @@ impl Resolver<'_, '_> {
             Chapter {
                 id: spec.id.get_ref().clone(),
                 number: spec.number.clone(),
-                title: vec![Run { t: title.clone(), b: false, i: false, v: false, f: false, m: None, s: None }],
+                level: self.level,
+                title: vec![Run::text(title.clone())],
                 subtitle: None,
                 goals: Vec::new(),
                 opener: spec.opener().name(),
