@@ -275,6 +275,12 @@ pub struct DashboardStrings {
     pub goal_target: String,
     /// The note on the mark of the indicators that set a goal's status.
     pub sets_status: String,
+    /// The same, for a goal with one rated indicator.
+    pub sets_status_one: String,
+    /// A tile's line for a goal no indicator is linked to.
+    pub no_indicators: String,
+    /// After the summary, how many indicators are linked to no goal (`{n}`).
+    pub unlinked: String,
     /// Before the three thresholds of an indicator.
     pub thresholds: String,
     /// Column: values by period.

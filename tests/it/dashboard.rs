@@ -47,6 +47,8 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
         assert!(page.contains(coverage), "missing `{coverage}` in {page}");
     }
     assert!(page.contains("10 of 14 indicators are rated"), "{page}");
+    // A goal no indicator is linked to says so on its tile.
+    assert!(tile(page, "2 Zero Hunger").contains("No indicators"), "{}", tile(page, "2 Zero Hunger"));
     assert!(page.contains("Trends run from 2015 (or the first value after it)"), "{page}");
     // The tables behind the ratings: each indicator's status and trend, and the citations.
     let tables = &text[at + page.len()..];
@@ -61,6 +63,8 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
         "4.5 Gender parity index 96% (2020) 100% (2030) Achieved No trend data * Sets the goal’s status",
         "Safe drinking water 99% (2020) 100% (2030) Achieved * No trend data",
         "Safe sanitation 89% (2020) 100% (2030) Challenges remain * Decreasing",
+        // A goal with one rated indicator: that one sets it, and the note says so.
+        "Waste per person 5 (2020) 3 (2030) Achieved * On track or maintaining achievement * Sets the goal’s status: the goal’s only rated indicator.",
         "PM2.5 concentration n/a 5 (2030) No data",
         "Development aid 0.4% (2014) 0.7% (2030) Data too old to rate",
         "Thresholds (green, yellow, red): 80 years, 75 years, 70 years; Benchmark B.",
