@@ -489,8 +489,8 @@ mod tests {
         assert_eq!(fig("zh", 80_392.0, "teu"), "80392标箱"); // Chinese government style: no grouping
         assert_eq!(fig("en", 80_392.0, "teu"), "80,392 TEUs");
         assert_eq!(fig("en", 1_234_567.0, "count"), "1,234,567");
-        // Chinese never scales lengths.
-        assert_eq!(fig("zh", 100_000.0, "km"), "100000公里");
+        // Chinese scales lengths as its statistical bulletins do (zh.toml rule 2).
+        assert_eq!(fig("zh", 100_000.0, "km"), "10万公里");
     }
 
     #[test]

@@ -101,12 +101,12 @@ fn the_chinese_dashboard_is_localized() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = pdf_text(&f.root().join("dist/testville.zh.pdf")).replace(' ', "");
     for expected in [
-        "可持续发展目标仪表盘",
+        "可持续发展目标指示板",
         "仍存在重大挑战",
         "适度改善",
         "仍存在挑战",
         "倒退",
-        "统计附录",
+        "统计附件",
         "未设定目标",
         "人均预期寿命",
         // Chinese punctuation in the notes under a goal's table: the source after "；", a "。" at the end.
