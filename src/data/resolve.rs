@@ -1418,7 +1418,9 @@ impl Resolver<'_, '_> {
         goals.sort_unstable();
         goals.dedup();
         let mut keywords: Vec<String> = m.keywords.iter().map(|k| self.plain(mp, k)).collect();
-        keywords.extend(goals.iter().map(|g| format!("SDG {g}")));
+        // "SDG 4"; in Chinese 目标4, as the text writes it.
+        let goal = if self.locale.cjk { self.strings.goal.clone() } else { "SDG ".into() };
+        keywords.extend(goals.iter().map(|g| format!("{goal}{g}")));
         let date = project.published().map(|(y, mo, d)| format!("{y:04}-{mo:02}-{d:02}"));
         let pub_date = self.published_date();
         let locale = self.locale;

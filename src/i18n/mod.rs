@@ -279,6 +279,8 @@ pub struct DashboardStrings {
     pub sets_status_one: String,
     /// A tile's line for a goal no indicator is linked to.
     pub no_indicators: String,
+    /// The annex's heading over indicators linked to no goal.
+    pub no_goal: String,
     /// After the summary, how many indicators are linked to no goal (`{n}`).
     pub unlinked: String,
     /// Before the three thresholds of an indicator.
