@@ -1494,7 +1494,12 @@ impl Resolver<'_, '_> {
                 doc::Acronym { short: short.clone(), long, fallback: false }
             })
             .collect();
-        out.sort_by_key(|a| a.short.to_lowercase());
+        // Alphabetical, the language's own script first (Russian ЦУР before
+        // Latin SDSN), as its dictionaries sort: a list of Latin ones alone
+        // (English, or Chinese) is simply alphabetical.
+        let latin = |a: &doc::Acronym| a.short.starts_with(|c: char| c.is_ascii_alphanumeric());
+        let own_script = out.iter().any(|a| !latin(a));
+        out.sort_by_key(|a| (own_script && latin(a), a.short.to_lowercase()));
         out
     }
 
