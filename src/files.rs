@@ -59,7 +59,7 @@ impl std::fmt::Debug for Root {
 }
 
 /// Whether an error is `cap-std`'s refusal of a path that leads outside.
-fn is_escape(e: &std::io::Error) -> bool {
+pub fn is_escape(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::PermissionDenied && e.to_string().contains("outside")
 }
 
@@ -154,15 +154,6 @@ impl Root {
         out.sort();
         Ok(out)
     }
-}
-
-/// The real path of `rel` under `base`, refusing anything outside `root`
-/// (`..`, absolute paths, symlinks that leave it). For messages and checks
-/// only: reads go through [`Root`], which has no gap between check and open.
-pub fn real_path(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, Unusable> {
-    let path = base.join(confined(rel).ok_or(Unusable::Leaves)?);
-    let real = path.canonicalize().map_err(|e| Unusable::Io(path, e))?;
-    if real.starts_with(root) { Ok(real) } else { Err(Unusable::Leaves) }
 }
 
 /// The largest data or text file vlr reads (a review's longest chapter is ~100 kB).

@@ -101,6 +101,8 @@ pub struct Goal {
     pub tile: Option<GoalTile>,
     /// The goal's indicators, rated or not.
     pub indicators: usize,
+    /// The band from which an indicator sets the goal's band ([`super::rules::setting_band`]).
+    pub setting: Option<Band>,
 }
 
 /// How many indicators are rated, and why the others are not: the one count
@@ -153,7 +155,8 @@ pub fn dashboard<'a>(idx: &'a Index<'a>) -> Dashboard<'a> {
                     _ => None,
                 })
                 .collect();
-            Goal { tile: goal_tile(&rated), indicators: of_goal.len() }
+            let bands: Vec<Band> = rated.iter().map(|(b, _)| *b).collect();
+            Goal { tile: goal_tile(&rated), indicators: of_goal.len(), setting: super::rules::setting_band(&bands) }
         })
         .collect();
     Dashboard { indicators, goals }

@@ -267,11 +267,7 @@ impl OutDir {
         use cap_fs_ext::DirExt as _;
         let rel = crate::files::confined(rel).ok_or(OutDirError::Symlink)?;
         let escape = |e: std::io::Error| {
-            if e.kind() == std::io::ErrorKind::PermissionDenied && e.to_string().contains("outside") {
-                OutDirError::Symlink
-            } else {
-                OutDirError::Io(e)
-            }
+            if crate::files::is_escape(&e) { OutDirError::Symlink } else { OutDirError::Io(e) }
         };
         if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
             root.dir().create_dir_all(parent).map_err(escape)?;

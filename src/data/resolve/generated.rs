@@ -61,16 +61,7 @@ impl Resolver<'_, '_> {
             .collect();
         let mut tables = Vec::new();
         for g in crate::data::sdg::GOALS {
-            let bands: Vec<crate::data::rules::Band> = d
-                .indicators
-                .iter()
-                .filter(|(i, _)| status::goal_of(i.spec) == Some(g))
-                .filter_map(|(_, r)| match r {
-                    Rating::Rated(b, _) => Some(*b),
-                    _ => None,
-                })
-                .collect();
-            let setting = crate::data::rules::setting_band(&bands);
+            let setting = d.goals[usize::from(g) - 1].setting;
             let rows: Vec<doc::DashboardRow> = d
                 .indicators
                 .iter()
