@@ -22,7 +22,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 LANGS=$(ls "$OUT/emit" | tr "\n" " ")
 EPOCH=$(python3 -c "import datetime; print(int(datetime.datetime(2021,7,1,tzinfo=datetime.timezone.utc).timestamp()))")
 typst_one() {  # typst_one LANG
-  "$TYPST" compile --root "$OUT/emit/$1" --font-path fonts --ignore-system-fonts \
+  "$TYPST" compile --root "$OUT/emit/$1" --font-path fonts --ignore-system-fonts --features a11y-extras \
     --pdf-standard a-2b,ua-1 --creation-timestamp "$EPOCH" \
     "$OUT/emit/$1/templates/main.typ" "$OUT/typst.$1.pdf"
 }
