@@ -10,7 +10,7 @@
 use icu_decimal::input::Decimal;
 
 use super::units::{self, Kind};
-use super::{CurrencyStyle, Locale};
+use super::{CurrencyStyle, Grouping, Locale};
 
 /// How to print one figure.
 #[derive(Debug, Clone, Copy)]
@@ -75,6 +75,23 @@ impl Locale {
         let text = format!("{value:.dec$}");
         let formatter = if group { &self.grouped } else { &self.ungrouped };
         match (formatter, Decimal::try_from_str(&text)) {
+            (Some(f), Ok(d)) if group => {
+                let (cldr, mark) = &self.group_mark;
+                let mut out = f.format(&d).to_string();
+                if cldr != mark && !cldr.is_empty() {
+                    out = out.replace(cldr.as_str(), mark);
+                }
+                // ICU groups by CLDR's minimum (Spanish: from five digits); `always` groups four.
+                if self.strings.number.grouping == Grouping::Always {
+                    let start = out.find(|c: char| c.is_numeric()).unwrap_or(0);
+                    let digits = out[start..].chars().take_while(|c| c.is_numeric()).count();
+                    if digits == 4 {
+                        let first = out[start..].chars().next().map_or(1, char::len_utf8);
+                        out.insert_str(start + first, mark);
+                    }
+                }
+                out
+            }
             (Some(f), Ok(d)) => f.format(&d).to_string(),
             _ => text,
         }
@@ -481,6 +498,42 @@ mod tests {
         assert_eq!((scale.divisor, words.as_str()), (10.0, "万吨二氧化碳当量"));
     }
 
+    /// A locale of `lang` with its number rules changed.
+    fn with_rules(lang: &str, change: impl FnOnce(&mut crate::i18n::NumberRules)) -> Locale {
+        let mut strings: crate::i18n::Strings =
+            toml::from_str(crate::i18n::builtin_source(lang).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        change(&mut strings.number);
+        Locale::new(lang, strings, Default::default())
+    }
+
+    #[test]
+    fn grouping_follows_the_house_style() {
+        use crate::i18n::Grouping;
+        // UN Spanish groups four-digit numbers (CLDR does not); UN Russian writes them solid.
+        assert_eq!(number("es", 2970.0, None, true), "2.970");
+        assert_eq!(number("es", 80_392.0, None, true), "80.392");
+        assert_eq!(number("ru", 2970.0, None, true), "2970");
+        assert_eq!(number("ru", 80_392.0, None, true), "80\u{A0}392");
+        // CLDR's own rule, for comparison: Spanish leaves four digits solid, Russian groups them.
+        let cldr = |lang| with_rules(lang, |n| n.grouping = Grouping::Cldr).number(2970.0, None, true);
+        assert_eq!((cldr("es"), cldr("ru")), ("2970".to_string(), "2\u{A0}970".to_string()));
+        assert_eq!(with_rules("en", |n| n.grouping = Grouping::Never).number(80_392.0, None, true), "80392");
+        // Ungrouped numbers (years) stay solid whatever the rule.
+        assert_eq!(number("es", 2030.0, Some(0), false), "2030");
+    }
+
+    #[test]
+    fn a_group_separator_replaces_cldrs() {
+        let ar = with_rules("ar", |n| n.group_separator = Some("\u{202F}".into()));
+        assert_eq!(ar.number(70_000.0, None, true), "70\u{202F}000");
+        assert_eq!(ar.number(1_250_000.5, Some(1), true), "1\u{202F}250\u{202F}000.5");
+        // Only between groups: the decimal mark and an ungrouped number are left alone.
+        assert_eq!(ar.number(2.5, Some(1), true), "2.5");
+        assert_eq!(ar.number(70_000.0, None, false), "70000");
+        // In a figure with its unit too.
+        assert_eq!(ar.figure(Figure { value: 70_000.0, unit: "count", decimals: None, place: None }), "70\u{202F}000");
+    }
+
     #[test]
     fn counts_scale_only_when_exact() {
         assert_eq!(fig("en", 1_859_400.0, "count"), "1.8594 million");
@@ -517,9 +570,11 @@ mod tests {
     fn other_un_languages_follow_cldr() {
         assert_eq!(fig("fr", 1559.0, "km"), "1\u{202F}559\u{A0}km");
         assert_eq!(fig("fr", 5.2, "percent"), "5,2\u{202F}%");
-        assert_eq!(fig("es", 1559.0, "km"), "1559\u{A0}km");
+        // Spanish and Russian group as UN documents do (`grouping` in their strings).
+        assert_eq!(fig("es", 1559.0, "km"), "1.559\u{A0}km");
         assert_eq!(fig("es", 80_392.0, "count"), "80.392");
-        assert_eq!(fig("ru", 1559.5, "km"), "1\u{A0}559,5\u{A0}км");
+        assert_eq!(fig("ru", 1559.5, "km"), "1559,5\u{A0}км");
+        assert_eq!(fig("ru", 21_559.5, "km"), "21\u{A0}559,5\u{A0}км");
         // CLDR (through ICU4X) prescribes Latin digits for generic `ar`, and
         // Arabic-Indic digits where the region uses them (e.g. Egypt).
         assert_eq!(fig("ar", 1559.5, "count"), "1,559.5");

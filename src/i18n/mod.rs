@@ -310,8 +310,13 @@ pub struct NumberRules {
     pub smallest_scale: f64,
     /// At most this many decimals after scaling; a value that needs more is written in full.
     pub max_decimals: u8,
-    /// Digit grouping: `cldr` (the language's CLDR rule: "1,559", Spanish "1559" but "80.392") or `never`.
+    /// Digit grouping: `cldr` (the language's CLDR rule: "1,559", Spanish "1559" but "80.392"),
+    /// `always` (from four digits: Spanish "2.970"), `min2` (from five digits: Russian "2970" but
+    /// "80 392") or `never`.
     pub grouping: Grouping,
+    /// The mark between groups of digits, where the language's house style differs from CLDR's
+    /// (a space in UN Arabic documents: "70 000"); none: CLDR's.
+    pub group_separator: Option<String>,
     /// Units written with scale words; `currency` stands for every currency.
     pub scalable: Vec<String>,
     /// Between a number and a unit symbol where the language has no pattern ("12 kt CO₂e").
@@ -340,6 +345,7 @@ impl Default for NumberRules {
             smallest_scale: 1e6,
             max_decimals: 4,
             grouping: Grouping::Cldr,
+            group_separator: None,
             scalable: ["count", "people", "households", "currency", "m2", "m3", "tonne"]
                 .iter()
                 .map(|s| s.to_string())
@@ -373,6 +379,10 @@ pub enum ScaleWords {
 pub enum Grouping {
     /// By the language's CLDR rule: "1,559"; Spanish "1559" but "80.392".
     Cldr,
+    /// From four digits: Spanish "2.970", as UN Spanish documents write them.
+    Always,
+    /// From five digits: Russian "2970" but "80 392", as UN Russian documents write them.
+    Min2,
     /// Never: "80392".
     Never,
 }
@@ -437,7 +447,7 @@ pub enum Script {
     Arabic,
 }
 
-fn builtin_source(lang: &str) -> Option<&'static str> {
+pub(crate) fn builtin_source(lang: &str) -> Option<&'static str> {
     Some(match lang {
         "ar" => include_str!("ar.toml"),
         "en" => include_str!("en.toml"),
@@ -646,6 +656,8 @@ pub struct Locale {
     plurals: Option<icu_plurals::PluralRules>,
     grouped: Option<icu_decimal::DecimalFormatter>,
     ungrouped: Option<icu_decimal::DecimalFormatter>,
+    /// CLDR's group mark and the one the language writes (its `group-separator`, else CLDR's).
+    group_mark: (String, String),
     compact: Option<cldr::Compact>,
     /// Exponents with a scale word, largest first.
     scales: Vec<u8>,
@@ -672,6 +684,9 @@ impl Locale {
         };
         let grouping = match strings.number.grouping {
             Grouping::Cldr => GroupingStrategy::Auto,
+            // CLDR's minimum grouping still applies to ICU's `Always`: four digits are grouped by hand.
+            Grouping::Always => GroupingStrategy::Always,
+            Grouping::Min2 => GroupingStrategy::Min2,
             Grouping::Never => GroupingStrategy::Never,
         };
         let compact = match strings.number.scale_words {
@@ -714,6 +729,14 @@ impl Locale {
         let semicolon = mark(&strings.typography.semicolon, ["；", "؛ ", "; "]);
         let quotes = strings.typography.quotes.clone().unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from));
         let region = icu.id.region.map(|r| r.as_str().to_string()).or_else(|| strings.typography.region.clone());
+        // CLDR's group mark (what separates the digits of ten thousand, grouped).
+        let cldr_group: String = formatter(GroupingStrategy::Always)
+            .map(|f| f.format(&icu_decimal::input::Decimal::from(10_000)).to_string())
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_numeric())
+            .collect();
+        let group_mark = strings.number.group_separator.clone().unwrap_or_else(|| cldr_group.clone());
         let mut locale = Self {
             colon,
             numbers: comma.clone(),
@@ -728,6 +751,7 @@ impl Locale {
             plurals: icu_plurals::PluralRules::try_new_cardinal((&icu).into()).ok(),
             grouped: formatter(grouping),
             ungrouped: formatter(GroupingStrategy::Never),
+            group_mark: (cldr_group, group_mark),
             compact,
             scales,
             icu,
@@ -879,7 +903,7 @@ mod tests {
         std::fs::write(dir.path().join("i18n/fr.toml"), "\n[number]\ngrouping = \"sometimes\"\n").unwrap();
         let mut sources = Sources::default();
         let errs = load_strings(dir.path(), "fr", &mut sources).unwrap_err();
-        assert!(errs[0].message.contains("unknown variant `sometimes`, expected `cldr` or `never`"), "{errs:?}");
+        assert!(errs[0].message.contains("unknown variant `sometimes`, expected one of `cldr`, `always`, `min2`, `never`"), "{errs:?}");
         let span = errs[0].span.clone().unwrap_or_else(|| panic!("not located: {errs:?}"));
         assert_eq!(sources.line_col(Path::new("i18n/fr.toml"), span.start), Some((3, 1)), "{errs:?}");
     }
