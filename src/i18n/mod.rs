@@ -903,7 +903,10 @@ mod tests {
         std::fs::write(dir.path().join("i18n/fr.toml"), "\n[number]\ngrouping = \"sometimes\"\n").unwrap();
         let mut sources = Sources::default();
         let errs = load_strings(dir.path(), "fr", &mut sources).unwrap_err();
-        assert!(errs[0].message.contains("unknown variant `sometimes`, expected one of `cldr`, `always`, `min2`, `never`"), "{errs:?}");
+        assert!(
+            errs[0].message.contains("unknown variant `sometimes`, expected one of `cldr`, `always`, `min2`, `never`"),
+            "{errs:?}"
+        );
         let span = errs[0].span.clone().unwrap_or_else(|| panic!("not located: {errs:?}"));
         assert_eq!(sources.line_col(Path::new("i18n/fr.toml"), span.start), Some((3, 1)), "{errs:?}");
     }
