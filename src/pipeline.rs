@@ -7,8 +7,10 @@
 //! 3. per edition, **resolve** ([`Data::resolve`]): the document handed to the
 //!    templates and the charts, as virtual files;
 //! 4. **compile** ([`Data::compile`]): typst lays the edition out in a
-//!    [`VlrWorld`] and exports the PDF; typst's complaints about text are
-//!    placed back at the text file that produced them.
+//!    [`VlrWorld`], copyfits it (`fit.rs`: a chapter that would leave a few
+//!    lines alone on its last page is laid out again a little tighter) and
+//!    exports the PDF; typst's complaints about text are placed back at the
+//!    text file that produced them.
 //!
 //! [`Data::edition`] runs steps 3 and 4. Writing the PDF is the `build`
 //! command's business (commands/build.rs).
@@ -31,8 +33,10 @@ use crate::export::{self, Profile};
 use crate::fonts::Fonts;
 use crate::project::Project;
 use crate::report::{ExitStatus, Failure, dedup};
-use crate::theme::{Colour, Theme};
+use crate::theme::{Colour, Copyfit, Theme};
 use crate::world::VlrWorld;
+
+mod fit;
 
 /// How to make an edition.
 #[derive(Debug, Clone)]
@@ -342,37 +346,46 @@ impl Data<'_> {
         if resolved.diags.iter().any(Diag::is_error) {
             return done(resolved, None, Outcome::Failed);
         }
-        let emitted = match &opts.emit_typst {
-            Some(dir) => match emit_typst(self.session, dir, &resolved) {
-                Ok(at) => Some(at),
+        // The Typst sources are written as compiled: with the copyfitting
+        // vlr chose (a chapter's `tighten`), so the typst CLI makes the same book.
+        let kept = opts.emit_typst.as_ref().map(|_| resolved.files.clone());
+        let files = std::mem::take(&mut resolved.files);
+        let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, true);
+        if let (Some(dir), Some(mut files)) = (&opts.emit_typst, kept) {
+            files.extend(fitted);
+            resolved.files = files;
+            let emitted = emit_typst(self.session, dir, &resolved);
+            resolved.files = HashMap::new();
+            return match emitted {
+                Ok(at) => done(resolved, Some(at), outcome),
                 Err(e) => {
                     let d = Diag::general(format!("cannot write {}: {e}", dir.display()));
-                    return done(resolved, None, Outcome::Fatal(d, ExitStatus::Usage));
+                    done(resolved, None, Outcome::Fatal(d, ExitStatus::Usage))
                 }
-            },
-            None => None,
-        };
-        let files = std::mem::take(&mut resolved.files);
-        let outcome = self.compile(&resolved.lang, files, &resolved.map, opts.profile);
-        done(resolved, emitted, outcome)
+            };
+        }
+        done(resolved, None, outcome)
     }
 
     /// Lays an edition out from its resolved files and exports it (step 4),
-    /// under the time limit.
+    /// under the time limit; with `fit`, copyfits it first (theme.toml's
+    /// `[copyfit]`). Also gives the files copyfitting changed.
     pub fn compile(
         &self,
         lang: &str,
         files: HashMap<String, Vec<u8>>,
         map: &crate::data::source_map::SourceMap,
         profile: Profile,
-    ) -> Outcome {
+        fit: bool,
+    ) -> (Outcome, Vec<(String, Vec<u8>)>) {
         let p = self.session;
-        let world = match self.world(files) {
+        let mut world = match self.world(files) {
             Ok(w) => w,
-            Err(e) => return Outcome::Fatal(Diag::general(e), ExitStatus::Problems),
+            Err(e) => return (Outcome::Fatal(Diag::general(e), ExitStatus::Problems), Vec::new()),
         };
+        let copyfit = if fit { p.theme.as_ref().ok().and_then(|t| t.copyfit) } else { None };
         let running = crate::guard::Running::start(p.running(lang), p.project.time_limit());
-        let mut compiled = compile(&world, p, lang, profile);
+        let (mut compiled, fitted) = compile(&mut world, p, lang, profile, copyfit);
         drop(running);
         let (left, placed) =
             crate::sourcemap::relocate(std::mem::take(&mut compiled.diagnostics), map, &p.sources, lang);
@@ -380,7 +393,7 @@ impl Data<'_> {
         // with its files and its document, is freed as soon as the PDF is made.
         let (typst, typst_sources) = world.diagnostics(&left);
         let Compiled { pdf, pages, timings, .. } = compiled;
-        Outcome::Compiled(Box::new(CompiledEdition { pdf, pages, timings, typst, typst_sources, placed }))
+        (Outcome::Compiled(Box::new(CompiledEdition { pdf, pages, timings, typst, typst_sources, placed })), fitted)
     }
 
     /// Creates the world for an edition.
@@ -592,13 +605,26 @@ pub fn layout(world: &VlrWorld) -> (Option<PagedDocument>, Vec<SourceDiagnostic>
     }
 }
 
-/// Compiles an edition in a world and exports it.
-fn compile(world: &VlrWorld, p: &Session, lang: &str, profile: Profile) -> Compiled {
+/// Compiles an edition in a world, copyfits it if asked, and exports it;
+/// also gives the chapter files copyfitting changed.
+fn compile(
+    world: &mut VlrWorld,
+    p: &Session,
+    lang: &str,
+    profile: Profile,
+    copyfit: Option<Copyfit>,
+) -> (Compiled, Vec<(String, Vec<u8>)>) {
     let t0 = std::time::Instant::now();
-    let (doc, mut diagnostics) = layout(world);
+    let (mut doc, mut diagnostics) = layout(world);
+    let mut fitted = Vec::new();
+    if let (Some(cf), Some(first)) = (copyfit, &doc)
+        && let Some(f) = fit::copyfit(world, first, cf)
+    {
+        (doc, diagnostics, fitted) = (Some(f.doc), f.diagnostics, f.files);
+    }
     let layout_ms = t0.elapsed().as_millis();
     let Some(doc) = doc else {
-        return Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) };
+        return (Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) }, fitted);
     };
     let meta = &p.project.file.project;
     let ident = format!("{}-{}-{}", meta.city, meta.edition.get_ref(), lang);
@@ -606,13 +632,14 @@ fn compile(world: &VlrWorld, p: &Session, lang: &str, profile: Profile) -> Compi
     let t1 = std::time::Instant::now();
     let result = export::pdf(&doc, profile, &ident, when);
     let timings = (layout_ms, t1.elapsed().as_millis());
-    match result {
+    let compiled = match result {
         Ok(pdf) => Compiled { pdf: Some(pdf), diagnostics, pages: doc.pages().len(), timings },
         Err(errors) => {
             diagnostics.extend(errors);
             Compiled { pdf: None, diagnostics, pages: doc.pages().len(), timings }
         }
-    }
+    };
+    (compiled, fitted)
 }
 
 /// Writes an edition as plain Typst sources the stock typst CLI compiles to the

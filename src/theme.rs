@@ -50,6 +50,19 @@ pub struct Theme {
     pub sdg: [Colour; 17],
     /// The charts' colours, label size and fonts.
     pub charts: ChartStyle,
+    /// Copyfitting (`[copyfit]`), if the theme asks for it.
+    pub copyfit: Option<Copyfit>,
+}
+
+/// Copyfitting: a chapter whose last page would hold only a few lines, before
+/// a chapter that starts a new page, is set up to `steps` steps tighter (the
+/// templates read how much a step is) so that those lines move back.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Copyfit {
+    /// "A few lines": the chapter ends within this share of the page's height from its top.
+    pub threshold: f64,
+    /// At most this many steps.
+    pub steps: u8,
 }
 
 /// How charts are drawn: `[charts]` and each script's `chart` font.
@@ -90,6 +103,14 @@ struct File {
     colours: Colours,
     charts: Charts,
     fonts: Fonts,
+    copyfit: Option<Spanned<CopyfitFile>>,
+}
+
+/// `[copyfit]` as written: the templates read `leading`, `spacing` and `tracking`.
+#[derive(Deserialize)]
+struct CopyfitFile {
+    threshold: f64,
+    steps: u8,
 }
 
 #[derive(Deserialize)]
@@ -158,7 +179,22 @@ impl Theme {
             label_px: px,
             fonts: file.fonts,
         };
-        Ok(Theme { sdg: file.colours.sdg, charts: style })
+        let copyfit = match file.copyfit {
+            None => None,
+            Some(c) => {
+                let span = c.span();
+                let c = c.into_inner();
+                if !(0.0..=0.9).contains(&c.threshold) || c.steps > 5 {
+                    return Err(Diag::error(
+                        rel,
+                        Some(span),
+                        "`[copyfit]` takes a `threshold` from 0 to 0.9 (a share of the page) and at most 5 `steps`",
+                    ));
+                }
+                Some(Copyfit { threshold: c.threshold, steps: c.steps })
+            }
+        };
+        Ok(Theme { sdg: file.colours.sdg, charts: style, copyfit })
     }
 
     /// The official colour of SDG `goal` (1–17).

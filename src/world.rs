@@ -68,6 +68,19 @@ impl VlrWorld {
         })
     }
 
+    /// The bytes of a virtual file (`/data/chapter-00.json`), if there is one.
+    pub fn virtual_file(&self, path: &str) -> Option<&[u8]> {
+        self.virtual_files.get(&file_id(path)?).map(|b| &b[..])
+    }
+
+    /// Puts `bytes` in place of a virtual file, for the next compilation
+    /// (typst's caches see the change: what did not depend on it is reused).
+    pub fn replace_virtual_file(&mut self, path: &str, bytes: Vec<u8>) {
+        if let Some(id) = file_id(path) {
+            self.virtual_files.insert(id, Bytes::new(bytes));
+        }
+    }
+
     /// Reads a project file beneath the project's handle, refusing anything
     /// outside the root (`..`, absolute paths, symlinks that leave it) and
     /// packages that are not vendored.

@@ -55,7 +55,7 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
             continue;
         }
         let files = std::mem::take(&mut ed.files);
-        match data.compile(lang, files, &ed.map, opts.profile) {
+        match data.compile(lang, files, &ed.map, opts.profile, false).0 {
             Outcome::Compiled(c) => {
                 typst_failed |= c.typst.iter().any(Diag::is_error);
                 diags.extend(c.placed);

@@ -9,6 +9,7 @@ mod a11y;
 mod bad_input;
 mod cli;
 mod contrast;
+mod copyfit;
 mod dashboard;
 mod data_cycle;
 mod diff;

@@ -1,0 +1,60 @@
+//! Copyfitting (theme.toml's `[copyfit]`): a chapter that would leave a few
+//! lines alone on its last page, before a chapter that starts a new page, is
+//! set tighter so that they move back; without the table it is not.
+
+use crate::common::*;
+
+/// The `basic` fixture with a chapter of text before its numbered chapter:
+/// 19 paragraphs of five sentences and a last one of two, which set as
+/// written leave that last paragraph alone at the top of a page.
+fn fixture() -> Fixture {
+    let f = Fixture::new("basic");
+    let toml = f.read("vlr.toml").replacen(
+        "[[chapter]]\nid = \"intro\"",
+        "[[chapter]]\nid = \"background\"\nopener = false\n\n[[chapter]]\nid = \"intro\"",
+        1,
+    );
+    f.write("vlr.toml", &toml.replace("languages = [\"en\", \"zh\"]", "languages = [\"en\"]"));
+    let sentence = "The city keeps its books in order and reports each year on what it has done, plainly and in full. ";
+    let mut text = String::from("title = \"Background\"\n");
+    for i in 0..20 {
+        let n = if i == 19 { 2 } else { 5 };
+        text += &format!("\n[[block]]\nid = \"p{i}\"\np = \"\"\"{}Marker{i}.\"\"\"\n", sentence.repeat(n));
+    }
+    f.write("text/en/background.toml", &text);
+    f
+}
+
+/// The page (from 1) whose text holds `word`.
+fn page_of(pdf: &std::path::Path, word: &str) -> Option<u32> {
+    let doc = lopdf::Document::load(pdf).expect("load PDF");
+    doc.get_pages().keys().copied().find(|&n| doc.extract_text(&[n]).unwrap_or_default().contains(word))
+}
+
+#[test]
+fn a_few_lines_left_alone_move_back_and_only_with_the_theme_table() {
+    let f = fixture();
+    let built = f.run(&["build", "--lang", "en", "--emit-typst", "emit"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let pdf = dist_pdf(&f, "en");
+    let (last, before) = (page_of(&pdf, "Marker19"), page_of(&pdf, "Marker18"));
+    assert!(
+        last.is_some() && last == before,
+        "copyfitted, the last paragraph ends the page before: {last:?} {before:?}"
+    );
+    // The emitted sources carry the choice, so the typst CLI makes the same book.
+    let chapter = f.read("emit/en/data/chapter-00.json");
+    assert!(chapter.contains("\"tighten\""), "{chapter}");
+    assert!(!f.read("emit/en/data/chapter-01.json").contains("\"tighten\""), "the numbered chapter is as written");
+
+    // Without `[copyfit]` the same text leaves its last paragraph alone on a page.
+    let theme = f.read("templates/theme.toml");
+    let start = theme.find("[copyfit]").expect("the bundled theme copyfits");
+    let end = start + theme[start..].find("\n\n").expect("the table ends");
+    f.write("templates/theme.toml", &format!("{}{}", &theme[..start], &theme[end..]));
+    let plain = f.run(&["build", "--lang", "en", "--emit-typst", "emit2"]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let (last, before) = (page_of(&pdf, "Marker19"), page_of(&pdf, "Marker18"));
+    assert_eq!(last, before.map(|p| p + 1), "as written, the last paragraph is alone on the next page");
+    assert!(!f.read("emit2/en/data/chapter-00.json").contains("\"tighten\""));
+}
