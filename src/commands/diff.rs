@@ -185,7 +185,7 @@ fn snapshot(data: &Data, lang: &str, base: Option<&Path>) -> Snapshot {
                             value: v,
                             unit: ind.unit(),
                             decimals: pt.decimals,
-                            place: None,
+                            place: pt.place,
                         };
                         (indicators_csv::number(v, pt.decimals), locale.figure(f))
                     }

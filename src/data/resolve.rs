@@ -1254,11 +1254,12 @@ impl Resolver<'_, '_> {
                 Some(per) => (ind.series.at(per), None),
                 None => ind.current(self.idx.edition).map_or((None, None), |(p, pt)| (Some(pt), Some(p))),
             };
-            let current = point.and_then(|pt| Some((pt.value?, pt.decimals)));
+            let current = point.and_then(|pt| Some((pt.value?, pt.decimals, pt.place)));
             let label = self.label(item.get_ref());
             let (value, note) = match current {
-                Some((v, decimals)) => {
-                    let f = format::Figure { value: v, unit: ind.unit(), decimals, place: None };
+                Some((v, decimals, place)) => {
+                    // As written in the data: 10.60e9 keeps its 0 ("10.60 billion"), as in text and annex.
+                    let f = format::Figure { value: v, unit: ind.unit(), decimals, place };
                     // The latest value standing in for a declared gap says its
                     // period (unless the label says it) and why.
                     self.period_ids.clear();

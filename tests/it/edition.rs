@@ -58,6 +58,10 @@ fn english_edition_holds_every_heading_and_sample_figures() {
         "en",
         &["148.56 billion yuan", "1.8594 million", "80,392", "1.90:1", "312.95 billion yuan", "175,865 yuan"],
     );
+    // A value keeps the decimals it is written with (10.60e9) wherever it
+    // prints: the "Yiwu 2020" panel and the annex alike, never "10.6".
+    let t = normalise(text("en"));
+    assert!(t.matches("10.60billionyuan").count() >= 2 && !t.contains("10.6billion"), "budget revenue as written");
 }
 
 #[test]
