@@ -432,6 +432,22 @@ pub struct Typography {
     /// one (`pt-BR`). Handed to the templates as `d.typography.region`.
     #[serde(skip_serializing)]
     pub region: Option<String>,
+    /// How an SDG target's code is written: the mark between goal and target
+    /// (UN Arabic `"-"`: 4-1) and the letters of lettered targets, for a, b, c …
+    /// (UN Arabic `["أ", "ب", "ج", …]`: 1-ب); unset: as in the data (4.1, 1.b).
+    #[serde(default, skip_serializing)]
+    pub target_codes: Option<TargetCodes>,
+}
+
+/// How a language writes SDG target codes (`[typography] target-codes`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TargetCodes {
+    /// Between the goal and the target ("." if unset).
+    pub separator: Option<String>,
+    /// The letters of lettered targets, in order (a, b, c … if unset).
+    #[serde(default)]
+    pub letters: Vec<String>,
 }
 
 /// A language's script, as the book's design sees it: it picks the theme's
@@ -783,6 +799,21 @@ impl Locale {
         if self.rtl { format!("\u{2068}{text}\u{2069}") } else { text }
     }
 
+    /// An SDG code as the language writes it: `4.1`, `1.b`, a goal alone
+    /// (`8`); UN Arabic 4-1 and 1-ب (`[typography] target-codes`). A code of
+    /// another shape is left as it is.
+    pub fn sdg_code(&self, code: &str) -> String {
+        let Some(tc) = &self.strings.typography.target_codes else { return code.to_string() };
+        let Some((goal, target)) = code.split_once('.') else { return code.to_string() };
+        let target = match target.chars().collect::<Vec<_>>()[..] {
+            [c] if c.is_ascii_lowercase() => {
+                tc.letters.get(usize::from(c as u8 - b'a')).cloned().unwrap_or_else(|| target.to_string())
+            }
+            _ => target.to_string(),
+        };
+        format!("{goal}{}{target}", tc.separator.as_deref().unwrap_or("."))
+    }
+
     /// The language subtag of the locale's tag (`fr` of `fr-CH`).
     pub fn base(&self) -> &str {
         base(&self.lang)
@@ -909,6 +940,14 @@ mod tests {
         );
         let span = errs[0].span.clone().unwrap_or_else(|| panic!("not located: {errs:?}"));
         assert_eq!(sources.line_col(Path::new("i18n/fr.toml"), span.start), Some((3, 1)), "{errs:?}");
+    }
+
+    #[test]
+    fn target_codes_as_each_language_writes_them() {
+        let (ar, en) = (Locale::builtin("ar"), Locale::builtin("en"));
+        assert_eq!((ar.sdg_code("4.1"), ar.sdg_code("1.b"), ar.sdg_code("3.d")), ("4-1".into(), "1-ب".into(), "3-د".into()));
+        assert_eq!((ar.sdg_code("8"), ar.sdg_code("17.1x")), ("8".into(), "17-1x".into()));
+        assert_eq!((en.sdg_code("4.1"), en.sdg_code("1.b")), ("4.1".into(), "1.b".into()));
     }
 
     fn plural_category(lang: &str, value: f64, decimals: Option<u8>) -> &'static str {

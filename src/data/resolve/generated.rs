@@ -72,7 +72,7 @@ impl Resolver<'_, '_> {
                 .map(|(i, r)| {
                     let (value, period) = self.current(i);
                     doc::DashboardRow {
-                        sdg: status::sdg_code(i.spec),
+                        sdg: status::sdg_code(i.spec).map(|c| self.locale.sdg_code(&c)),
                         label: self.label(i.spec.id.get_ref()),
                         value,
                         period,
@@ -132,7 +132,7 @@ impl Resolver<'_, '_> {
                 let (values, marks) = values.into_iter().unzip();
                 let cite = i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok()).map(|c| self.cite(&c));
                 doc::AnnexRow {
-                    sdg: status::sdg_code(i.spec),
+                    sdg: status::sdg_code(i.spec).map(|c| self.locale.sdg_code(&c)),
                     label: self.label(i.spec.id.get_ref()),
                     values,
                     marks,
