@@ -283,6 +283,8 @@ pub struct CompiledEdition {
     pub typst_sources: Sources,
     /// Typst's complaints about content, placed at the text or data file that produced it.
     pub placed: Vec<Diag>,
+    /// The chapters copyfitting set tighter: id and steps.
+    pub tightened: Vec<(String, u64)>,
 }
 
 impl CompiledEdition {
@@ -393,7 +395,15 @@ impl Data<'_> {
         // with its files and its document, is freed as soon as the PDF is made.
         let (typst, typst_sources) = world.diagnostics(&left);
         let Compiled { pdf, pages, timings, .. } = compiled;
-        (Outcome::Compiled(Box::new(CompiledEdition { pdf, pages, timings, typst, typst_sources, placed })), fitted)
+        let tightened = fitted
+            .iter()
+            .filter_map(|(_, bytes)| {
+                let c: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+                Some((c.get("id")?.as_str()?.to_string(), c.get("tighten")?.as_u64()?))
+            })
+            .collect();
+        let ed = CompiledEdition { pdf, pages, timings, typst, typst_sources, placed, tightened };
+        (Outcome::Compiled(Box::new(ed)), fitted)
     }
 
     /// Creates the world for an edition.

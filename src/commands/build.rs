@@ -121,6 +121,10 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                     r.status("Emitted", &format!("{lang} Typst sources to {}", at.display()));
                 }
                 let (layout, pdf) = c.timings;
+                if r.verbose() && !c.tightened.is_empty() {
+                    let list: Vec<String> = c.tightened.iter().map(|(id, n)| format!("{id} ({n})")).collect();
+                    r.status("Copyfitted", &format!("{lang}: set tighter by steps: {}", list.join(", ")));
+                }
                 exit = exit.max(write_edition(r, &session, &out, opts, lang, *c, ed.secs));
                 r.timing(&format!(
                     "{lang}: text and charts {} ms, typst compile {layout} ms, PDF export {pdf} ms",
