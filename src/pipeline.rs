@@ -427,13 +427,14 @@ impl Data<'_> {
             check_units(&self.index, &locale, &mut diags);
         }
         let options = ResolveOptions { locale: &locale, draft: opts.draft, profile: opts.profile.name() };
-        let (mut doc, chapters, map, words) =
+        let (mut doc, mut chapters, map, words) =
             resolve::resolve(&p.project, &p.loaded, &self.index, &p.sources, options, &mut diags);
         let mut files = HashMap::new();
         // Data that passed validation have a theme (validation reports a theme that failed).
         if data_ok && let Ok(theme) = &p.theme {
             charts::register_fonts(&self.fonts, &theme.charts);
             doc.figures = figures(p, theme, &self.index, &words, &locale, &mut files, &mut diags);
+            number_figures(p, &self.index, &doc.figures, &mut chapters);
         }
         let translated = Translated::from(doc.translation);
         // One file per chapter, so an edit to one chapter leaves typst's cached
@@ -569,6 +570,70 @@ impl From<Translation> for Translated {
     fn from(t: Translation) -> Self {
         Translated { done: t.total.saturating_sub(t.missing + t.stale), total: t.total, stale: t.stale }
     }
+}
+
+/// Numbers the figures in the book's sequence once it is known which charts
+/// are drawn: a chart printed as a key-figure callout (one or two values) is
+/// not a figure, so it has no number and the figures after it close up. A
+/// callout whose values are all shown by a key-figure panel of its own
+/// chapter (the same indicators, at the edition) is left out: it would print
+/// the same two numbers twice on one spread.
+fn number_figures(p: &Session, idx: &Index, figures: &BTreeMap<String, Figure>, chapters: &mut [document::Chapter]) {
+    let repeats = repeated_callouts(p, idx, figures);
+    let mut n = 0;
+    for ch in chapters {
+        let id = ch.id.as_str();
+        ch.blocks.retain(
+            |b| !matches!(&b.block, document::Block::Figure(f) if repeats.contains(&(id.to_string(), f.chart.clone()))),
+        );
+        for b in &mut ch.blocks {
+            if let document::Block::Figure(f) = &mut b.block {
+                f.number = if figures.get(&f.chart).is_some_and(|x| x.callout.is_some()) {
+                    None
+                } else {
+                    n += 1;
+                    Some(n)
+                };
+            }
+        }
+    }
+}
+
+/// The (chapter, chart) pairs of callouts that only repeat a panel of the
+/// chapter: every value of the chart is an indicator's edition value (no
+/// `@period`) that one of the chapter's key-figure panels shows.
+fn repeated_callouts(p: &Session, idx: &Index, figures: &BTreeMap<String, Figure>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(texts) = p.loaded.texts.get(p.project.source_language()) else { return out };
+    for (id, (_, text)) in &texts.chapters {
+        let shown: std::collections::HashSet<&str> = text
+            .block
+            .iter()
+            .filter_map(|b| b.panel.as_ref())
+            .filter_map(|pid| idx.panels.get(pid.get_ref().as_str()))
+            .flat_map(|(_, panel)| panel.items.iter().map(|i| i.get_ref().as_str()))
+            .collect();
+        for fig in text.block.iter().filter_map(|b| b.figure.as_ref()).map(|f| f.get_ref()) {
+            if figures.get(fig).is_none_or(|f| f.callout.is_none()) {
+                continue;
+            }
+            let Some((_, spec)) = idx.charts.iter().find(|(_, c)| c.id.get_ref() == fig) else { continue };
+            let values: Vec<&str> = spec
+                .series
+                .iter()
+                .flat_map(|s| &s.values)
+                .map(|v| v.get_ref().as_str())
+                .filter(|v| !v.is_empty())
+                .collect();
+            let repeats = spec.indicators.is_empty()
+                && !values.is_empty()
+                && values.iter().all(|v| !v.contains('@') && shown.contains(v));
+            if repeats {
+                out.push((id.clone(), fig.clone()));
+            }
+        }
+    }
+    out
 }
 
 /// Each chart drawn in the colour of the first goal of the chapter showing it.

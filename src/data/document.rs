@@ -362,8 +362,10 @@ pub struct PanelItem {
 pub struct FigureBlock {
     /// The chart's id: its key in [`Document::figures`].
     pub chart: String,
-    /// Its number in the book's sequence of figures, from 1.
-    pub number: usize,
+    /// Its number in the book's sequence of figures, from 1; `None` for a
+    /// chart printed as a key-figure callout (one or two values), which is
+    /// not a figure: unnumbered, not in the list of figures.
+    pub number: Option<usize>,
     /// The section of the review its data come from ("this review, section 4.1.2").
     pub source: Option<String>,
     /// Its sources, cited and joined.
@@ -765,7 +767,7 @@ mod tests {
             }),
             Block::Figure(FigureBlock {
                 chart: "c".into(),
-                number: 1,
+                number: Some(1),
                 source: s(),
                 citation: Some(runs("c")),
                 mark: s(),

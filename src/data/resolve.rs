@@ -1307,7 +1307,8 @@ impl Resolver<'_, '_> {
             .collect();
         Some(doc::FigureBlock {
             chart: fig.get_ref().clone(),
-            number: self.figure_no,
+            // Renumbered once the charts are drawn (a callout has none).
+            number: Some(self.figure_no),
             source: spec.section.as_deref().map(|s| self.section_ref(s)),
             citation,
             mark: marks.into_iter().next(),
