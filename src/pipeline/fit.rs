@@ -4,11 +4,13 @@
 //!
 //! The book is laid out once as written; the templates mark where each
 //! chapter ends (`<vlr-chapter-end>`). A chapter that ends within the
-//! threshold from the top of a page it did not start on is a candidate. It is
-//! set one step tighter (`tighten` in its chapter file: the templates read
-//! how much leading, paragraph space and letter spacing a step takes), then
-//! two …, and keeps the first step that ends it a page earlier. A chapter no
-//! step helps is left as written. Each step is one more layout of the edition,
+//! threshold from the top of a page is a candidate, with the chapters that
+//! run on before it from the last one that starts a page (if that run did
+//! not start on the same page). They are set one step tighter (`tighten`
+//! in their chapter files: the templates read how much leading, paragraph
+//! space and letter spacing a step takes), then two …, and keep the first
+//! step that ends the run a page earlier. A run no step helps is left as
+//! written. Each step is one more layout of the edition,
 //! mostly from typst's caches (the chapters before it are unchanged).
 
 use typst::diag::SourceDiagnostic;
@@ -69,20 +71,31 @@ fn chapters(world: &VlrWorld) -> Vec<Chapter> {
         .collect()
 }
 
-/// How many pages each chapter adds: the page it ends on less the page the
-/// one before it ends on (the first chapter's from page 0).
-fn spans(chapters: &[Chapter], ends: &[(String, usize, f64)]) -> Vec<Option<usize>> {
-    let page = |id: &str| ends.iter().find(|(e, ..)| e == id).map(|(_, p, _)| *p);
-    let mut before = Some(0);
-    chapters
-        .iter()
-        .map(|c| {
-            let end = page(&c.id);
-            let span = end.zip(before).map(|(e, b)| e.saturating_sub(b));
-            before = end;
-            span
-        })
-        .collect()
+/// The page each chapter ends on (`None`: its mark was not found).
+fn end_pages(chapters: &[Chapter], ends: &[(String, usize, f64)]) -> Vec<Option<usize>> {
+    chapters.iter().map(|c| ends.iter().find(|(e, ..)| *e == c.id).map(|(_, p, _)| *p)).collect()
+}
+
+/// A chapter that ends near the top of a page, and the chapters that run on
+/// before it from the last one that starts a new page: copyfitted together.
+struct Group {
+    /// The first chapter of the run (it starts a page, or is the first).
+    first: usize,
+    /// The chapter that ends too soon.
+    last: usize,
+}
+
+impl Group {
+    /// How many pages the run takes: from the page the chapter before it ends on.
+    fn pages(&self, ends: &[Option<usize>]) -> Option<usize> {
+        let before = if self.first == 0 { Some(0) } else { ends[self.first - 1] };
+        ends[self.last].zip(before).map(|(e, b)| e.saturating_sub(b))
+    }
+
+    /// Its chapters of text (vlr's generated chapters are not copyfitted).
+    fn text<'c>(&self, chapters: &'c [Chapter]) -> impl Iterator<Item = &'c Chapter> {
+        chapters[self.first..=self.last].iter().filter(|c| c.text)
+    }
 }
 
 /// Sets a chapter's `tighten` (0 removes it: the file is then as written).
@@ -111,16 +124,19 @@ pub struct Fitted {
 pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit) -> Option<Fitted> {
     let chapters = chapters(world);
     let ends0 = ends(first);
-    let spans0 = spans(&chapters, &ends0);
-    // A chapter of text that ends near the top of a page it did not start on,
-    // before a chapter (or the back cover) that starts a new page.
-    let mut open: Vec<usize> = (0..chapters.len())
+    let pages0 = end_pages(&chapters, &ends0);
+    // A chapter of text that ends near the top of a page, before a chapter
+    // (or the back cover) that starts a new page; with the chapters that run
+    // on before it, if the run did not start on that page.
+    let mut open: Vec<Group> = (0..chapters.len())
         .filter(|&i| {
             let c = &chapters[i];
             let next_new = chapters.get(i + 1).is_none_or(|n| n.new_page);
             let near_top = ends0.iter().any(|(id, _, y)| *id == c.id && *y < cf.threshold);
-            c.text && next_new && near_top && spans0[i].is_some_and(|s| s >= 1)
+            c.text && next_new && near_top
         })
+        .map(|last| Group { first: (0..=last).rev().find(|&j| chapters[j].new_page).unwrap_or(0), last })
+        .filter(|g| g.pages(&pages0).is_some_and(|p| p >= 1))
         .collect();
     if open.is_empty() {
         return None;
@@ -128,16 +144,22 @@ pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit) -> Opti
     let mut chosen = vec![0u8; chapters.len()];
     let mut last: Option<(PagedDocument, Vec<SourceDiagnostic>)> = None;
     for step in 1..=cf.steps {
-        for &i in &open {
-            set(world, &chapters[i], step);
+        for g in &open {
+            for c in g.text(&chapters) {
+                set(world, c, step);
+            }
         }
         let (doc, diags) = layout(world);
         let doc = doc?;
-        let spans = spans(&chapters, &ends(&doc));
-        open.retain(|&i| {
-            let fits = matches!((spans[i], spans0[i]), (Some(now), Some(was)) if now < was);
+        let pages = end_pages(&chapters, &ends(&doc));
+        open.retain(|g| {
+            let fits = matches!((g.pages(&pages), g.pages(&pages0)), (Some(now), Some(was)) if now < was);
             if fits {
-                chosen[i] = step;
+                for i in g.first..=g.last {
+                    if chapters[i].text {
+                        chosen[i] = step;
+                    }
+                }
             }
             !fits
         });
@@ -146,9 +168,11 @@ pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit) -> Opti
             break;
         }
     }
-    // A chapter no step helped is set as written again.
-    for &i in &open {
-        set(world, &chapters[i], 0);
+    // A run no step helped is set as written again.
+    for g in &open {
+        for c in g.text(&chapters) {
+            set(world, c, 0);
+        }
     }
     if chosen.iter().all(|&s| s == 0) {
         return None;
