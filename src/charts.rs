@@ -56,13 +56,30 @@ pub fn category_chars(kind: ChartKind, categories: usize, cjk: bool) -> usize {
     (width / ch).floor().max(1.0) as usize
 }
 
-/// The canvas of a chart, px: width by its kind, height by its category count.
-fn canvas(p: &Prepared) -> (f64, f64) {
-    let n = p.categories.len().max(1) as f64;
+/// The height of a horizontal bar chart's row, px: as tall as its bars need,
+/// and as its longest category label (`lines` lines of a `px` label) with a
+/// half line's space to the next.
+fn hbar_row(p: &Prepared, lines: usize, px: f64) -> f64 {
     let k = p.series.len().max(1) as f64;
+    let text = hbar_leading(px) * (lines.max(1) as f64 + 0.6);
+    (14.0 + 16.0 * k).max(30.0).max(text)
+}
+
+/// Line height of a horizontal bar's label: 1.2 times its drawn size.
+fn hbar_leading(px: f64) -> f64 {
+    px / 1.24 * 1.2
+}
+
+/// Line height of a column's label, in label sizes.
+const LEADING: f64 = 1.25;
+
+/// The canvas of a chart, px: width by its kind, height by its category
+/// count (and on horizontal bars, by its labels' `lines`).
+fn canvas(p: &Prepared, lines: usize, px: f64) -> (f64, f64) {
+    let n = p.categories.len().max(1) as f64;
     if p.kind == ChartKind::Hbar {
-        // A row per category, as tall as its bars need.
-        (W_FULL, (60.0 + n * (14.0 + 16.0 * k).max(30.0)).clamp(120.0, 420.0))
+        // A row per category.
+        (W_FULL, (60.0 + n * hbar_row(p, lines, px)).clamp(120.0, 640.0))
     } else if is_small(p) {
         (W_SMALL, 230.0)
     } else {
@@ -192,6 +209,12 @@ pub fn prepare(
     if scale.divisor > 1.0 && !values.clone().all(|v| loc.keeps_digits(*v, scale.divisor)) {
         (scale, words) = loc.axis(&unit, 0.0);
     }
+    // A ratio axis is numbered plainly (see [`tick`]): a single series' label
+    // ("Students per teacher") says what the numbers are.
+    let words = match &series[..] {
+        [(name, _)] if words.is_empty() && matches!(unit.as_str(), "ratio" | "ratio-to-1") => name.clone(),
+        _ => words,
+    };
     let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
     Prepared {
         kind: *spec.kind.get_ref(),
@@ -250,9 +273,11 @@ pub fn text_width(family: &str, text: &str, px: f64) -> Option<f64> {
     Some(units * px / upem)
 }
 
-/// Formats a value on the chart's axis scale.
+/// Formats a value on the chart's axis scale. A ratio axis is numbered
+/// plainly (0, 5 … 25 students per teacher, its title says what): "1:25" ticks
+/// crowd the bars' own "1:18.54" labels.
 fn tick(loc: &Locale, p: &Prepared, v: f64) -> String {
-    tick_with(loc, p, v, None)
+    loc.number((v / p.scale.divisor * 1e4).round() / 1e4, None, true)
 }
 
 /// Formats a data value: as written in the source when unscaled.
@@ -264,21 +289,30 @@ fn value_label(loc: &Locale, p: &Prepared, si: usize, ci: usize, v: f64) -> Stri
 fn tick_with(loc: &Locale, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
     let n = v / p.scale.divisor;
     let s = loc.number((n * 1e4).round() / 1e4, decimals, true);
-    // A ratio of 1:0 does not exist: the axis origin reads 0. Only "1:n" ratios
-    // print their pattern on ticks (the language's ratio sign: Chinese ∶).
+    // A ratio of 1:0 does not exist. Only "1:n" ratios print their pattern
+    // (the language's ratio sign: Chinese ∶).
     if p.unit == "ratio" && n != 0.0 { loc.ratio(&p.unit, &s) } else { s }
 }
 
 /// Draws the chart as SVG, in the theme's chart style; `accent` (the
 /// chapter's goal colour) is its first series' colour.
 pub fn render(p: &Prepared, loc: &Locale, style: &ChartStyle, accent: Option<Colour>) -> Result<String, String> {
-    let (w, h) = canvas(p);
+    let family = style.font(loc.script);
+    // Horizontal bars' labels, wrapped beside their bars: they set the rows' height.
+    let labels: Vec<Vec<String>> = if p.kind == ChartKind::Hbar {
+        p.categories.iter().map(|cat| wrap(cat, W_FULL * 0.35, |s| label_width(family, s, style.label_px))).collect()
+    } else {
+        Vec::new()
+    };
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1);
+    let (w, h) = canvas(p, lines, style.label_px);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
+        let tinted = accent.is_some() && style.second_tint.is_some();
         let palette = palette(style, accent);
-        // The colours repeat as often as the theme's palette is long.
-        let cycle = style.palette.len().min(palette.len());
+        // The colours repeat as often as the theme's palette is long (and the tint).
+        let cycle = (style.palette.len() + usize::from(tinted)).min(palette.len());
         let c = Canvas {
             root,
             w,
@@ -291,11 +325,15 @@ pub fn render(p: &Prepared, loc: &Locale, style: &ChartStyle, accent: Option<Col
             muted: rgb(style.muted),
             palette,
             cycle,
+            tinted,
         };
-        let y0 = c.head(p)?;
+        // On horizontal bars the unit words stand over the bars, not over the labels.
+        let label_w = labels.iter().flatten().map(|l| c.width(l)).fold(0.0, f64::max);
+        let unit_x = if p.kind == ChartKind::Hbar { label_w + 12.0 } else { 4.0 };
+        let y0 = c.head(p, unit_x)?;
         let axis = Axis::new(p);
         match p.kind {
-            ChartKind::Hbar => hbar(&c, p, loc, &axis, y0)?,
+            ChartKind::Hbar => hbar(&c, p, loc, &axis, y0, &labels, label_w)?,
             ChartKind::Bar | ChartKind::GroupedBar => {
                 let plot = c.plot(p, loc, &axis, y0)?;
                 columns(&c, p, loc, &plot)?;
@@ -358,6 +396,19 @@ fn fold_dy(tag: &str) -> String {
     t
 }
 
+/// `c` at strength `t` (0 to 1) over white.
+fn tint(c: Colour, t: f64) -> Colour {
+    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * t).round() as u8;
+    Colour(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Width in px of `s` as drawn at label size `px` in `family` (plotters
+/// writes font-size = size / 1.24).
+fn label_width(family: &str, s: &str, px: f64) -> f64 {
+    let drawn = px / 1.24;
+    text_width(family, s, drawn).unwrap_or(s.chars().count() as f64 * drawn)
+}
+
 /// A theme colour as plotters takes it.
 fn rgb(c: Colour) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
@@ -381,6 +432,8 @@ struct Canvas<'a> {
     palette: Vec<RGBColor>,
     /// How many series colours there are before they repeat.
     cycle: usize,
+    /// Whether the second colour is a tint of the first (it is then outlined in the first).
+    tinted: bool,
 }
 
 impl<'a> Canvas<'a> {
@@ -389,10 +442,9 @@ impl<'a> Canvas<'a> {
         (if self.rtl { self.w - x } else { x }) as i32
     }
 
-    /// Width and height of `s` at `px`, as drawn (plotters writes font-size = size / 1.24).
+    /// Width and height of `s` at `px`, as drawn.
     fn measure(&self, s: &str, px: f64) -> (f64, f64) {
-        let drawn = px / 1.24;
-        (text_width(self.family, s, drawn).unwrap_or(s.chars().count() as f64 * drawn), drawn * 1.2)
+        (label_width(self.family, s, px), px / 1.24 * 1.2)
     }
 
     /// Width of `s` at the label size.
@@ -403,6 +455,16 @@ impl<'a> Canvas<'a> {
     /// The colour of series `si`.
     fn series(&self, si: usize) -> RGBColor {
         self.palette[si % self.cycle]
+    }
+
+    /// A bar of series `si` over `corners`: filled in its colour, and a tint
+    /// outlined in the colour it is a tint of, so it holds its edge on white.
+    fn bar(&self, si: usize, corners: [(i32, i32); 2]) -> Result<(), String> {
+        self.draw(&Rectangle::new(corners, self.series(si).filled()))?;
+        if self.tinted && si % self.cycle == 1 {
+            self.draw(&Rectangle::new(corners, self.palette[0].stroke_width(1)))?;
+        }
+        Ok(())
     }
 
     /// Draws `s` at (x, y), anchored at `pos` (mirrored for right-to-left scripts).
@@ -446,10 +508,10 @@ impl<'a> Canvas<'a> {
 
     /// The unit words at the top left and, for several series, the legend at
     /// the top right; returns where the plot begins.
-    fn head(&self, p: &Prepared) -> Result<f64, String> {
+    fn head(&self, p: &Prepared, unit_x: f64) -> Result<f64, String> {
         let y0 = 8.0;
         let top = Pos::new(HPos::Left, VPos::Top);
-        self.text(&p.unit_words, 4.0, y0, self.px, top, &self.ink)?;
+        self.text(&p.unit_words, unit_x, y0, self.px, top, &self.ink)?;
         if p.series.len() > 1 {
             let mut x = self.w - 4.0;
             for (i, (name, _)) in p.series.iter().enumerate().rev() {
@@ -457,7 +519,7 @@ impl<'a> Canvas<'a> {
                 self.text(name, x, y0, self.px, top, &self.ink)?;
                 x -= 16.0;
                 let square = [(self.x(x), (y0 + 2.0) as i32), (self.x(x + 11.0), (y0 + 13.0) as i32)];
-                self.draw(&Rectangle::new(square, self.series(i).filled()))?;
+                self.bar(i, square)?;
                 x -= 14.0;
             }
         }
@@ -472,7 +534,7 @@ impl<'a> Canvas<'a> {
         let slot = (x1 - x0) / p.categories.len().max(1) as f64;
         let label_lines = p.categories.iter().map(|c| wrap(c, slot - 6.0, |s| self.width(s))).collect::<Vec<_>>();
         let rows = label_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-        let y1 = self.h - 8.0 - rows * self.px * 1.25;
+        let y1 = self.h - 8.0 - rows * self.px * LEADING;
         let plot = Plot { x0, x1, y0, y1, slot, top: axis.top };
         for t in &axis.ticks {
             let y = plot.y(*t);
@@ -481,7 +543,7 @@ impl<'a> Canvas<'a> {
         }
         for (ci, lines) in label_lines.iter().enumerate() {
             for (li, l) in lines.iter().enumerate() {
-                let y = y1 + 6.0 + self.px * 1.25 * li as f64;
+                let y = y1 + 6.0 + self.px * LEADING * li as f64;
                 self.text(l, plot.cx(ci), y, self.px, Pos::new(HPos::Center, VPos::Top), &self.ink)?;
             }
         }
@@ -546,14 +608,18 @@ impl Plot {
     }
 }
 
-/// Horizontal bars: a row per category, its label wrapped at the start side.
-fn hbar(c: &Canvas, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<(), String> {
+/// Horizontal bars: a row per category, its label (`labels`, wrapped, at
+/// most `label_w` wide) at the start side, centred on its bars.
+fn hbar(
+    c: &Canvas,
+    p: &Prepared,
+    loc: &Locale,
+    axis: &Axis,
+    y0: f64,
+    labels: &[Vec<String>],
+    label_w: f64,
+) -> Result<(), String> {
     let px = c.px;
-    let label_w = p
-        .categories
-        .iter()
-        .map(|cat| wrap(cat, c.w * 0.35, |s| c.width(s)).iter().map(|l| c.width(l)).fold(0.0, f64::max))
-        .fold(0.0, f64::max);
     let (x0, x1, y1) = (label_w + 12.0, c.w - 70.0, c.h - 24.0);
     let top = axis.top;
     let slot = (y1 - y0) / p.categories.len().max(1) as f64;
@@ -563,11 +629,10 @@ fn hbar(c: &Canvas, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<
         c.text(&tick(loc, p, *t), x, y1 + 4.0, px, Pos::new(HPos::Center, VPos::Top), &c.ink)?;
     }
     let k = p.series.len() as f64;
-    let bh = (slot * 0.7 / k).min(28.0);
-    for (ci, cat) in p.categories.iter().enumerate() {
+    let bh = (slot * 0.7 / k).min(24.0);
+    let lh = hbar_leading(px);
+    for (ci, lines) in labels.iter().enumerate() {
         let cy = y0 + slot * (ci as f64 + 0.5);
-        let lines = wrap(cat, c.w * 0.35, |s| c.width(s));
-        let lh = px * 1.25;
         for (li, l) in lines.iter().enumerate() {
             let y = cy - lh * (lines.len() as f64 - 1.0) / 2.0 + lh * li as f64;
             c.text(l, x0 - 8.0, y, px, Pos::new(HPos::Right, VPos::Center), &c.ink)?;
@@ -583,8 +648,7 @@ fn hbar(c: &Canvas, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<
             };
             // A small value keeps a visible bar (2 px), never a hairline.
             let x = (x0 + (x1 - x0) * v / top).max(if v > 0.0 { x0 + 2.0 } else { x0 });
-            let bar = [(c.x(x0), y as i32), (c.x(x), (y + bh - 1.0) as i32)];
-            c.draw(&Rectangle::new(bar, c.series(si).filled()))?;
+            c.bar(si, [(c.x(x0), y as i32), (c.x(x), (y + bh - 1.0) as i32)])?;
             c.text(&value_label(loc, p, si, ci, v), x + 4.0, y + bh / 2.0, px, start, &c.ink)?;
         }
     }
@@ -617,7 +681,7 @@ fn columns(c: &Canvas, p: &Prepared, loc: &Locale, plot: &Plot) -> Result<(), St
                 (c.x(x + 1.0), plot.y(v).min(if v > 0.0 { y1 - 2.0 } else { y1 }) as i32),
                 (c.x(x + bw - 1.0), y1 as i32),
             ];
-            c.draw(&Rectangle::new(column, c.series(si).filled()))?;
+            c.bar(si, column)?;
             let label = value_label(loc, p, si, ci, v);
             let size = if c.width(&label) > bw + 4.0 && k > 1.0 { px * 0.85 } else { px };
             c.text(&label, x + bw / 2.0, plot.y(v) - 3.0, size, above, &c.ink)?;
@@ -660,10 +724,14 @@ fn line(c: &Canvas, p: &Prepared, loc: &Locale, plot: &Plot) -> Result<(), Strin
     Ok(())
 }
 
-/// The series colours: the chapter's goal colour first, then the theme's palette.
+/// The series colours: the chapter's goal colour first, then (with the
+/// theme's `second-tint`) its tint, then the theme's palette.
 fn palette(style: &ChartStyle, accent: Option<Colour>) -> Vec<RGBColor> {
-    let mut colours = Vec::with_capacity(style.palette.len() + 1);
+    let mut colours = Vec::with_capacity(style.palette.len() + 2);
     colours.extend(accent.map(rgb));
+    if let (Some(a), Some(t)) = (accent, style.second_tint) {
+        colours.push(rgb(tint(a, t)));
+    }
     let first = colours.first().copied();
     colours.extend(style.palette.iter().map(|c| rgb(*c)).filter(|c| Some(*c) != first));
     colours
@@ -680,26 +748,110 @@ pub fn nice_axis(max: f64) -> (f64, f64) {
     (step, (max * 1.08 / step).ceil() * step)
 }
 
-/// Breaks a label into lines no wider than `width` (by words; CJK by characters).
-pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
+/// Characters a line may not begin with: closing punctuation, small kana and
+/// marks that belong to what precedes them (Chinese and Japanese line breaking).
+const NO_START: &str =
+    "，。、．：；！？）」』》〉】〕〗〙〛｝〞”’…‥·・ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％,.:;!?)]}∶";
+/// Characters a line may not end with: opening punctuation.
+const NO_END: &str = "（「『《〈【〔〖〘〚｛〝“‘([{";
+/// The word joiner: no break on either side of it (it is not drawn).
+const JOINER: char = '\u{2060}';
+
+/// The pieces of a line of a label that it may break between, each with
+/// whether a space follows it: words at spaces, and in CJK text between
+/// characters, except before closing or after opening punctuation, inside a
+/// run of Latin letters or digits ("2019", "eWTP"), or at a word joiner.
+fn pieces(line: &str) -> Vec<(String, bool)> {
+    let cjk = crate::data::markup::is_cjk;
+    let mut out: Vec<(String, bool)> = Vec::new();
     let mut cur = String::new();
-    let tokens: Vec<String> = if label.chars().any(crate::data::markup::is_cjk) {
-        label.chars().map(String::from).collect()
-    } else {
-        label.split(' ').map(|w| format!("{w} ")).collect()
-    };
-    for tok in tokens {
-        let candidate = format!("{cur}{tok}");
-        if !cur.is_empty() && measure(candidate.trim_end()) > width {
-            lines.push(cur.trim_end().to_string());
-            cur = tok;
+    let mut prev: Option<char> = None;
+    let mut joined = false;
+    for ch in line.chars() {
+        if ch == JOINER {
+            joined = true;
+            continue;
+        }
+        if ch == ' ' || ch == '\t' {
+            if !cur.is_empty() {
+                out.push((std::mem::take(&mut cur), true));
+            } else if let Some(last) = out.last_mut() {
+                last.1 = true;
+            }
+            prev = None;
+            joined = false;
+            continue;
+        }
+        let breaks = prev.is_some_and(|a| {
+            !joined && (cjk(a) || cjk(ch)) && !NO_START.contains(ch) && !NO_END.contains(a) && !cur.is_empty()
+        });
+        if breaks {
+            out.push((std::mem::take(&mut cur), false));
+        }
+        cur.push(ch);
+        prev = Some(ch);
+        joined = false;
+    }
+    if !cur.is_empty() {
+        out.push((cur, false));
+    }
+    out
+}
+
+/// Lines of `pieces` filled up to `width`.
+fn fill(pieces: &[(String, bool)], width: f64, measure: &impl Fn(&str) -> f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut space = false;
+    for (piece, after) in pieces {
+        let candidate =
+            if cur.is_empty() { piece.clone() } else { format!("{cur}{}{piece}", if space { " " } else { "" }) };
+        if !cur.is_empty() && measure(&candidate) > width {
+            lines.push(std::mem::replace(&mut cur, piece.clone()));
         } else {
             cur = candidate;
         }
+        space = *after;
     }
-    if !cur.trim().is_empty() {
-        lines.push(cur.trim_end().to_string());
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// Breaks a label into lines no wider than `width` (a piece wider than that
+/// stands on a line of its own): at spaces, and in CJK text between
+/// characters by the rules of [`pieces`]; a line break in the label is kept.
+/// The lines are balanced, so no short last line stands alone ("Ingresos del
+/// presupuesto / público general", not "… público / general"); in CJK text,
+/// where balancing would move a break set by the text, only a last line under
+/// a third of the longest (one or two characters) is rebalanced.
+pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in label.split('\n') {
+        let pieces = pieces(para.trim());
+        if pieces.is_empty() {
+            continue;
+        }
+        let greedy = fill(&pieces, width, &measure);
+        let longest = greedy.iter().map(|l| measure(l)).fold(0.0, f64::max);
+        let last = greedy.last().map_or(0.0, |l| measure(l));
+        let cjk = para.chars().any(crate::data::markup::is_cjk);
+        if greedy.len() < 2 || (cjk && last >= longest / 3.0) {
+            lines.extend(greedy);
+            continue;
+        }
+        // The narrowest width that needs no more lines.
+        let (mut lo, mut hi) = (pieces.iter().map(|(p, _)| measure(p)).fold(0.0, f64::max), width.max(longest));
+        for _ in 0..24 {
+            let mid = (lo + hi) / 2.0;
+            if fill(&pieces, mid, &measure).len() <= greedy.len() {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        lines.extend(fill(&pieces, hi, &measure));
     }
     lines
 }
@@ -865,11 +1017,15 @@ mod tests {
 
     #[test]
     fn charts_are_sized_by_their_data() {
-        let few = canvas(&chart(ChartKind::Hbar, "count", &[1.0, 2.0, 3.0]));
-        let many = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]));
+        let few = canvas(&chart(ChartKind::Hbar, "count", &[1.0, 2.0, 3.0]), 1, 14.0);
+        let many = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]), 1, 14.0);
         assert!(many.1 > few.1, "{few:?} {many:?}");
+        // Two-line labels make taller rows: two lines and half a line's space.
+        let tall = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]), 2, 14.0);
+        assert!(tall.1 - many.1 >= 10.0 * 5.0, "{many:?} {tall:?}");
         let small = chart(ChartKind::Bar, "count", &[1.0, 2.0, 3.0]);
-        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart(ChartKind::Bar, "count", &[1.0; 8])).0);
+        let full = chart(ChartKind::Bar, "count", &[1.0; 8]);
+        assert!(is_small(&small) && canvas(&small, 1, 14.0).0 < canvas(&full, 1, 14.0).0);
     }
 
     #[test]
