@@ -31,9 +31,39 @@ const W_FULL: f64 = 640.0;
 /// a full-width one (labels ≥ 7 pt at print size).
 const W_SMALL: f64 = 300.0;
 
+/// The widest a horizontal bar chart's label column may be, px: most labels
+/// take one line, and the bars keep 60% of the width.
+const HBAR_LABELS: f64 = W_FULL * 0.4;
+
 /// Whether a chart has so few points that it is set half width.
 pub fn is_small(p: &Prepared) -> bool {
-    p.kind != ChartKind::Hbar && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4 && words_fit(p)
+    p.kind != ChartKind::Hbar
+        && p.categories.len() * p.series.len() <= 6
+        && p.categories.len() <= 4
+        && words_fit(p)
+        && values_fit(p)
+}
+
+/// Whether every value label fits its slot on a small chart, estimated like
+/// [`words_fit`] ("1∶18.54" over a 50 px column would run into the axis).
+fn values_fit(p: &Prepared) -> bool {
+    let slot = (W_SMALL - 60.0) / (p.categories.len() * p.series.len()).max(1) as f64 - 6.0;
+    let ratio = if p.unit.starts_with("ratio") { 2 } else { 0 };
+    p.series.iter().zip(&p.decimals).all(|((_, vals), decs)| {
+        vals.iter().zip(decs).all(|(v, d)| {
+            let Some(v) = v else { return true };
+            // As [`value_label`] writes it: on the axis' scale, grouped.
+            let n = v / p.scale.divisor;
+            let digits = if p.scale.divisor == 1.0 {
+                format!("{n:.*}", usize::from(d.unwrap_or(0)))
+            } else {
+                ((n * 1e4).round() / 1e4).to_string()
+            };
+            let int = digits.split('.').next().map_or(0, str::len);
+            let chars = digits.len() + int.saturating_sub(1) / 3 + ratio;
+            chars as f64 * 0.6 * 14.0 <= slot
+        })
+    })
 }
 
 /// Whether every word of every category label fits its slot on a small
@@ -51,7 +81,7 @@ fn words_fit(p: &Prepared) -> bool {
 /// character, 1 em in CJK.
 pub fn category_chars(kind: ChartKind, categories: usize, cjk: bool) -> usize {
     let width =
-        if kind == ChartKind::Hbar { W_FULL * 0.35 } else { (W_FULL - 8.0 - 52.0) / categories.max(1) as f64 - 6.0 };
+        if kind == ChartKind::Hbar { HBAR_LABELS } else { (W_FULL - 8.0 - 52.0) / categories.max(1) as f64 - 6.0 };
     let ch = if cjk { 14.0 } else { 0.6 * 14.0 };
     (width / ch).floor().max(1.0) as usize
 }
@@ -300,7 +330,7 @@ pub fn render(p: &Prepared, loc: &Locale, style: &ChartStyle, accent: Option<Col
     let family = style.font(loc.script);
     // Horizontal bars' labels, wrapped beside their bars: they set the rows' height.
     let labels: Vec<Vec<String>> = if p.kind == ChartKind::Hbar {
-        p.categories.iter().map(|cat| wrap(cat, W_FULL * 0.35, |s| label_width(family, s, style.label_px))).collect()
+        p.categories.iter().map(|cat| wrap(cat, HBAR_LABELS, |s| label_width(family, s, style.label_px))).collect()
     } else {
         Vec::new()
     };
@@ -1059,5 +1089,93 @@ mod tests {
         let m = |s: &str| s.chars().count() as f64;
         assert_eq!(wrap("Junior middle school", 10.0, m), vec!["Junior", "middle", "school"]);
         assert_eq!(wrap("初中学校学生", 4.0, m), vec!["初中学校", "学生"]);
+    }
+
+    #[test]
+    fn a_short_last_line_never_stands_alone() {
+        let m = |s: &str| s.chars().count() as f64;
+        // Balanced: "… público / general" would leave one word.
+        let es = wrap("Ingresos del presupuesto público general", 32.0, m);
+        assert_eq!(es, vec!["Ingresos del presupuesto", "público general"]);
+        // A single character on the last line of a Chinese label is rebalanced (earlier review F4).
+        let zh = wrap("世界城地组织亚太区义乌会议", 12.0, m);
+        assert_eq!(zh.len(), 2, "{zh:?}");
+        assert!(zh[1].chars().count() >= 4, "{zh:?}");
+        // A break the text sets at a word boundary is kept when the last line is not short.
+        let zh = wrap("世界城地组织亚太区执行局会议（2019年）", 12.0, m);
+        assert_eq!(zh, vec!["世界城地组织亚太区执行局", "会议（2019年）"]);
+    }
+
+    #[test]
+    fn cjk_labels_break_by_chinese_rules() {
+        let m = |s: &str| s.chars().count() as f64;
+        for width in 3..14 {
+            let lines = wrap("世界城地组织亚太区义乌会议（义乌，2019年）", f64::from(width), m);
+            for l in &lines {
+                let (first, last) = (l.chars().next().unwrap(), l.chars().last().unwrap());
+                assert!(!"，）。、".contains(first), "no line opens with closing punctuation: {lines:?}");
+                assert!(last != '（', "no line ends with an opening bracket: {lines:?}");
+            }
+            assert!(lines.iter().any(|l| l.contains("2019")), "digits stay together: {lines:?}");
+            assert_eq!(lines.concat(), "世界城地组织亚太区义乌会议（义乌，2019年）");
+        }
+        // A word joiner holds two characters together and is not drawn; a line break is kept.
+        let lines = wrap("亚太区\u{2060}义乌会议", 3.0, m);
+        assert!(lines.iter().any(|l| l.contains("区义")) && !lines.concat().contains('\u{2060}'), "{lines:?}");
+        assert_eq!(wrap("Yiwu\nmeeting", 40.0, m), vec!["Yiwu", "meeting"]);
+    }
+
+    #[test]
+    fn horizontal_bar_labels_are_centred_on_their_bars_and_keep_apart() {
+        let mut p = chart(ChartKind::Hbar, "percent", &[4.0, 4.7, 5.4, 6.4]);
+        p.categories = vec![
+            "Ingresos del presupuesto público general".into(),
+            "PIB regional".into(),
+            "Volumen total de importaciones y exportaciones".into(),
+            "Volumen de transacciones del comercio electrónico transfronterizo".into(),
+        ];
+        let svg = render(&p, &Locale::builtin("es"), &style(), None).unwrap();
+        let y = |t: &str| -> f64 { t.split(" y=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap() };
+        let labels: Vec<f64> =
+            svg.split("<text").skip(1).filter(|t| t.contains("text-anchor=\"end\"")).map(y).collect();
+        let bars: Vec<f64> = svg
+            .split("<rect")
+            .skip(1)
+            .map(|r| {
+                let attr = |k: &str| -> f64 {
+                    r.split(&format!(" {k}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+                };
+                attr("y") + attr("height") / 2.0
+            })
+            .collect();
+        assert_eq!(bars.len(), 4, "{svg}");
+        // Each label's lines, line by line; the next label is further off
+        // (by more than a third of a line): four blocks, one per bar.
+        let size = 14.0 / 1.24;
+        let mut blocks: Vec<Vec<f64>> = Vec::new();
+        for y in labels {
+            match blocks.last_mut() {
+                Some(b) if y - b[b.len() - 1] < size * 1.2 * 1.3 => b.push(y),
+                _ => blocks.push(vec![y]),
+            }
+        }
+        assert_eq!(blocks.len(), 4, "labels crowd: {blocks:?}");
+        assert!(blocks.iter().any(|b| b.len() > 1), "{blocks:?}");
+        for (block, bar) in blocks.iter().zip(&bars) {
+            let mid = (block[0] + block[block.len() - 1]) / 2.0;
+            // A label's y is its baseline: its centre sits about a third of its size above.
+            assert!((mid - size * 0.35 - bar).abs() < 3.0, "label at {block:?}, bar at {bar}");
+        }
+    }
+
+    #[test]
+    fn a_second_series_differs_from_the_first_in_greyscale() {
+        // SDG 4's red and the palette's blue have about the same luminance; the tint does not.
+        let luminance = |c: RGBColor| 0.2126 * f64::from(c.0) + 0.7152 * f64::from(c.1) + 0.0722 * f64::from(c.2);
+        let colours = palette(&style(), Some(Colour(0xC5, 0x19, 0x2D)));
+        assert_eq!(colours[0], RGBColor(0xC5, 0x19, 0x2D));
+        assert!(luminance(colours[1]) - luminance(colours[0]) > 80.0, "{colours:?}");
+        // Without a chapter colour, the palette as before.
+        assert_eq!(palette(&style(), None)[0], RGBColor(0x00, 0x68, 0x9D));
     }
 }
