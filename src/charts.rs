@@ -890,7 +890,13 @@ pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<Strin
 pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
     let strings = &loc.strings;
     let kind = strings.chart_kinds.get(p.kind.name()).cloned().unwrap_or_default();
-    let (sep, end) = if loc.cjk { ("；", "。") } else { ("; ", ". ") };
+    let (sep, end) = if loc.cjk {
+        ("；", "。")
+    } else if loc.script == crate::i18n::Script::Arabic {
+        ("؛ ", ". ")
+    } else {
+        ("; ", ". ")
+    };
     let colon = loc.colon.as_str();
     let mut parts = Vec::new();
     for (si, (name, vals)) in p.series.iter().enumerate() {
@@ -911,7 +917,7 @@ pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
         let prefix = if p.series.len() > 1 || si > 0 { format!("{name}{colon}") } else { String::new() };
         parts.push(format!("{prefix}{}", pts.join(sep)));
     }
-    let mut alt = format!("{kind}{colon}{title}{end}{}{end}", parts.join(end.trim_end()));
+    let mut alt = format!("{kind}{colon}{title}{end}{}{end}", parts.join(end));
     if !p.dropped.is_empty() {
         alt.push_str(&format!("{}{colon}{}{end}", strings.not_given, p.dropped.join(sep)));
     }
