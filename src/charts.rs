@@ -31,9 +31,39 @@ const W_FULL: f64 = 640.0;
 /// a full-width one (labels ≥ 7 pt at print size).
 const W_SMALL: f64 = 300.0;
 
+/// The widest a horizontal bar chart's label column may be, px: most labels
+/// take one line, and the bars keep 60% of the width.
+const HBAR_LABELS: f64 = W_FULL * 0.4;
+
 /// Whether a chart has so few points that it is set half width.
 pub fn is_small(p: &Prepared) -> bool {
-    p.kind != ChartKind::Hbar && p.categories.len() * p.series.len() <= 6 && p.categories.len() <= 4 && words_fit(p)
+    p.kind != ChartKind::Hbar
+        && p.categories.len() * p.series.len() <= 6
+        && p.categories.len() <= 4
+        && words_fit(p)
+        && values_fit(p)
+}
+
+/// Whether every value label fits its slot on a small chart, estimated like
+/// [`words_fit`] ("1∶18.54" over a 50 px column would run into the axis).
+fn values_fit(p: &Prepared) -> bool {
+    let slot = (W_SMALL - 60.0) / (p.categories.len() * p.series.len()).max(1) as f64 - 6.0;
+    let ratio = if p.unit.starts_with("ratio") { 2 } else { 0 };
+    p.series.iter().zip(&p.decimals).all(|((_, vals), decs)| {
+        vals.iter().zip(decs).all(|(v, d)| {
+            let Some(v) = v else { return true };
+            // As [`value_label`] writes it: on the axis' scale, grouped.
+            let n = v / p.scale.divisor;
+            let digits = if p.scale.divisor == 1.0 {
+                format!("{n:.*}", usize::from(d.unwrap_or(0)))
+            } else {
+                ((n * 1e4).round() / 1e4).to_string()
+            };
+            let int = digits.split('.').next().map_or(0, str::len);
+            let chars = digits.len() + int.saturating_sub(1) / 3 + ratio;
+            chars as f64 * 0.6 * 14.0 <= slot
+        })
+    })
 }
 
 /// Whether every word of every category label fits its slot on a small
@@ -51,18 +81,35 @@ fn words_fit(p: &Prepared) -> bool {
 /// character, 1 em in CJK.
 pub fn category_chars(kind: ChartKind, categories: usize, cjk: bool) -> usize {
     let width =
-        if kind == ChartKind::Hbar { W_FULL * 0.35 } else { (W_FULL - 8.0 - 52.0) / categories.max(1) as f64 - 6.0 };
+        if kind == ChartKind::Hbar { HBAR_LABELS } else { (W_FULL - 8.0 - 52.0) / categories.max(1) as f64 - 6.0 };
     let ch = if cjk { 14.0 } else { 0.6 * 14.0 };
     (width / ch).floor().max(1.0) as usize
 }
 
-/// The canvas of a chart, px: width by its kind, height by its category count.
-fn canvas(p: &Prepared) -> (f64, f64) {
-    let n = p.categories.len().max(1) as f64;
+/// The height of a horizontal bar chart's row, px: as tall as its bars need,
+/// and as its longest category label (`lines` lines of a `px` label) with a
+/// half line's space to the next.
+fn hbar_row(p: &Prepared, lines: usize, px: f64) -> f64 {
     let k = p.series.len().max(1) as f64;
+    let text = hbar_leading(px) * (lines.max(1) as f64 + 0.6);
+    (14.0 + 16.0 * k).max(30.0).max(text)
+}
+
+/// Line height of a horizontal bar's label: 1.2 times its drawn size.
+fn hbar_leading(px: f64) -> f64 {
+    px / 1.24 * 1.2
+}
+
+/// Line height of a column's label, in label sizes.
+const LEADING: f64 = 1.25;
+
+/// The canvas of a chart, px: width by its kind, height by its category
+/// count (and on horizontal bars, by its labels' `lines`).
+fn canvas(p: &Prepared, lines: usize, px: f64) -> (f64, f64) {
+    let n = p.categories.len().max(1) as f64;
     if p.kind == ChartKind::Hbar {
-        // A row per category, as tall as its bars need.
-        (W_FULL, (60.0 + n * (14.0 + 16.0 * k).max(30.0)).clamp(120.0, 420.0))
+        // A row per category.
+        (W_FULL, (60.0 + n * hbar_row(p, lines, px)).clamp(120.0, 640.0))
     } else if is_small(p) {
         (W_SMALL, 230.0)
     } else {
@@ -192,6 +239,12 @@ pub fn prepare(
     if scale.divisor > 1.0 && !values.clone().all(|v| loc.keeps_digits(*v, scale.divisor)) {
         (scale, words) = loc.axis(&unit, 0.0);
     }
+    // A ratio axis is numbered plainly (see [`tick`]): a single series' label
+    // ("Students per teacher") says what the numbers are.
+    let words = match &series[..] {
+        [(name, _)] if words.is_empty() && matches!(unit.as_str(), "ratio" | "ratio-to-1") => name.clone(),
+        _ => words,
+    };
     let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
     Prepared {
         kind: *spec.kind.get_ref(),
@@ -250,9 +303,11 @@ pub fn text_width(family: &str, text: &str, px: f64) -> Option<f64> {
     Some(units * px / upem)
 }
 
-/// Formats a value on the chart's axis scale.
+/// Formats a value on the chart's axis scale. A ratio axis is numbered
+/// plainly (0, 5 … 25 students per teacher, its title says what): "1:25" ticks
+/// crowd the bars' own "1:18.54" labels.
 fn tick(loc: &Locale, p: &Prepared, v: f64) -> String {
-    tick_with(loc, p, v, None)
+    loc.number((v / p.scale.divisor * 1e4).round() / 1e4, None, true)
 }
 
 /// Formats a data value: as written in the source when unscaled.
@@ -264,21 +319,30 @@ fn value_label(loc: &Locale, p: &Prepared, si: usize, ci: usize, v: f64) -> Stri
 fn tick_with(loc: &Locale, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
     let n = v / p.scale.divisor;
     let s = loc.number((n * 1e4).round() / 1e4, decimals, true);
-    // A ratio of 1:0 does not exist: the axis origin reads 0. Only "1:n" ratios
-    // print their pattern on ticks (the language's ratio sign: Chinese ∶).
+    // A ratio of 1:0 does not exist. Only "1:n" ratios print their pattern
+    // (the language's ratio sign: Chinese ∶).
     if p.unit == "ratio" && n != 0.0 { loc.ratio(&p.unit, &s) } else { s }
 }
 
 /// Draws the chart as SVG, in the theme's chart style; `accent` (the
 /// chapter's goal colour) is its first series' colour.
 pub fn render(p: &Prepared, loc: &Locale, style: &ChartStyle, accent: Option<Colour>) -> Result<String, String> {
-    let (w, h) = canvas(p);
+    let family = style.font(loc.script);
+    // Horizontal bars' labels, wrapped beside their bars: they set the rows' height.
+    let labels: Vec<Vec<String>> = if p.kind == ChartKind::Hbar {
+        p.categories.iter().map(|cat| wrap(cat, HBAR_LABELS, |s| label_width(family, s, style.label_px))).collect()
+    } else {
+        Vec::new()
+    };
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1);
+    let (w, h) = canvas(p, lines, style.label_px);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
+        let tinted = accent.is_some() && style.second_tint.is_some();
         let palette = palette(style, accent);
-        // The colours repeat as often as the theme's palette is long.
-        let cycle = style.palette.len().min(palette.len());
+        // The colours repeat as often as the theme's palette is long (and the tint).
+        let cycle = (style.palette.len() + usize::from(tinted)).min(palette.len());
         let c = Canvas {
             root,
             w,
@@ -291,11 +355,15 @@ pub fn render(p: &Prepared, loc: &Locale, style: &ChartStyle, accent: Option<Col
             muted: rgb(style.muted),
             palette,
             cycle,
+            tinted,
         };
-        let y0 = c.head(p)?;
+        // On horizontal bars the unit words stand over the bars, not over the labels.
+        let label_w = labels.iter().flatten().map(|l| c.width(l)).fold(0.0, f64::max);
+        let unit_x = if p.kind == ChartKind::Hbar { label_w + 12.0 } else { 4.0 };
+        let y0 = c.head(p, unit_x)?;
         let axis = Axis::new(p);
         match p.kind {
-            ChartKind::Hbar => hbar(&c, p, loc, &axis, y0)?,
+            ChartKind::Hbar => hbar(&c, p, loc, &axis, y0, &labels, label_w)?,
             ChartKind::Bar | ChartKind::GroupedBar => {
                 let plot = c.plot(p, loc, &axis, y0)?;
                 columns(&c, p, loc, &plot)?;
@@ -358,6 +426,19 @@ fn fold_dy(tag: &str) -> String {
     t
 }
 
+/// `c` at strength `t` (0 to 1) over white.
+fn tint(c: Colour, t: f64) -> Colour {
+    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * t).round() as u8;
+    Colour(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Width in px of `s` as drawn at label size `px` in `family` (plotters
+/// writes font-size = size / 1.24).
+fn label_width(family: &str, s: &str, px: f64) -> f64 {
+    let drawn = px / 1.24;
+    text_width(family, s, drawn).unwrap_or(s.chars().count() as f64 * drawn)
+}
+
 /// A theme colour as plotters takes it.
 fn rgb(c: Colour) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
@@ -381,6 +462,8 @@ struct Canvas<'a> {
     palette: Vec<RGBColor>,
     /// How many series colours there are before they repeat.
     cycle: usize,
+    /// Whether the second colour is a tint of the first (it is then outlined in the first).
+    tinted: bool,
 }
 
 impl<'a> Canvas<'a> {
@@ -389,10 +472,9 @@ impl<'a> Canvas<'a> {
         (if self.rtl { self.w - x } else { x }) as i32
     }
 
-    /// Width and height of `s` at `px`, as drawn (plotters writes font-size = size / 1.24).
+    /// Width and height of `s` at `px`, as drawn.
     fn measure(&self, s: &str, px: f64) -> (f64, f64) {
-        let drawn = px / 1.24;
-        (text_width(self.family, s, drawn).unwrap_or(s.chars().count() as f64 * drawn), drawn * 1.2)
+        (label_width(self.family, s, px), px / 1.24 * 1.2)
     }
 
     /// Width of `s` at the label size.
@@ -403,6 +485,16 @@ impl<'a> Canvas<'a> {
     /// The colour of series `si`.
     fn series(&self, si: usize) -> RGBColor {
         self.palette[si % self.cycle]
+    }
+
+    /// A bar of series `si` over `corners`: filled in its colour, and a tint
+    /// outlined in the colour it is a tint of, so it holds its edge on white.
+    fn bar(&self, si: usize, corners: [(i32, i32); 2]) -> Result<(), String> {
+        self.draw(&Rectangle::new(corners, self.series(si).filled()))?;
+        if self.tinted && si % self.cycle == 1 {
+            self.draw(&Rectangle::new(corners, self.palette[0].stroke_width(1)))?;
+        }
+        Ok(())
     }
 
     /// Draws `s` at (x, y), anchored at `pos` (mirrored for right-to-left scripts).
@@ -446,10 +538,10 @@ impl<'a> Canvas<'a> {
 
     /// The unit words at the top left and, for several series, the legend at
     /// the top right; returns where the plot begins.
-    fn head(&self, p: &Prepared) -> Result<f64, String> {
+    fn head(&self, p: &Prepared, unit_x: f64) -> Result<f64, String> {
         let y0 = 8.0;
         let top = Pos::new(HPos::Left, VPos::Top);
-        self.text(&p.unit_words, 4.0, y0, self.px, top, &self.ink)?;
+        self.text(&p.unit_words, unit_x, y0, self.px, top, &self.ink)?;
         if p.series.len() > 1 {
             let mut x = self.w - 4.0;
             for (i, (name, _)) in p.series.iter().enumerate().rev() {
@@ -457,7 +549,7 @@ impl<'a> Canvas<'a> {
                 self.text(name, x, y0, self.px, top, &self.ink)?;
                 x -= 16.0;
                 let square = [(self.x(x), (y0 + 2.0) as i32), (self.x(x + 11.0), (y0 + 13.0) as i32)];
-                self.draw(&Rectangle::new(square, self.series(i).filled()))?;
+                self.bar(i, square)?;
                 x -= 14.0;
             }
         }
@@ -472,7 +564,7 @@ impl<'a> Canvas<'a> {
         let slot = (x1 - x0) / p.categories.len().max(1) as f64;
         let label_lines = p.categories.iter().map(|c| wrap(c, slot - 6.0, |s| self.width(s))).collect::<Vec<_>>();
         let rows = label_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-        let y1 = self.h - 8.0 - rows * self.px * 1.25;
+        let y1 = self.h - 8.0 - rows * self.px * LEADING;
         let plot = Plot { x0, x1, y0, y1, slot, top: axis.top };
         for t in &axis.ticks {
             let y = plot.y(*t);
@@ -481,7 +573,7 @@ impl<'a> Canvas<'a> {
         }
         for (ci, lines) in label_lines.iter().enumerate() {
             for (li, l) in lines.iter().enumerate() {
-                let y = y1 + 6.0 + self.px * 1.25 * li as f64;
+                let y = y1 + 6.0 + self.px * LEADING * li as f64;
                 self.text(l, plot.cx(ci), y, self.px, Pos::new(HPos::Center, VPos::Top), &self.ink)?;
             }
         }
@@ -546,14 +638,18 @@ impl Plot {
     }
 }
 
-/// Horizontal bars: a row per category, its label wrapped at the start side.
-fn hbar(c: &Canvas, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<(), String> {
+/// Horizontal bars: a row per category, its label (`labels`, wrapped, at
+/// most `label_w` wide) at the start side, centred on its bars.
+fn hbar(
+    c: &Canvas,
+    p: &Prepared,
+    loc: &Locale,
+    axis: &Axis,
+    y0: f64,
+    labels: &[Vec<String>],
+    label_w: f64,
+) -> Result<(), String> {
     let px = c.px;
-    let label_w = p
-        .categories
-        .iter()
-        .map(|cat| wrap(cat, c.w * 0.35, |s| c.width(s)).iter().map(|l| c.width(l)).fold(0.0, f64::max))
-        .fold(0.0, f64::max);
     let (x0, x1, y1) = (label_w + 12.0, c.w - 70.0, c.h - 24.0);
     let top = axis.top;
     let slot = (y1 - y0) / p.categories.len().max(1) as f64;
@@ -563,11 +659,10 @@ fn hbar(c: &Canvas, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<
         c.text(&tick(loc, p, *t), x, y1 + 4.0, px, Pos::new(HPos::Center, VPos::Top), &c.ink)?;
     }
     let k = p.series.len() as f64;
-    let bh = (slot * 0.7 / k).min(28.0);
-    for (ci, cat) in p.categories.iter().enumerate() {
+    let bh = (slot * 0.7 / k).min(24.0);
+    let lh = hbar_leading(px);
+    for (ci, lines) in labels.iter().enumerate() {
         let cy = y0 + slot * (ci as f64 + 0.5);
-        let lines = wrap(cat, c.w * 0.35, |s| c.width(s));
-        let lh = px * 1.25;
         for (li, l) in lines.iter().enumerate() {
             let y = cy - lh * (lines.len() as f64 - 1.0) / 2.0 + lh * li as f64;
             c.text(l, x0 - 8.0, y, px, Pos::new(HPos::Right, VPos::Center), &c.ink)?;
@@ -583,8 +678,7 @@ fn hbar(c: &Canvas, p: &Prepared, loc: &Locale, axis: &Axis, y0: f64) -> Result<
             };
             // A small value keeps a visible bar (2 px), never a hairline.
             let x = (x0 + (x1 - x0) * v / top).max(if v > 0.0 { x0 + 2.0 } else { x0 });
-            let bar = [(c.x(x0), y as i32), (c.x(x), (y + bh - 1.0) as i32)];
-            c.draw(&Rectangle::new(bar, c.series(si).filled()))?;
+            c.bar(si, [(c.x(x0), y as i32), (c.x(x), (y + bh - 1.0) as i32)])?;
             c.text(&value_label(loc, p, si, ci, v), x + 4.0, y + bh / 2.0, px, start, &c.ink)?;
         }
     }
@@ -617,7 +711,7 @@ fn columns(c: &Canvas, p: &Prepared, loc: &Locale, plot: &Plot) -> Result<(), St
                 (c.x(x + 1.0), plot.y(v).min(if v > 0.0 { y1 - 2.0 } else { y1 }) as i32),
                 (c.x(x + bw - 1.0), y1 as i32),
             ];
-            c.draw(&Rectangle::new(column, c.series(si).filled()))?;
+            c.bar(si, column)?;
             let label = value_label(loc, p, si, ci, v);
             let size = if c.width(&label) > bw + 4.0 && k > 1.0 { px * 0.85 } else { px };
             c.text(&label, x + bw / 2.0, plot.y(v) - 3.0, size, above, &c.ink)?;
@@ -660,10 +754,14 @@ fn line(c: &Canvas, p: &Prepared, loc: &Locale, plot: &Plot) -> Result<(), Strin
     Ok(())
 }
 
-/// The series colours: the chapter's goal colour first, then the theme's palette.
+/// The series colours: the chapter's goal colour first, then (with the
+/// theme's `second-tint`) its tint, then the theme's palette.
 fn palette(style: &ChartStyle, accent: Option<Colour>) -> Vec<RGBColor> {
-    let mut colours = Vec::with_capacity(style.palette.len() + 1);
+    let mut colours = Vec::with_capacity(style.palette.len() + 2);
     colours.extend(accent.map(rgb));
+    if let (Some(a), Some(t)) = (accent, style.second_tint) {
+        colours.push(rgb(tint(a, t)));
+    }
     let first = colours.first().copied();
     colours.extend(style.palette.iter().map(|c| rgb(*c)).filter(|c| Some(*c) != first));
     colours
@@ -680,26 +778,110 @@ pub fn nice_axis(max: f64) -> (f64, f64) {
     (step, (max * 1.08 / step).ceil() * step)
 }
 
-/// Breaks a label into lines no wider than `width` (by words; CJK by characters).
-pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
+/// Characters a line may not begin with: closing punctuation, small kana and
+/// marks that belong to what precedes them (Chinese and Japanese line breaking).
+const NO_START: &str =
+    "，。、．：；！？）」』》〉】〕〗〙〛｝〞”’…‥·・ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％,.:;!?)]}∶";
+/// Characters a line may not end with: opening punctuation.
+const NO_END: &str = "（「『《〈【〔〖〘〚｛〝“‘([{";
+/// The word joiner: no break on either side of it (it is not drawn).
+const JOINER: char = '\u{2060}';
+
+/// The pieces of a line of a label that it may break between, each with
+/// whether a space follows it: words at spaces, and in CJK text between
+/// characters, except before closing or after opening punctuation, inside a
+/// run of Latin letters or digits ("2019", "eWTP"), or at a word joiner.
+fn pieces(line: &str) -> Vec<(String, bool)> {
+    let cjk = crate::data::markup::is_cjk;
+    let mut out: Vec<(String, bool)> = Vec::new();
     let mut cur = String::new();
-    let tokens: Vec<String> = if label.chars().any(crate::data::markup::is_cjk) {
-        label.chars().map(String::from).collect()
-    } else {
-        label.split(' ').map(|w| format!("{w} ")).collect()
-    };
-    for tok in tokens {
-        let candidate = format!("{cur}{tok}");
-        if !cur.is_empty() && measure(candidate.trim_end()) > width {
-            lines.push(cur.trim_end().to_string());
-            cur = tok;
+    let mut prev: Option<char> = None;
+    let mut joined = false;
+    for ch in line.chars() {
+        if ch == JOINER {
+            joined = true;
+            continue;
+        }
+        if ch == ' ' || ch == '\t' {
+            if !cur.is_empty() {
+                out.push((std::mem::take(&mut cur), true));
+            } else if let Some(last) = out.last_mut() {
+                last.1 = true;
+            }
+            prev = None;
+            joined = false;
+            continue;
+        }
+        let breaks = prev.is_some_and(|a| {
+            !joined && (cjk(a) || cjk(ch)) && !NO_START.contains(ch) && !NO_END.contains(a) && !cur.is_empty()
+        });
+        if breaks {
+            out.push((std::mem::take(&mut cur), false));
+        }
+        cur.push(ch);
+        prev = Some(ch);
+        joined = false;
+    }
+    if !cur.is_empty() {
+        out.push((cur, false));
+    }
+    out
+}
+
+/// Lines of `pieces` filled up to `width`.
+fn fill(pieces: &[(String, bool)], width: f64, measure: &impl Fn(&str) -> f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut space = false;
+    for (piece, after) in pieces {
+        let candidate =
+            if cur.is_empty() { piece.clone() } else { format!("{cur}{}{piece}", if space { " " } else { "" }) };
+        if !cur.is_empty() && measure(&candidate) > width {
+            lines.push(std::mem::replace(&mut cur, piece.clone()));
         } else {
             cur = candidate;
         }
+        space = *after;
     }
-    if !cur.trim().is_empty() {
-        lines.push(cur.trim_end().to_string());
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// Breaks a label into lines no wider than `width` (a piece wider than that
+/// stands on a line of its own): at spaces, and in CJK text between
+/// characters by the rules of [`pieces`]; a line break in the label is kept.
+/// The lines are balanced, so no short last line stands alone ("Ingresos del
+/// presupuesto / público general", not "… público / general"); in CJK text,
+/// where balancing would move a break set by the text, only a last line under
+/// a third of the longest (one or two characters) is rebalanced.
+pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in label.split('\n') {
+        let pieces = pieces(para.trim());
+        if pieces.is_empty() {
+            continue;
+        }
+        let greedy = fill(&pieces, width, &measure);
+        let longest = greedy.iter().map(|l| measure(l)).fold(0.0, f64::max);
+        let last = greedy.last().map_or(0.0, |l| measure(l));
+        let cjk = para.chars().any(crate::data::markup::is_cjk);
+        if greedy.len() < 2 || (cjk && last >= longest / 3.0) {
+            lines.extend(greedy);
+            continue;
+        }
+        // The narrowest width that needs no more lines.
+        let (mut lo, mut hi) = (pieces.iter().map(|(p, _)| measure(p)).fold(0.0, f64::max), width.max(longest));
+        for _ in 0..24 {
+            let mid = (lo + hi) / 2.0;
+            if fill(&pieces, mid, &measure).len() <= greedy.len() {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        lines.extend(fill(&pieces, hi, &measure));
     }
     lines
 }
@@ -708,7 +890,13 @@ pub fn wrap(label: &str, width: f64, measure: impl Fn(&str) -> f64) -> Vec<Strin
 pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
     let strings = &loc.strings;
     let kind = strings.chart_kinds.get(p.kind.name()).cloned().unwrap_or_default();
-    let (sep, end) = if loc.cjk { ("；", "。") } else { ("; ", ". ") };
+    let (sep, end) = if loc.cjk {
+        ("；", "。")
+    } else if loc.script == crate::i18n::Script::Arabic {
+        ("؛ ", ". ")
+    } else {
+        ("; ", ". ")
+    };
     let colon = loc.colon.as_str();
     let mut parts = Vec::new();
     for (si, (name, vals)) in p.series.iter().enumerate() {
@@ -729,7 +917,7 @@ pub fn alt_text(p: &Prepared, title: &str, loc: &Locale) -> String {
         let prefix = if p.series.len() > 1 || si > 0 { format!("{name}{colon}") } else { String::new() };
         parts.push(format!("{prefix}{}", pts.join(sep)));
     }
-    let mut alt = format!("{kind}{colon}{title}{end}{}{end}", parts.join(end.trim_end()));
+    let mut alt = format!("{kind}{colon}{title}{end}{}{end}", parts.join(end));
     if !p.dropped.is_empty() {
         alt.push_str(&format!("{}{colon}{}{end}", strings.not_given, p.dropped.join(sep)));
     }
@@ -865,11 +1053,15 @@ mod tests {
 
     #[test]
     fn charts_are_sized_by_their_data() {
-        let few = canvas(&chart(ChartKind::Hbar, "count", &[1.0, 2.0, 3.0]));
-        let many = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]));
+        let few = canvas(&chart(ChartKind::Hbar, "count", &[1.0, 2.0, 3.0]), 1, 14.0);
+        let many = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]), 1, 14.0);
         assert!(many.1 > few.1, "{few:?} {many:?}");
+        // Two-line labels make taller rows: two lines and half a line's space.
+        let tall = canvas(&chart(ChartKind::Hbar, "count", &[1.0; 10]), 2, 14.0);
+        assert!(tall.1 - many.1 >= 10.0 * 5.0, "{many:?} {tall:?}");
         let small = chart(ChartKind::Bar, "count", &[1.0, 2.0, 3.0]);
-        assert!(is_small(&small) && canvas(&small).0 < canvas(&chart(ChartKind::Bar, "count", &[1.0; 8])).0);
+        let full = chart(ChartKind::Bar, "count", &[1.0; 8]);
+        assert!(is_small(&small) && canvas(&small, 1, 14.0).0 < canvas(&full, 1, 14.0).0);
     }
 
     #[test]
@@ -903,5 +1095,93 @@ mod tests {
         let m = |s: &str| s.chars().count() as f64;
         assert_eq!(wrap("Junior middle school", 10.0, m), vec!["Junior", "middle", "school"]);
         assert_eq!(wrap("初中学校学生", 4.0, m), vec!["初中学校", "学生"]);
+    }
+
+    #[test]
+    fn a_short_last_line_never_stands_alone() {
+        let m = |s: &str| s.chars().count() as f64;
+        // Balanced: "… público / general" would leave one word.
+        let es = wrap("Ingresos del presupuesto público general", 32.0, m);
+        assert_eq!(es, vec!["Ingresos del presupuesto", "público general"]);
+        // A single character on the last line of a Chinese label is rebalanced (earlier review F4).
+        let zh = wrap("世界城地组织亚太区义乌会议", 12.0, m);
+        assert_eq!(zh.len(), 2, "{zh:?}");
+        assert!(zh[1].chars().count() >= 4, "{zh:?}");
+        // A break the text sets at a word boundary is kept when the last line is not short.
+        let zh = wrap("世界城地组织亚太区执行局会议（2019年）", 12.0, m);
+        assert_eq!(zh, vec!["世界城地组织亚太区执行局", "会议（2019年）"]);
+    }
+
+    #[test]
+    fn cjk_labels_break_by_chinese_rules() {
+        let m = |s: &str| s.chars().count() as f64;
+        for width in 3..14 {
+            let lines = wrap("世界城地组织亚太区义乌会议（义乌，2019年）", f64::from(width), m);
+            for l in &lines {
+                let (first, last) = (l.chars().next().unwrap(), l.chars().last().unwrap());
+                assert!(!"，）。、".contains(first), "no line opens with closing punctuation: {lines:?}");
+                assert!(last != '（', "no line ends with an opening bracket: {lines:?}");
+            }
+            assert!(lines.iter().any(|l| l.contains("2019")), "digits stay together: {lines:?}");
+            assert_eq!(lines.concat(), "世界城地组织亚太区义乌会议（义乌，2019年）");
+        }
+        // A word joiner holds two characters together and is not drawn; a line break is kept.
+        let lines = wrap("亚太区\u{2060}义乌会议", 3.0, m);
+        assert!(lines.iter().any(|l| l.contains("区义")) && !lines.concat().contains('\u{2060}'), "{lines:?}");
+        assert_eq!(wrap("Yiwu\nmeeting", 40.0, m), vec!["Yiwu", "meeting"]);
+    }
+
+    #[test]
+    fn horizontal_bar_labels_are_centred_on_their_bars_and_keep_apart() {
+        let mut p = chart(ChartKind::Hbar, "percent", &[4.0, 4.7, 5.4, 6.4]);
+        p.categories = vec![
+            "Ingresos del presupuesto público general".into(),
+            "PIB regional".into(),
+            "Volumen total de importaciones y exportaciones".into(),
+            "Volumen de transacciones del comercio electrónico transfronterizo".into(),
+        ];
+        let svg = render(&p, &Locale::builtin("es"), &style(), None).unwrap();
+        let y = |t: &str| -> f64 { t.split(" y=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap() };
+        let labels: Vec<f64> =
+            svg.split("<text").skip(1).filter(|t| t.contains("text-anchor=\"end\"")).map(y).collect();
+        let bars: Vec<f64> = svg
+            .split("<rect")
+            .skip(1)
+            .map(|r| {
+                let attr = |k: &str| -> f64 {
+                    r.split(&format!(" {k}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+                };
+                attr("y") + attr("height") / 2.0
+            })
+            .collect();
+        assert_eq!(bars.len(), 4, "{svg}");
+        // Each label's lines, line by line; the next label is further off
+        // (by more than a third of a line): four blocks, one per bar.
+        let size = 14.0 / 1.24;
+        let mut blocks: Vec<Vec<f64>> = Vec::new();
+        for y in labels {
+            match blocks.last_mut() {
+                Some(b) if y - b[b.len() - 1] < size * 1.2 * 1.3 => b.push(y),
+                _ => blocks.push(vec![y]),
+            }
+        }
+        assert_eq!(blocks.len(), 4, "labels crowd: {blocks:?}");
+        assert!(blocks.iter().any(|b| b.len() > 1), "{blocks:?}");
+        for (block, bar) in blocks.iter().zip(&bars) {
+            let mid = (block[0] + block[block.len() - 1]) / 2.0;
+            // A label's y is its baseline: its centre sits about a third of its size above.
+            assert!((mid - size * 0.35 - bar).abs() < 3.0, "label at {block:?}, bar at {bar}");
+        }
+    }
+
+    #[test]
+    fn a_second_series_differs_from_the_first_in_greyscale() {
+        // SDG 4's red and the palette's blue have about the same luminance; the tint does not.
+        let luminance = |c: RGBColor| 0.2126 * f64::from(c.0) + 0.7152 * f64::from(c.1) + 0.0722 * f64::from(c.2);
+        let colours = palette(&style(), Some(Colour(0xC5, 0x19, 0x2D)));
+        assert_eq!(colours[0], RGBColor(0xC5, 0x19, 0x2D));
+        assert!(luminance(colours[1]) - luminance(colours[0]) > 80.0, "{colours:?}");
+        // Without a chapter colour, the palette as before.
+        assert_eq!(palette(&style(), None)[0], RGBColor(0x00, 0x68, 0x9D));
     }
 }

@@ -78,6 +78,10 @@ pub struct ChartStyle {
     pub muted: Colour,
     /// Label size in px on a full-width (640 px) chart.
     pub label_px: f64,
+    /// The second series' colour: the chapter's goal colour at this strength
+    /// over white (`second-tint`), so the two series differ in greyscale too;
+    /// `None`: the palette's first colour.
+    pub second_tint: Option<f64>,
     fonts: Fonts,
 }
 
@@ -126,6 +130,7 @@ struct Charts {
     grid: Colour,
     muted: Colour,
     label_px: Spanned<f64>,
+    second_tint: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,12 +176,22 @@ impl Theme {
         if !(4.0..=40.0).contains(&px) {
             return Err(Diag::error(rel, Some(charts.label_px.span()), "`label-px` is a size from 4 to 40 px"));
         }
+        if let Some(t) = &charts.second_tint
+            && !(0.1..=0.9).contains(t.get_ref())
+        {
+            return Err(Diag::error(
+                rel,
+                Some(t.span()),
+                "`second-tint` is a strength from 0.1 to 0.9 (0.4: the goal colour at 40% over white)",
+            ));
+        }
         let style = ChartStyle {
             palette: charts.palette.into_inner(),
             ink: charts.ink,
             grid: charts.grid,
             muted: charts.muted,
             label_px: px,
+            second_tint: charts.second_tint.map(Spanned::into_inner),
             fonts: file.fonts,
         };
         let copyfit = match file.copyfit {

@@ -87,7 +87,7 @@ pub fn validate(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Diag>) 
             let (vid, period) = indicator_ref(vid);
             match idx.indicators.get(vid) {
                 None => diags.push(Diag::error(path, Some(v.span()), format!("unknown indicator `{vid}`"))),
-                Some(ind) if ind.unit() != chart_unit => diags.push(Diag::error(
+                Some(ind) if !units::chart_may_show(chart_unit, ind.unit(), &idx.units) => diags.push(Diag::error(
                     path,
                     Some(v.span()),
                     format!("indicator `{vid}` is in `{}`, the chart in `{chart_unit}`", ind.unit()),
@@ -143,7 +143,7 @@ fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Dia
             None => diags.push(Diag::error(path, Some(i.span()), format!("unknown indicator `{}`", i.get_ref()))),
             Some(ind) => {
                 if let Some(u) = &c.unit
-                    && ind.unit() != u.get_ref()
+                    && !units::chart_may_show(u.get_ref(), ind.unit(), &idx.units)
                 {
                     diags.push(Diag::error(
                         path,

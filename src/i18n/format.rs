@@ -312,6 +312,12 @@ impl Locale {
     /// unit words, in the plural ("billion yuan", "millions de tonnes", "kt CO₂e").
     pub fn axis(&self, unit: &str, max: f64) -> (Scale, String) {
         let canonical = units::canonical(unit);
+        // A project unit may word its axis itself ("عدد المدارس" for "{n} مدرسة").
+        if let Some(title) = self.project_unit(&canonical).and_then(|d| d.axis.get(&self.lang))
+            && !self.scalable(&canonical)
+        {
+            return (Scale::one(), title.clone());
+        }
         let kind = units::kind(&canonical, &self.units);
         match kind {
             Some(Kind::Ratio | Kind::RatioTo1 | Kind::Year) => (Scale::one(), String::new()),

@@ -52,6 +52,16 @@ pub const WORDED: &[&str] = &[
     "yuan-per-person",
 ];
 
+/// Units that name what a `count` counts: a chart of `count` indicators may
+/// be in one of these (or a unit of the project's), so its axis says what it counts.
+pub const COUNT_NOUNS: &[&str] = &["people", "households"];
+
+/// Whether a chart in `chart` may show indicators in `indicator`: the same
+/// unit, or plain counts charted as a noun ("schools", a project's unit).
+pub fn chart_may_show(chart: &str, indicator: &str, project: &BTreeMap<String, UnitDef>) -> bool {
+    chart == indicator || (indicator == "count" && (COUNT_NOUNS.contains(&chart) || project.contains_key(chart)))
+}
+
 /// Other names for units.
 pub const ALIASES: &[(&str, &str)] = &[("yuan", "CNY"), ("usd", "USD")];
 
@@ -86,6 +96,10 @@ pub struct UnitDef {
     /// Patterns after a scale word, per language.
     #[serde(default)]
     pub scaled: BTreeMap<String, Pattern>,
+    /// A chart's value-axis title per language, where the pattern's words
+    /// ("مدرسة" of "{n} مدرسة") do not make one ("عدد المدارس").
+    #[serde(default)]
+    pub axis: BTreeMap<String, String>,
     /// Patterns per language: `en = "{n} bus stops"` or `fr = { one = "…", other = "…" }`.
     #[serde(flatten)]
     pub patterns: BTreeMap<String, Pattern>,
