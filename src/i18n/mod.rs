@@ -283,6 +283,21 @@ pub struct DashboardStrings {
     pub no_goal: String,
     /// After the summary, how many indicators are linked to no goal (`{n}`).
     pub unlinked: String,
+    /// Over the dashboard's first tiles: the goals the review treats in depth.
+    /// This and the next three may be left out by a language of the
+    /// project's own (`i18n/<lang>.toml`): the dashboard then prints no
+    /// heading over its rows, the coverage line, and `not-rated`.
+    #[serde(default)]
+    pub priority: String,
+    /// Over the dashboard's other tiles, after the priority goals.
+    #[serde(default)]
+    pub other_goals: String,
+    /// On an unrated goal's tile: its `{n}` indicators.
+    #[serde(default)]
+    pub reported: String,
+    /// The legend's entry for an unrated goal: what "not rated" means.
+    #[serde(default)]
+    pub not_rated_note: String,
     /// Before the three thresholds of an indicator.
     pub thresholds: String,
     /// Column: values by period.
@@ -945,7 +960,10 @@ mod tests {
     #[test]
     fn target_codes_as_each_language_writes_them() {
         let (ar, en) = (Locale::builtin("ar"), Locale::builtin("en"));
-        assert_eq!((ar.sdg_code("4.1"), ar.sdg_code("1.b"), ar.sdg_code("3.d")), ("4-1".into(), "1-ب".into(), "3-د".into()));
+        assert_eq!(
+            (ar.sdg_code("4.1"), ar.sdg_code("1.b"), ar.sdg_code("3.d")),
+            ("4-1".into(), "1-ب".into(), "3-د".into())
+        );
         assert_eq!((ar.sdg_code("8"), ar.sdg_code("17.1x")), ("8".into(), "17-1x".into()));
         assert_eq!((en.sdg_code("4.1"), en.sdg_code("1.b")), ("4.1".into(), "1.b".into()));
     }
