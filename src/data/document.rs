@@ -94,6 +94,9 @@ pub struct Goal {
     pub n: usize,
     /// Its short name in the edition's language (`null` if the strings lack it).
     pub name: Option<String>,
+    /// Its official icon in the edition's language, a path in the project
+    /// (`vlr.toml`'s `sdg-icons`), or `null`: the templates draw a tile.
+    pub icon: Option<String>,
 }
 
 /// How much of an edition's text is translated (all of it in the source language).
@@ -438,6 +441,9 @@ pub struct Dashboard {
     pub method: &'static str,
     /// The year trends are measured from.
     pub base_year: i32,
+    /// The goals the review treats in depth: those its chapters name
+    /// (`goals` in `vlr.toml`), in the order the chapters take them up.
+    pub priority: Vec<u8>,
 }
 
 /// A goal's tile on the dashboard.
@@ -833,6 +839,7 @@ mod tests {
             unrated: 0,
             method: "sdsn",
             base_year: 2015,
+            priority: vec![1],
         };
         let annex = Annex {
             rows: vec![AnnexRow {
@@ -869,7 +876,7 @@ mod tests {
             },
             draft: true,
             strings: locale.strings,
-            goals: vec![Goal { n: 1, name: s() }],
+            goals: vec![Goal { n: 1, name: s(), icon: s() }],
             meta: Some(meta),
             chapters: (0..chapters.len()).map(ChapterFile::at).collect(),
             translation: Translation { total: 1, missing: 0, stale: 0 },

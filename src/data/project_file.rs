@@ -74,6 +74,12 @@ pub struct ProjectMeta {
     /// A photo for the cover (JPEG or PNG in the project); its credit and alt
     /// text are in each language's `meta.toml`.
     pub cover_photo: Option<Spanned<String>>,
+    /// A folder of the official SDG icons: one folder per language inside it
+    /// (`<sdg-icons>/<lang>/`), each holding the UN's 17 icons as SVG, PNG or
+    /// JPEG files whose names end in the goal's number (`1.svg`,
+    /// `E-WEB-Goal-01.png`). Without it, or for a language without its
+    /// folder, the templates draw their own goal tiles.
+    pub sdg_icons: Option<Spanned<String>>,
     /// Numbering of level-3 headings by language, overriding the language's
     /// own (`"(1)"` in English, `"（一）"` in Chinese): a typst numbering
     /// pattern such as `"(a)"` or `"1."`.
@@ -262,6 +268,18 @@ impl Project {
     pub fn published(&self) -> Option<(i32, u8, u8)> {
         let d = self.file.project.published.get_ref().date?;
         Some((i32::from(d.year), d.month, d.day))
+    }
+
+    /// The goals the review treats in depth: those its chapters name
+    /// (`goals`), each once, in the order the chapters take them up.
+    pub fn priority_goals(&self) -> Vec<u8> {
+        let mut out: Vec<u8> = Vec::new();
+        for g in self.file.chapter.iter().flat_map(|c| c.goals.iter().map(|g| *g.get_ref())) {
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        out
     }
 
     /// The level of each chapter's title in the document's outline, in the

@@ -186,7 +186,9 @@ pub fn resolve(
     }
     let meta = r.meta(project, loaded, src);
     let strings = &locale.strings;
-    let goals = (0..17).map(|i| doc::Goal { n: i + 1, name: strings.goals.get(i).cloned() }).collect();
+    let mut icons = r.sdg_icons(project);
+    let goals =
+        (0..17).map(|i| doc::Goal { n: i + 1, name: strings.goals.get(i).cloned(), icon: icons[i].take() }).collect();
     let map = std::mem::take(&mut r.map);
     let document = Document {
         lang: lang.to_string(),
@@ -313,6 +315,8 @@ pub struct Words {
 }
 
 struct Resolver<'a, 'd> {
+    /// The goals the review treats in depth (its chapters' goals, in order).
+    priority: Vec<u8>,
     idx: &'a Index<'a>,
     sources: &'a Sources,
     lang: &'a str,
@@ -394,6 +398,7 @@ impl<'a, 'd> Resolver<'a, 'd> {
             raw_labels: BTreeMap::new(),
             src_lang: String::new(),
             last_heading: 1,
+            priority: project.priority_goals(),
         }
     }
 }
@@ -1383,25 +1388,27 @@ impl Resolver<'_, '_> {
             }
             Err(_) => {
                 let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}` not found in the project"));
-                self.diags.push(
-                    d.with_hint("photos are JPEG or PNG files inside the project folder, e.g. images/market.jpg"),
-                );
+                self.diags.push(d.with_hint(
+                    "photos and maps are JPEG, PNG or SVG files inside the project folder, e.g. images/market.jpg",
+                ));
                 return None;
             }
         };
         if let Err(e) = check_photo(real) {
             let d = Diag::error(mpath, Some(ph.file.span()), format!("photo `{file}`: {e}"));
-            self.diags.push(d.with_hint("photos are JPEG or PNG files"));
+            self.diags.push(d.with_hint("photos and maps are JPEG, PNG or SVG files"));
             return None;
         }
         let credit = tph.credit.as_ref().map(|c| self.runs(tp, c));
         let caption = self.runs(tp, &tph.caption);
-        Some(doc::Photo {
-            path: format!("/{}", file.trim_start_matches("./")),
-            caption,
-            credit,
-            alt: self.plain(tp, &tph.alt),
-        })
+        let alt = self.plain(tp, &tph.alt);
+        if alt.trim().is_empty() {
+            self.diags.push(
+                Diag::error(tp, Some(tph.alt.span()), format!("photo `{file}` has an empty `alt`"))
+                    .with_hint("say what the image shows, for a screen reader (a map: the places and what it marks)"),
+            );
+        }
+        Some(doc::Photo { path: format!("/{}", file.trim_start_matches("./")), caption, credit, alt })
     }
 
     /// The cover and document metadata; `None` (an error) without any meta.toml.
@@ -1530,6 +1537,160 @@ impl Resolver<'_, '_> {
     }
 }
 
+/// The smallest side, in pixels, of a raster SDG icon: a 30 mm tile (an
+/// opener's) at 300 dpi needs about 350.
+const ICON_MIN_PX: usize = 350;
+
+/// The goal an icon's file is for: the number its name ends in (`9.svg`,
+/// `E-WEB-Goal-09.png`, `sdg_icon_09_ru.png` → 9 only if the number ends the
+/// stem), if an SVG, PNG or JPEG file; `None` for any other file.
+fn icon_goal(name: &str) -> Option<usize> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if !matches!(ext.to_ascii_lowercase().as_str(), "svg" | "png" | "jpg" | "jpeg") {
+        return None;
+    }
+    let digits: String =
+        stem.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+    digits.parse().ok().filter(|n| (1..=17).contains(n))
+}
+
+/// An SVG's width and height, from its root element's `viewBox` (else its
+/// `width` and `height`); `None` when it states neither.
+fn svg_size(bytes: &[u8]) -> Option<(f64, f64)> {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 << 10)]);
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attr = |name: &str| {
+        let at = tag.match_indices(name).find(|(i, _)| {
+            tag[..*i].ends_with(|c: char| c.is_whitespace()) && tag[i + name.len()..].trim_start().starts_with('=')
+        })?;
+        let rest = tag[at.0 + name.len()..].trim_start().strip_prefix('=')?.trim_start();
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = &rest[1..];
+        Some(body[..body.find(quote)?].to_string())
+    };
+    if let Some(vb) = attr("viewBox") {
+        let v: Vec<f64> = vb
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|x| !x.is_empty())
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if v.len() == 4 {
+            return Some((v[2], v[3]));
+        }
+    }
+    let num = |x: String| x.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%').trim().parse::<f64>().ok();
+    Some((num(attr("width")?)?, num(attr("height")?)?))
+}
+
+impl Resolver<'_, '_> {
+    /// The official SDG icons of the edition's language (`vlr.toml`'s
+    /// `sdg-icons`, a folder per language), as typst paths, goal 1 first;
+    /// all `None` without them. A language folder that lacks a goal, holds
+    /// two files for one, or an icon that is not square is an error at
+    /// `sdg-icons`; a language without its folder a warning (its edition
+    /// draws its own tiles).
+    fn sdg_icons(&mut self, project: &Project) -> Vec<Option<String>> {
+        let mut out = vec![None; 17];
+        let Some(dir) = project.file.project.sdg_icons.as_ref() else { return out };
+        let span = Some(dir.span());
+        let folder = Path::new(dir.get_ref().trim_start_matches("./")).join(self.lang);
+        let shown = folder.display().to_string();
+        let Ok(root) = crate::files::Root::open(self.root) else { return out };
+        let entries = match root.entries(&folder) {
+            Ok(e) => e,
+            Err(_) => {
+                self.diags.push(
+                    Diag::warning(
+                        PROJECT_FILE,
+                        span,
+                        format!("no SDG icons for `{}`: the folder `{shown}` is not in the project", self.lang),
+                    )
+                    .with_hint(
+                        "the edition draws its own goal tiles; docs/data-format.md says where the UN's icons go",
+                    ),
+                );
+                return out;
+            }
+        };
+        let mut found: Vec<Option<String>> = vec![None; 17];
+        let mut bad = false;
+        for (name, is_dir) in entries {
+            let Some(name) = name.to_str().filter(|_| !is_dir) else { continue };
+            let Some(n) = icon_goal(name) else { continue };
+            let rel = folder.join(name);
+            let path = rel.display().to_string();
+            if let Some(other) = &found[n - 1] {
+                self.diags.push(Diag::error(
+                    PROJECT_FILE,
+                    span.clone(),
+                    format!("two SDG icons for goal {n} in `{shown}`: `{other}` and `{name}`"),
+                ));
+                bad = true;
+                continue;
+            }
+            let problem = match root.read(&rel, crate::limits::MAX_TEMPLATE_FILE) {
+                Err(_) => Some("cannot be read".to_string()),
+                Ok(bytes) => {
+                    let size = if name.to_ascii_lowercase().ends_with(".svg") {
+                        svg_size(&bytes)
+                    } else {
+                        imagesize::blob_size(&bytes).ok().map(|s| (s.width as f64, s.height as f64))
+                    };
+                    match (crate::limits::check_image(&bytes), size) {
+                        (Err(e), _) => Some(e),
+                        (_, None) => {
+                            Some("its size cannot be read (an SVG needs a viewBox, or width and height)".into())
+                        }
+                        (_, Some((w, h))) if w <= 0.0 || (w - h).abs() > 0.01 * w.max(h) => Some(format!(
+                            "is {w}×{h}: an SDG icon is square (the UN's files are; crop nothing, add no margin)"
+                        )),
+                        (_, Some((w, _)))
+                            if !name.to_ascii_lowercase().ends_with(".svg") && (w as usize) < ICON_MIN_PX =>
+                        {
+                            self.diags.push(Diag::warning(
+                                PROJECT_FILE,
+                                span.clone(),
+                                format!(
+                                    "SDG icon `{path}` is {w}×{w} pixels: it prints soft above {:.0} mm (use the UN's print files, SVG or {ICON_MIN_PX} pixels and more)",
+                                    w / 300.0 * 25.4
+                                ),
+                            ));
+                            None
+                        }
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(p) = problem {
+                self.diags.push(Diag::error(PROJECT_FILE, span.clone(), format!("SDG icon `{path}` {p}")));
+                bad = true;
+            }
+            found[n - 1] = Some(name.to_string());
+        }
+        let missing: Vec<String> = (1..=17).filter(|n| found[n - 1].is_none()).map(|n| n.to_string()).collect();
+        if !missing.is_empty() {
+            self.diags.push(
+                Diag::error(
+                    PROJECT_FILE,
+                    span,
+                    format!("SDG icons missing in `{shown}` for goal(s) {}", missing.join(", ")),
+                )
+                .with_hint(
+                    "the cover and the dashboard show all 17 goals: the folder needs an icon for each, its name ending in the goal's number (9.svg, E-WEB-Goal-09.png)",
+                ),
+            );
+            return out;
+        }
+        if !bad {
+            for (n, name) in found.into_iter().enumerate() {
+                out[n] = name.map(|f| format!("/{}", folder.join(f).display()));
+            }
+        }
+        out
+    }
+}
+
 /// A figure worded at length ("1,2 milliard de livres sterling", "900 yuan
 /// per person") keeps its number and the word after it on one line and lets
 /// the rest break like text, so a long unit does not stretch a justified
@@ -1564,8 +1725,10 @@ fn check_photo(file: std::fs::File) -> Result<(), String> {
     use std::io::Read as _;
     let mut head = Vec::new();
     file.take(1 << 20).read_to_end(&mut head).map_err(|e| format!("cannot be read: {e}"))?;
-    if crate::limits::image_kind(&head).is_none() {
-        return Err("is not an image (JPEG, PNG, GIF or WebP)".into());
+    // An SVG (a map, a diagram drawn elsewhere) is read by typst as vectors.
+    let svg = head.windows(4).take(4096).any(|w| w == b"<svg");
+    if crate::limits::image_kind(&head).is_none() && !svg {
+        return Err("is not an image (JPEG, PNG, GIF, WebP or SVG)".into());
     }
     crate::limits::check_image(&head)
 }

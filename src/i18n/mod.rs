@@ -283,6 +283,21 @@ pub struct DashboardStrings {
     pub no_goal: String,
     /// After the summary, how many indicators are linked to no goal (`{n}`).
     pub unlinked: String,
+    /// Over the dashboard's first tiles: the goals the review treats in depth.
+    /// This and the next three may be left out by a language of the
+    /// project's own (`i18n/<lang>.toml`): the dashboard then prints no
+    /// heading over its rows, the coverage line, and `not-rated`.
+    #[serde(default)]
+    pub priority: String,
+    /// Over the dashboard's other tiles, after the priority goals.
+    #[serde(default)]
+    pub other_goals: String,
+    /// On an unrated goal's tile: its `{n}` indicators.
+    #[serde(default)]
+    pub reported: String,
+    /// The legend's entry for an unrated goal: what "not rated" means.
+    #[serde(default)]
+    pub not_rated_note: String,
     /// Before the three thresholds of an indicator.
     pub thresholds: String,
     /// Column: values by period.

@@ -14,6 +14,7 @@ mod dashboard;
 mod data_cycle;
 mod diff;
 mod edition;
+mod icons;
 mod next_year;
 mod profiles;
 mod race;

@@ -100,6 +100,7 @@ impl Resolver<'_, '_> {
             unrated: c.total - c.rated,
             method: rating.method.code(),
             base_year: rating.base_year,
+            priority: self.priority.clone(),
         }
     }
 
