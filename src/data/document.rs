@@ -66,6 +66,7 @@ pub struct Symbol {
 
 /// The language's script and punctuation.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Typography {
     /// Written right to left.
     pub rtl: bool,
@@ -85,6 +86,11 @@ pub struct Typography {
     pub script: crate::i18n::Script,
     /// The region the text follows, for typst's `text(region:)` (`"CN"`), or `null`.
     pub region: Option<String>,
+    /// The line breaker's cost of a hyphenated line, relative to typst's
+    /// default (1.0; `[typography] hyphenation-cost`).
+    pub hyphenation_cost: f64,
+    /// Words never hyphenated, by their beginning (`[typography] unhyphenated`).
+    pub unhyphenated: Vec<String>,
 }
 
 /// One of the 17 Sustainable Development Goals.
@@ -864,6 +870,8 @@ mod tests {
                 numbers: ", ".into(),
                 script: crate::i18n::Script::Latin,
                 region: Some("GB".into()),
+                hyphenation_cost: 1.0,
+                unhyphenated: Vec::new(),
             },
             draft: true,
             strings: locale.strings,

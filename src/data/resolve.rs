@@ -200,6 +200,8 @@ pub fn resolve(
             numbers: locale.numbers.clone(),
             script: locale.script,
             region: locale.region.clone(),
+            hyphenation_cost: strings.typography.hyphenation_cost.unwrap_or(1.0),
+            unhyphenated: strings.typography.unhyphenated.clone(),
         },
         draft: opts.draft,
         strings: strings.clone(),
