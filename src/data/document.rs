@@ -172,8 +172,9 @@ pub struct Imprint {
     pub contact: Vec<String>,
     /// A link to the review online: printed, and as a QR code on the back cover.
     pub link: Option<String>,
-    /// Further lines (prepared by, printed by, ISBN …).
-    pub notes: Vec<String>,
+    /// Further lines (prepared by, printed by, ISBN …), with the text's inline
+    /// markup (a publication's title in italics).
+    pub notes: Vec<Vec<Run>>,
     /// The copyright line.
     pub copyright: Option<String>,
     /// How to cite the review.
@@ -717,7 +718,7 @@ mod tests {
             disclaimer: s(),
             contact: vec!["c".into()],
             link: s(),
-            notes: vec!["n".into()],
+            notes: vec![runs("n")],
             copyright: s(),
             citation: s(),
             identifier: s(),

@@ -1438,7 +1438,7 @@ impl Resolver<'_, '_> {
             disclaimer: self.plain_opt(mp, i.disclaimer.as_ref()).map(t),
             contact: i.contact.iter().map(|c| self.plain(mp, c)).collect(),
             link: self.plain_opt(mp, i.link.as_ref()),
-            notes: i.notes.iter().map(|n| t(self.plain(mp, n))).collect(),
+            notes: i.notes.iter().map(|n| self.runs(mp, n)).collect(),
             copyright: self.plain_opt(mp, i.copyright.as_ref()).map(t),
             citation: self.plain_opt(mp, i.citation.as_ref()).map(t),
             identifier: self.plain_opt(mp, i.identifier.as_ref()),
