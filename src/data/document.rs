@@ -661,6 +661,7 @@ fn held(object: &str, kind: Option<&str>, key: &str) -> Option<&'static str> {
         ("document", "strings") => "strings",
         ("document", "symbols") => "symbol",
         ("meta", "imprint") => "imprint",
+        ("imprint", "notes") => "run",
         ("meta", "acronyms") => "acronym",
         ("figure", "callout") => "callout",
         ("chapter", "title" | "subtitle") => "run",
