@@ -955,7 +955,10 @@ mod tests {
     #[test]
     fn target_codes_as_each_language_writes_them() {
         let (ar, en) = (Locale::builtin("ar"), Locale::builtin("en"));
-        assert_eq!((ar.sdg_code("4.1"), ar.sdg_code("1.b"), ar.sdg_code("3.d")), ("4-1".into(), "1-ب".into(), "3-د".into()));
+        assert_eq!(
+            (ar.sdg_code("4.1"), ar.sdg_code("1.b"), ar.sdg_code("3.d")),
+            ("4-1".into(), "1-ب".into(), "3-د".into())
+        );
         assert_eq!((ar.sdg_code("8"), ar.sdg_code("17.1x")), ("8".into(), "17-1x".into()));
         assert_eq!((en.sdg_code("4.1"), en.sdg_code("1.b")), ("4.1".into(), "1.b".into()));
     }
