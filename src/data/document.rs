@@ -66,6 +66,7 @@ pub struct Symbol {
 
 /// The language's script and punctuation.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Typography {
     /// Written right to left.
     pub rtl: bool,
@@ -85,6 +86,11 @@ pub struct Typography {
     pub script: crate::i18n::Script,
     /// The region the text follows, for typst's `text(region:)` (`"CN"`), or `null`.
     pub region: Option<String>,
+    /// The line breaker's cost of a hyphenated line, relative to typst's
+    /// default (1.0; `[typography] hyphenation-cost`).
+    pub hyphenation_cost: f64,
+    /// Words never hyphenated, by their beginning (`[typography] unhyphenated`).
+    pub unhyphenated: Vec<String>,
 }
 
 /// One of the 17 Sustainable Development Goals.
@@ -169,8 +175,9 @@ pub struct Imprint {
     pub contact: Vec<String>,
     /// A link to the review online: printed, and as a QR code on the back cover.
     pub link: Option<String>,
-    /// Further lines (prepared by, printed by, ISBN …).
-    pub notes: Vec<String>,
+    /// Further lines (prepared by, printed by, ISBN …), with the text's inline
+    /// markup (a publication's title in italics).
+    pub notes: Vec<Vec<Run>>,
     /// The copyright line.
     pub copyright: Option<String>,
     /// How to cite the review.
@@ -662,6 +669,7 @@ fn held(object: &str, kind: Option<&str>, key: &str) -> Option<&'static str> {
         ("document", "strings") => "strings",
         ("document", "symbols") => "symbol",
         ("meta", "imprint") => "imprint",
+        ("imprint", "notes") => "run",
         ("meta", "acronyms") => "acronym",
         ("figure", "callout") => "callout",
         ("chapter", "title" | "subtitle") => "run",
@@ -719,7 +727,7 @@ mod tests {
             disclaimer: s(),
             contact: vec!["c".into()],
             link: s(),
-            notes: vec!["n".into()],
+            notes: vec![runs("n")],
             copyright: s(),
             citation: s(),
             identifier: s(),
@@ -873,6 +881,8 @@ mod tests {
                 numbers: ", ".into(),
                 script: crate::i18n::Script::Latin,
                 region: Some("GB".into()),
+                hyphenation_cost: 1.0,
+                unhyphenated: Vec::new(),
             },
             draft: true,
             strings: locale.strings,

@@ -443,10 +443,10 @@ mod tests {
 
     #[test]
     fn arabic_scale_words_take_their_plural_in_un_usage() {
-        assert_eq!(fig("ar", 4e9, "CNY"), "4 بلايين\u{A0}يوان");
-        assert_eq!(fig("ar", 148.56e9, "CNY"), "148.56 بليون\u{A0}يوان");
-        assert_eq!(fig("ar", 15e9, "CNY"), "15 بليون\u{A0}يوان");
-        assert_eq!(fig("ar", 3e6, "CNY"), "3 ملايين\u{A0}يوان");
+        assert_eq!(fig("ar", 4e9, "CNY"), "4\u{A0}بلايين\u{A0}يوان");
+        assert_eq!(fig("ar", 148.56e9, "CNY"), "148.56\u{A0}بليون\u{A0}يوان");
+        assert_eq!(fig("ar", 15e9, "CNY"), "15\u{A0}بليون\u{A0}يوان");
+        assert_eq!(fig("ar", 3e6, "CNY"), "3\u{A0}ملايين\u{A0}يوان");
     }
 
     #[test]

@@ -452,6 +452,16 @@ pub struct Typography {
     /// (UN Arabic `["أ", "ب", "ج", …]`: 1-ب); unset: as in the data (4.1, 1.b).
     #[serde(default, skip_serializing)]
     pub target_codes: Option<TargetCodes>,
+    /// How much a hyphenated line costs the line breaker, relative to typst's
+    /// default (1.0): higher hyphenates less, short words and ladders of
+    /// hyphenated lines first (Russian 2.0). Handed to the templates.
+    #[serde(skip_serializing)]
+    pub hyphenation_cost: Option<f64>,
+    /// Words never hyphenated, by their beginning, so every form is covered
+    /// (Russian "Синьцзян": Синьцзяна, Синьцзяне); for names the language's
+    /// hyphenation patterns split wrongly. Handed to the templates.
+    #[serde(default, skip_serializing)]
+    pub unhyphenated: Vec<String>,
 }
 
 /// How a language writes SDG target codes (`[typography] target-codes`).
