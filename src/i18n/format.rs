@@ -344,6 +344,52 @@ impl Locale {
         }
     }
 
+    /// Figures of one unit set in a table's columns: the unit's words, for a
+    /// column of their own ("million", "billion yuan", "%", "km²"; `""` for a
+    /// plain count), and each number without them. The scale is the row's, one
+    /// for all its figures: the largest that keeps every digit of every figure
+    /// (700,000 and 1,859,400 people: "million", 0.7 and 1.8594; Chinese keeps
+    /// 221 as 221, never 0.0221万). Ratios keep their pattern ("1:25"), years
+    /// their digits ungrouped; neither has unit words.
+    pub fn columns(&self, unit: &str, figures: &[Figure]) -> (String, Vec<String>) {
+        let canonical = units::canonical(unit);
+        let max = figures.iter().map(|f| f.value.abs()).fold(0.0, f64::max);
+        match units::kind(&canonical, &self.units) {
+            Some(Kind::Ratio | Kind::RatioTo1) => (String::new(), figures.iter().map(|&f| self.figure(f)).collect()),
+            Some(Kind::Year) => (String::new(), figures.iter().map(|f| self.number(f.value, Some(0), false)).collect()),
+            Some(Kind::Prefixed(..)) => {
+                let (scale, words) = self.axis(unit, max);
+                let decimals = |f: &Figure| if scale.divisor == 1.0 { f.decimals } else { None };
+                (words, figures.iter().map(|f| self.number(f.value / scale.divisor, decimals(f), true)).collect())
+            }
+            _ => {
+                // The largest scale every figure keeps its digits on; none (the
+                // unit's words alone) if there is none.
+                let e = if self.scalable(&canonical) {
+                    self.scales.iter().copied().find(|&e| {
+                        let d = 10f64.powi(i32::from(e));
+                        max >= d && figures.iter().all(|f| self.keeps_digits(f.value, d))
+                    })
+                } else {
+                    None
+                };
+                let (scale, words) = self.axis(unit, e.map_or(0.0, |e| 10f64.powi(i32::from(e))));
+                let numbers = figures
+                    .iter()
+                    .map(|f| match e {
+                        Some(e) => {
+                            let sig = f.value / scale.divisor;
+                            let written = written_decimals(sig, e, f.place).and_then(|d| u8::try_from(d).ok());
+                            self.number(sig, written, true)
+                        }
+                        None => self.number(f.value, f.decimals, true),
+                    })
+                    .collect();
+                (words, numbers)
+            }
+        }
+    }
+
     /// Whether this language can print `unit`; if not, what to add where.
     pub fn can_print(&self, unit: &str) -> Result<(), String> {
         let canonical = units::canonical(unit);
