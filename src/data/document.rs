@@ -706,6 +706,7 @@ mod tests {
             m: Some("mark".into()),
             s: Some("p".into()),
             l: Some("en".into()),
+            u: Some("https://example.org".into()),
         }]
     }
 

@@ -23,7 +23,8 @@ pub fn apply(locale: &Locale, runs: &mut [Run]) {
     let rules = &locale.strings.typography;
     let before_figure: Vec<bool> = (0..runs.len()).map(|i| runs.get(i + 1).is_some_and(|r| r.v)).collect();
     for (n, run) in runs.iter_mut().enumerate() {
-        if run.v {
+        // A figure, and an address (a link's text may be words: it is set as any text).
+        if run.v || run.u.as_ref().is_some_and(|u| *u == run.t || format!("https://{}", run.t) == *u) {
             prev = run.t.chars().last().or(prev);
             continue;
         }
