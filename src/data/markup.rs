@@ -116,8 +116,7 @@ pub fn split_urls(s: &str) -> Vec<(String, Option<String>)> {
         let tail = &rest[start..];
         let mut end =
             tail.find(|c: char| c.is_whitespace() || "<>\"“”«»‘’「」".contains(c) || is_cjk(c)).unwrap_or(tail.len());
-        loop {
-            let Some(last) = tail[..end].chars().last() else { break };
+        while let Some(last) = tail[..end].chars().last() {
             let unbalanced = last == ')' && tail[..end].matches('(').count() < tail[..end].matches(')').count();
             if ".,;:!?'".contains(last) || unbalanced {
                 end -= last.len_utf8();

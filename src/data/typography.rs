@@ -162,7 +162,8 @@ mod tests {
     fn russian_dashes_and_arabic_proclitics_keep_their_line() {
         assert_eq!(apply_str("ru", "экспресс «Иу — Синьцзян — Европа»"), "экспресс «Иу\u{A0}— Синьцзян\u{A0}— Европа»");
         assert_eq!(apply_str("en", "a — b"), "a — b", "only where the language asks");
-        let figure = |t: &str| Run { t: t.into(), b: false, i: false, v: true, f: false, m: None, s: None, l: None };
+        let figure =
+            |t: &str| Run { t: t.into(), b: false, i: false, v: true, f: false, m: None, s: None, l: None, u: None };
         let mut runs = [run("بلغ الناتج المحلي و"), figure("87.088"), run(" مليار")];
         apply("ar", &mut runs);
         assert_eq!(runs[0].t, "بلغ الناتج المحلي و\u{2060}");

@@ -110,15 +110,12 @@ impl Resolver<'_, '_> {
             .iter()
             .map(|(i, r)| {
                 // The edition's own value, declared missing: why.
-                let gap = match i.declared_gap(self.idx.edition) {
-                    Some((gap, why)) => Some((gap.label.clone(), self.reason_text(why))),
-                    None => None,
-                };
+                let gap = i.declared_gap(self.idx.edition).map(|(gap, why)| (gap.label.clone(), self.reason_text(why)));
                 let known: Vec<_> = i
                     .series
                     .points
-                    .iter()
-                    .filter_map(|(_, pt)| pt.value.map(|v| self.fig(i, v, pt.decimals, pt.place)))
+                    .values()
+                    .filter_map(|pt| pt.value.map(|v| self.fig(i, v, pt.decimals, pt.place)))
                     .collect();
                 let (unit, mut numbers) = self.locale.columns(i.unit(), &known);
                 numbers.reverse();
