@@ -573,6 +573,30 @@ mod tests {
     }
 
     #[test]
+    fn columns_share_the_rows_scale_and_drop_the_unit() {
+        let f = |value: f64| Figure { value, unit: "count", decimals: None, place: None };
+        let en = Locale::builtin("en");
+        assert_eq!(
+            en.columns("count", &[f(700_000.0), f(1_859_400.0)]),
+            ("million".into(), vec!["0.7".into(), "1.8594".into()])
+        );
+        assert_eq!(
+            en.columns("count", &[f(221.0), f(116_451.0)]),
+            (String::new(), vec!["221".into(), "116,451".into()])
+        );
+        let yuan = Figure { value: 148.56e9, unit: "yuan", decimals: None, place: None };
+        assert_eq!(en.columns("yuan", &[yuan]), ("billion yuan".into(), vec!["148.56".into()]));
+        let pct = Figure { value: 4.0, unit: "percent", decimals: Some(1), place: None };
+        assert_eq!(en.columns("percent", &[pct]), ("%".into(), vec!["4.0".into()]));
+        let ratio = Figure { value: 25.0, unit: "ratio", decimals: None, place: None };
+        assert_eq!(en.columns("ratio", &[ratio]), (String::new(), vec!["1:25".into()]));
+        // Chinese keeps 221 whole: no 万 with four decimals.
+        let zh = Locale::builtin("zh");
+        assert_eq!(zh.columns("count", &[f(221.0), f(116_451.0)]).0, "");
+        assert_eq!(zh.columns("yuan", &[yuan]).0, "亿元");
+    }
+
+    #[test]
     fn axis_units() {
         assert_eq!(Locale::builtin("en").axis("yuan", 312e9).1, "billion yuan");
         assert_eq!(Locale::builtin("zh").axis("yuan", 312e9).1, "亿元");
