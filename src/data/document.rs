@@ -549,6 +549,15 @@ pub struct AnnexRow {
     pub values: Vec<(String, String)>,
     /// The status mark of each value, in the same order (none: final).
     pub marks: Vec<Option<String>>,
+    /// The unit's words for a column of their own, with the scale the row's
+    /// figures share ("million", "billion yuan", "%"; `""` for a plain count,
+    /// a ratio or a year).
+    pub unit: String,
+    /// Its values as numbers in `unit`, for columns by period:
+    /// `[period, number]` pairs in the order of `values` ("n/a" where missing).
+    pub numbers: Vec<(String, String)>,
+    /// Why the edition's value is missing, where the data say.
+    pub gap: Option<String>,
     /// The indicator's note (definitions, breaks in the series), if it has one.
     pub note: Option<String>,
     /// Its target.
@@ -713,6 +722,7 @@ mod tests {
             m: Some("mark".into()),
             s: Some("p".into()),
             l: Some("en".into()),
+            u: Some("https://example.org".into()),
         }]
     }
 
@@ -855,6 +865,9 @@ mod tests {
                 label: "l".into(),
                 values: vec![("2020".into(), "1".into())],
                 marks: vec![s()],
+                unit: "u".into(),
+                numbers: vec![("2020".into(), "1".into())],
+                gap: s(),
                 note: s(),
                 target: target(),
                 status: "achieved",

@@ -31,12 +31,16 @@ pub struct Run {
     /// in the original, `[…]{lang=en}`): a PDF's /Lang, for a screen reader's voice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub l: Option<String>,
+    /// The address the run links to: a link written `[text](https://…)`, or
+    /// an address written out in the text (`https://…`, `www.…`, `mailto:…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub u: Option<String>,
 }
 
 impl Run {
     /// A run of plain text: no style, no figure, in the edition's language.
     pub fn text(t: impl Into<String>) -> Self {
-        Run { t: t.into(), b: false, i: false, v: false, f: false, m: None, s: None, l: None }
+        Run { t: t.into(), b: false, i: false, v: false, f: false, m: None, s: None, l: None, u: None }
     }
 }
 
@@ -58,6 +62,93 @@ pub fn lang_span(text: &str, pos: usize) -> Option<Result<(usize, usize, String)
         return Some(Err(MarkupError { message, offset: end + 1, len: len - 1 }));
     }
     Some(Ok((end, len, tag.to_string())))
+}
+
+/// A link, `[text](address)`, opened by the `[` at `pos`: where its text
+/// ends (the `]`), the length of `](address)` and the address. `None` if that
+/// `[` opens no link (its first `]` is not followed by `(` and an address
+/// without spaces that starts as a web or mail address does, then `)`).
+pub fn link_span(text: &str, pos: usize) -> Option<(usize, usize, String)> {
+    let end = pos + text[pos..].find(']')?;
+    let rest = text[end + 1..].strip_prefix('(')?;
+    let close = rest.find(')')?;
+    let address = &rest[..close];
+    if address.is_empty() || address.chars().any(char::is_whitespace) || url_start(address) != Some(0) {
+        return None;
+    }
+    Some((end, 1 + 1 + close + 1, target(address)))
+}
+
+/// The beginnings of an address written out in the text.
+const SCHEMES: [&str; 4] = ["https://", "http://", "mailto:", "www."];
+
+/// Where an address starts in `s` at or after byte 0: at the start of a word.
+fn url_start(s: &str) -> Option<usize> {
+    let mut prev: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        let word_start = prev.is_none_or(|p| p.is_whitespace() || "([«“‘\"'<（「".contains(p));
+        if word_start && SCHEMES.iter().any(|k| s[i..].get(..k.len()).is_some_and(|h| h.eq_ignore_ascii_case(k))) {
+            return Some(i);
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+/// The address a link opens: `www.…` is a web address.
+fn target(address: &str) -> String {
+    if address.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("www.")) {
+        format!("https://{address}")
+    } else {
+        address.to_string()
+    }
+}
+
+/// Splits text at the addresses written out in it: `(text, None)` and
+/// `(address, Some(target))` pieces, in order. An address ends before a
+/// space, a quotation mark or a CJK character; punctuation that ends a
+/// sentence or a clause after it (`.`, `,`, `)` without its `(` …) is not
+/// part of it.
+pub fn split_urls(s: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(start) = url_start(rest) {
+        let tail = &rest[start..];
+        let mut end =
+            tail.find(|c: char| c.is_whitespace() || "<>\"“”«»‘’「」".contains(c) || is_cjk(c)).unwrap_or(tail.len());
+        while let Some(last) = tail[..end].chars().last() {
+            let unbalanced = last == ')' && tail[..end].matches('(').count() < tail[..end].matches(')').count();
+            if ".,;:!?'".contains(last) || unbalanced {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let address = &tail[..end];
+        // A scheme alone ("http://") is no address.
+        if SCHEMES.iter().any(|k| address.eq_ignore_ascii_case(k)) {
+            out.push((rest[..start + end.max(1)].to_string(), None));
+            rest = &rest[start + end.max(1)..];
+            continue;
+        }
+        if start > 0 {
+            out.push((rest[..start].to_string(), None));
+        }
+        out.push((address.to_string(), Some(target(address))));
+        rest = &tail[end..];
+    }
+    if !rest.is_empty() {
+        out.push((rest.to_string(), None));
+    }
+    // Pieces of plain text next to each other (a scheme alone) are one.
+    let mut merged: Vec<(String, Option<String>)> = Vec::new();
+    for (t, u) in out {
+        match merged.last_mut() {
+            Some((prev, None)) if u.is_none() => prev.push_str(&t),
+            _ => merged.push((t, u)),
+        }
+    }
+    merged
 }
 
 /// A BCP 47 language tag as far as a PDF needs one: a language of two or three
@@ -372,11 +463,28 @@ fn parse_runs(
     // The passage in another language the text is in: where it ends, the
     // length of its `]{lang=…}`, its language.
     let mut lang: Option<(usize, usize, String)> = None;
+    // The link the text is in: where its text ends, the length of its
+    // `](address)`, its address.
+    let mut link: Option<(usize, usize, String)> = None;
     let mut buf = String::new();
-    let flush = |buf: &mut String, runs: &mut Vec<Run>, b: bool, i: bool, l: &Option<(usize, usize, String)>| {
+    let flush = |buf: &mut String,
+                 runs: &mut Vec<Run>,
+                 b: bool,
+                 i: bool,
+                 l: &Option<(usize, usize, String)>,
+                 u: &Option<(usize, usize, String)>| {
         if !buf.is_empty() {
             let l = l.as_ref().map(|(_, _, l)| l.clone());
-            runs.push(Run { b, i, l, ..Run::text(std::mem::take(buf)) });
+            let text = std::mem::take(buf);
+            match u {
+                Some((_, _, u)) => runs.push(Run { b, i, l, u: Some(u.clone()), ..Run::text(text) }),
+                // Addresses written out in the text link too.
+                None => {
+                    for (t, u) in split_urls(&text) {
+                        runs.push(Run { b, i, l: l.clone(), u, ..Run::text(t) });
+                    }
+                }
+            }
         }
     };
     let bytes = text.as_bytes();
@@ -384,19 +492,22 @@ fn parse_runs(
     let (mut bold_at, mut ital_at) = (0, 0);
     while pos < text.len() {
         let rest = &text[pos..];
-        if lang.as_ref().is_some_and(|(end, _, _)| *end == pos) {
-            flush(&mut buf, &mut runs, bold, ital, &lang);
+        if link.as_ref().is_some_and(|(end, _, _)| *end == pos) {
+            flush(&mut buf, &mut runs, bold, ital, &lang, &link);
+            pos += link.take().map_or(1, |(_, len, _)| len);
+        } else if lang.as_ref().is_some_and(|(end, _, _)| *end == pos) {
+            flush(&mut buf, &mut runs, bold, ital, &lang, &link);
             pos += lang.take().map_or(1, |(_, len, _)| len);
         } else if rest.starts_with("{{") || rest.starts_with("}}") {
             buf.push_str(&rest[..1]);
             pos += 2;
         } else if styles && rest.starts_with("**") {
-            flush(&mut buf, &mut runs, bold, ital, &lang);
+            flush(&mut buf, &mut runs, bold, ital, &lang, &link);
             bold = !bold;
             bold_at = pos;
             pos += 2;
         } else if styles && bytes[pos] == b'*' {
-            flush(&mut buf, &mut runs, bold, ital, &lang);
+            flush(&mut buf, &mut runs, bold, ital, &lang, &link);
             ital = !ital;
             ital_at = pos;
             pos += 1;
@@ -404,9 +515,10 @@ fn parse_runs(
             let (len, filled) = placeholder_at(text, pos, &mut resolve);
             match filled {
                 Ok((value, mark)) => {
-                    flush(&mut buf, &mut runs, bold, ital, &lang);
+                    flush(&mut buf, &mut runs, bold, ital, &lang, &link);
                     let l = lang.as_ref().map(|(_, _, l)| l.clone());
-                    runs.push(Run { b: bold, i: ital, v: true, f: true, m: mark, l, ..Run::text(value) });
+                    let u = link.as_ref().map(|(_, _, u)| u.clone());
+                    runs.push(Run { b: bold, i: ital, v: true, f: true, m: mark, l, u, ..Run::text(value) });
                 }
                 Err(e) => errors.push(e),
             }
@@ -421,11 +533,18 @@ fn parse_runs(
             match span {
                 Ok(_) if lang.is_some() => errors.push(nested(pos)),
                 Ok(span) => {
-                    flush(&mut buf, &mut runs, bold, ital, &lang);
+                    flush(&mut buf, &mut runs, bold, ital, &lang, &link);
                     lang = Some(span);
                 }
                 Err(e) => errors.push(e),
             }
+            pos += 1;
+        } else if bytes[pos] == b'['
+            && link.is_none()
+            && let Some(span) = link_span(text, pos)
+        {
+            flush(&mut buf, &mut runs, bold, ital, &lang, &link);
+            link = Some(span);
             pos += 1;
         } else {
             let ch = rest.chars().next().unwrap_or(' ');
@@ -433,7 +552,7 @@ fn parse_runs(
             pos += ch.len_utf8();
         }
     }
-    flush(&mut buf, &mut runs, bold, ital, &lang);
+    flush(&mut buf, &mut runs, bold, ital, &lang, &link);
     if bold {
         errors.push(MarkupError { message: "`**` is never closed".into(), offset: bold_at, len: 2 });
     }
@@ -554,6 +673,35 @@ mod tests {
             "Report *2025*"
         );
         assert!(is_lang_tag("zh-Hant") && is_lang_tag("pt-BR") && !is_lang_tag("e") && !is_lang_tag("en_GB"));
+    }
+
+    #[test]
+    fn links_written_as_markup_or_out_in_the_text() {
+        let runs = parse("See [the review](https://example.org/vlr) now.", |_| Ok(("".into(), None))).unwrap();
+        let linked: Vec<_> = runs.iter().filter(|r| r.u.is_some()).collect();
+        assert_eq!(linked.len(), 1);
+        assert_eq!(linked[0].t, "the review");
+        assert_eq!(linked[0].u.as_deref(), Some("https://example.org/vlr"));
+        assert_eq!(plain(&runs), "See the review now.");
+        // Written out: the address links, the full stop after it does not.
+        let runs = parse("Online at https://example.org/a?b=1. Or www.yiwu.gov.cn, (mailto:x@y.org)", |_| {
+            Ok(("".into(), None))
+        })
+        .unwrap();
+        let linked: Vec<_> = runs.iter().filter_map(|r| r.u.as_deref().map(|u| (r.t.as_str(), u))).collect();
+        assert_eq!(
+            linked,
+            [
+                ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+                ("www.yiwu.gov.cn", "https://www.yiwu.gov.cn"),
+                ("mailto:x@y.org", "mailto:x@y.org")
+            ]
+        );
+        assert_eq!(plain(&runs), "Online at https://example.org/a?b=1. Or www.yiwu.gov.cn, (mailto:x@y.org)");
+        // Not links: a bracket without an address, a scheme alone, a word that contains one.
+        for text in ["[a](b)", "[a] (x.org)", "http:// alone", "xhttps://x.org"] {
+            assert!(parse(text, |_| Ok(("".into(), None))).unwrap().iter().all(|r| r.u.is_none()), "{text}");
+        }
     }
 
     #[test]

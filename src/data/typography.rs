@@ -23,7 +23,8 @@ pub fn apply(locale: &Locale, runs: &mut [Run]) {
     let rules = &locale.strings.typography;
     let before_figure: Vec<bool> = (0..runs.len()).map(|i| runs.get(i + 1).is_some_and(|r| r.v)).collect();
     for (n, run) in runs.iter_mut().enumerate() {
-        if run.v {
+        // A figure, and an address (a link's text may be words: it is set as any text).
+        if run.v || run.u.as_ref().is_some_and(|u| *u == run.t || format!("https://{}", run.t) == *u) {
             prev = run.t.chars().last().or(prev);
             continue;
         }
@@ -161,7 +162,8 @@ mod tests {
     fn russian_dashes_and_arabic_proclitics_keep_their_line() {
         assert_eq!(apply_str("ru", "экспресс «Иу — Синьцзян — Европа»"), "экспресс «Иу\u{A0}— Синьцзян\u{A0}— Европа»");
         assert_eq!(apply_str("en", "a — b"), "a — b", "only where the language asks");
-        let figure = |t: &str| Run { t: t.into(), b: false, i: false, v: true, f: false, m: None, s: None, l: None };
+        let figure =
+            |t: &str| Run { t: t.into(), b: false, i: false, v: true, f: false, m: None, s: None, l: None, u: None };
         let mut runs = [run("بلغ الناتج المحلي و"), figure("87.088"), run(" مليار")];
         apply("ar", &mut runs);
         assert_eq!(runs[0].t, "بلغ الناتج المحلي و\u{2060}");

@@ -367,6 +367,52 @@ impl Locale {
         }
     }
 
+    /// Figures of one unit set in a table's columns: the unit's words, for a
+    /// column of their own ("million", "billion yuan", "%", "km²"; `""` for a
+    /// plain count), and each number without them. The scale is the row's, one
+    /// for all its figures: the largest that keeps every digit of every figure
+    /// (700,000 and 1,859,400 people: "million", 0.7 and 1.8594; Chinese keeps
+    /// 221 as 221, never 0.0221万). Ratios keep their pattern ("1:25"), years
+    /// their digits ungrouped; neither has unit words.
+    pub fn columns(&self, unit: &str, figures: &[Figure]) -> (String, Vec<String>) {
+        let canonical = units::canonical(unit);
+        let max = figures.iter().map(|f| f.value.abs()).fold(0.0, f64::max);
+        match units::kind(&canonical, &self.units) {
+            Some(Kind::Ratio | Kind::RatioTo1) => (String::new(), figures.iter().map(|&f| self.figure(f)).collect()),
+            Some(Kind::Year) => (String::new(), figures.iter().map(|f| self.number(f.value, Some(0), false)).collect()),
+            Some(Kind::Prefixed(..)) => {
+                let (scale, words) = self.axis(unit, max);
+                let decimals = |f: &Figure| if scale.divisor == 1.0 { f.decimals } else { None };
+                (words, figures.iter().map(|f| self.number(f.value / scale.divisor, decimals(f), true)).collect())
+            }
+            _ => {
+                // The largest scale every figure keeps its digits on; none (the
+                // unit's words alone) if there is none.
+                let e = if self.scalable(&canonical) {
+                    self.scales.iter().copied().find(|&e| {
+                        let d = 10f64.powi(i32::from(e));
+                        max >= d && figures.iter().all(|f| self.keeps_digits(f.value, d))
+                    })
+                } else {
+                    None
+                };
+                let (scale, words) = self.axis(unit, e.map_or(0.0, |e| 10f64.powi(i32::from(e))));
+                let numbers = figures
+                    .iter()
+                    .map(|f| match e {
+                        Some(e) => {
+                            let sig = f.value / scale.divisor;
+                            let written = written_decimals(sig, e, f.place).and_then(|d| u8::try_from(d).ok());
+                            self.number(sig, written, true)
+                        }
+                        None => self.number(f.value, f.decimals, true),
+                    })
+                    .collect();
+                (words, numbers)
+            }
+        }
+    }
+
     /// Whether this language can print `unit`; if not, what to add where.
     pub fn can_print(&self, unit: &str) -> Result<(), String> {
         let canonical = units::canonical(unit);
@@ -585,6 +631,30 @@ mod tests {
         // Arabic-Indic digits where the region uses them (e.g. Egypt).
         assert_eq!(fig("ar", 1559.5, "count"), "1,559.5");
         assert_eq!(number("ar-EG", 1559.5, None, true), "١٬٥٥٩٫٥");
+    }
+
+    #[test]
+    fn columns_share_the_rows_scale_and_drop_the_unit() {
+        let f = |value: f64| Figure { value, unit: "count", decimals: None, place: None };
+        let en = Locale::builtin("en");
+        assert_eq!(
+            en.columns("count", &[f(700_000.0), f(1_859_400.0)]),
+            ("million".into(), vec!["0.7".into(), "1.8594".into()])
+        );
+        assert_eq!(
+            en.columns("count", &[f(221.0), f(116_451.0)]),
+            (String::new(), vec!["221".into(), "116,451".into()])
+        );
+        let yuan = Figure { value: 148.56e9, unit: "yuan", decimals: None, place: None };
+        assert_eq!(en.columns("yuan", &[yuan]), ("billion yuan".into(), vec!["148.56".into()]));
+        let pct = Figure { value: 4.0, unit: "percent", decimals: Some(1), place: None };
+        assert_eq!(en.columns("percent", &[pct]), ("%".into(), vec!["4.0".into()]));
+        let ratio = Figure { value: 25.0, unit: "ratio", decimals: None, place: None };
+        assert_eq!(en.columns("ratio", &[ratio]), (String::new(), vec!["1:25".into()]));
+        // Chinese keeps 221 whole: no 万 with four decimals.
+        let zh = Locale::builtin("zh");
+        assert_eq!(zh.columns("count", &[f(221.0), f(116_451.0)]).0, "");
+        assert_eq!(zh.columns("yuan", &[yuan]).0, "亿元");
     }
 
     #[test]

@@ -123,6 +123,8 @@ pub struct Strings {
     pub period: String,
     /// A figure that is not known ("n/a").
     pub not_available: String,
+    /// After a label carried over to a new page: "(continued)".
+    pub continued: String,
     /// Mark of a figure older than the edition expects (draft builds); `{period}` is its period.
     pub stale: String,
     /// Mark of an example value.
@@ -298,6 +300,14 @@ pub struct DashboardStrings {
     /// The legend's entry for an unrated goal: what "not rated" means.
     #[serde(default)]
     pub not_rated_note: String,
+    /// Column: the unit of an indicator's figures.
+    pub unit: String,
+    /// Column: the values of periods without a column of their own.
+    pub other_years: String,
+    /// Before the numbered sources of a group of indicators.
+    pub sources: String,
+    /// Under the annex: a blank status is an indicator not rated.
+    pub annex_unrated: String,
     /// Before the three thresholds of an indicator.
     pub thresholds: String,
     /// Column: values by period.

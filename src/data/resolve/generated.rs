@@ -110,33 +110,47 @@ impl Resolver<'_, '_> {
             .indicators
             .iter()
             .map(|(i, r)| {
-                let values = i
+                // The edition's own value, declared missing: why.
+                let gap = i.declared_gap(self.idx.edition).map(|(gap, why)| (gap.label.clone(), self.reason_text(why)));
+                let known: Vec<_> = i
                     .series
                     .points
-                    .iter()
-                    .map(|(p, pt)| {
-                        let v = match pt.value {
-                            Some(v) => self.locale.figure(self.fig(i, v, pt.decimals, pt.place)),
-                            // The edition's own value, declared missing: why.
-                            None => match i.declared_gap(self.idx.edition) {
-                                Some((gap, why)) if gap == p => {
-                                    let why = self.strings.reason.replace("{reason}", &self.reason_text(why));
-                                    format!("{}{why}", self.strings.not_available)
-                                }
-                                _ => self.strings.not_available.clone(),
-                            },
-                        };
-                        let mark = if pt.value.is_some() { self.status_mark(pt.status) } else { None };
-                        ((p.label.clone(), v), mark)
-                    })
-                    .collect::<Vec<_>>();
-                let (values, marks) = values.into_iter().unzip();
+                    .values()
+                    .filter_map(|pt| pt.value.map(|v| self.fig(i, v, pt.decimals, pt.place)))
+                    .collect();
+                let (unit, mut numbers) = self.locale.columns(i.unit(), &known);
+                numbers.reverse();
+                let mut values = Vec::new();
+                let mut marks = Vec::new();
+                let mut figures = Vec::new();
+                for (p, pt) in &i.series.points {
+                    let v = match pt.value {
+                        Some(v) => self.locale.figure(self.fig(i, v, pt.decimals, pt.place)),
+                        None => match &gap {
+                            Some((at, why)) if *at == p.label => {
+                                let why = self.strings.reason.replace("{reason}", why);
+                                format!("{}{why}", self.strings.not_available)
+                            }
+                            _ => self.strings.not_available.clone(),
+                        },
+                    };
+                    let n = match pt.value {
+                        Some(_) => numbers.pop().unwrap_or_default(),
+                        None => self.strings.not_available.clone(),
+                    };
+                    marks.push(if pt.value.is_some() { self.status_mark(pt.status) } else { None });
+                    values.push((p.label.clone(), v));
+                    figures.push((p.label.clone(), n));
+                }
                 let cite = i.spec.source.as_ref().and_then(|s| citation(s.get_ref()).ok()).map(|c| self.cite(&c));
                 doc::AnnexRow {
                     sdg: status::sdg_code(i.spec).map(|c| self.locale.sdg_code(&c)),
                     label: self.label(i.spec.id.get_ref()),
                     values,
                     marks,
+                    unit,
+                    numbers: figures,
+                    gap: gap.map(|(_, why)| why),
                     note: i.spec.note.as_deref().filter(|n| !n.trim().is_empty()).map(|n| self.reason_text(n)),
                     target: self.target(i),
                     status: r.status_code(),
