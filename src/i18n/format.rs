@@ -469,8 +469,8 @@ mod tests {
         assert_eq!(fig("en", 1.2e9, "GBP"), "£1.2 billion");
         assert_eq!(fig("en", 80_137.0, "GBP"), "£80,137");
         assert_eq!(fig("en", 2.5e6, "EUR"), "€2.5 million");
-        assert_eq!(fig("fr", 1.2e9, "GBP"), "1,2 milliard de livres sterling");
-        assert_eq!(fig("fr", 3.4e9, "GBP"), "3,4 milliards de livres sterling");
+        assert_eq!(fig("fr", 1.2e9, "GBP"), "1,2 milliard de\u{A0}livres sterling");
+        assert_eq!(fig("fr", 3.4e9, "GBP"), "3,4 milliards de\u{A0}livres sterling");
         assert_eq!(fig("fr", 2.5e6, "EUR"), "2,5 millions d’euros");
         assert_eq!(fig("fr", 80_137.0, "GBP"), "80\u{202F}137 livres sterling");
         assert_eq!(fig("fr", 1.0, "EUR"), "1 euro");
@@ -481,8 +481,8 @@ mod tests {
 
     #[test]
     fn french_scale_words_are_singular_below_two() {
-        assert_eq!(fig("fr", 1.36e6, "tonne"), "1,36 million de tonnes");
-        assert_eq!(fig("fr", 148.56e9, "yuan"), "148,56 milliards de yuans");
+        assert_eq!(fig("fr", 1.36e6, "tonne"), "1,36 million de\u{A0}tonnes");
+        assert_eq!(fig("fr", 148.56e9, "yuan"), "148,56 milliards de\u{A0}yuans");
         assert_eq!(fig("fr", 1.5, "tonne"), "1,5\u{A0}tonne");
         assert_eq!(fig("fr", 2.0, "tonne"), "2\u{A0}tonnes");
     }
