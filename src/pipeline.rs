@@ -284,7 +284,7 @@ pub struct CompiledEdition {
     /// Typst's complaints about content, placed at the text or data file that produced it.
     pub placed: Vec<Diag>,
     /// The chapters copyfitting set tighter: id and steps.
-    pub tightened: Vec<(String, u64)>,
+    pub tightened: Vec<(String, u8)>,
 }
 
 impl CompiledEdition {
@@ -395,15 +395,9 @@ impl Data<'_> {
         // with its files and its document, is freed as soon as the PDF is made.
         let (typst, typst_sources) = world.diagnostics(&left);
         let Compiled { pdf, pages, timings, .. } = compiled;
-        let tightened = fitted
-            .iter()
-            .filter_map(|(_, bytes)| {
-                let c: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-                Some((c.get("id")?.as_str()?.to_string(), c.get("tighten")?.as_u64()?))
-            })
-            .collect();
+        let fit::Choice { files, tightened } = fitted;
         let ed = CompiledEdition { pdf, pages, timings, typst, typst_sources, placed, tightened };
-        (Outcome::Compiled(Box::new(ed)), fitted)
+        (Outcome::Compiled(Box::new(ed)), files)
     }
 
     /// Creates the world for an edition.
@@ -681,21 +675,21 @@ pub fn layout(world: &VlrWorld) -> (Option<PagedDocument>, Vec<SourceDiagnostic>
 }
 
 /// Compiles an edition in a world, copyfits it if asked, and exports it;
-/// also gives the chapter files copyfitting changed.
+/// also gives what copyfitting chose.
 fn compile(
     world: &mut VlrWorld,
     p: &Session,
     lang: &str,
     profile: Profile,
     copyfit: Option<Copyfit>,
-) -> (Compiled, Vec<(String, Vec<u8>)>) {
+) -> (Compiled, fit::Choice) {
     let t0 = std::time::Instant::now();
     let (mut doc, mut diagnostics) = layout(world);
-    let mut fitted = Vec::new();
+    let mut fitted = fit::Choice::default();
     if let (Some(cf), Some(first)) = (copyfit, &doc)
         && let Some(f) = fit::copyfit(world, first, cf)
     {
-        (doc, diagnostics, fitted) = (Some(f.doc), f.diagnostics, f.files);
+        (doc, diagnostics, fitted) = (Some(f.doc), f.diagnostics, f.choice);
     }
     let layout_ms = t0.elapsed().as_millis();
     let Some(doc) = doc else {

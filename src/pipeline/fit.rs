@@ -112,11 +112,19 @@ fn set(world: &mut VlrWorld, ch: &Chapter, steps: u8) {
 }
 
 /// A copyfitted edition: its document and typst's diagnostics from its last
-/// layout, and the chapter files copyfitting changed (path, new bytes).
+/// layout, and what copyfitting chose.
 pub struct Fitted {
     pub doc: PagedDocument,
     pub diagnostics: Vec<SourceDiagnostic>,
+    pub choice: Choice,
+}
+
+/// What copyfitting chose: the chapter files it changed (path, new bytes),
+/// and the chapters set tighter (id, steps).
+#[derive(Default)]
+pub struct Choice {
     pub files: Vec<(String, Vec<u8>)>,
+    pub tightened: Vec<(String, u8)>,
 }
 
 /// Copyfits the edition laid out as `first`; `None` when no chapter needed
@@ -184,11 +192,12 @@ pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit) -> Opti
             (doc?, diags)
         }
     };
-    let changed = chapters
-        .iter()
-        .zip(&chosen)
-        .filter(|(_, s)| **s > 0)
-        .filter_map(|(c, _)| Some((c.file.clone(), world.virtual_file(&c.file)?.to_vec())))
-        .collect();
-    Some(Fitted { doc, diagnostics: diags, files: changed })
+    let mut choice = Choice::default();
+    for (c, &steps) in chapters.iter().zip(&chosen).filter(|(_, s)| **s > 0) {
+        if let Some(bytes) = world.virtual_file(&c.file) {
+            choice.files.push((c.file.clone(), bytes.to_vec()));
+            choice.tightened.push((c.id.clone(), steps));
+        }
+    }
+    Some(Fitted { doc, diagnostics: diags, choice })
 }
