@@ -91,6 +91,9 @@ pub struct Typography {
     pub hyphenation_cost: f64,
     /// Words never hyphenated, by their beginning (`[typography] unhyphenated`).
     pub unhyphenated: Vec<String>,
+    /// Ranges of figures set as one left-to-right run in a right-to-left
+    /// language (`[typography] ltr-ranges`; UN Arabic "2019–2022").
+    pub ltr_ranges: bool,
 }
 
 /// One of the 17 Sustainable Development Goals.
@@ -896,6 +899,7 @@ mod tests {
                 region: Some("GB".into()),
                 hyphenation_cost: 1.0,
                 unhyphenated: Vec::new(),
+                ltr_ranges: false,
             },
             draft: true,
             strings: locale.strings,

@@ -204,6 +204,7 @@ pub fn resolve(
             region: locale.region.clone(),
             hyphenation_cost: strings.typography.hyphenation_cost.unwrap_or(1.0),
             unhyphenated: strings.typography.unhyphenated.clone(),
+            ltr_ranges: strings.typography.ltr_ranges,
         },
         draft: opts.draft,
         strings: strings.clone(),

@@ -472,6 +472,14 @@ pub struct Typography {
     /// hyphenation patterns split wrongly. Handed to the templates.
     #[serde(default, skip_serializing)]
     pub unhyphenated: Vec<String>,
+    /// A range of figures in a right-to-left language is set as one
+    /// left-to-right run, its first figure on the left ("2019–2022", "3–6"),
+    /// as UN Arabic documents print it, and never broken. A hyphen makes a
+    /// range only between years ("2019-2022"): between shorter numbers it
+    /// writes an SDG target code (UN Arabic 4-1, 11-6), which keeps the
+    /// language's order. Handed to the templates.
+    #[serde(default, skip_serializing)]
+    pub ltr_ranges: bool,
 }
 
 /// How a language writes SDG target codes (`[typography] target-codes`).
