@@ -152,11 +152,42 @@ impl Session {
                 ));
             }
         }
+        diags.extend(self.imprint_sign_off());
         for path in fonts.skipped() {
             let d = Diag::warning(path.clone(), None, "this font leads outside the project: skipped");
             diags.push(d.with_hint("vlr reads nothing outside the project folder: copy the font into fonts/"));
         }
         Data { session: self, fonts, index, diags }
+    }
+
+    /// What the imprint lacks that a submission to the United Nations
+    /// expects (a copyright line or licence, a disclaimer, an ISBN or
+    /// document symbol): a warning at the source language's meta.toml, the
+    /// file to add them to. vlr never makes them up.
+    fn imprint_sign_off(&self) -> Option<Diag> {
+        let (path, meta) = self.loaded.texts.get(self.project.source_language())?.meta.as_ref()?;
+        let i = &meta.imprint;
+        let mut lacking = Vec::new();
+        if i.copyright.is_none() && i.licence.is_none() {
+            lacking.push("a copyright line or licence (`copyright`, `licence`)");
+        }
+        if i.disclaimer.is_none() {
+            lacking.push("the designations disclaimer (`disclaimer`)");
+        }
+        if i.identifier.is_none() {
+            lacking.push("an ISBN or document symbol (`identifier`)");
+        }
+        if lacking.is_empty() {
+            return None;
+        }
+        let d = Diag::warning(
+            path.clone(),
+            None,
+            format!("the imprint lacks what a submission to the United Nations expects: {}", lacking.join(", ")),
+        );
+        Some(d.with_hint(
+            "add them under [imprint] here, as the publisher states them (and in each translation's meta.toml); vlr prints only what is given",
+        ))
     }
 
     /// The locale of an edition: its language's strings (the project's
@@ -570,8 +601,9 @@ impl From<Translation> for Translated {
 /// are drawn: a chart printed as a key-figure callout (one or two values) is
 /// not a figure, so it has no number and the figures after it close up. A
 /// callout whose values are all shown by a key-figure panel of its own
-/// chapter (the same indicators, at the edition) is left out: it would print
-/// the same two numbers twice on one spread.
+/// chapter (the same indicators, at the edition), or printed by the text of
+/// its own section, is left out: it would print the same numbers twice on
+/// one spread.
 fn number_figures(p: &Session, idx: &Index, figures: &BTreeMap<String, Figure>, chapters: &mut [document::Chapter]) {
     let repeats = repeated_callouts(p, idx, figures);
     let mut n = 0;
@@ -593,9 +625,12 @@ fn number_figures(p: &Session, idx: &Index, figures: &BTreeMap<String, Figure>, 
     }
 }
 
-/// The (chapter, chart) pairs of callouts that only repeat a panel of the
-/// chapter: every value of the chart is an indicator's edition value (no
-/// `@period`) that one of the chapter's key-figure panels shows.
+/// The (chapter, chart) pairs of callouts that only repeat what their
+/// chapter prints: every value of the chart is an indicator's edition value
+/// (no `@period`) that one of the chapter's key-figure panels shows, or that
+/// the text of the callout's own section (from one level-2 heading to the
+/// next) prints (`{id}`). Decided on the source language's text, so every
+/// edition drops the same callouts.
 fn repeated_callouts(p: &Session, idx: &Index, figures: &BTreeMap<String, Figure>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let Some(texts) = p.loaded.texts.get(p.project.source_language()) else { return out };
@@ -607,25 +642,89 @@ fn repeated_callouts(p: &Session, idx: &Index, figures: &BTreeMap<String, Figure
             .filter_map(|pid| idx.panels.get(pid.get_ref().as_str()))
             .flat_map(|(_, panel)| panel.items.iter().map(|i| i.get_ref().as_str()))
             .collect();
-        for fig in text.block.iter().filter_map(|b| b.figure.as_ref()).map(|f| f.get_ref()) {
-            if figures.get(fig).is_none_or(|f| f.callout.is_none()) {
-                continue;
+        // The chapter's sections: its blocks from one level-2 heading to the next.
+        let mut sections: Vec<Vec<&crate::data::model::Block>> = vec![Vec::new()];
+        for b in &text.block {
+            if b.h.is_some() {
+                sections.push(Vec::new());
             }
-            let Some((_, spec)) = idx.charts.iter().find(|(_, c)| c.id.get_ref() == fig) else { continue };
-            let values: Vec<&str> = spec
-                .series
+            sections.last_mut().expect("one section at least").push(b);
+        }
+        for section in &sections {
+            // The values the section's text prints: (indicator, period), no
+            // period for the edition's (`{id}`).
+            let printed: std::collections::HashSet<(String, Option<String>)> = section
                 .iter()
-                .flat_map(|s| &s.values)
-                .map(|v| v.get_ref().as_str())
-                .filter(|v| !v.is_empty())
+                .flat_map(|b| b.p.iter().chain(b.list.iter().flatten()))
+                .flat_map(|t| printed_values(t.get_ref()))
                 .collect();
-            let repeats = spec.indicators.is_empty()
-                && !values.is_empty()
-                && values.iter().all(|v| !v.contains('@') && shown.contains(v));
-            if repeats {
-                out.push((id.clone(), fig.clone()));
+            for fig in section.iter().filter_map(|b| b.figure.as_ref()).map(|f| f.get_ref()) {
+                let Some(callout) = figures.get(fig).and_then(|f| f.callout.as_ref()) else { continue };
+                let Some((_, spec)) = idx.charts.iter().find(|(_, c)| c.id.get_ref() == fig) else { continue };
+                let values: Vec<&str> = spec
+                    .series
+                    .iter()
+                    .flat_map(|s| &s.values)
+                    .map(|v| v.get_ref().as_str())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                // `id` (the edition's value) or `id@2015`, printed as the text
+                // writes it (the period as written, `{id@2015}`).
+                let said_at = |id: &str, period: Option<&str>| {
+                    printed.contains(&(id.to_string(), period.map(str::to_string)))
+                        || (period.is_none() && shown.contains(id))
+                };
+                let repeats = if spec.indicators.is_empty() {
+                    // A chart of values named one by one.
+                    !values.is_empty()
+                        && values.iter().all(|v| match v.split_once('@') {
+                            Some((id, period)) => said_at(id, Some(period)),
+                            None => said_at(v, None),
+                        })
+                } else {
+                    // A chart of indicators' periods: each value it shows
+                    // (each period with a value) printed, the latest up to
+                    // the edition as `{id}` or with its period.
+                    let periods = crate::data::chart_spec::periods(idx, spec);
+                    let mut shown_values = 0;
+                    let all = spec.indicators.iter().all(|i| {
+                        let Some(ind) = idx.indicators.get(i.get_ref().as_str()) else { return false };
+                        let latest = ind.series.latest_until(idx.edition).map(|(p, _)| p.clone());
+                        periods.iter().filter(|p| ind.series.at(p).is_some_and(|pt| pt.value.is_some())).all(|p| {
+                            shown_values += 1;
+                            said_at(i.get_ref(), Some(&p.label))
+                                || (latest.as_ref() == Some(p) && said_at(i.get_ref(), None))
+                        })
+                    });
+                    all && shown_values == callout.len()
+                };
+                if repeats {
+                    out.push((id.clone(), fig.clone()));
+                }
             }
         }
+    }
+    out
+}
+
+/// The values a text prints: its `{id}` and `{id@2015}` placeholders, as
+/// (indicator, period as written) (not a period, a change or a target).
+fn printed_values(text: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(k) = text[pos..].find('{') {
+        let at = pos + k;
+        if text[at..].starts_with("{{") {
+            pos = at + 2;
+            continue;
+        }
+        let Some(len) = crate::data::markup::placeholder_len(&text[at..]) else { break };
+        if let Ok((id, period, crate::data::markup::Form::Value)) =
+            crate::data::markup::parse_placeholder(&text[at + 1..at + len - 1])
+        {
+            out.push((id, period));
+        }
+        pos = at + len;
     }
     out
 }

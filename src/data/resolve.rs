@@ -617,6 +617,35 @@ impl Resolver<'_, '_> {
     }
 
     /// The publication date as the edition writes it ("July 2021", "2021年7月").
+    /// The review's suggested citation, from the project's facts: none
+    /// without a publication date (the year is part of it).
+    fn suggested_citation(
+        &self,
+        author: &str,
+        publisher: Option<&str>,
+        title: &str,
+        subtitle: Option<&str>,
+        link: Option<&str>,
+    ) -> Option<String> {
+        let (year, _, _) = self.published?;
+        let w = &self.strings.imprint;
+        let title = match subtitle {
+            Some(sub) if !sub.trim().is_empty() => {
+                w.citation_title.replace("{title}", title).replace("{subtitle}", sub)
+            }
+            _ => title.to_string(),
+        };
+        let mut out =
+            w.citation.replace("{author}", author).replace("{year}", &year.to_string()).replace("{title}", &title);
+        if let Some(p) = publisher.filter(|p| p.trim() != author.trim() && !p.trim().is_empty()) {
+            out.push_str(&w.citation_publisher.replace("{publisher}", p));
+        }
+        if let Some(l) = link.filter(|l| !l.trim().is_empty()) {
+            out.push_str(&w.citation_link.replace("{link}", l));
+        }
+        Some(out)
+    }
+
     fn published_date(&self) -> Option<String> {
         self.published.map(|(y, mo, _)| {
             let month = self.strings.months.get(usize::from(mo).saturating_sub(1)).cloned().unwrap_or_default();
@@ -664,12 +693,28 @@ impl Resolver<'_, '_> {
         })
     }
 
-    /// A chart's first and last period, as the edition writes a range.
+    /// A chart's first and last period with a value, as the edition writes a
+    /// range: the period the chart shows ("2020" where the years before it
+    /// are gaps, so the title stays true when the data fill them).
     fn chart_range(&self, id: &str) -> Result<String, String> {
         let Some((_, spec)) = self.idx.charts.iter().find(|(_, c)| c.id.get_ref() == id) else {
             return Err(format!("`{{{id}:range}}`: unknown chart `{id}` (`:range` is a chart's period range)"));
         };
-        let axis = crate::data::chart_spec::periods(self.idx, spec);
+        let mut axis = crate::data::chart_spec::periods(self.idx, spec);
+        let valued = |p: &Period| {
+            spec.indicators
+                .iter()
+                .filter_map(|i| self.idx.indicators.get(i.get_ref().as_str()))
+                .any(|ind| ind.series.at(p).is_some_and(|pt| pt.value.is_some()))
+        };
+        if axis.iter().any(valued) {
+            while axis.first().is_some_and(|p| !valued(p)) {
+                axis.remove(0);
+            }
+            while axis.last().is_some_and(|p| !valued(p)) {
+                axis.pop();
+            }
+        }
         match (axis.first(), axis.last()) {
             (Some(a), Some(b)) if a == b => Ok(a.label.clone()),
             (Some(a), Some(b)) => Ok(self.strings.range.replace("{from}", &a.label).replace("{to}", &b.label)),
@@ -1454,6 +1499,27 @@ impl Resolver<'_, '_> {
             original: self.plain_opt(mp, i.original.as_ref()).map(t),
             credits: i.credits.iter().map(|c| t(self.plain(mp, c))).collect(),
         };
+        let mut imprint = imprint;
+        // What the project's facts give where the text gives nothing: a
+        // suggested citation (author, year of publication, title, publisher
+        // and link where given) and, in a translation, its original language.
+        if imprint.citation.is_none() {
+            let title = self.plain(mp, &m.title);
+            let subtitle = self.plain_opt(mp, m.subtitle.as_ref());
+            imprint.citation = self
+                .suggested_citation(
+                    &author,
+                    imprint.publisher.as_deref(),
+                    &title,
+                    subtitle.as_deref(),
+                    imprint.link.as_deref(),
+                )
+                .map(t);
+        }
+        if imprint.original.is_none() && self.lang != src {
+            let words = &self.strings.imprint;
+            imprint.original = words.languages.get(src).map(|name| t(words.original.replace("{language}", name)));
+        }
         let qr = imprint.link.as_deref().and_then(qr_matrix);
         let acronyms = self.acronyms(loaded);
         let logo = self.project_file(project.file.project.logo.as_ref(), "logo");

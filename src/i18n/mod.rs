@@ -181,6 +181,47 @@ pub struct Strings {
     /// The marks of provisional and estimated values, and their legend.
     #[serde(default)]
     pub marks: MarkStrings,
+    /// What vlr words on the imprint page from the project's facts: the
+    /// suggested citation and the original language.
+    #[serde(default)]
+    pub imprint: ImprintStrings,
+}
+
+/// The imprint's own words: the suggested citation vlr builds from the
+/// project's facts where the text gives none, and "Original: English" in a
+/// translated edition.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ImprintStrings {
+    /// The citation's heading ("Suggested citation").
+    pub citation_label: String,
+    /// The citation: `{author}`, `{year}` (of publication), `{title}` (with
+    /// its subtitle).
+    pub citation: String,
+    /// The title with its subtitle, for `{title}`: `{title}`, `{subtitle}`.
+    pub citation_title: String,
+    /// After it where the publisher is not the author: `{publisher}`.
+    pub citation_publisher: String,
+    /// After it where the imprint gives a link: `{link}`.
+    pub citation_link: String,
+    /// In a translated edition: `{language}`, the source language's name below.
+    pub original: String,
+    /// Languages' names as `original` needs them, by tag.
+    pub languages: BTreeMap<String, String>,
+}
+
+impl Default for ImprintStrings {
+    fn default() -> Self {
+        ImprintStrings {
+            citation_label: "Suggested citation".into(),
+            citation: "{author} ({year}). {title}.".into(),
+            citation_title: "{title}: {subtitle}".into(),
+            citation_publisher: " {publisher}.".into(),
+            citation_link: " Available at {link}.".into(),
+            original: "Original: {language}".into(),
+            languages: BTreeMap::new(),
+        }
+    }
 }
 
 /// The marks of values that are not final, printed after them, and the
