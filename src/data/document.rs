@@ -237,6 +237,10 @@ pub struct Chapter {
     pub goals: Vec<u8>,
     /// How it opens: `"full"` (a page in its colour), `"half"` or `"none"` (runs on).
     pub opener: &'static str,
+    /// It starts a new page (`new-page` in vlr.toml, or by default numbered,
+    /// generated, full-opener and back-matter chapters).
+    #[serde(rename = "new-page")]
+    pub new_page: bool,
     /// Its text file is missing in this language: the whole chapter is the source language's (draft builds).
     pub fallback: bool,
     /// Its blocks in order.
@@ -821,6 +825,7 @@ mod tests {
             subtitle: Some(runs("s")),
             goals: vec![1],
             opener: "full",
+            new_page: true,
             fallback: true,
             blocks: Vec::new(),
             generated,

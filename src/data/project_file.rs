@@ -116,6 +116,8 @@ pub struct ChapterSpec {
     /// What the chapter holds (`"text"`, `"dashboard"` or `"annex"`).
     /// Default: its text file.
     pub kind: Option<Spanned<ChapterKind>>,
+    /// Whether it starts a new page (default: [`chapter_new_pages`]).
+    pub new_page: Option<bool>,
 }
 
 /// What a chapter holds.
@@ -287,6 +289,30 @@ impl Project {
     pub fn chapter_levels(&self) -> Vec<u8> {
         chapter_levels(self.file.chapter.iter().map(|c| c.number.as_deref()))
     }
+
+    /// Whether each chapter starts a new page, in the order of
+    /// `[[chapter]]`s: see [`chapter_new_pages`].
+    pub fn chapter_new_pages(&self) -> Vec<bool> {
+        chapter_new_pages(&self.file.chapter)
+    }
+}
+
+/// Whether each chapter starts a new page: as its `new-page` says, else
+/// when it is numbered, written by vlr (the dashboard, the annex), opens on
+/// a full page, or is back matter (an unnumbered chapter after a numbered
+/// one: conclusions, prospects). The unnumbered front matter (a preface, key
+/// messages, a profile) runs on, so a short part wastes no page.
+pub fn chapter_new_pages(specs: &[ChapterSpec]) -> Vec<bool> {
+    let mut numbered_before = false;
+    specs
+        .iter()
+        .map(|c| {
+            let numbered = c.number.as_deref().is_some_and(|n| !n.trim().is_empty());
+            let default = numbered || c.kind() != ChapterKind::Text || c.opener() == Opener::Full || numbered_before;
+            numbered_before |= numbered;
+            c.new_page.unwrap_or(default)
+        })
+        .collect()
 }
 
 /// The level of each chapter's title in the outline of the document, from

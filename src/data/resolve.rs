@@ -149,8 +149,10 @@ pub fn resolve(
     r.doubts();
     let mut chapters = Vec::new();
     let levels = project.chapter_levels();
-    for (spec, &level) in project.file.chapter.iter().zip(&levels) {
+    let new_pages = project.chapter_new_pages();
+    for ((spec, &level), &new_page) in project.file.chapter.iter().zip(&levels).zip(&new_pages) {
         r.level = level;
+        r.new_page = new_page;
         let id = spec.id.get_ref();
         let generated = spec.kind() != ChapterKind::Text;
         let Some((mpath, master)) = src_texts.chapters.get(id) else {
@@ -355,6 +357,8 @@ struct Resolver<'a, 'd> {
     symbols: BTreeSet<(String, String)>,
     /// The outline level of the chapter being resolved (`Project::chapter_levels`).
     level: u8,
+    /// Whether the chapter being resolved starts a new page (`Project::chapter_new_pages`).
+    new_page: bool,
     /// The labels as written, markup and all, by (in the source language?, key):
     /// a citation by label is printed as runs.
     raw_labels: BTreeMap<(bool, String), String>,
@@ -398,6 +402,7 @@ impl<'a, 'd> Resolver<'a, 'd> {
             pending_status: None,
             symbols: BTreeSet::new(),
             level: 1,
+            new_page: false,
             raw_labels: BTreeMap::new(),
             src_lang: String::new(),
             last_heading: 1,
@@ -1215,6 +1220,7 @@ impl Resolver<'_, '_> {
             subtitle,
             goals: spec.goals.iter().map(|g| *g.get_ref()).collect(),
             opener: spec.opener().name(),
+            new_page: self.new_page,
             fallback,
             blocks,
             generated: None,

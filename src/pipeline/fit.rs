@@ -30,7 +30,8 @@ struct Chapter {
     json: serde_json::Value,
     /// A chapter of text (vlr's generated chapters are not copyfitted).
     text: bool,
-    /// It starts on a new page (numbered, generated, or with a full opener).
+    /// It starts on a new page (its `new-page`: numbered, generated, back
+    /// matter, or with a full opener).
     new_page: bool,
 }
 
@@ -64,8 +65,7 @@ fn chapters(world: &VlrWorld) -> Vec<Chapter> {
             let json: serde_json::Value = serde_json::from_slice(world.virtual_file(&file)?).ok()?;
             let id = json.get("id")?.as_str()?.to_string();
             let text = json.get("kind").is_none();
-            let numbered = json.get("number").is_some_and(|n| !n.is_null());
-            let new_page = numbered || !text || json.get("opener").and_then(|o| o.as_str()) == Some("full");
+            let new_page = json.get("new-page").and_then(|n| n.as_bool()).unwrap_or(false);
             Some(Chapter { file, id, json, text, new_page })
         })
         .collect()

@@ -291,3 +291,47 @@ fn yiwu_editions_are_set_as_publications() {
         }
     }
 }
+
+/// Every page after the contents and its lists carries its running head (the
+/// book's title on a verso, the chapter in force on a recto) or opens a
+/// chapter under its title: a page break in the contents once dropped the
+/// heads of ten later pages (#23, zh F10). Blank pages and the back cover
+/// carry none.
+#[test]
+fn every_page_after_the_contents_has_its_running_head() {
+    let emitted = yiwu().join("emitted/en");
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(emitted.join("data.json")).unwrap()).unwrap();
+    let runs = |v: &serde_json::Value| -> String {
+        v.as_array().into_iter().flatten().filter_map(|r| r["t"].as_str()).collect::<String>()
+    };
+    // The start of each head, as extracted (a long head is cut with an ellipsis).
+    let start = |s: &str| normalise(s).chars().take(12).collect::<String>();
+    let book = start(data["meta"]["title"].as_str().unwrap());
+    let mut chapters = Vec::new();
+    for i in 0.. {
+        let Ok(json) = std::fs::read_to_string(emitted.join(format!("data/chapter-{i:02}.json"))) else { break };
+        let ch: serde_json::Value = serde_json::from_str(&json).unwrap();
+        chapters.push(start(&format!("{}{}", ch["number"].as_str().unwrap_or(""), runs(&ch["title"]))));
+    }
+    assert!(chapters.len() > 10, "{chapters:?}");
+    let acronyms = normalise(data["strings"]["acronyms"].as_str().unwrap());
+    let doc = lopdf::Document::load(pdf("en")).expect("load PDF");
+    let pages: Vec<String> =
+        doc.get_pages().keys().map(|&n| normalise(&doc.extract_text(&[n]).unwrap_or_default())).collect();
+    let contents_end = pages.iter().position(|t| t.contains(&acronyms)).expect("the list of acronyms") + 1;
+    let mut missing = Vec::new();
+    for (i, text) in pages.iter().enumerate().take(pages.len() - 1).skip(contents_end) {
+        if text.is_empty() {
+            continue;
+        }
+        let p = i + 1;
+        let head = if p % 2 == 0 { text.contains(&book) } else { chapters.iter().any(|c| text.contains(c)) };
+        let opens = chapters.iter().any(|c| text.contains(c));
+        if !head && !opens {
+            missing.push(p);
+        }
+    }
+    assert!(contents_end < 8, "the contents end on page {contents_end}");
+    assert!(missing.is_empty(), "pages without a running head: {missing:?}");
+}

@@ -30,6 +30,7 @@ impl Resolver<'_, '_> {
                 subtitle: None,
                 goals: Vec::new(),
                 opener: spec.opener().name(),
+                new_page: self.new_page,
                 fallback: false,
                 blocks: Vec::new(),
                 generated: None,
