@@ -47,6 +47,24 @@ pub struct EditionOptions {
     pub profile: Profile,
     /// Also write the edition's Typst sources, data and charts here.
     pub emit_typst: Option<PathBuf>,
+    /// Set each edition's chapters as tight as given here (language → chapter
+    /// id and steps), in one layout, instead of copyfitting: `vlr watch`'s
+    /// quick pass after a change, with what copyfitting chose last time.
+    pub fit_as: Option<Arc<Tightened>>,
+}
+
+/// Per language, the chapters copyfitting set tighter: id and steps.
+pub type Tightened = HashMap<String, Vec<(String, u8)>>;
+
+/// How an edition is copyfitted.
+#[derive(Clone, Copy)]
+pub enum Fit<'a> {
+    /// Not at all: laid out once, as written (`vlr check`).
+    No,
+    /// As theme.toml's `[copyfit]` asks.
+    Full,
+    /// These chapters (id, steps) set tighter, in one layout.
+    As(&'a [(String, u8)]),
 }
 
 /// A project loaded: read once, then used for every edition.
@@ -383,7 +401,11 @@ impl Data<'_> {
         // vlr chose (a chapter's `tighten`), so the typst CLI makes the same book.
         let kept = opts.emit_typst.as_ref().map(|_| resolved.files.clone());
         let files = std::mem::take(&mut resolved.files);
-        let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, true);
+        let fit = match &opts.fit_as {
+            Some(set) => Fit::As(set.get(lang).map_or(&[][..], Vec::as_slice)),
+            None => Fit::Full,
+        };
+        let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, fit);
         if let (Some(dir), Some(mut files)) = (&opts.emit_typst, kept) {
             files.extend(fitted);
             resolved.files = files;
@@ -401,24 +423,34 @@ impl Data<'_> {
     }
 
     /// Lays an edition out from its resolved files and exports it (step 4),
-    /// under the time limit; with `fit`, copyfits it first (theme.toml's
-    /// `[copyfit]`). Also gives the files copyfitting changed.
+    /// under the time limit, copyfitted as `fit` says. Also gives the files
+    /// copyfitting changed.
     pub fn compile(
         &self,
         lang: &str,
         files: HashMap<String, Vec<u8>>,
         map: &crate::data::source_map::SourceMap,
         profile: Profile,
-        fit: bool,
+        fit: Fit<'_>,
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
         let p = self.session;
         let mut world = match self.world(files) {
             Ok(w) => w,
             Err(e) => return (Outcome::Fatal(Diag::general(e), ExitStatus::Problems), Vec::new()),
         };
-        let copyfit = if fit { p.theme.as_ref().ok().and_then(|t| t.copyfit) } else { None };
+        let copyfit = match fit {
+            Fit::Full => p.theme.as_ref().ok().and_then(|t| t.copyfit),
+            Fit::No | Fit::As(_) => None,
+        };
+        let preset = match fit {
+            Fit::As(chapters) => fit::apply(&mut world, chapters),
+            Fit::No | Fit::Full => fit::Choice::default(),
+        };
         let running = crate::guard::Running::start(p.running(lang), p.project.time_limit());
-        let (mut compiled, fitted) = compile(&mut world, p, lang, profile, copyfit);
+        let (mut compiled, mut fitted) = compile(&mut world, p, lang, profile, copyfit);
+        if copyfit.is_none() {
+            fitted = preset;
+        }
         drop(running);
         let (left, placed) =
             crate::sourcemap::relocate(std::mem::take(&mut compiled.diagnostics), map, &p.sources, lang);

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
 use crate::data::status;
 use crate::diag::{self, Diag};
 use crate::export::{self, OutDir, OutDirError};
 use crate::fonts::Fonts;
-use crate::pipeline::{Data, Edition, EditionOptions, Outcome, Session};
+use crate::pipeline::{Data, Edition, EditionOptions, Outcome, Session, Tightened};
 use crate::report::{ExitStatus, Reporter, dedup};
 
 /// What to build.
@@ -33,7 +33,13 @@ pub struct BuildOptions {
     /// Keep typst's memoized work after each edition (watch rebuilds from
     /// it); a one-off build frees it as each edition is written.
     pub keep_caches: bool,
+    /// Where to note the chapters copyfitting set tighter in each edition
+    /// (language → chapter id and steps), for `vlr watch`'s next quick pass.
+    pub fit_record: Option<FitRecord>,
 }
+
+/// What copyfitting chose, per language (chapter id and steps).
+pub type FitRecord = Arc<Mutex<Tightened>>;
 
 impl From<&crate::cli::BuildArgs> for BuildOptions {
     fn from(args: &crate::cli::BuildArgs) -> Self {
@@ -42,8 +48,14 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
             out_dir: args.out.clone().unwrap_or_else(|| PathBuf::from("dist")),
             out_named: args.out.is_some(),
             system_fonts: args.system_fonts,
-            edition: EditionOptions { draft: args.draft, profile: args.profile, emit_typst: args.emit_typst.clone() },
+            edition: EditionOptions {
+                draft: args.draft,
+                profile: args.profile,
+                emit_typst: args.emit_typst.clone(),
+                fit_as: None,
+            },
             keep_caches: false,
+            fit_record: None,
         }
     }
 }
@@ -120,6 +132,11 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                 if let Some(at) = &ed.emitted {
                     r.status("Emitted", &format!("{lang} Typst sources to {}", at.display()));
                 }
+                if let Some(record) = &opts.fit_record
+                    && let Ok(mut record) = record.lock()
+                {
+                    record.insert(lang.to_string(), c.tightened.clone());
+                }
                 let (layout, pdf) = c.timings;
                 if r.verbose() && !c.tightened.is_empty() {
                     let list: Vec<String> = c.tightened.iter().map(|(id, n)| format!("{id} ({n})")).collect();
@@ -164,9 +181,13 @@ fn fail(r: &mut Reporter, session: &Session, diags: Vec<Diag>) -> ExitStatus {
     ExitStatus::Problems
 }
 
-/// Makes the editions in as many threads as the machine has cores (more
-/// only hold more editions in memory at once): they share fonts, the data
-/// index and typst's caches. `done` gets each
+/// Makes the editions, one per two cores the machine has (one at a time on
+/// two cores): they share fonts, the data index and typst's caches. typst
+/// already lays one edition's page runs out in parallel, about 1.4 cores'
+/// worth on this book, so a second edition at once on two cores only fights
+/// it for them and holds two editions in memory: on the 2-core machine, six
+/// editions one at a time took 15% less processor time and 515 MB instead of
+/// 750 MB (BENCHMARKS.md). `done` gets each
 /// edition in the order of `langs`, as soon as it and those before it are
 /// made, so problems print in that order and each PDF is written, and freed,
 /// early. `done` may stop the rest.
@@ -177,7 +198,8 @@ fn editions(
     bar: Option<indicatif::ProgressBar>,
     mut done: impl FnMut(Edition) -> ControlFlow<()>,
 ) {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, langs.len().max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = (cores / 2).clamp(1, langs.len().max(1));
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Edition)>();
     std::thread::scope(|scope| {

@@ -4,17 +4,25 @@
 //! typst's memoization caches survive between rebuilds, so only what an
 //! edit touches is laid out again. A broken edit prints its errors and
 //! keeps the last good PDF.
+//!
+//! Copyfitting lays an edition out several times. So a change is built in
+//! two passes: first in one layout, with each chapter set as tight as
+//! copyfitting chose last time (the PDF a writer waits for); then with
+//! copyfitting in full, which rewrites a PDF only if its choice changed. The
+//! PDF a watch leaves is the one `vlr build` makes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::build::{BuildOptions, build};
+use super::build::{BuildOptions, FitRecord, build};
 use crate::diag::Diag;
+use crate::fonts::Fonts;
 use crate::pipeline::load_fonts;
-use crate::report::{ExitStatus, Failure, Reporter};
+use crate::report::{ExitStatus, Failure, Reporter, Verbosity};
 
 /// Events arriving within this window are one change (an editor's save is
 /// one burst of events, well inside it).
@@ -74,6 +82,38 @@ fn start(root: &Path) -> Result<(notify::RecommendedWatcher, Events), String> {
     Ok((watcher, rx))
 }
 
+/// Rebuilds after a change: the quick pass, with last time's copyfitting,
+/// then copyfitting in full (see the module's comment). Says so if the
+/// second pass changed a PDF.
+fn rebuild(
+    root: &Path,
+    opts: &BuildOptions,
+    record: &FitRecord,
+    fonts: Option<Arc<Fonts>>,
+    r: &mut Reporter,
+) -> ExitStatus {
+    let before = record.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut quick = opts.clone();
+    quick.edition.fit_as = Some(Arc::new(before.clone()));
+    let built = build(root, &quick, fonts.clone(), r);
+    if built.is_success() {
+        // Its problems were printed by the quick pass: the same text and data.
+        let mut sink = crate::diag::NoColor::new(std::io::sink());
+        let mut silent = Reporter::new(&mut sink, Verbosity::Quiet);
+        let full = BuildOptions { fit_record: Some(record.clone()), ..opts.clone() };
+        build(root, &full, fonts, &mut silent);
+        let after = record.lock().map(|m| m.clone()).unwrap_or_default();
+        let changed: Vec<&String> = after.iter().filter(|(l, t)| before.get(*l) != Some(t)).map(|(l, _)| l).collect();
+        if !changed.is_empty() {
+            let langs: Vec<&str> = changed.iter().map(|l| l.as_str()).collect();
+            r.status("Refitted", &format!("{}: copyfitting chose differently after the change", langs.join(", ")));
+        }
+    }
+    // Keep typst's caches warm, but let go of results unused for a while.
+    comemo::evict(10);
+    built
+}
+
 /// Runs `vlr watch`.
 pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
     match super::project_root(args.project.root.as_deref()) {
@@ -98,8 +138,10 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
     // A font problem is reported by the build itself.
     let load = || load_fonts(&root, opts.system_fonts).ok();
     let mut fonts = load();
+    let record = FitRecord::default();
+    let full = BuildOptions { fit_record: Some(record.clone()), ..opts.clone() };
     let t0 = Instant::now();
-    build(&root, opts, fonts.clone(), r);
+    build(&root, &full, fonts.clone(), r);
     let ms = t0.elapsed().as_millis();
     r.status("Built", &format!("in {ms} ms; watching {} for changes (Ctrl-C to stop)", root.display()));
     let project_file = root.join(crate::project::PROJECT_FILE);
@@ -119,7 +161,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             };
             fonts = load();
             let t0 = Instant::now();
-            let verb = if build(&root, opts, fonts.clone(), r).is_success() { "Rebuilt" } else { "Failed" };
+            let verb = if build(&root, &full, fonts.clone(), r).is_success() { "Rebuilt" } else { "Failed" };
             r.status(verb, &format!("in {} ms; {} is back", t0.elapsed().as_millis(), root.display()));
             continue;
         }
@@ -131,9 +173,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             // The old fonts are freed once typst's caches let go of them.
             fonts = load();
         }
-        let built = build(&root, opts, fonts.clone(), r);
-        // Keep typst's caches warm, but let go of results unused for a while.
-        comemo::evict(10);
+        let built = rebuild(&root, opts, &record, fonts.clone(), r);
         let what = changed
             .iter()
             .find(|p| p.is_file())

@@ -201,3 +201,22 @@ pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit) -> Opti
     }
     Some(Fitted { doc, diagnostics: diags, choice })
 }
+
+/// Sets the chapters named in `tightened` (id, steps) that many steps
+/// tighter, as copyfitting chose them before, without laying anything out:
+/// `vlr watch`'s quick pass. Gives what it set, as copyfitting would.
+pub fn apply(world: &mut VlrWorld, tightened: &[(String, u8)]) -> Choice {
+    let mut choice = Choice::default();
+    for c in chapters(world) {
+        let Some(&(_, steps)) = tightened.iter().find(|(id, _)| *id == c.id) else { continue };
+        if !c.text || steps == 0 {
+            continue;
+        }
+        set(world, &c, steps);
+        if let Some(bytes) = world.virtual_file(&c.file) {
+            choice.files.push((c.file.clone(), bytes.to_vec()));
+            choice.tightened.push((c.id.clone(), steps));
+        }
+    }
+    choice
+}

@@ -7,7 +7,7 @@ use crate::common::*;
 /// The `basic` fixture with a chapter of text before its numbered chapter:
 /// 19 paragraphs of five sentences and a last one of two, which set as
 /// written leave that last paragraph alone at the top of a page.
-fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     let f = Fixture::new("basic");
     let toml = f.read("vlr.toml").replacen(
         "[[chapter]]\nid = \"intro\"",
@@ -26,7 +26,7 @@ fn fixture() -> Fixture {
 }
 
 /// The page (from 1) whose text holds `word`.
-fn page_of(pdf: &std::path::Path, word: &str) -> Option<u32> {
+pub(crate) fn page_of(pdf: &std::path::Path, word: &str) -> Option<u32> {
     let doc = lopdf::Document::load(pdf).expect("load PDF");
     doc.get_pages().keys().copied().find(|&n| doc.extract_text(&[n]).unwrap_or_default().contains(word))
 }

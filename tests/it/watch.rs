@@ -185,3 +185,29 @@ fn font_changes_do_not_leak() {
     // then about 4 MB that mimalloc kept until asked to let go.
     assert!(after < before + 40_000, "RSS grew from {before} kB to {after} kB over 20 font changes");
 }
+
+/// After an edit, watch's quick pass sets the chapters as copyfitting chose
+/// before; its full pass then copyfits anew. The PDF it leaves is the one
+/// `vlr build` makes, also when the edit changes what copyfitting chooses.
+#[test]
+fn refits_after_an_edit_and_leaves_the_built_pdf() {
+    use crate::copyfit::{fixture, page_of};
+    let f = fixture();
+    // Without its last paragraph the chapter needs no copyfitting.
+    let full = f.read("text/en/background.toml");
+    let cut = full.find("\n[[block]]\nid = \"p19\"").expect("the fixture's last paragraph");
+    f.write("text/en/background.toml", &full[..cut]);
+    let w = Watch::start(&f);
+    let pdf = f.root().join("dist/testville.en.pdf");
+    assert_eq!(page_of(&pdf, "Marker19"), None);
+
+    // The last paragraph comes back: alone on a page as written, so copyfitted.
+    f.write("text/en/background.toml", &full);
+    wait_until("the refit", || read(&w.log).contains("Refitted"));
+    let (last, before) = (page_of(&pdf, "Marker19"), page_of(&pdf, "Marker18"));
+    assert!(last.is_some() && last == before, "refitted, the last paragraph ends the page before: {last:?} {before:?}");
+    let built = f.run(&["build", "--lang", "en", "-o", "built"]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    let watched = std::fs::read(&pdf).unwrap();
+    assert!(watched == std::fs::read(f.root().join("built/testville.en.pdf")).unwrap(), "watch leaves build's PDF");
+}
