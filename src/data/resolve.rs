@@ -623,7 +623,10 @@ impl Resolver<'_, '_> {
 
     /// The publication date as the edition writes it ("July 2021", "2021年7月").
     /// The review's suggested citation, from the project's facts: none
-    /// without a publication date (the year is part of it).
+    /// without a publication date (the year is part of it). The pattern's
+    /// `*{title}*` sets the title in italics (where the language's style
+    /// has them); `{subtitle:lower-first}` in `citation-title` lower-cases the
+    /// subtitle's first letter (French, Spanish, Russian after a colon).
     fn suggested_citation(
         &self,
         author: &str,
@@ -631,24 +634,10 @@ impl Resolver<'_, '_> {
         title: &str,
         subtitle: Option<&str>,
         link: Option<&str>,
-    ) -> Option<String> {
+    ) -> Option<Vec<Run>> {
         let (year, _, _) = self.published?;
         let w = &self.strings.imprint;
-        let title = match subtitle {
-            Some(sub) if !sub.trim().is_empty() => {
-                w.citation_title.replace("{title}", title).replace("{subtitle}", sub)
-            }
-            _ => title.to_string(),
-        };
-        let mut out =
-            w.citation.replace("{author}", author).replace("{year}", &year.to_string()).replace("{title}", &title);
-        if let Some(p) = publisher.filter(|p| p.trim() != author.trim() && !p.trim().is_empty()) {
-            out.push_str(&w.citation_publisher.replace("{publisher}", p));
-        }
-        if let Some(l) = link.filter(|l| !l.trim().is_empty()) {
-            out.push_str(&w.citation_link.replace("{link}", l));
-        }
-        Some(out)
+        Some(citation_runs(w, author, year, publisher, title, subtitle, link))
     }
 
     fn published_date(&self) -> Option<String> {
@@ -1500,7 +1489,8 @@ impl Resolver<'_, '_> {
             link: self.plain_opt(mp, i.link.as_ref()),
             notes: i.notes.iter().map(|n| self.runs(mp, n)).collect(),
             copyright: self.plain_opt(mp, i.copyright.as_ref()).map(t),
-            citation: self.plain_opt(mp, i.citation.as_ref()).map(t),
+            // Written out, with the text's inline markup (`*title*` in italics).
+            citation: i.citation.as_ref().map(|c| self.runs(mp, c)),
             identifier: self.plain_opt(mp, i.identifier.as_ref()),
             original: self.plain_opt(mp, i.original.as_ref()).map(t),
             credits: i.credits.iter().map(|c| t(self.plain(mp, c))).collect(),
@@ -1520,7 +1510,10 @@ impl Resolver<'_, '_> {
                     subtitle.as_deref(),
                     imprint.link.as_deref(),
                 )
-                .map(t);
+                .map(|mut runs| {
+                    crate::data::typography::apply(locale, &mut runs);
+                    runs
+                });
         }
         if imprint.original.is_none() && self.lang != src {
             let words = &self.strings.imprint;
@@ -1843,6 +1836,63 @@ pub(crate) fn locate(
     let found = r + raw.get(r..)?.find(snippet)?;
     *at = Cursor { joined: offset + len, raw: found + len };
     Some(span.start + found..span.start + found + snippet.len())
+}
+
+
+/// The subtitle as `citation-title` asks for it: `{subtitle:lower-first}`
+/// with its first letter lower-cased ("La senda…" → "la senda…").
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A suggested citation as runs, from the imprint's patterns: the title in
+/// italics where the pattern writes `*{title}*`, an address linked.
+fn citation_runs(
+    w: &crate::i18n::ImprintStrings,
+    author: &str,
+    year: i32,
+    publisher: Option<&str>,
+    title: &str,
+    subtitle: Option<&str>,
+    link: Option<&str>,
+) -> Vec<Run> {
+    let title = match subtitle {
+        Some(sub) if !sub.trim().is_empty() => w
+            .citation_title
+            .replace("{title}", title)
+            .replace("{subtitle:lower-first}", &lower_first(sub))
+            .replace("{subtitle}", sub),
+        _ => title.to_string(),
+    };
+    let pattern = w.citation.replace("{author}", author).replace("{year}", &year.to_string());
+    let (before, mut after, italic) = match pattern.split_once("*{title}*") {
+        Some((b, a)) => (b.to_string(), a.to_string(), true),
+        None => match pattern.split_once("{title}") {
+            Some((b, a)) => (b.to_string(), a.to_string(), false),
+            None => (String::new(), pattern.clone(), false),
+        },
+    };
+    if let Some(p) = publisher.filter(|p| p.trim() != author.trim() && !p.trim().is_empty()) {
+        after.push_str(&w.citation_publisher.replace("{publisher}", p));
+    }
+    if let Some(l) = link.filter(|l| !l.trim().is_empty()) {
+        after.push_str(&w.citation_link.replace("{link}", l));
+    }
+    let mut runs = Vec::new();
+    if !before.is_empty() {
+        runs.push(Run::text(before));
+    }
+    if w.citation.contains("{title}") {
+        runs.push(Run { i: italic, ..Run::text(title) });
+    }
+    for (t, u) in markup::split_urls(&after) {
+        runs.push(Run { u, ..Run::text(t) });
+    }
+    runs
 }
 
 #[cfg(test)]
