@@ -1294,6 +1294,8 @@ impl Resolver<'_, '_> {
             runs
         });
         let mut items = Vec::new();
+        // The period a value stands for, after it: kept out of the grouping below.
+        let mut as_ofs = Vec::new();
         for item in &p.items {
             let (id, period) = indicator_ref(item.get_ref());
             let period = period.and_then(|p| Period::parse(p).ok());
@@ -1316,10 +1318,12 @@ impl Resolver<'_, '_> {
                         .map(|p| self.as_of(ind, p))
                         .unwrap_or_default();
                     let why = ind.declared_gap(self.idx.edition).map(|(_, why)| self.reason_text(why));
-                    (self.locale.figure(f) + &as_of, why)
+                    as_ofs.push(as_of);
+                    (self.locale.figure(f), why)
                 }
                 // Never dropped: a figure that is not known says so, with why.
                 None => {
+                    as_ofs.push(String::new());
                     let why = point.and_then(|pt| pt.missing.clone()).or_else(|| ind.missing.clone());
                     (self.strings.not_available.clone(), why.filter(|m| !m.is_empty()).map(|w| self.reason_text(&w)))
                 }
@@ -1329,6 +1333,12 @@ impl Resolver<'_, '_> {
             let status = point.map_or(ValueStatus::Final, |pt| pt.status);
             let status = if current.is_some() { self.status_mark(status) } else { None };
             items.push(doc::PanelItem { value, label, note, mark, missing: current.is_none(), status });
+        }
+        // A panel's values are grouped alike (Russian "2 970" beside "258 000").
+        let mut values: Vec<String> = items.iter().map(|i| i.value.clone()).collect();
+        self.locale.group_alike(&mut values);
+        for ((item, value), as_of) in items.iter_mut().zip(values).zip(as_ofs) {
+            item.value = value + &as_of;
         }
         Some(doc::Panel { title, items })
     }
@@ -1837,7 +1847,6 @@ pub(crate) fn locate(
     *at = Cursor { joined: offset + len, raw: found + len };
     Some(span.start + found..span.start + found + snippet.len())
 }
-
 
 /// The subtitle as `citation-title` asks for it: `{subtitle:lower-first}`
 /// with its first letter lower-cased ("La senda…" → "la senda…").
