@@ -140,6 +140,9 @@ pub struct Prepared {
     pub by_period: bool,
     /// The word for a missing value, drawn in a gap.
     pub gap_word: String,
+    /// Whether its four-digit labels are grouped like its longer ones
+    /// ([`Locale::groups_four_in`]: Russian "3 103" beside "16 025").
+    pub group_four: bool,
 }
 
 /// The largest known value of any series (0 if none).
@@ -246,6 +249,11 @@ pub fn prepare(
         _ => words,
     };
     let unit_words = text.and_then(|t| t.axis.clone()).unwrap_or(words);
+    // One chart's numbers, its ticks (up to the axis' top) and its values, are
+    // grouped alike.
+    let top = nice_axis(max).1;
+    let shown = series.iter().flat_map(|(_, v)| v.iter().flatten().copied()).chain([top]);
+    let group_four = loc.groups_four_in(shown.map(|v| v / scale.divisor));
     Prepared {
         kind: *spec.kind.get_ref(),
         categories,
@@ -258,6 +266,7 @@ pub fn prepare(
         lines,
         by_period,
         gap_word: strings.not_available.clone(),
+        group_four,
     }
 }
 
@@ -307,7 +316,7 @@ pub fn text_width(family: &str, text: &str, px: f64) -> Option<f64> {
 /// plainly (0, 5 … 25 students per teacher, its title says what): "1:25" ticks
 /// crowd the bars' own "1:18.54" labels.
 fn tick(loc: &Locale, p: &Prepared, v: f64) -> String {
-    loc.number((v / p.scale.divisor * 1e4).round() / 1e4, None, true)
+    loc.number_in_set((v / p.scale.divisor * 1e4).round() / 1e4, None, p.group_four)
 }
 
 /// Formats a data value: as written in the source when unscaled.
@@ -318,7 +327,7 @@ fn value_label(loc: &Locale, p: &Prepared, si: usize, ci: usize, v: f64) -> Stri
 
 fn tick_with(loc: &Locale, p: &Prepared, v: f64, decimals: Option<u8>) -> String {
     let n = v / p.scale.divisor;
-    let s = loc.number((n * 1e4).round() / 1e4, decimals, true);
+    let s = loc.number_in_set((n * 1e4).round() / 1e4, decimals, p.group_four);
     // A ratio of 1:0 does not exist. Only "1:n" ratios print their pattern
     // (the language's ratio sign: Chinese ∶).
     if p.unit == "ratio" && n != 0.0 { loc.ratio(&p.unit, &s) } else { s }
@@ -964,6 +973,7 @@ mod tests {
             lines: vec![],
             by_period: false,
             gap_word: "n/a".into(),
+            group_four: false,
         };
         let svg = render(&p, &Locale::builtin("en"), &style(), None).unwrap();
         assert!(svg.contains(">2020</text>"), "{svg}");
@@ -985,6 +995,7 @@ mod tests {
             lines: vec![],
             by_period: false,
             gap_word: "n/a".into(),
+            group_four: false,
         }
     }
 
@@ -1078,6 +1089,7 @@ mod tests {
             lines: vec![(98.0, "Target 2030".into())],
             by_period: true,
             gap_word: "n/a".into(),
+            group_four: false,
         };
         let svg = render(&p, &Locale::builtin("en"), &style(), None).unwrap();
         // One segment joins 2016 and 2017; 2019 stands alone: no line crosses 2018.

@@ -183,8 +183,8 @@ pub struct Imprint {
     pub notes: Vec<Vec<Run>>,
     /// The copyright line.
     pub copyright: Option<String>,
-    /// How to cite the review.
-    pub citation: Option<String>,
+    /// How to cite the review, with its inline markup (the title in italics).
+    pub citation: Option<Runs>,
     /// An ISBN or UN document symbol, as printed.
     pub identifier: Option<String>,
     /// The original language ("Original: Chinese").
@@ -685,7 +685,7 @@ fn held(object: &str, kind: Option<&str>, key: &str) -> Option<&'static str> {
         ("document", "strings") => "strings",
         ("document", "symbols") => "symbol",
         ("meta", "imprint") => "imprint",
-        ("imprint", "notes") => "run",
+        ("imprint", "notes" | "citation") => "run",
         ("meta", "acronyms") => "acronym",
         ("figure", "callout") => "callout",
         ("chapter", "title" | "subtitle") => "run",
@@ -746,7 +746,7 @@ mod tests {
             link: s(),
             notes: vec![runs("n")],
             copyright: s(),
-            citation: s(),
+            citation: Some(runs("c")),
             identifier: s(),
             original: s(),
             credits: vec!["c".into()],

@@ -623,7 +623,10 @@ impl Resolver<'_, '_> {
 
     /// The publication date as the edition writes it ("July 2021", "2021年7月").
     /// The review's suggested citation, from the project's facts: none
-    /// without a publication date (the year is part of it).
+    /// without a publication date (the year is part of it). The pattern's
+    /// `*{title}*` sets the title in italics (where the language's style
+    /// has them); `{subtitle:lower-first}` in `citation-title` lower-cases the
+    /// subtitle's first letter (French, Spanish, Russian after a colon).
     fn suggested_citation(
         &self,
         author: &str,
@@ -631,24 +634,10 @@ impl Resolver<'_, '_> {
         title: &str,
         subtitle: Option<&str>,
         link: Option<&str>,
-    ) -> Option<String> {
+    ) -> Option<Vec<Run>> {
         let (year, _, _) = self.published?;
         let w = &self.strings.imprint;
-        let title = match subtitle {
-            Some(sub) if !sub.trim().is_empty() => {
-                w.citation_title.replace("{title}", title).replace("{subtitle}", sub)
-            }
-            _ => title.to_string(),
-        };
-        let mut out =
-            w.citation.replace("{author}", author).replace("{year}", &year.to_string()).replace("{title}", &title);
-        if let Some(p) = publisher.filter(|p| p.trim() != author.trim() && !p.trim().is_empty()) {
-            out.push_str(&w.citation_publisher.replace("{publisher}", p));
-        }
-        if let Some(l) = link.filter(|l| !l.trim().is_empty()) {
-            out.push_str(&w.citation_link.replace("{link}", l));
-        }
-        Some(out)
+        Some(citation_runs(w, author, year, publisher, title, subtitle, link))
     }
 
     fn published_date(&self) -> Option<String> {
@@ -1305,6 +1294,8 @@ impl Resolver<'_, '_> {
             runs
         });
         let mut items = Vec::new();
+        // The period a value stands for, after it: kept out of the grouping below.
+        let mut as_ofs = Vec::new();
         for item in &p.items {
             let (id, period) = indicator_ref(item.get_ref());
             let period = period.and_then(|p| Period::parse(p).ok());
@@ -1327,10 +1318,12 @@ impl Resolver<'_, '_> {
                         .map(|p| self.as_of(ind, p))
                         .unwrap_or_default();
                     let why = ind.declared_gap(self.idx.edition).map(|(_, why)| self.reason_text(why));
-                    (self.locale.figure(f) + &as_of, why)
+                    as_ofs.push(as_of);
+                    (self.locale.figure(f), why)
                 }
                 // Never dropped: a figure that is not known says so, with why.
                 None => {
+                    as_ofs.push(String::new());
                     let why = point.and_then(|pt| pt.missing.clone()).or_else(|| ind.missing.clone());
                     (self.strings.not_available.clone(), why.filter(|m| !m.is_empty()).map(|w| self.reason_text(&w)))
                 }
@@ -1340,6 +1333,12 @@ impl Resolver<'_, '_> {
             let status = point.map_or(ValueStatus::Final, |pt| pt.status);
             let status = if current.is_some() { self.status_mark(status) } else { None };
             items.push(doc::PanelItem { value, label, note, mark, missing: current.is_none(), status });
+        }
+        // A panel's values are grouped alike (Russian "2 970" beside "258 000").
+        let mut values: Vec<String> = items.iter().map(|i| i.value.clone()).collect();
+        self.locale.group_alike(&mut values);
+        for ((item, value), as_of) in items.iter_mut().zip(values).zip(as_ofs) {
+            item.value = value + &as_of;
         }
         Some(doc::Panel { title, items })
     }
@@ -1500,7 +1499,8 @@ impl Resolver<'_, '_> {
             link: self.plain_opt(mp, i.link.as_ref()),
             notes: i.notes.iter().map(|n| self.runs(mp, n)).collect(),
             copyright: self.plain_opt(mp, i.copyright.as_ref()).map(t),
-            citation: self.plain_opt(mp, i.citation.as_ref()).map(t),
+            // Written out, with the text's inline markup (`*title*` in italics).
+            citation: i.citation.as_ref().map(|c| self.runs(mp, c)),
             identifier: self.plain_opt(mp, i.identifier.as_ref()),
             original: self.plain_opt(mp, i.original.as_ref()).map(t),
             credits: i.credits.iter().map(|c| t(self.plain(mp, c))).collect(),
@@ -1520,7 +1520,10 @@ impl Resolver<'_, '_> {
                     subtitle.as_deref(),
                     imprint.link.as_deref(),
                 )
-                .map(t);
+                .map(|mut runs| {
+                    crate::data::typography::apply(locale, &mut runs);
+                    runs
+                });
         }
         if imprint.original.is_none() && self.lang != src {
             let words = &self.strings.imprint;
@@ -1843,6 +1846,62 @@ pub(crate) fn locate(
     let found = r + raw.get(r..)?.find(snippet)?;
     *at = Cursor { joined: offset + len, raw: found + len };
     Some(span.start + found..span.start + found + snippet.len())
+}
+
+/// The subtitle as `citation-title` asks for it: `{subtitle:lower-first}`
+/// with its first letter lower-cased ("La senda…" → "la senda…").
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A suggested citation as runs, from the imprint's patterns: the title in
+/// italics where the pattern writes `*{title}*`, an address linked.
+fn citation_runs(
+    w: &crate::i18n::ImprintStrings,
+    author: &str,
+    year: i32,
+    publisher: Option<&str>,
+    title: &str,
+    subtitle: Option<&str>,
+    link: Option<&str>,
+) -> Vec<Run> {
+    let title = match subtitle {
+        Some(sub) if !sub.trim().is_empty() => w
+            .citation_title
+            .replace("{title}", title)
+            .replace("{subtitle:lower-first}", &lower_first(sub))
+            .replace("{subtitle}", sub),
+        _ => title.to_string(),
+    };
+    let pattern = w.citation.replace("{author}", author).replace("{year}", &year.to_string());
+    let (before, mut after, italic) = match pattern.split_once("*{title}*") {
+        Some((b, a)) => (b.to_string(), a.to_string(), true),
+        None => match pattern.split_once("{title}") {
+            Some((b, a)) => (b.to_string(), a.to_string(), false),
+            None => (String::new(), pattern.clone(), false),
+        },
+    };
+    if let Some(p) = publisher.filter(|p| p.trim() != author.trim() && !p.trim().is_empty()) {
+        after.push_str(&w.citation_publisher.replace("{publisher}", p));
+    }
+    if let Some(l) = link.filter(|l| !l.trim().is_empty()) {
+        after.push_str(&w.citation_link.replace("{link}", l));
+    }
+    let mut runs = Vec::new();
+    if !before.is_empty() {
+        runs.push(Run::text(before));
+    }
+    if w.citation.contains("{title}") {
+        runs.push(Run { i: italic, ..Run::text(title) });
+    }
+    for (t, u) in markup::split_urls(&after) {
+        runs.push(Run { u, ..Run::text(t) });
+    }
+    runs
 }
 
 #[cfg(test)]

@@ -83,17 +83,103 @@ impl Locale {
                 }
                 // ICU groups by CLDR's minimum (Spanish: from five digits); `always` groups four.
                 if self.strings.number.grouping == Grouping::Always {
-                    let start = out.find(|c: char| c.is_numeric()).unwrap_or(0);
-                    let digits = out[start..].chars().take_while(|c| c.is_numeric()).count();
-                    if digits == 4 {
-                        let first = out[start..].chars().next().map_or(1, char::len_utf8);
-                        out.insert_str(start + first, mark);
-                    }
+                    out = self.group_four(&out);
                 }
                 out
             }
             (Some(f), Ok(d)) => f.format(&d).to_string(),
             _ => text,
+        }
+    }
+
+    /// Whether the language writes four-digit numbers solid but groups longer
+    /// ones (Russian `min2`: "2970" but "16 025"; CLDR's Spanish).
+    fn four_solid(&self) -> bool {
+        let grouped = |v: f64| self.number(v, Some(0), true).chars().any(|c| !c.is_numeric() && c != '-');
+        !grouped(1000.0) && grouped(10_000.0)
+    }
+
+    /// `text` with the integer part of every four-digit number in it grouped
+    /// ("2970 чел." → "2 970 чел."); a year-like number beside a decimal
+    /// mark or another group is left alone.
+    fn group_four(&self, text: &str) -> String {
+        let mark = &self.group_mark.1;
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len() + mark.len());
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_numeric() {
+                out.push(chars[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && chars[i].is_numeric() {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().collect();
+            // A run that continues a number (after a decimal mark or a group
+            // mark) or is continued by a group is not an integer part of four.
+            let joined = |c: Option<&char>, d: Option<&char>| {
+                c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace() || mark.starts_with(*c))
+                    && d.is_some_and(|d| d.is_numeric())
+            };
+            let before = start.checked_sub(1).map(|k| &chars[k]);
+            let after = chars.get(i);
+            let continues = joined(before, start.checked_sub(2).map(|k| &chars[k]));
+            let grouped_on = after.is_some_and(|c| mark.starts_with(*c))
+                && chars.get(i + 1).is_some_and(|d| d.is_numeric())
+                && chars.get(i + 4).is_none_or(|d| !d.is_numeric())
+                && chars[i + 1..].iter().take(3).all(|d| d.is_numeric());
+            if run.chars().count() == 4 && !continues && !grouped_on {
+                let mut cs = run.chars();
+                out.extend(cs.next());
+                out.push_str(mark);
+                out.extend(cs);
+            } else {
+                out.push_str(&run);
+            }
+        }
+        out
+    }
+
+    /// Whether numbers set together (one chart's labels, one panel, one
+    /// column) group their four-digit numbers too: where the language writes
+    /// those solid and any of `values` has five digits or more. Mixed forms,
+    /// "3103" beside "16 025", read as a fault (UN Russian practice in tables).
+    pub fn groups_four_in(&self, values: impl IntoIterator<Item = f64>) -> bool {
+        self.four_solid() && values.into_iter().any(|v| v.abs().round() >= 10_000.0)
+    }
+
+    /// Like [`Locale::number`], grouped; `four`: a four-digit number grouped
+    /// too (see [`Locale::groups_four_in`]).
+    pub fn number_in_set(&self, value: f64, decimals: Option<u8>, four: bool) -> String {
+        let out = self.number(value, decimals, true);
+        if four && self.four_solid() { self.group_four(&out) } else { out }
+    }
+
+    /// Formatted numbers set together (a panel's values, an annex column):
+    /// where any of them is grouped and the language writes four digits solid,
+    /// their four-digit numbers are grouped too.
+    pub fn group_alike(&self, texts: &mut [String]) {
+        if !self.four_solid() {
+            return;
+        }
+        let mark = &self.group_mark.1;
+        let grouped = |t: &str| {
+            let cs: Vec<char> = t.chars().collect();
+            let m: Vec<char> = mark.chars().collect();
+            (1..cs.len()).any(|k| {
+                cs[k - 1].is_numeric()
+                    && cs[k..].starts_with(&m)
+                    && cs.len() >= k + m.len() + 3
+                    && cs[k + m.len()..k + m.len() + 3].iter().all(|d| d.is_numeric())
+            })
+        };
+        if texts.iter().any(|t| grouped(t)) {
+            for t in texts.iter_mut() {
+                *t = self.group_four(t);
+            }
         }
     }
 
@@ -548,6 +634,36 @@ mod tests {
         assert_eq!(fig("zh", 845.2, "gwh"), "84520万千瓦时");
         let (scale, words) = Locale::builtin("zh").axis("kt-co2e", 1480.0);
         assert_eq!((scale.divisor, words.as_str()), (10.0, "万吨二氧化碳当量"));
+    }
+
+    #[test]
+    fn four_digit_numbers_are_grouped_where_their_set_holds_a_grouped_one() {
+        let ru = Locale::builtin("ru");
+        let nb = '\u{A0}';
+        // Alone, Russian writes four digits solid (min2); beside 16 025 they are grouped.
+        assert_eq!(ru.number(3103.0, None, true), "3103");
+        assert!(!ru.groups_four_in([3103.0, 9311.0]));
+        assert!(ru.groups_four_in([3103.0, 16_025.0]));
+        assert_eq!(ru.number_in_set(3103.0, None, true), format!("3{nb}103"));
+        assert_eq!(ru.number_in_set(3103.0, None, false), "3103");
+        assert_eq!(ru.number_in_set(16_025.0, None, true), format!("16{nb}025"));
+        assert_eq!(ru.number_in_set(2970.5, Some(1), true), format!("2{nb}970,5"));
+        assert_eq!(ru.number_in_set(970.1234, None, true), "970,1234", "decimals are never grouped");
+        // A panel's or a column's formatted values.
+        let mut set = vec![format!("2970{nb}чел."), format!("258{nb}000{nb}чел."), format!("1,5{nb}млн")];
+        ru.group_alike(&mut set);
+        assert_eq!(set, [format!("2{nb}970{nb}чел."), format!("258{nb}000{nb}чел."), format!("1,5{nb}млн")]);
+        let mut alone = vec!["2970".to_string(), "3726".to_string()];
+        ru.group_alike(&mut alone);
+        assert_eq!(alone, ["2970", "3726"], "no grouped number: four digits stay solid");
+        // Languages that group four digits anyway, or never group, are untouched.
+        let en = Locale::builtin("en");
+        assert!(!en.groups_four_in([3103.0, 16_025.0]));
+        let mut en_set = vec!["3,103".to_string(), "16,025".to_string()];
+        en.group_alike(&mut en_set);
+        assert_eq!(en_set, ["3,103", "16,025"]);
+        let zh = Locale::builtin("zh");
+        assert!(!zh.groups_four_in([3103.0, 16_025.0]));
     }
 
     /// A locale of `lang` with its number rules changed.

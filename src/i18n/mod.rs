@@ -196,9 +196,10 @@ pub struct ImprintStrings {
     /// The citation's heading ("Suggested citation").
     pub citation_label: String,
     /// The citation: `{author}`, `{year}` (of publication), `{title}` (with
-    /// its subtitle).
+    /// its subtitle); `*{title}*` sets the title in italics.
     pub citation: String,
-    /// The title with its subtitle, for `{title}`: `{title}`, `{subtitle}`.
+    /// The title with its subtitle, for `{title}`: `{title}`, `{subtitle}`
+    /// (`{subtitle:lower-first}`: its first letter lower-cased).
     pub citation_title: String,
     /// After it where the publisher is not the author: `{publisher}`.
     pub citation_publisher: String,

@@ -69,7 +69,8 @@ fn placeholders_print_in_every_field_and_charts_follow_the_data() {
         "published July 2021",
         "Sustainable Development Goal (2030 Agenda)",
         "© 2021 Testville",
-        "Original: English",
+        // Labelled like "Publisher", its label muted: extracted as a run of its own.
+        "Original : English",
         "Design: Testville Print Office",
     ] {
         assert!(text.contains(want), "`{want}` is printed: {text}");

@@ -160,8 +160,34 @@ impl Resolver<'_, '_> {
                     section: i.spec.section.as_deref().map(|s| self.section_ref(s)),
                 }
             })
-            .collect();
-        doc::Annex { rows }
+            .collect::<Vec<doc::AnnexRow>>();
+        doc::Annex { rows: self.group_columns(rows) }
+    }
+
+    /// Each column of the annex (a period) grouped alike: where one of its
+    /// numbers is grouped, its four-digit ones are too (Russian "3 103"
+    /// beside "16 025", as UN Russian tables set them).
+    fn group_columns(&self, mut rows: Vec<doc::AnnexRow>) -> Vec<doc::AnnexRow> {
+        let periods: std::collections::BTreeSet<String> =
+            rows.iter().flat_map(|r| r.numbers.iter().map(|(p, _)| p.clone())).collect();
+        for period in periods {
+            let mut column: Vec<String> = rows
+                .iter()
+                .flat_map(|r| r.numbers.iter().filter(|(p, _)| *p == period).map(|(_, n)| n.clone()))
+                .collect();
+            self.locale.group_alike(&mut column);
+            let mut column = column.into_iter();
+            for r in &mut rows {
+                for (p, n) in &mut r.numbers {
+                    if *p == period
+                        && let Some(g) = column.next()
+                    {
+                        *n = g;
+                    }
+                }
+            }
+        }
+        rows
     }
 
     fn fig<'i>(&self, ind: &'i Ind, value: f64, decimals: Option<u8>, place: Option<i8>) -> format::Figure<'i> {
