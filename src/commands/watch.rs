@@ -82,10 +82,9 @@ fn start(root: &Path) -> Result<(notify::RecommendedWatcher, Events), String> {
     Ok((watcher, rx))
 }
 
-/// Rebuilds after a change: the quick pass, with last time's copyfitting,
-/// then copyfitting in full (see the module's comment). Says so if the
-/// second pass changed a PDF.
-fn rebuild(
+/// The quick pass after a change: each edition in one layout, its chapters
+/// set as tight as copyfitting chose last time (see the module's comment).
+fn quick(
     root: &Path,
     opts: &BuildOptions,
     record: &FitRecord,
@@ -94,24 +93,29 @@ fn rebuild(
 ) -> ExitStatus {
     let before = record.lock().map(|m| m.clone()).unwrap_or_default();
     let mut quick = opts.clone();
-    quick.edition.fit_as = Some(Arc::new(before.clone()));
-    let built = build(root, &quick, fonts.clone(), r);
-    if built.is_success() {
-        // Its problems were printed by the quick pass: the same text and data.
-        let mut sink = crate::diag::NoColor::new(std::io::sink());
-        let mut silent = Reporter::new(&mut sink, Verbosity::Quiet);
-        let full = BuildOptions { fit_record: Some(record.clone()), ..opts.clone() };
-        build(root, &full, fonts, &mut silent);
-        let after = record.lock().map(|m| m.clone()).unwrap_or_default();
-        let changed: Vec<&String> = after.iter().filter(|(l, t)| before.get(*l) != Some(t)).map(|(l, _)| l).collect();
-        if !changed.is_empty() {
-            let langs: Vec<&str> = changed.iter().map(|l| l.as_str()).collect();
-            r.status("Refitted", &format!("{}: copyfitting chose differently after the change", langs.join(", ")));
-        }
+    quick.edition.fit_as = Some(Arc::new(before));
+    build(root, &quick, fonts, r)
+}
+
+/// The full pass after a quick one: copyfitting as `vlr build` does, which
+/// rewrites only the PDFs whose copyfitting changed, and says which.
+/// Its problems were printed by the quick pass (the same text and data).
+fn refit(root: &Path, opts: &BuildOptions, record: &FitRecord, fonts: Option<Arc<Fonts>>, r: &mut Reporter) {
+    let t0 = Instant::now();
+    let before = record.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut sink = crate::diag::NoColor::new(std::io::sink());
+    let mut silent = Reporter::new(&mut sink, Verbosity::Quiet);
+    let full = BuildOptions { fit_record: Some(record.clone()), ..opts.clone() };
+    build(root, &full, fonts, &mut silent);
+    let after = record.lock().map(|m| m.clone()).unwrap_or_default();
+    let changed: Vec<&str> = after.iter().filter(|(l, t)| before.get(*l) != Some(t)).map(|(l, _)| l.as_str()).collect();
+    if !changed.is_empty() {
+        let ms = t0.elapsed().as_millis();
+        r.status(
+            "Refitted",
+            &format!("{} in {ms} ms: copyfitting chose differently after the change", changed.join(", ")),
+        );
     }
-    // Keep typst's caches warm, but let go of results unused for a while.
-    comemo::evict(10);
-    built
 }
 
 /// Runs `vlr watch`.
@@ -173,7 +177,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             // The old fonts are freed once typst's caches let go of them.
             fonts = load();
         }
-        let built = rebuild(&root, opts, &record, fonts.clone(), r);
+        let built = quick(&root, opts, &record, fonts.clone(), r);
         let what = changed
             .iter()
             .find(|p| p.is_file())
@@ -182,6 +186,11 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             .map_or_else(String::new, |p| p.display().to_string());
         let verb = if built.is_success() { "Rebuilt" } else { "Failed" };
         r.status(verb, &format!("in {} ms after a change to {what}", t0.elapsed().as_millis()));
+        if built.is_success() {
+            refit(&root, opts, &record, fonts.clone(), r);
+        }
+        // Keep typst's caches warm, but let go of results unused for a while.
+        comemo::evict(10);
     }
     ExitStatus::Success
 }
