@@ -212,7 +212,7 @@ fn validate_periods(idx: &Index, path: &Path, c: &ChartSpec, diags: &mut Vec<Dia
     if !gaps.is_empty() {
         let values = (axis.len() * c.indicators.len()).saturating_sub(gaps.len());
         let hint = if values == 1 {
-            "one value is all there is: it prints as a key figure, noted as incomplete"
+            "one value is all there is: it prints as a key figure noted as incomplete, or not at all where its section's text already gives the value"
         } else {
             "a missing period is drawn as a gap, never filled in"
         };
