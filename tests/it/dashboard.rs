@@ -57,7 +57,7 @@ fn the_dashboard_shows_the_hand_computed_ratings() {
     {
         assert!(page.contains(coverage), "missing `{coverage}` in {page}");
     }
-    assert!(page.contains("10 of 14 indicators are rated"), "{page}");
+    assert!(page.contains("Of the 14 indicators, 10 are rated"), "{page}");
     // A goal no indicator is linked to says so on its tile.
     assert!(tile(page, "2 Zero Hunger").contains("No indicators"), "{}", tile(page, "2 Zero Hunger"));
     assert!(page.contains("Trends run from 2015 (or the first value after it)"), "{page}");
@@ -181,7 +181,7 @@ fn check_lists_the_indicators_without_a_target() {
     let out = f.run(&["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    // The same count as the dashboard's "10 of 14 indicators are rated".
+    // The same count as the dashboard's "Of the 14 indicators, 10 are rated".
     assert!(err.contains("Not rated 4 of 14 indicator(s) (10 rated):"), "{err}");
     let text = std::fs::read_to_string(f.root().join("data/figures.toml")).unwrap();
     for (id, why) in [
