@@ -51,6 +51,10 @@ pub struct EditionOptions {
     /// id and steps), in one layout, instead of copyfitting: `vlr watch`'s
     /// quick pass after a change, with what copyfitting chose last time.
     pub fit_as: Option<Arc<Tightened>>,
+    /// Keep typst's memoized work (watch rebuilds from it). Otherwise
+    /// copyfitting lets go of each trial layout's work as it makes the next,
+    /// and a build frees it all as each edition is written.
+    pub keep_caches: bool,
 }
 
 /// Per language, the chapters copyfitting set tighter: id and steps.
@@ -405,7 +409,7 @@ impl Data<'_> {
             Some(set) => Fit::As(set.get(lang).map_or(&[][..], Vec::as_slice)),
             None => Fit::Full,
         };
-        let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, fit);
+        let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, fit, opts.keep_caches);
         if let (Some(dir), Some(mut files)) = (&opts.emit_typst, kept) {
             files.extend(fitted);
             resolved.files = files;
@@ -432,6 +436,7 @@ impl Data<'_> {
         map: &crate::data::source_map::SourceMap,
         profile: Profile,
         fit: Fit<'_>,
+        keep_caches: bool,
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
         let p = self.session;
         let mut world = match self.world(files) {
@@ -447,7 +452,7 @@ impl Data<'_> {
             Fit::No | Fit::Full => fit::Choice::default(),
         };
         let running = crate::guard::Running::start(p.running(lang), p.project.time_limit());
-        let (mut compiled, mut fitted) = compile(&mut world, p, lang, profile, copyfit);
+        let (mut compiled, mut fitted) = compile(&mut world, p, lang, profile, copyfit, keep_caches);
         if copyfit.is_none() {
             fitted = preset;
         }
@@ -813,12 +818,13 @@ fn compile(
     lang: &str,
     profile: Profile,
     copyfit: Option<Copyfit>,
+    keep_caches: bool,
 ) -> (Compiled, fit::Choice) {
     let t0 = std::time::Instant::now();
     let (mut doc, mut diagnostics) = layout(world);
     let mut fitted = fit::Choice::default();
     if let (Some(cf), Some(first)) = (copyfit, &doc)
-        && let Some(f) = fit::copyfit(world, first, cf)
+        && let Some(f) = fit::copyfit(world, first, cf, !keep_caches)
     {
         (doc, diagnostics, fitted) = (Some(f.doc), f.diagnostics, f.choice);
     }

@@ -30,9 +30,6 @@ pub struct BuildOptions {
     pub system_fonts: bool,
     /// How each edition is made.
     pub edition: EditionOptions,
-    /// Keep typst's memoized work after each edition (watch rebuilds from
-    /// it); a one-off build frees it as each edition is written.
-    pub keep_caches: bool,
     /// Where to note the chapters copyfitting set tighter in each edition
     /// (language → chapter id and steps), for `vlr watch`'s next quick pass.
     pub fit_record: Option<FitRecord>,
@@ -53,8 +50,8 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
                 profile: args.profile,
                 emit_typst: args.emit_typst.clone(),
                 fit_as: None,
+                keep_caches: false,
             },
-            keep_caches: false,
             fit_record: None,
         }
     }
@@ -150,7 +147,7 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                 diags.extend(ed.resolved.diags);
             }
         }
-        if !opts.keep_caches {
+        if !opts.edition.keep_caches {
             // What typst memoized for this edition is of no use to the next
             // (six editions held 620 MB): freed, at the cost of what the
             // editions share (templates, fonts), soon memoized again.

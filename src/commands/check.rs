@@ -35,7 +35,13 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
     if let Err(e) = export::source_date_epoch() {
         diags.push(Diag::general(e));
     }
-    let opts = EditionOptions { draft: false, profile: Profile::Submission, emit_typst: None, fit_as: None };
+    let opts = EditionOptions {
+        draft: false,
+        profile: Profile::Submission,
+        emit_typst: None,
+        fit_as: None,
+        keep_caches: false,
+    };
     let mut typst_failed = false;
     for lang in &langs {
         let mut ed = data.resolve(lang, &opts);
@@ -55,7 +61,7 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
             continue;
         }
         let files = std::mem::take(&mut ed.files);
-        match data.compile(lang, files, &ed.map, opts.profile, Fit::No).0 {
+        match data.compile(lang, files, &ed.map, opts.profile, Fit::No, false).0 {
             Outcome::Compiled(c) => {
                 typst_failed |= c.typst.iter().any(Diag::is_error);
                 diags.extend(c.placed);

@@ -43,7 +43,13 @@ pub fn run(cmd: &DataCommand, r: &mut Reporter) -> ExitStatus {
     // What a release of the source language demands: the indicators it prints
     // without the value the edition expects.
     let src = session.project.source_language();
-    let opts = EditionOptions { draft: false, profile: Profile::Submission, emit_typst: None, fit_as: None };
+    let opts = EditionOptions {
+        draft: false,
+        profile: Profile::Submission,
+        emit_typst: None,
+        fit_as: None,
+        keep_caches: false,
+    };
     let needing = data.resolve(src, &opts).needing;
     match cmd {
         DataCommand::Request(a) => request(&data, &needing, a, r),

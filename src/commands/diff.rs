@@ -159,7 +159,13 @@ fn stop_on_errors(r: &mut Reporter, data: &Data, base: &Path) -> Option<ExitStat
 fn snapshot(data: &Data, lang: &str, base: Option<&Path>) -> Snapshot {
     let s = data.session;
     let idx = &data.index;
-    let opts = EditionOptions { draft: true, profile: Profile::Submission, emit_typst: None, fit_as: None };
+    let opts = EditionOptions {
+        draft: true,
+        profile: Profile::Submission,
+        emit_typst: None,
+        fit_as: None,
+        keep_caches: false,
+    };
     let ed = data.resolve(lang, &opts);
     let locale = s.locale(lang);
     let at = |path: &Path, offset: usize| At {

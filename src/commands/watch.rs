@@ -121,7 +121,11 @@ fn refit(root: &Path, opts: &BuildOptions, record: &FitRecord, fonts: Option<Arc
 /// Runs `vlr watch`.
 pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
     match super::project_root(args.project.root.as_deref()) {
-        Ok(root) => watch(&root, &BuildOptions { keep_caches: true, ..BuildOptions::from(args) }, r),
+        Ok(root) => {
+            let mut opts = BuildOptions::from(args);
+            opts.edition.keep_caches = true;
+            watch(&root, &opts, r)
+        }
         Err(f) => r.fail(f, Path::new(".")),
     }
 }
