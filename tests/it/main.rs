@@ -15,6 +15,7 @@ mod data_cycle;
 mod diff;
 mod edition;
 mod icons;
+mod lists;
 mod next_year;
 mod profiles;
 mod race;
