@@ -397,9 +397,17 @@ impl Locale {
     /// The axis of a chart: the scale chosen for its largest value and the
     /// unit words, in the plural ("billion yuan", "millions de tonnes", "kt CO₂e").
     pub fn axis(&self, unit: &str, max: f64) -> (Scale, String) {
+        self.unit_words(unit, max, true)
+    }
+
+    /// The scale and unit words of `axis`; with `titled`, a project unit's
+    /// own axis title where it words one ("عدد المدارس", "number of
+    /// schools"), else the unit's words ("مدرسة", as a table's unit column).
+    fn unit_words(&self, unit: &str, max: f64, titled: bool) -> (Scale, String) {
         let canonical = units::canonical(unit);
         // A project unit may word its axis itself ("عدد المدارس" for "{n} مدرسة").
         if let Some(title) = self.project_unit(&canonical).and_then(|d| d.axis.get(&self.lang))
+            && titled
             && !self.scalable(&canonical)
         {
             return (Scale::one(), title.clone());
@@ -482,7 +490,7 @@ impl Locale {
                 } else {
                     None
                 };
-                let (scale, words) = self.axis(unit, e.map_or(0.0, |e| 10f64.powi(i32::from(e))));
+                let (scale, words) = self.unit_words(unit, e.map_or(0.0, |e| 10f64.powi(i32::from(e))), false);
                 let numbers = figures
                     .iter()
                     .map(|f| match e {
