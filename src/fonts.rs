@@ -26,6 +26,7 @@ pub struct Fonts {
     book: LazyHash<FontBook>,
     slots: Vec<Slot>,
     skipped: Vec<PathBuf>,
+    fingerprint: OnceLock<u128>,
 }
 
 struct Slot {
@@ -51,7 +52,12 @@ impl Fonts {
     /// root's handle, so a font that is a symlink leading out of it is
     /// skipped (and listed in [`Fonts::skipped`]).
     pub fn scan_in(root: &Root, rel: &Path, system: bool) -> std::io::Result<Self> {
-        let mut fonts = Self { book: LazyHash::new(FontBook::new()), slots: Vec::new(), skipped: Vec::new() };
+        let mut fonts = Self {
+            book: LazyHash::new(FontBook::new()),
+            slots: Vec::new(),
+            skipped: Vec::new(),
+            fingerprint: OnceLock::new(),
+        };
         let mut files = Vec::new();
         collect(root, rel, &mut files, 0)?;
         files.sort();
@@ -90,6 +96,15 @@ impl Fonts {
         let family = info.family.clone();
         self.book.push(info);
         self.slots.push(Slot { data, index, family, font: OnceLock::new() });
+    }
+
+    /// A hash of every font's bytes (computed once): what copyfitting's
+    /// memory of its choices checks the fonts by.
+    pub fn fingerprint(&self) -> u128 {
+        *self.fingerprint.get_or_init(|| {
+            let all: Vec<(&[u8], u32)> = self.slots.iter().map(|s| (s.data.as_slice(), s.index)).collect();
+            typst::utils::hash128(&all)
+        })
     }
 
     /// The font book for [`typst::World::book`].

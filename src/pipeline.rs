@@ -37,6 +37,7 @@ use crate::theme::{Colour, Copyfit, Theme};
 use crate::world::VlrWorld;
 
 mod fit;
+pub mod fit_cache;
 
 /// How to make an edition.
 #[derive(Debug, Clone)]
@@ -55,10 +56,24 @@ pub struct EditionOptions {
     /// copyfitting lets go of each trial layout's work as it makes the next,
     /// and a build frees it all as each edition is written.
     pub keep_caches: bool,
+    /// Copyfitting's memory of its choices (`vlr build`'s output folder):
+    /// an edition whose inputs are unchanged is laid out once, as chosen.
+    pub fit_cache: Option<Arc<fit_cache::FitCache>>,
 }
 
 /// Per language, the chapters copyfitting set tighter: id and steps.
 pub type Tightened = HashMap<String, Vec<(String, u8)>>;
+
+/// How an edition is copyfitted, and what copyfitting may keep.
+#[derive(Clone, Copy)]
+pub struct Fitting<'a> {
+    /// How.
+    pub fit: Fit<'a>,
+    /// Keep typst's memoized work of the trials (`vlr watch`).
+    pub keep_caches: bool,
+    /// Choices remembered from builds before, and where to note new ones.
+    pub remembered: Option<&'a fit_cache::FitCache>,
+}
 
 /// How an edition is copyfitted.
 #[derive(Clone, Copy)]
@@ -338,6 +353,9 @@ pub struct CompiledEdition {
     pub placed: Vec<Diag>,
     /// The chapters copyfitting set tighter: id and steps.
     pub tightened: Vec<(String, u8)>,
+    /// Whether that choice was remembered from an earlier build (its inputs
+    /// unchanged), so the edition was laid out once.
+    pub recalled: bool,
 }
 
 impl CompiledEdition {
@@ -409,7 +427,12 @@ impl Data<'_> {
             Some(set) => Fit::As(set.get(lang).map_or(&[][..], Vec::as_slice)),
             None => Fit::Full,
         };
-        let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, fit, opts.keep_caches);
+        let remembered = match (&opts.fit_cache, fit) {
+            (Some(cache), Fit::Full) => Some(cache.as_ref()),
+            _ => None,
+        };
+        let how = Fitting { fit, keep_caches: opts.keep_caches, remembered };
+        let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, how);
         if let (Some(dir), Some(mut files)) = (&opts.emit_typst, kept) {
             files.extend(fitted);
             resolved.files = files;
@@ -435,13 +458,22 @@ impl Data<'_> {
         files: HashMap<String, Vec<u8>>,
         map: &crate::data::source_map::SourceMap,
         profile: Profile,
-        fit: Fit<'_>,
-        keep_caches: bool,
+        how: Fitting<'_>,
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
+        let Fitting { fit, keep_caches, remembered } = how;
         let p = self.session;
+        let slot = format!("{lang}.{}", profile.name());
+        let key =
+            remembered.map(|_| fit_cache::key(&files, self.fonts.fingerprint(), &format!("{slot} {:?}", self.today())));
         let mut world = match self.world(files) {
             Ok(w) => w,
             Err(e) => return (Outcome::Fatal(Diag::general(e), ExitStatus::Problems), Vec::new()),
+        };
+        // Copyfitting's choice for these very inputs, remembered from a build before.
+        let recalled = remembered.zip(key).and_then(|(c, k)| c.lookup(&slot, k, &world));
+        let fit = match &recalled {
+            Some(chapters) => Fit::As(chapters),
+            None => fit,
         };
         let copyfit = match fit {
             Fit::Full => p.theme.as_ref().ok().and_then(|t| t.copyfit),
@@ -456,6 +488,9 @@ impl Data<'_> {
         if copyfit.is_none() {
             fitted = preset;
         }
+        if let (Some(cache), Some(key), None, Some(_)) = (remembered, key, &recalled, &compiled.pdf) {
+            cache.store(&slot, key, &world, &fitted.tightened);
+        }
         drop(running);
         let (left, placed) =
             crate::sourcemap::relocate(std::mem::take(&mut compiled.diagnostics), map, &p.sources, lang);
@@ -464,14 +499,30 @@ impl Data<'_> {
         let (typst, typst_sources) = world.diagnostics(&left);
         let Compiled { pdf, pages, timings, .. } = compiled;
         let fit::Choice { files, tightened } = fitted;
-        let ed = CompiledEdition { pdf, pages, timings, typst, typst_sources, placed, tightened };
+        let ed = CompiledEdition {
+            pdf,
+            pages,
+            timings,
+            typst,
+            typst_sources,
+            placed,
+            tightened,
+            recalled: recalled.is_some(),
+        };
         (Outcome::Compiled(Box::new(ed)), files)
+    }
+
+    /// The date the templates see as today: the publication date, else 1
+    /// January after the edition's year.
+    fn today(&self) -> (i32, u8, u8) {
+        let p = &self.session.project;
+        p.published().unwrap_or((p.file.project.edition.get_ref() + 1, 1, 1))
     }
 
     /// Creates the world for an edition.
     pub fn world(&self, files: HashMap<String, Vec<u8>>) -> Result<VlrWorld, String> {
         let p = &self.session.project;
-        let today = p.published().unwrap_or((p.file.project.edition.get_ref() + 1, 1, 1));
+        let today = self.today();
         VlrWorld::new(&p.root, p.file.project.template.get_ref(), self.fonts.clone(), files, today)
     }
 

@@ -69,6 +69,26 @@ impl VlrWorld {
     }
 
     /// The bytes of a virtual file (`/data/chapter-00.json`), if there is one.
+    /// The project's files typst read (path, bytes), none of a package; `None`
+    /// if it read a package's.
+    pub fn files_read(&self) -> Option<Vec<(String, Bytes)>> {
+        let files = self.files.lock().ok()?;
+        let mut out = Vec::new();
+        for (id, bytes) in files.iter() {
+            if !matches!(id.root(), VirtualRoot::Project) {
+                return None;
+            }
+            out.push((id.vpath().get_with_slash().to_string(), bytes.clone()));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(out)
+    }
+
+    /// The bytes of a project file as typst reads it (`/templates/lib.typ`).
+    pub fn project_file(&self, path: &str) -> Option<Bytes> {
+        typst::World::file(self, file_id(path)?).ok()
+    }
+
     pub fn virtual_file(&self, path: &str) -> Option<&[u8]> {
         self.virtual_files.get(&file_id(path)?).map(|b| &b[..])
     }

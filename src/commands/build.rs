@@ -13,6 +13,7 @@ use crate::data::status;
 use crate::diag::{self, Diag};
 use crate::export::{self, OutDir, OutDirError};
 use crate::fonts::Fonts;
+use crate::pipeline::fit_cache::{self, FitCache};
 use crate::pipeline::{Data, Edition, EditionOptions, Outcome, Session, Tightened};
 use crate::report::{ExitStatus, Reporter, dedup};
 
@@ -51,6 +52,7 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
                 emit_typst: args.emit_typst.clone(),
                 fit_as: None,
                 keep_caches: false,
+                fit_cache: None,
             },
             fit_record: None,
         }
@@ -108,7 +110,10 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     let mut fatal = false;
     // Each edition is printed and written as soon as it and those before it
     // are done, and then freed.
-    editions(&data, &langs, &opts.edition, bar, |ed| {
+    // Copyfitting's memory of its choices, kept in the output folder.
+    let remembered = Arc::new(FitCache::parse(out.read(fit_cache::FILE, fit_cache::MAX_FILE).as_deref()));
+    let edition = EditionOptions { fit_cache: Some(remembered.clone()), ..opts.edition.clone() };
+    editions(&data, &langs, &edition, bar, |ed| {
         let lang = ed.resolved.lang.as_str();
         match ed.outcome {
             Outcome::Failed => {
@@ -137,7 +142,8 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                 let (layout, pdf) = c.timings;
                 if r.verbose() && !c.tightened.is_empty() {
                     let list: Vec<String> = c.tightened.iter().map(|(id, n)| format!("{id} ({n})")).collect();
-                    r.status("Copyfitted", &format!("{lang}: set tighter by steps: {}", list.join(", ")));
+                    let how = if c.recalled { ", as the last build chose (nothing it read has changed)" } else { "" };
+                    r.status("Copyfitted", &format!("{lang}: set tighter by steps: {}{how}", list.join(", ")));
                 }
                 exit = exit.max(write_edition(r, &session, &out, opts, lang, *c, ed.secs));
                 r.timing(&format!(
@@ -163,6 +169,10 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     // The annex as data, once for all editions; like the PDFs, only from a build that succeeded.
     if exit.is_success() {
         exit = write_indicators_csv(r, &data, &out, opts, &dashboard);
+    }
+    // A memory that cannot be written is only a slower next build.
+    if let Some(json) = remembered.to_json() {
+        let _ = out.write(fit_cache::FILE, &json);
     }
     let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
     r.diags(&session.sources, &warnings, &base);

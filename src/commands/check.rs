@@ -7,7 +7,7 @@ use crate::cli::ProjectArgs;
 use crate::data::status::Rating;
 use crate::diag::Diag;
 use crate::export::{self, Profile};
-use crate::pipeline::{Data, EditionOptions, Fit, Outcome, Session};
+use crate::pipeline::{Data, EditionOptions, Fit, Fitting, Outcome, Session};
 use crate::report::{ExitStatus, Reporter, dedup};
 
 /// Runs `vlr check`.
@@ -41,6 +41,7 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
         emit_typst: None,
         fit_as: None,
         keep_caches: false,
+        fit_cache: None,
     };
     let mut typst_failed = false;
     for lang in &langs {
@@ -61,7 +62,10 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
             continue;
         }
         let files = std::mem::take(&mut ed.files);
-        match data.compile(lang, files, &ed.map, opts.profile, Fit::No, false).0 {
+        match data
+            .compile(lang, files, &ed.map, opts.profile, Fitting { fit: Fit::No, keep_caches: false, remembered: None })
+            .0
+        {
             Outcome::Compiled(c) => {
                 typst_failed |= c.typst.iter().any(Diag::is_error);
                 diags.extend(c.placed);

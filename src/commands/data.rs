@@ -49,6 +49,7 @@ pub fn run(cmd: &DataCommand, r: &mut Reporter) -> ExitStatus {
         emit_typst: None,
         fit_as: None,
         keep_caches: false,
+        fit_cache: None,
     };
     let needing = data.resolve(src, &opts).needing;
     match cmd {

@@ -165,6 +165,7 @@ fn snapshot(data: &Data, lang: &str, base: Option<&Path>) -> Snapshot {
         emit_typst: None,
         fit_as: None,
         keep_caches: false,
+        fit_cache: None,
     };
     let ed = data.resolve(lang, &opts);
     let locale = s.locale(lang);

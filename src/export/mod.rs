@@ -297,6 +297,20 @@ impl OutDir {
         self.stage(name, bytes)?.commit()
     }
 
+    /// The bytes of `name`, a regular file (not a symlink) of at most `max`
+    /// bytes in the folder; `None` if there is none.
+    pub fn read(&self, name: &str, max: u64) -> Option<Vec<u8>> {
+        use std::io::Read as _;
+        let (dir, file) = self.parent_of(name).ok()?;
+        let f = open_nofollow(&dir, &file, false).ok()?;
+        if !f.metadata().is_ok_and(|m| m.is_file() && m.len() <= max) {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        f.take(max).read_to_end(&mut bytes).ok()?;
+        Some(bytes)
+    }
+
     /// Writes `bytes` to `name` atomically, unless `name` is a regular file
     /// (not a symlink) that already holds exactly them: a rebuild that
     /// changed nothing rewrites (and syncs to disk) nothing. Returns whether

@@ -58,3 +58,41 @@ fn a_few_lines_left_alone_move_back_and_only_with_the_theme_table() {
     assert_eq!(last, before.map(|p| p + 1), "as written, the last paragraph is alone on the next page");
     assert!(!f.read("emit2/en/data/chapter-00.json").contains("\"tighten\""));
 }
+
+/// A build remembers copyfitting's choice in its output folder; the next
+/// build of unchanged inputs lays the edition out once, as chosen, and makes
+/// the same PDF; a changed template or text is copyfitted anew.
+#[test]
+fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
+    let f = fixture();
+    let first = f.run(&["-v", "build", "--lang", "en"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stderr(&first).contains("Copyfitted en: set tighter"), "{}", stderr(&first));
+    assert!(!stderr(&first).contains("as the last build chose"), "{}", stderr(&first));
+    assert!(f.read("dist/.vlr-copyfit.json").contains("background"), "the choice is remembered");
+    let pdf = dist_pdf(&f, "en");
+    let made = std::fs::read(&pdf).unwrap();
+
+    let again = f.run(&["-v", "build", "--lang", "en"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains("as the last build chose"), "{}", stderr(&again));
+    assert!(std::fs::read(&pdf).unwrap() == made, "the same PDF");
+
+    // A template typst reads changes: copyfitted anew, to the same choice.
+    let lib = f.read("templates/lib.typ");
+    f.write("templates/lib.typ", &format!("{lib}\n// edited\n"));
+    let edited = f.run(&["-v", "build", "--lang", "en"]);
+    assert!(edited.status.success(), "{}", stderr(&edited));
+    assert!(!stderr(&edited).contains("as the last build chose"), "{}", stderr(&edited));
+
+    // The text changes so that nothing needs copyfitting: none is remembered wrongly.
+    let text = f.read("text/en/background.toml");
+    let cut = text.find("\n[[block]]\nid = \"p19\"").expect("the last paragraph");
+    f.write("text/en/background.toml", &text[..cut]);
+    let shorter = f.run(&["-v", "build", "--lang", "en"]);
+    assert!(shorter.status.success(), "{}", stderr(&shorter));
+    assert!(!stderr(&shorter).contains("Copyfitted"), "{}", stderr(&shorter));
+    let fresh = f.run(&["build", "--lang", "en", "-o", "fresh"]);
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+    assert!(std::fs::read(&pdf).unwrap() == std::fs::read(f.root().join("fresh/testville.en.pdf")).unwrap());
+}

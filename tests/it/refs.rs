@@ -38,6 +38,7 @@ pub(crate) fn compile(root: &Path, lang: &str) -> PagedDocument {
         emit_typst: None,
         fit_as: None,
         keep_caches: false,
+        fit_cache: None,
     };
     let ed = data.resolve(lang, &opts);
     assert!(!ed.diags.iter().any(|d| d.is_error()), "{:?}", ed.diags);
