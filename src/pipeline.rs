@@ -61,6 +61,21 @@ pub struct EditionOptions {
     pub fit_cache: Option<Arc<fit_cache::FitCache>>,
 }
 
+impl EditionOptions {
+    /// A submission edition (a draft if asked): no Typst sources written,
+    /// copyfitted afresh, typst's caches freed as it is written.
+    pub fn submission(draft: bool) -> Self {
+        Self {
+            draft,
+            profile: Profile::Submission,
+            emit_typst: None,
+            fit_as: None,
+            keep_caches: false,
+            fit_cache: None,
+        }
+    }
+}
+
 /// Per language, the chapters copyfitting set tighter: id and steps.
 pub type Tightened = HashMap<String, Vec<(String, u8)>>;
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::cli::ProjectArgs;
 use crate::data::status::Rating;
 use crate::diag::Diag;
-use crate::export::{self, Profile};
+use crate::export;
 use crate::pipeline::{Data, EditionOptions, Fit, Fitting, Outcome, Session};
 use crate::report::{ExitStatus, Reporter, dedup};
 
@@ -35,14 +35,7 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
     if let Err(e) = export::source_date_epoch() {
         diags.push(Diag::general(e));
     }
-    let opts = EditionOptions {
-        draft: false,
-        profile: Profile::Submission,
-        emit_typst: None,
-        fit_as: None,
-        keep_caches: false,
-        fit_cache: None,
-    };
+    let opts = EditionOptions::submission(false);
     let mut typst_failed = false;
     for lang in &langs {
         let mut ed = data.resolve(lang, &opts);

@@ -12,7 +12,6 @@ use crate::data::series::Period;
 use crate::data::status;
 use crate::diag::Diag;
 use crate::export::OutDirError;
-use crate::export::Profile;
 use crate::export::indicators_csv::{neutralize, number, quote};
 use crate::pipeline::{Data, EditionOptions, Session};
 use crate::report::{ExitStatus, Failure, Reporter};
@@ -43,14 +42,7 @@ pub fn run(cmd: &DataCommand, r: &mut Reporter) -> ExitStatus {
     // What a release of the source language demands: the indicators it prints
     // without the value the edition expects.
     let src = session.project.source_language();
-    let opts = EditionOptions {
-        draft: false,
-        profile: Profile::Submission,
-        emit_typst: None,
-        fit_as: None,
-        keep_caches: false,
-        fit_cache: None,
-    };
+    let opts = EditionOptions::submission(false);
     let needing = data.resolve(src, &opts).needing;
     match cmd {
         DataCommand::Request(a) => request(&data, &needing, a, r),

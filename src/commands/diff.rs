@@ -23,7 +23,7 @@ use crate::data::series::indicator_ref;
 use crate::data::status::{self, Rating};
 use crate::data::word_diff;
 use crate::diag::{Diag, display_path, visible};
-use crate::export::{Profile, diff_csv, indicators_csv};
+use crate::export::{diff_csv, indicators_csv};
 use crate::pipeline::{Data, EditionOptions, Session};
 use crate::report::{ExitStatus, Failure, Reporter};
 
@@ -159,14 +159,7 @@ fn stop_on_errors(r: &mut Reporter, data: &Data, base: &Path) -> Option<ExitStat
 fn snapshot(data: &Data, lang: &str, base: Option<&Path>) -> Snapshot {
     let s = data.session;
     let idx = &data.index;
-    let opts = EditionOptions {
-        draft: true,
-        profile: Profile::Submission,
-        emit_typst: None,
-        fit_as: None,
-        keep_caches: false,
-        fit_cache: None,
-    };
+    let opts = EditionOptions::submission(true);
     let ed = data.resolve(lang, &opts);
     let locale = s.locale(lang);
     let at = |path: &Path, offset: usize| At {

@@ -32,14 +32,7 @@ pub(crate) fn compile(root: &Path, lang: &str) -> PagedDocument {
     let fonts = session.fonts(false).unwrap_or_else(|f| panic!("fonts: {:?}", f.diags));
     let data = session.validate(fonts);
     assert!(data.ok(), "{:?}", data.diags);
-    let opts = EditionOptions {
-        draft: false,
-        profile: vlr::export::Profile::Submission,
-        emit_typst: None,
-        fit_as: None,
-        keep_caches: false,
-        fit_cache: None,
-    };
+    let opts = EditionOptions::submission(false);
     let ed = data.resolve(lang, &opts);
     assert!(!ed.diags.iter().any(|d| d.is_error()), "{:?}", ed.diags);
     let world = data.world(ed.files).expect("world");
