@@ -477,7 +477,7 @@ impl Data<'_> {
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
         let Fitting { fit, keep_caches, remembered } = how;
         let p = self.session;
-        let slot = format!("{lang}.{}", profile.name());
+        let slot = fit_cache::slot(lang, profile);
         let key =
             remembered.map(|_| fit_cache::key(&files, self.fonts.fingerprint(), &format!("{slot} {:?}", self.today())));
         let mut world = match self.world(files) {

@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 use std::time::Instant;
 
 use crate::data::status;
 use crate::diag::{self, Diag};
 use crate::export::{self, OutDir, OutDirError};
 use crate::fonts::Fonts;
-use crate::pipeline::fit_cache::{self, FitCache};
-use crate::pipeline::{Data, Edition, EditionOptions, Outcome, Session, Tightened};
+use crate::pipeline::fit_cache;
+use crate::pipeline::{Data, Edition, EditionOptions, Outcome, Session};
 use crate::report::{ExitStatus, Reporter, dedup};
 
 /// What to build.
@@ -31,13 +31,7 @@ pub struct BuildOptions {
     pub system_fonts: bool,
     /// How each edition is made.
     pub edition: EditionOptions,
-    /// Where to note the chapters copyfitting set tighter in each edition
-    /// (language → chapter id and steps), for `vlr watch`'s next quick pass.
-    pub fit_record: Option<FitRecord>,
 }
-
-/// What copyfitting chose, per language (chapter id and steps).
-pub type FitRecord = Arc<Mutex<Tightened>>;
 
 impl From<&crate::cli::BuildArgs> for BuildOptions {
     fn from(args: &crate::cli::BuildArgs) -> Self {
@@ -54,7 +48,6 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
                 keep_caches: false,
                 fit_cache: None,
             },
-            fit_record: None,
         }
     }
 }
@@ -110,8 +103,10 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     let mut fatal = false;
     // Each edition is printed and written as soon as it and those before it
     // are done, and then freed.
-    // Copyfitting's memory of its choices, kept in the output folder.
-    let remembered = Arc::new(FitCache::parse(out.read(fit_cache::FILE, fit_cache::MAX_FILE).as_deref()));
+    // Copyfitting's memory of its choices (watch's, held across rebuilds),
+    // with what the output folder keeps.
+    let remembered = opts.edition.fit_cache.clone().unwrap_or_default();
+    remembered.recall(out.read(fit_cache::FILE, fit_cache::MAX_FILE).as_deref());
     let edition = EditionOptions { fit_cache: Some(remembered.clone()), ..opts.edition.clone() };
     editions(&data, &langs, &edition, bar, |ed| {
         let lang = ed.resolved.lang.as_str();
@@ -133,11 +128,6 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
             Outcome::Compiled(c) => {
                 if let Some(at) = &ed.emitted {
                     r.status("Emitted", &format!("{lang} Typst sources to {}", at.display()));
-                }
-                if let Some(record) = &opts.fit_record
-                    && let Ok(mut record) = record.lock()
-                {
-                    record.insert(lang.to_string(), c.tightened.clone());
                 }
                 let (layout, pdf) = c.timings;
                 if r.verbose() && !c.tightened.is_empty() {

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::build::{BuildOptions, FitRecord, build};
+use super::build::{BuildOptions, build};
 use crate::diag::Diag;
 use crate::fonts::Fonts;
 use crate::pipeline::load_fonts;
@@ -84,30 +84,23 @@ fn start(root: &Path) -> Result<(notify::RecommendedWatcher, Events), String> {
 
 /// The quick pass after a change: each edition in one layout, its chapters
 /// set as tight as copyfitting chose last time (see the module's comment).
-fn quick(
-    root: &Path,
-    opts: &BuildOptions,
-    record: &FitRecord,
-    fonts: Option<Arc<Fonts>>,
-    r: &mut Reporter,
-) -> ExitStatus {
-    let before = record.lock().map(|m| m.clone()).unwrap_or_default();
+fn quick(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) -> ExitStatus {
     let mut quick = opts.clone();
-    quick.edition.fit_as = Some(Arc::new(before));
+    quick.edition.fit_as = opts.edition.fit_cache.as_ref().map(|m| Arc::new(m.chosen(opts.edition.profile)));
     build(root, &quick, fonts, r)
 }
 
 /// The full pass after a quick one: copyfitting as `vlr build` does, which
 /// rewrites only the PDFs whose copyfitting changed, and says which.
 /// Its problems were printed by the quick pass (the same text and data).
-fn refit(root: &Path, opts: &BuildOptions, record: &FitRecord, fonts: Option<Arc<Fonts>>, r: &mut Reporter) {
+fn refit(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) {
     let t0 = Instant::now();
-    let before = record.lock().map(|m| m.clone()).unwrap_or_default();
+    let chosen = || opts.edition.fit_cache.as_ref().map(|m| m.chosen(opts.edition.profile)).unwrap_or_default();
+    let before = chosen();
     let mut sink = crate::diag::NoColor::new(std::io::sink());
     let mut silent = Reporter::new(&mut sink, Verbosity::Quiet);
-    let full = BuildOptions { fit_record: Some(record.clone()), ..opts.clone() };
-    build(root, &full, fonts, &mut silent);
-    let after = record.lock().map(|m| m.clone()).unwrap_or_default();
+    build(root, opts, fonts, &mut silent);
+    let after = chosen();
     let changed: Vec<&str> = after.iter().filter(|(l, t)| before.get(*l) != Some(t)).map(|(l, _)| l.as_str()).collect();
     if !changed.is_empty() {
         let ms = t0.elapsed().as_millis();
@@ -124,6 +117,8 @@ pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
         Ok(root) => {
             let mut opts = BuildOptions::from(args);
             opts.edition.keep_caches = true;
+            // Copyfitting's choices, held across rebuilds for the quick pass.
+            opts.edition.fit_cache = Some(Arc::default());
             watch(&root, &opts, r)
         }
         Err(f) => r.fail(f, Path::new(".")),
@@ -146,10 +141,8 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
     // A font problem is reported by the build itself.
     let load = || load_fonts(&root, opts.system_fonts).ok();
     let mut fonts = load();
-    let record = FitRecord::default();
-    let full = BuildOptions { fit_record: Some(record.clone()), ..opts.clone() };
     let t0 = Instant::now();
-    build(&root, &full, fonts.clone(), r);
+    build(&root, opts, fonts.clone(), r);
     let ms = t0.elapsed().as_millis();
     r.status("Built", &format!("in {ms} ms; watching {} for changes (Ctrl-C to stop)", root.display()));
     let project_file = root.join(crate::project::PROJECT_FILE);
@@ -169,7 +162,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             };
             fonts = load();
             let t0 = Instant::now();
-            let verb = if build(&root, &full, fonts.clone(), r).is_success() { "Rebuilt" } else { "Failed" };
+            let verb = if build(&root, opts, fonts.clone(), r).is_success() { "Rebuilt" } else { "Failed" };
             r.status(verb, &format!("in {} ms; {} is back", t0.elapsed().as_millis(), root.display()));
             continue;
         }
@@ -181,7 +174,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             // The old fonts are freed once typst's caches let go of them.
             fonts = load();
         }
-        let built = quick(&root, opts, &record, fonts.clone(), r);
+        let built = quick(&root, opts, fonts.clone(), r);
         let what = changed
             .iter()
             .find(|p| p.is_file())
@@ -191,7 +184,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
         let verb = if built.is_success() { "Rebuilt" } else { "Failed" };
         r.status(verb, &format!("in {} ms after a change to {what}", t0.elapsed().as_millis()));
         if built.is_success() {
-            refit(&root, opts, &record, fonts.clone(), r);
+            refit(&root, opts, fonts.clone(), r);
         }
         // Keep typst's caches warm, but let go of results unused for a while.
         comemo::evict(10);

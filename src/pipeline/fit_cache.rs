@@ -15,6 +15,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use super::Tightened;
+use crate::export::Profile;
 use crate::world::VlrWorld;
 
 /// The file, in the output folder.
@@ -50,11 +52,31 @@ pub fn key(files: &HashMap<String, Vec<u8>>, fonts: u128, edition: &str) -> u128
     typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), edition, fonts, sorted))
 }
 
+/// The name an edition's entry goes by: language and profile.
+pub fn slot(lang: &str, profile: Profile) -> String {
+    format!("{lang}.{}", profile.name())
+}
+
 impl FitCache {
-    /// The memory kept in `bytes` (an output folder's file); empty if none.
-    pub fn parse(bytes: Option<&[u8]>) -> Self {
-        let entries = bytes.and_then(|b| serde_json::from_slice::<BTreeMap<String, Entry>>(b).ok()).unwrap_or_default();
-        Self { entries: Mutex::new((entries, false)) }
+    /// Adds what an output folder's file (`bytes`) remembers, for each
+    /// edition this memory knows nothing of yet.
+    pub fn recall(&self, bytes: Option<&[u8]>) {
+        let Some(kept) = bytes.and_then(|b| serde_json::from_slice::<BTreeMap<String, Entry>>(b).ok()) else { return };
+        if let Ok(mut e) = self.entries.lock() {
+            for (slot, entry) in kept {
+                e.0.entry(slot).or_insert(entry);
+            }
+        }
+    }
+
+    /// The last choice known for each language's edition in `profile`,
+    /// whatever its inputs were (`vlr watch`'s quick pass after a change).
+    pub fn chosen(&self, profile: Profile) -> Tightened {
+        let suffix = format!(".{}", profile.name());
+        let Ok(e) = self.entries.lock() else { return Tightened::new() };
+        e.0.iter()
+            .filter_map(|(slot, entry)| Some((slot.strip_suffix(&suffix)?.to_string(), entry.tightened.clone())))
+            .collect()
     }
 
     /// The file to write back, if anything changed.
