@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use typst::diag::SourceDiagnostic;
@@ -59,6 +60,10 @@ pub struct EditionOptions {
     /// Copyfitting's memory of its choices (`vlr build`'s output folder):
     /// an edition whose inputs are unchanged is laid out once, as chosen.
     pub fit_cache: Option<Arc<fit_cache::FitCache>>,
+    /// Once this is set, an edition not yet laid out, or copyfitting under
+    /// way (at its next trial), gives up: [`Outcome::Stopped`]. `vlr watch`
+    /// sets it when a change comes in during its full pass.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl EditionOptions {
@@ -72,6 +77,7 @@ impl EditionOptions {
             fit_as: None,
             keep_caches: false,
             fit_cache: None,
+            stop: None,
         }
     }
 }
@@ -88,6 +94,8 @@ pub struct Fitting<'a> {
     pub keep_caches: bool,
     /// Choices remembered from builds before, and where to note new ones.
     pub remembered: Option<&'a fit_cache::FitCache>,
+    /// Give up when this is set (see [`EditionOptions::stop`]).
+    pub stop: Option<&'a AtomicBool>,
 }
 
 /// How an edition is copyfitted.
@@ -388,6 +396,8 @@ pub enum Outcome {
     Fatal(Diag, ExitStatus),
     /// Compiled.
     Compiled(Box<CompiledEdition>),
+    /// Given up, as [`EditionOptions::stop`] asked: nothing to write.
+    Stopped,
 }
 
 /// One edition, resolved and compiled.
@@ -434,6 +444,9 @@ impl Data<'_> {
         if resolved.diags.iter().any(Diag::is_error) {
             return done(resolved, None, Outcome::Failed);
         }
+        if opts.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return done(resolved, None, Outcome::Stopped);
+        }
         // The Typst sources are written as compiled: with the copyfitting
         // vlr chose (a chapter's `tighten`), so the typst CLI makes the same book.
         let kept = opts.emit_typst.as_ref().map(|_| resolved.files.clone());
@@ -446,7 +459,7 @@ impl Data<'_> {
             (Some(cache), Fit::Full) => Some(cache.as_ref()),
             _ => None,
         };
-        let how = Fitting { fit, keep_caches: opts.keep_caches, remembered };
+        let how = Fitting { fit, keep_caches: opts.keep_caches, remembered, stop: opts.stop.as_deref() };
         let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, how);
         if let (Some(dir), Some(mut files)) = (&opts.emit_typst, kept) {
             files.extend(fitted);
@@ -475,7 +488,7 @@ impl Data<'_> {
         profile: Profile,
         how: Fitting<'_>,
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
-        let Fitting { fit, keep_caches, remembered } = how;
+        let Fitting { fit, keep_caches, remembered, stop } = how;
         let p = self.session;
         let slot = fit_cache::slot(lang, profile);
         let key =
@@ -499,7 +512,9 @@ impl Data<'_> {
             Fit::No | Fit::Full => fit::Choice::default(),
         };
         let running = crate::guard::Running::start(p.running(lang), p.project.time_limit());
-        let (mut compiled, mut fitted) = compile(&mut world, p, lang, profile, copyfit, keep_caches);
+        let Some((mut compiled, mut fitted)) = compile(&mut world, p, lang, profile, copyfit, keep_caches, stop) else {
+            return (Outcome::Stopped, Vec::new());
+        };
         if copyfit.is_none() {
             fitted = preset;
         }
@@ -877,7 +892,7 @@ pub fn layout(world: &VlrWorld) -> (Option<PagedDocument>, Vec<SourceDiagnostic>
 }
 
 /// Compiles an edition in a world, copyfits it if asked, and exports it;
-/// also gives what copyfitting chose.
+/// also gives what copyfitting chose. `None`: `stop` was set while copyfitting.
 fn compile(
     world: &mut VlrWorld,
     p: &Session,
@@ -885,18 +900,24 @@ fn compile(
     profile: Profile,
     copyfit: Option<Copyfit>,
     keep_caches: bool,
-) -> (Compiled, fit::Choice) {
+    stop: Option<&AtomicBool>,
+) -> Option<(Compiled, fit::Choice)> {
     let t0 = std::time::Instant::now();
     let (mut doc, mut diagnostics) = layout(world);
     let mut fitted = fit::Choice::default();
-    if let (Some(cf), Some(first)) = (copyfit, &doc)
-        && let Some(f) = fit::copyfit(world, first, cf, !keep_caches)
-    {
-        (doc, diagnostics, fitted) = (Some(f.doc), f.diagnostics, f.choice);
+    if let (Some(cf), Some(first)) = (copyfit, &doc) {
+        match fit::copyfit(world, first, cf, !keep_caches, stop) {
+            fit::Copyfitted::Fitted(f) => {
+                let f = *f;
+                (doc, diagnostics, fitted) = (Some(f.doc), f.diagnostics, f.choice);
+            }
+            fit::Copyfitted::AsWritten => {}
+            fit::Copyfitted::Stopped => return None,
+        }
     }
     let layout_ms = t0.elapsed().as_millis();
     let Some(doc) = doc else {
-        return (Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) }, fitted);
+        return Some((Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) }, fitted));
     };
     let meta = &p.project.file.project;
     let ident = format!("{}-{}-{}", meta.city, meta.edition.get_ref(), lang);
@@ -911,7 +932,7 @@ fn compile(
             Compiled { pdf: None, diagnostics, pages: doc.pages().len(), timings }
         }
     };
-    (compiled, fitted)
+    Some((compiled, fitted))
 }
 
 /// Writes an edition as plain Typst sources the stock typst CLI compiles to the

@@ -47,6 +47,7 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
                 fit_as: None,
                 keep_caches: false,
                 fit_cache: None,
+                stop: None,
             },
         }
     }
@@ -120,6 +121,11 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                 r.status("Failed", &format!("{lang}: not written (fix the errors above)"));
                 exit = exit.max(ExitStatus::Problems);
             }
+            // Only `vlr watch`'s full pass stops: a newer change came in.
+            Outcome::Stopped => {
+                exit = exit.max(ExitStatus::Problems);
+                return ControlFlow::Break(());
+            }
             Outcome::Fatal(d, status) => {
                 r.diags(&session.sources, &[d], &base);
                 (exit, fatal) = (status, true);
@@ -142,12 +148,6 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                 ));
                 diags.extend(ed.resolved.diags);
             }
-        }
-        if !opts.edition.keep_caches {
-            // What typst memoized for this edition is of no use to the next
-            // (six editions held 620 MB): freed, at the cost of what the
-            // editions share (templates, fonts), soon memoized again.
-            comemo::evict(0);
         }
         ControlFlow::Continue(())
     });
@@ -207,6 +207,16 @@ fn editions(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(lang) = langs.get(i) else { break };
                     let e = data.edition(lang, opts);
+                    if !opts.keep_caches {
+                        // What typst memoized for this edition is of no use to
+                        // the next (six editions held 620 MB): freed before the
+                        // next starts, at the cost of what the editions share
+                        // (templates, fonts), soon memoized again. Here, not
+                        // where the edition is written: the next edition would
+                        // be under way by then, beside this one's caches.
+                        comemo::evict(0);
+                        crate::guard::give_back();
+                    }
                     if let Some(b) = &bar {
                         b.inc(1);
                     }

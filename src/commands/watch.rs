@@ -9,10 +9,13 @@
 //! two passes: first in one layout, with each chapter set as tight as
 //! copyfitting chose last time (the PDF a writer waits for); then with
 //! copyfitting in full, which rewrites a PDF only if its choice changed. The
-//! PDF a watch leaves is the one `vlr build` makes.
+//! PDF a watch leaves is the one `vlr build` makes. A change that comes in
+//! during the full pass stops it (at its next layout): the new change is
+//! built at once, and copyfitted in full after it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -44,17 +47,41 @@ fn relevant(root: &Path, out_dir: &Path, path: &Path) -> bool {
         || name.ends_with(".log"))
 }
 
-/// Waits for the next batch of relevant changes; returns the changed paths.
-fn next_change(rx: &Receiver<notify::Result<notify::Event>>, root: &Path, out_dir: &Path) -> Option<Vec<PathBuf>> {
+/// How long the changes must pause before the full pass (copyfitting)
+/// runs: while a writer saves every few moments, each save gets the quick
+/// pass alone, at once.
+const QUIET: Duration = Duration::from_millis(1000);
+
+/// What came of waiting for changes.
+enum Next {
+    /// A batch of changes: the paths (none relevant: empty).
+    Changed(Vec<PathBuf>),
+    /// No relevant change within the time given.
+    Quiet,
+    /// The watcher is gone.
+    Closed,
+}
+
+/// Waits for the next batch of relevant changes, at most `quiet` if given.
+fn next_change(rx: &Events, root: &Path, out_dir: &Path, quiet: Option<Duration>) -> Next {
+    let deadline = quiet.map(|d| Instant::now() + d);
     let mut changed = Vec::new();
     loop {
         let event = if changed.is_empty() {
-            rx.recv().ok()?
+            let got = match deadline {
+                None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                Some(t) => rx.recv_timeout(t.saturating_duration_since(Instant::now())),
+            };
+            match got {
+                Ok(e) => e,
+                Err(RecvTimeoutError::Timeout) => return Next::Quiet,
+                Err(RecvTimeoutError::Disconnected) => return Next::Closed,
+            }
         } else {
             match rx.recv_timeout(DEBOUNCE) {
                 Ok(e) => e,
-                Err(RecvTimeoutError::Timeout) => return Some(changed),
-                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) => return Next::Changed(changed),
+                Err(RecvTimeoutError::Disconnected) => return Next::Closed,
             }
         };
         let Ok(event) = event else { continue };
@@ -74,10 +101,24 @@ const POLL: Duration = Duration::from_millis(250);
 
 type Events = Receiver<notify::Result<notify::Event>>;
 
-/// Watches `root` recursively.
-fn start(root: &Path) -> Result<(notify::RecommendedWatcher, Events), String> {
+/// Watches `root` recursively; sets `changed` when a relevant change comes in.
+fn start(
+    root: &Path,
+    out_dir: &Path,
+    changed: Arc<AtomicBool>,
+) -> Result<(notify::RecommendedWatcher, Events), String> {
     let (tx, rx) = channel();
-    let mut watcher = notify::recommended_watcher(tx).map_err(|e| format!("cannot watch files: {e}"))?;
+    let (base, out) = (root.to_path_buf(), out_dir.to_path_buf());
+    let handler = move |event: notify::Result<notify::Event>| {
+        if let Ok(e) = &event
+            && !matches!(e.kind, EventKind::Access(_) | EventKind::Other)
+            && e.paths.iter().any(|p| relevant(&base, &out, p))
+        {
+            changed.store(true, Ordering::Relaxed);
+        }
+        let _ = tx.send(event);
+    };
+    let mut watcher = notify::recommended_watcher(handler).map_err(|e| format!("cannot watch files: {e}"))?;
     watcher.watch(root, RecursiveMode::Recursive).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     Ok((watcher, rx))
 }
@@ -93,20 +134,24 @@ fn quick(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Re
 /// The full pass after a quick one: copyfitting as `vlr build` does, which
 /// rewrites only the PDFs whose copyfitting changed, and says which.
 /// Its problems were printed by the quick pass (the same text and data).
-fn refit(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) {
+/// It stops, writing nothing more, once `changed` is set: a newer change.
+fn refit(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, changed: &Arc<AtomicBool>, r: &mut Reporter) {
     let t0 = Instant::now();
     let chosen = || opts.edition.fit_cache.as_ref().map(|m| m.chosen(opts.edition.profile)).unwrap_or_default();
     let before = chosen();
     let mut sink = crate::diag::NoColor::new(std::io::sink());
     let mut silent = Reporter::new(&mut sink, Verbosity::Quiet);
-    build(root, opts, fonts, &mut silent);
+    let mut full = opts.clone();
+    full.edition.stop = Some(changed.clone());
+    build(root, &full, fonts, &mut silent);
     let after = chosen();
-    let changed: Vec<&str> = after.iter().filter(|(l, t)| before.get(*l) != Some(t)).map(|(l, _)| l.as_str()).collect();
-    if !changed.is_empty() {
+    let refitted: Vec<&str> =
+        after.iter().filter(|(l, t)| before.get(*l) != Some(t)).map(|(l, _)| l.as_str()).collect();
+    if !refitted.is_empty() {
         let ms = t0.elapsed().as_millis();
         r.status(
             "Refitted",
-            &format!("{} in {ms} ms: copyfitting chose differently after the change", changed.join(", ")),
+            &format!("{} in {ms} ms: copyfitting chose differently after the change", refitted.join(", ")),
         );
     }
 }
@@ -134,7 +179,9 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
         Ok(r) => r,
         Err(e) => return fail(r, format!("cannot watch {}: {e}", root.display())),
     };
-    let (mut watcher, mut rx) = match start(&root) {
+    // Set by the watcher when a relevant change comes in.
+    let changed = Arc::new(AtomicBool::new(false));
+    let (mut watcher, mut rx) = match start(&root, &opts.out_dir, changed.clone()) {
         Ok(w) => w,
         Err(e) => return fail(r, e),
     };
@@ -146,7 +193,17 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
     let ms = t0.elapsed().as_millis();
     r.status("Built", &format!("in {ms} ms; watching {} for changes (Ctrl-C to stop)", root.display()));
     let project_file = root.join(crate::project::PROJECT_FILE);
-    while let Some(changed) = next_change(&rx, &root, &opts.out_dir) {
+    // A change that came in while waiting for a pause before the full pass.
+    let mut early: Option<Vec<PathBuf>> = None;
+    loop {
+        let paths = match early.take() {
+            Some(paths) => paths,
+            None => match next_change(&rx, &root, &opts.out_dir, None) {
+                Next::Changed(paths) => paths,
+                Next::Quiet => continue,
+                Next::Closed => break,
+            },
+        };
         if !project_file.is_file() {
             drop(watcher);
             let gone = project_file.display();
@@ -156,7 +213,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             }
             // Give the rest of the project a moment to arrive.
             std::thread::sleep(POLL);
-            (watcher, rx) = match start(&root) {
+            (watcher, rx) = match start(&root, &opts.out_dir, changed.clone()) {
                 Ok(w) => w,
                 Err(e) => return fail(r, e),
             };
@@ -166,25 +223,31 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             r.status(verb, &format!("in {} ms; {} is back", t0.elapsed().as_millis(), root.display()));
             continue;
         }
-        if changed.is_empty() {
+        if paths.is_empty() {
             continue;
         }
         let t0 = Instant::now();
-        if changed.iter().any(|p| p.starts_with(root.join("fonts"))) {
+        // Changes from here on are the next batch's (or stop the full pass).
+        changed.store(false, Ordering::Relaxed);
+        if paths.iter().any(|p| p.starts_with(root.join("fonts"))) {
             // The old fonts are freed once typst's caches let go of them.
             fonts = load();
         }
         let built = quick(&root, opts, fonts.clone(), r);
-        let what = changed
+        let what = paths
             .iter()
             .find(|p| p.is_file())
-            .or(changed.first())
+            .or(paths.first())
             .and_then(|p| p.strip_prefix(&root).ok())
             .map_or_else(String::new, |p| p.display().to_string());
         let verb = if built.is_success() { "Rebuilt" } else { "Failed" };
         r.status(verb, &format!("in {} ms after a change to {what}", t0.elapsed().as_millis()));
         if built.is_success() {
-            refit(&root, opts, fonts.clone(), r);
+            match next_change(&rx, &root, &opts.out_dir, Some(QUIET)) {
+                Next::Quiet => refit(&root, opts, fonts.clone(), &changed, r),
+                Next::Changed(paths) => early = Some(paths),
+                Next::Closed => break,
+            }
         }
         // Keep typst's caches warm, but let go of results unused for a while.
         comemo::evict(10);
@@ -206,5 +269,30 @@ mod tests {
         assert!(!relevant(root, out, Path::new("/p/dist/.x.en.pdf.1.tmp")));
         assert!(!relevant(root, out, Path::new("/p/text/en/.a.toml.swp")));
         assert!(!relevant(root, out, Path::new("/elsewhere/a.toml")));
+    }
+
+    fn event(path: &str) -> notify::Result<notify::Event> {
+        Ok(notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Any)).add_path(PathBuf::from(path)))
+    }
+
+    /// The full pass waits for a pause: a relevant change within it is the
+    /// next batch (not lost), the PDFs vlr writes are not a change, and
+    /// without one the wait ends as quiet.
+    #[test]
+    fn waiting_for_a_pause_ends_at_the_next_relevant_change() {
+        let (root, out) = (Path::new("/p"), Path::new("dist"));
+        let (tx, rx) = channel();
+        tx.send(event("/p/dist/x.en.pdf")).unwrap();
+        tx.send(event("/p/text/en/a.toml")).unwrap();
+        match next_change(&rx, root, out, Some(Duration::from_secs(5))) {
+            Next::Changed(paths) => assert_eq!(paths, vec![PathBuf::from("/p/text/en/a.toml")]),
+            _ => panic!("the text's change is the next batch"),
+        }
+        tx.send(event("/p/dist/x.en.pdf")).unwrap();
+        let t0 = Instant::now();
+        assert!(matches!(next_change(&rx, root, out, Some(Duration::from_millis(50))), Next::Quiet));
+        assert!(t0.elapsed() >= Duration::from_millis(50), "it waited the whole pause");
+        drop(tx);
+        assert!(matches!(next_change(&rx, root, out, None), Next::Closed));
     }
 }

@@ -13,6 +13,8 @@
 //! written. Each step is one more layout of the edition,
 //! mostly from typst's caches (the chapters before it are unchanged).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Label, Selector, Value};
 use typst::introspection::MetadataElem;
@@ -132,10 +134,43 @@ pub struct Choice {
     pub tightened: Vec<(String, u8)>,
 }
 
-/// Copyfits the edition laid out as `first`; `None` when no chapter needed
-/// it (or none could be helped). `lean`: let go of each trial layout's
-/// memoized work as the next one is made (not in `vlr watch`).
-pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit, lean: bool) -> Option<Fitted> {
+/// What copyfitting came to.
+pub enum Copyfitted {
+    /// Chapters set tighter.
+    Fitted(Box<Fitted>),
+    /// No chapter needed it, or none could be helped: the edition as first laid out.
+    AsWritten,
+    /// Given up, as `stop` asked.
+    Stopped,
+}
+
+/// Copyfits the edition laid out as `first`. `lean`: let go of each trial
+/// layout's memoized work as the next one is made (not in `vlr watch`).
+/// `stop`: given up when it is set, before the next trial.
+pub fn copyfit(
+    world: &mut VlrWorld,
+    first: &PagedDocument,
+    cf: Copyfit,
+    lean: bool,
+    stop: Option<&AtomicBool>,
+) -> Copyfitted {
+    match copyfit_with(world, first, cf, lean, stop) {
+        Ok(Some(fitted)) => Copyfitted::Fitted(Box::new(fitted)),
+        Ok(None) => Copyfitted::AsWritten,
+        Err(Stopped) => Copyfitted::Stopped,
+    }
+}
+
+/// `stop` was set.
+struct Stopped;
+
+fn copyfit_with(
+    world: &mut VlrWorld,
+    first: &PagedDocument,
+    cf: Copyfit,
+    lean: bool,
+    stop: Option<&AtomicBool>,
+) -> Result<Option<Fitted>, Stopped> {
     let chapters = chapters(world);
     let ends0 = ends(first);
     let pages0 = end_pages(&chapters, &ends0);
@@ -161,18 +196,21 @@ pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit, lean: b
         })
         .collect();
     if open.is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut chosen = vec![0u8; chapters.len()];
     let mut last: Option<(PagedDocument, Vec<SourceDiagnostic>)> = None;
     for step in 1..=cf.steps {
+        if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return Err(Stopped);
+        }
         for g in &open {
             for c in g.text(&chapters) {
                 set(world, c, step);
             }
         }
         let (doc, diags) = layout(world);
-        let doc = doc?;
+        let Some(doc) = doc else { return Ok(None) };
         if lean {
             // What only the layout before this one used (the chapters as
             // they were set then) is of no more use: freed, so the trials
@@ -203,14 +241,14 @@ pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit, lean: b
         }
     }
     if chosen.iter().all(|&s| s == 0) {
-        return None;
+        return Ok(None);
     }
     let (doc, diags) = match (open.is_empty(), last) {
         (true, Some(done)) => done,
-        _ => {
-            let (doc, diags) = layout(world);
-            (doc?, diags)
-        }
+        _ => match layout(world) {
+            (Some(doc), diags) => (doc, diags),
+            (None, _) => return Ok(None),
+        },
     };
     let mut choice = Choice::default();
     for (c, &steps) in chapters.iter().zip(&chosen).filter(|(_, s)| **s > 0) {
@@ -219,7 +257,7 @@ pub fn copyfit(world: &mut VlrWorld, first: &PagedDocument, cf: Copyfit, lean: b
             choice.tightened.push((c.id.clone(), steps));
         }
     }
-    Some(Fitted { doc, diagnostics: diags, choice })
+    Ok(Some(Fitted { doc, diagnostics: diags, choice }))
 }
 
 /// Sets the chapters named in `tightened` (id, steps) that many steps

@@ -96,3 +96,36 @@ fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
     assert!(fresh.status.success(), "{}", stderr(&fresh));
     assert!(std::fs::read(&pdf).unwrap() == std::fs::read(f.root().join("fresh/testville.en.pdf")).unwrap());
 }
+
+/// `vlr watch` stops its full pass when a newer change comes in: an edition
+/// asked to stop is not made, and copyfitting under way gives up before its
+/// next trial. Unstopped, the same edition is copyfitted (so a stop that is
+/// ignored fails the test).
+#[test]
+fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    use vlr::pipeline::{EditionOptions, Fit, Fitting, Outcome, Session};
+
+    let f = fixture();
+    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
+    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let data = session.validate(fonts);
+    assert!(data.ok(), "{:?}", data.diags);
+    let compile = |stop: &AtomicBool| {
+        let opts = EditionOptions::submission(false);
+        let ed = data.resolve("en", &opts);
+        let how = Fitting { fit: Fit::Full, keep_caches: false, remembered: None, stop: Some(stop) };
+        data.compile("en", ed.files, &ed.map, opts.profile, how).0
+    };
+    match compile(&AtomicBool::new(false)) {
+        Outcome::Compiled(c) => assert!(!c.tightened.is_empty(), "the fixture is copyfitted"),
+        _ => panic!("the edition compiles"),
+    }
+    // Laid out once as written, then stopped before the first step.
+    assert!(matches!(compile(&AtomicBool::new(true)), Outcome::Stopped));
+
+    let mut opts = EditionOptions::submission(false);
+    opts.stop = Some(Arc::new(AtomicBool::new(true)));
+    assert!(matches!(data.edition("en", &opts).outcome, Outcome::Stopped));
+}
