@@ -9,7 +9,8 @@
 //! two passes: first in one layout, with each chapter set as tight as
 //! copyfitting chose last time (the PDF a writer waits for); then with
 //! copyfitting in full, which rewrites a PDF only if its choice changed. The
-//! PDF a watch leaves is the one `vlr build` makes. A change that comes in
+//! PDF a watch leaves is the one `vlr build` makes. The full pass waits for
+//! the changes to pause ([`QUIET`]); a change that comes in
 //! during the full pass stops it (at its next layout): the new change is
 //! built at once, and copyfitted in full after it.
 
@@ -50,7 +51,7 @@ fn relevant(root: &Path, out_dir: &Path, path: &Path) -> bool {
 /// How long the changes must pause before the full pass (copyfitting)
 /// runs: while a writer saves every few moments, each save gets the quick
 /// pass alone, at once.
-const QUIET: Duration = Duration::from_millis(1000);
+const QUIET: Duration = Duration::from_millis(500);
 
 /// What came of waiting for changes.
 enum Next {
