@@ -208,14 +208,10 @@ fn editions(
                     let Some(lang) = langs.get(i) else { break };
                     let e = data.edition(lang, opts);
                     if !opts.keep_caches {
-                        // What typst memoized for this edition is of no use to
-                        // the next (six editions held 620 MB): freed before the
-                        // next starts, at the cost of what the editions share
-                        // (templates, fonts), soon memoized again. Here, not
-                        // where the edition is written: the next edition would
-                        // be under way by then, beside this one's caches.
-                        comemo::evict(0);
-                        crate::guard::give_back();
+                        // Here, not where the edition is written: the next
+                        // edition would be under way by then, beside this
+                        // one's caches.
+                        crate::pipeline::free_edition_caches();
                     }
                     if let Some(b) = &bar {
                         b.inc(1);

@@ -73,9 +73,7 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
             Outcome::Fatal(d, _) => diags.push(d),
             Outcome::Failed | Outcome::Stopped => {}
         }
-        // What typst memoized for this edition is of no use to the next: six
-        // editions checked without letting go of it held 1.5 GB.
-        comemo::evict(0);
+        crate::pipeline::free_edition_caches();
     }
     let diags = dedup(diags);
     let errors = diags.iter().filter(|d| d.is_error()).count();

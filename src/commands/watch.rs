@@ -55,12 +55,19 @@ const QUIET: Duration = Duration::from_millis(500);
 
 /// What came of waiting for changes.
 enum Next {
-    /// A batch of changes: the paths (none relevant: empty).
+    /// A batch of relevant changes: their paths (never none).
     Changed(Vec<PathBuf>),
     /// No relevant change within the time given.
     Quiet,
     /// The watcher is gone.
     Closed,
+}
+
+/// The paths an event changes that should trigger a rebuild (none for a
+/// mere access).
+fn changes<'e>(event: &'e notify::Event, root: &Path, out_dir: &Path) -> impl Iterator<Item = &'e PathBuf> {
+    let access = matches!(event.kind, EventKind::Access(_) | EventKind::Other);
+    event.paths.iter().filter(move |p| !access && relevant(root, out_dir, p))
 }
 
 /// Waits for the next batch of relevant changes, at most `quiet` if given.
@@ -85,11 +92,9 @@ fn next_change(rx: &Events, root: &Path, out_dir: &Path, quiet: Option<Duration>
                 Err(RecvTimeoutError::Disconnected) => return Next::Closed,
             }
         };
-        let Ok(event) = event else { continue };
-        if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
-            continue;
+        if let Ok(event) = &event {
+            changed.extend(changes(event, root, out_dir).cloned());
         }
-        changed.extend(event.paths.into_iter().filter(|p| relevant(root, out_dir, p)));
     }
 }
 
@@ -112,8 +117,7 @@ fn start(
     let (base, out) = (root.to_path_buf(), out_dir.to_path_buf());
     let handler = move |event: notify::Result<notify::Event>| {
         if let Ok(e) = &event
-            && !matches!(e.kind, EventKind::Access(_) | EventKind::Other)
-            && e.paths.iter().any(|p| relevant(&base, &out, p))
+            && changes(e, &base, &out).next().is_some()
         {
             changed.store(true, Ordering::Relaxed);
         }
@@ -222,9 +226,6 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             let t0 = Instant::now();
             let verb = if build(&root, opts, fonts.clone(), r).is_success() { "Rebuilt" } else { "Failed" };
             r.status(verb, &format!("in {} ms; {} is back", t0.elapsed().as_millis(), root.display()));
-            continue;
-        }
-        if paths.is_empty() {
             continue;
         }
         let t0 = Instant::now();

@@ -134,37 +134,14 @@ pub struct Choice {
     pub tightened: Vec<(String, u8)>,
 }
 
-/// What copyfitting came to.
-pub enum Copyfitted {
-    /// Chapters set tighter.
-    Fitted(Box<Fitted>),
-    /// No chapter needed it, or none could be helped: the edition as first laid out.
-    AsWritten,
-    /// Given up, as `stop` asked.
-    Stopped,
-}
+/// Copyfitting gave up: its `stop` was set.
+pub struct Stopped;
 
-/// Copyfits the edition laid out as `first`. `lean`: let go of each trial
+/// Copyfits the edition laid out as `first`; `Ok(None)` when no chapter
+/// needed it (or none could be helped). `lean`: let go of each trial
 /// layout's memoized work as the next one is made (not in `vlr watch`).
 /// `stop`: given up when it is set, before the next trial.
 pub fn copyfit(
-    world: &mut VlrWorld,
-    first: &PagedDocument,
-    cf: Copyfit,
-    lean: bool,
-    stop: Option<&AtomicBool>,
-) -> Copyfitted {
-    match copyfit_with(world, first, cf, lean, stop) {
-        Ok(Some(fitted)) => Copyfitted::Fitted(Box::new(fitted)),
-        Ok(None) => Copyfitted::AsWritten,
-        Err(Stopped) => Copyfitted::Stopped,
-    }
-}
-
-/// `stop` was set.
-struct Stopped;
-
-fn copyfit_with(
     world: &mut VlrWorld,
     first: &PagedDocument,
     cf: Copyfit,
