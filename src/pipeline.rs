@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use typst::diag::SourceDiagnostic;
-use typst_layout::PagedDocument;
+use typst_layout::{PagedDocument, PagedIntrospector};
 
 use crate::charts;
 use crate::data::document::{self, Callout, Figure, Translation};
@@ -39,6 +39,7 @@ use crate::world::VlrWorld;
 
 mod fit;
 pub mod fit_cache;
+mod relayout;
 
 /// How to make an edition.
 #[derive(Debug, Clone)]
@@ -64,6 +65,28 @@ pub struct EditionOptions {
     /// way (at its next trial), gives up: [`Outcome::Stopped`]. `vlr watch`
     /// sets it when a change comes in during its full pass.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Where each edition's last layout is kept, across rebuilds (`vlr watch`).
+    pub last_layouts: Option<Arc<LastLayouts>>,
+    /// Start each edition's layout from its last one, kept in `last_layouts`,
+    /// instead of from nothing: `vlr watch`'s quick pass (see [`relayout`]).
+    pub from_last: bool,
+}
+
+/// Each edition's last layout (by language and profile), for the next to
+/// start from: `vlr watch` keeps them across rebuilds.
+#[derive(Debug, Default)]
+pub struct LastLayouts(std::sync::Mutex<HashMap<String, Arc<PagedIntrospector>>>);
+
+impl LastLayouts {
+    fn get(&self, slot: &str) -> Option<Arc<PagedIntrospector>> {
+        self.0.lock().ok()?.get(slot).cloned()
+    }
+
+    fn keep(&self, slot: &str, layout: Arc<PagedIntrospector>) {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(slot.to_string(), layout);
+        }
+    }
 }
 
 impl EditionOptions {
@@ -78,6 +101,8 @@ impl EditionOptions {
             keep_caches: false,
             fit_cache: None,
             stop: None,
+            last_layouts: None,
+            from_last: false,
         }
     }
 }
@@ -96,6 +121,9 @@ pub struct Fitting<'a> {
     pub remembered: Option<&'a fit_cache::FitCache>,
     /// Give up when this is set (see [`EditionOptions::stop`]).
     pub stop: Option<&'a AtomicBool>,
+    /// Where the edition's last layout is kept, and whether to start from it
+    /// (see [`EditionOptions::last_layouts`]).
+    pub last: Option<(&'a LastLayouts, bool)>,
 }
 
 /// How an edition is copyfitted.
@@ -368,6 +396,9 @@ pub struct CompiledEdition {
     pub pages: usize,
     /// Milliseconds spent in typst's compilation (layout) and in PDF export.
     pub timings: (u128, u128),
+    /// How many rounds typst's first layout took to settle (it lays a
+    /// document out again until what it asked of the layout before holds).
+    pub rounds: usize,
     /// Typst's complaints about the templates, located in them.
     pub typst: Vec<Diag>,
     /// The templates' texts, for those complaints.
@@ -459,7 +490,8 @@ impl Data<'_> {
             (Some(cache), Fit::Full) => Some(cache.as_ref()),
             _ => None,
         };
-        let how = Fitting { fit, keep_caches: opts.keep_caches, remembered, stop: opts.stop.as_deref() };
+        let last = opts.last_layouts.as_deref().map(|l| (l, opts.from_last));
+        let how = Fitting { fit, keep_caches: opts.keep_caches, remembered, stop: opts.stop.as_deref(), last };
         let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, how);
         if let (Some(dir), Some(mut files)) = (&opts.emit_typst, kept) {
             files.extend(fitted);
@@ -488,7 +520,7 @@ impl Data<'_> {
         profile: Profile,
         how: Fitting<'_>,
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
-        let Fitting { fit, keep_caches, remembered, stop } = how;
+        let Fitting { fit, keep_caches, remembered, stop, last } = how;
         let p = self.session;
         let slot = fit_cache::slot(lang, profile);
         let key =
@@ -511,10 +543,16 @@ impl Data<'_> {
             Fit::As(chapters) => fit::apply(&mut world, chapters),
             Fit::No | Fit::Full => fit::Choice::default(),
         };
+        let from = last.filter(|(_, from)| *from).and_then(|(l, _)| l.get(&slot));
         let running = crate::guard::Running::start(p.running(lang), p.project.time_limit());
-        let Some((mut compiled, mut fitted)) = compile(&mut world, p, lang, profile, copyfit, keep_caches, stop) else {
+        let how = Run { copyfit, keep_caches, stop, from: from.as_deref() };
+        let Some((mut compiled, mut fitted)) = compile(&mut world, p, lang, profile, how) else {
             return (Outcome::Stopped, Vec::new());
         };
+        drop(from);
+        if let (Some((l, _)), Some(layout)) = (last, compiled.layout.take()) {
+            l.keep(&slot, layout);
+        }
         if copyfit.is_none() {
             fitted = preset;
         }
@@ -527,12 +565,13 @@ impl Data<'_> {
         // Typst's complaints become located diagnostics now, so the world,
         // with its files and its document, is freed as soon as the PDF is made.
         let (typst, typst_sources) = world.diagnostics(&left);
-        let Compiled { pdf, pages, timings, .. } = compiled;
+        let Compiled { pdf, pages, timings, rounds, .. } = compiled;
         let fit::Choice { files, tightened } = fitted;
         let ed = CompiledEdition {
             pdf,
             pages,
             timings,
+            rounds,
             typst,
             typst_sources,
             placed,
@@ -875,6 +914,23 @@ pub struct Compiled {
     pub pages: usize,
     /// Milliseconds spent in typst's compilation (layout) and in PDF export.
     pub timings: (u128, u128),
+    /// How many rounds typst's first layout of the edition took to settle.
+    pub rounds: usize,
+    /// What the layout exported knows of itself (pages, positions,
+    /// counters): where the next layout of the edition may start from.
+    pub layout: Option<Arc<PagedIntrospector>>,
+}
+
+/// How [`compile`] lays an edition out.
+struct Run<'a> {
+    /// Copyfitted, as theme.toml's `[copyfit]` says, or not.
+    copyfit: Option<Copyfit>,
+    /// Keep typst's memoized work of copyfitting's trials.
+    keep_caches: bool,
+    /// Give up copyfitting when this is set.
+    stop: Option<&'a AtomicBool>,
+    /// Start the first layout from this earlier one (see [`relayout`]).
+    from: Option<&'a PagedIntrospector>,
 }
 
 /// Lets go of what typst memoized for an edition, and gives the memory back
@@ -891,13 +947,23 @@ pub fn free_edition_caches() {
 /// Lays an edition out: the document, if there were no errors, and typst's
 /// warnings and errors.
 pub fn layout(world: &VlrWorld) -> (Option<PagedDocument>, Vec<SourceDiagnostic>) {
-    let warned = typst::compile::<PagedDocument>(world);
-    let mut diagnostics: Vec<SourceDiagnostic> = warned.warnings.to_vec();
-    match warned.output {
-        Ok(doc) => (Some(doc), diagnostics),
+    let (doc, diagnostics, _) = layout_from(world, None);
+    (doc, diagnostics)
+}
+
+/// Lays an edition out, its first layout reading `seed`, an earlier layout
+/// of it, instead of nothing (see [`relayout`]); also gives how many rounds
+/// typst took to settle.
+pub fn layout_from(
+    world: &VlrWorld,
+    seed: Option<&PagedIntrospector>,
+) -> (Option<PagedDocument>, Vec<SourceDiagnostic>, usize) {
+    let (output, mut diagnostics, rounds) = relayout::relayout(world, seed);
+    match output {
+        Ok(doc) => (Some(doc), diagnostics, rounds),
         Err(errors) => {
             diagnostics.extend(errors.iter().cloned());
-            (None, diagnostics)
+            (None, diagnostics, rounds)
         }
     }
 }
@@ -909,12 +975,11 @@ fn compile(
     p: &Session,
     lang: &str,
     profile: Profile,
-    copyfit: Option<Copyfit>,
-    keep_caches: bool,
-    stop: Option<&AtomicBool>,
+    how: Run<'_>,
 ) -> Option<(Compiled, fit::Choice)> {
+    let Run { copyfit, keep_caches, stop, from } = how;
     let t0 = std::time::Instant::now();
-    let (mut doc, mut diagnostics) = layout(world);
+    let (mut doc, mut diagnostics, rounds) = layout_from(world, from);
     let mut fitted = fit::Choice::default();
     if let (Some(cf), Some(first)) = (copyfit, &doc) {
         match fit::copyfit(world, first, cf, !keep_caches, stop) {
@@ -925,7 +990,8 @@ fn compile(
     }
     let layout_ms = t0.elapsed().as_millis();
     let Some(doc) = doc else {
-        return Some((Compiled { pdf: None, diagnostics, pages: 0, timings: (layout_ms, 0) }, fitted));
+        let timings = (layout_ms, 0);
+        return Some((Compiled { pdf: None, diagnostics, pages: 0, timings, rounds, layout: None }, fitted));
     };
     let meta = &p.project.file.project;
     let ident = format!("{}-{}-{}", meta.city, meta.edition.get_ref(), lang);
@@ -933,11 +999,13 @@ fn compile(
     let t1 = std::time::Instant::now();
     let result = export::pdf(&doc, profile, &ident, when);
     let timings = (layout_ms, t1.elapsed().as_millis());
+    let pages = doc.pages().len();
+    let layout = Some(doc.introspector().clone());
     let compiled = match result {
-        Ok(pdf) => Compiled { pdf: Some(pdf), diagnostics, pages: doc.pages().len(), timings },
+        Ok(pdf) => Compiled { pdf: Some(pdf), diagnostics, pages, timings, rounds, layout },
         Err(errors) => {
             diagnostics.extend(errors);
-            Compiled { pdf: None, diagnostics, pages: doc.pages().len(), timings }
+            Compiled { pdf: None, diagnostics, pages, timings, rounds, layout }
         }
     };
     Some((compiled, fitted))

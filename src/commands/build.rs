@@ -48,6 +48,8 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
                 keep_caches: false,
                 fit_cache: None,
                 stop: None,
+                last_layouts: None,
+                from_last: false,
             },
         }
     }
@@ -141,10 +143,12 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
                     let how = if c.recalled { ", as the last build chose (nothing it read has changed)" } else { "" };
                     r.status("Copyfitted", &format!("{lang}: set tighter by steps: {}{how}", list.join(", ")));
                 }
+                let rounds = c.rounds;
                 exit = exit.max(write_edition(r, &session, &out, opts, lang, *c, ed.secs));
                 r.timing(&format!(
-                    "{lang}: text and charts {} ms, typst compile {layout} ms, PDF export {pdf} ms",
-                    ed.resolved.ms
+                    "{lang}: text and charts {} ms, typst compile {layout} ms (first layout in {rounds} {}), PDF export {pdf} ms",
+                    ed.resolved.ms,
+                    if rounds == 1 { "round" } else { "rounds" }
                 ));
                 diags.extend(ed.resolved.diags);
             }

@@ -7,9 +7,13 @@
 //!
 //! Copyfitting lays an edition out several times. So a change is built in
 //! two passes: first in one layout, with each chapter set as tight as
-//! copyfitting chose last time (the PDF a writer waits for); then with
-//! copyfitting in full, which rewrites a PDF only if its choice changed. The
-//! PDF a watch leaves is the one `vlr build` makes. The full pass waits for
+//! copyfitting chose last time, and started from the edition's last layout
+//! instead of from nothing (the PDF a writer waits for: typst then settles
+//! in two or three rounds instead of five); then as `vlr build` makes it,
+//! copyfitted in full and from nothing, which rewrites a PDF only if it
+//! comes out different (its copyfitting chose otherwise, or the quick pass
+//! settled a figure elsewhere). The PDF a watch leaves is the one
+//! `vlr build` makes. The full pass waits for
 //! the changes to pause ([`QUIET`]); a change that comes in
 //! during the full pass stops it (at its next layout): the new change is
 //! built at once, and copyfitted in full after it.
@@ -129,10 +133,12 @@ fn start(
 }
 
 /// The quick pass after a change: each edition in one layout, its chapters
-/// set as tight as copyfitting chose last time (see the module's comment).
+/// set as tight as copyfitting chose last time, started from its last
+/// layout (see the module's comment).
 fn quick(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) -> ExitStatus {
     let mut quick = opts.clone();
     quick.edition.fit_as = opts.edition.fit_cache.as_ref().map(|m| Arc::new(m.chosen(opts.edition.profile)));
+    quick.edition.from_last = true;
     build(root, &quick, fonts, r)
 }
 
@@ -167,8 +173,10 @@ pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
         Ok(root) => {
             let mut opts = BuildOptions::from(args);
             opts.edition.keep_caches = true;
-            // Copyfitting's choices, held across rebuilds for the quick pass.
+            // Copyfitting's choices and each edition's last layout, held
+            // across rebuilds for the quick pass.
             opts.edition.fit_cache = Some(Arc::default());
+            opts.edition.last_layouts = Some(Arc::default());
             watch(&root, &opts, r)
         }
         Err(f) => r.fail(f, Path::new(".")),

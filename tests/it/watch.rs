@@ -26,9 +26,16 @@ struct Watch {
 impl Watch {
     /// Starts watch and waits for its first build.
     fn start(f: &Fixture) -> Self {
+        Self::start_with(f, &[])
+    }
+
+    /// Starts watch with these options before the command (`-v`), and
+    /// waits for its first build.
+    fn start_with(f: &Fixture, options: &[&str]) -> Self {
         let logs = tempfile::tempdir().unwrap();
         let log = logs.path().join("watch.log");
         let child = Command::new(env!("CARGO_BIN_EXE_vlr"))
+            .args(options)
             .args(["watch", "--lang", "en"])
             .current_dir(f.root())
             .env("NO_COLOR", "1")
@@ -210,4 +217,32 @@ fn refits_after_an_edit_and_leaves_the_built_pdf() {
     assert!(built.status.success(), "{}", common::stderr(&built));
     let watched = std::fs::read(&pdf).unwrap();
     assert!(watched == std::fs::read(f.root().join("built/testville.en.pdf")).unwrap(), "watch leaves build's PDF");
+}
+
+/// The rounds typst took for each layout `-v` timed in `log`, in order.
+fn rounds(log: &str) -> Vec<usize> {
+    log.lines()
+        .filter_map(|l| l.split("first layout in ").nth(1))
+        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .collect()
+}
+
+/// Watch's quick pass starts typst from the edition's last layout instead
+/// of from nothing: a save that changes nothing settles in one round, where
+/// the first build took several (the contents page and the running heads
+/// read the layout before), and makes the same PDF.
+#[test]
+fn a_quick_pass_starts_from_the_last_layout() {
+    let f = Fixture::new("basic");
+    let w = Watch::start_with(&f, &["-v"]);
+    let pdf = f.root().join("dist/testville.en.pdf");
+    let built = std::fs::read(&pdf).unwrap();
+    let first = rounds(&read(&w.log));
+    assert!(first.len() == 1 && first[0] >= 2, "from nothing typst takes two rounds or more: {first:?}");
+
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml"));
+    wait_until("the rebuild", || read(&w.log).contains("Rebuilt in"));
+    let all = rounds(&read(&w.log));
+    assert_eq!(all.get(1), Some(&1), "the quick pass settles at once: {all:?}\n{}", read(&w.log));
+    assert!(std::fs::read(&pdf).unwrap() == built, "the same PDF");
 }
