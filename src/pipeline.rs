@@ -61,9 +61,10 @@ pub struct EditionOptions {
     /// Copyfitting's memory of its choices (`vlr build`'s output folder):
     /// an edition whose inputs are unchanged is laid out once, as chosen.
     pub fit_cache: Option<Arc<fit_cache::FitCache>>,
-    /// Once this is set, an edition not yet laid out, or copyfitting under
-    /// way (at its next trial), gives up: [`Outcome::Stopped`]. `vlr watch`
-    /// sets it when a change comes in during its full pass.
+    /// Once this is set, an edition not yet laid out gives up, and one being
+    /// laid out or copyfitted gives up at the end of typst's current round:
+    /// [`Outcome::Stopped`]. `vlr watch` sets it when a change comes in
+    /// during its full pass.
     pub stop: Option<Arc<AtomicBool>>,
     /// Where each edition's last layout is kept, across rebuilds (`vlr watch`).
     pub last_layouts: Option<Arc<LastLayouts>>,
@@ -927,7 +928,7 @@ struct Run<'a> {
     copyfit: Option<Copyfit>,
     /// Keep typst's memoized work of copyfitting's trials.
     keep_caches: bool,
-    /// Give up copyfitting when this is set.
+    /// Give up, at the end of typst's current round, once this is set.
     stop: Option<&'a AtomicBool>,
     /// Start the first layout from this earlier one (see [`relayout`]).
     from: Option<&'a PagedIntrospector>,
@@ -944,32 +945,38 @@ pub fn free_edition_caches() {
     crate::guard::give_back();
 }
 
-/// Lays an edition out: the document, if there were no errors, and typst's
-/// warnings and errors.
-pub fn layout(world: &VlrWorld) -> (Option<PagedDocument>, Vec<SourceDiagnostic>) {
-    let (doc, diagnostics, _) = layout_from(world, None);
-    (doc, diagnostics)
+/// An edition laid out.
+pub struct Laid {
+    /// The document, if there were no errors.
+    pub doc: Option<PagedDocument>,
+    /// typst's warnings and errors.
+    pub diagnostics: Vec<SourceDiagnostic>,
+    /// How many rounds typst took to settle (see [`relayout`]).
+    pub rounds: usize,
 }
 
-/// Lays an edition out, its first layout reading `seed`, an earlier layout
-/// of it, instead of nothing (see [`relayout`]); also gives how many rounds
-/// typst took to settle.
-pub fn layout_from(
-    world: &VlrWorld,
-    seed: Option<&PagedIntrospector>,
-) -> (Option<PagedDocument>, Vec<SourceDiagnostic>, usize) {
-    let (output, mut diagnostics, rounds) = relayout::relayout(world, seed);
-    match output {
-        Ok(doc) => (Some(doc), diagnostics, rounds),
+/// A layout or copyfitting gave up: its `stop` was set.
+#[derive(Debug)]
+pub struct Stopped;
+
+/// Lays an edition out, its first round reading `seed`, an earlier layout
+/// of it, instead of nothing (see [`relayout`]). Gives up between two
+/// rounds once `stop` is set.
+pub fn layout(world: &VlrWorld, seed: Option<&PagedIntrospector>, stop: Option<&AtomicBool>) -> Result<Laid, Stopped> {
+    let (output, mut diagnostics, rounds) = relayout::relayout(world, seed, stop).ok_or(Stopped)?;
+    let doc = match output {
+        Ok(doc) => Some(doc),
         Err(errors) => {
             diagnostics.extend(errors.iter().cloned());
-            (None, diagnostics, rounds)
+            None
         }
-    }
+    };
+    Ok(Laid { doc, diagnostics, rounds })
 }
 
 /// Compiles an edition in a world, copyfits it if asked, and exports it;
-/// also gives what copyfitting chose. `None`: `stop` was set while copyfitting.
+/// also gives what copyfitting chose. `None`: `stop` was set while laying it
+/// out or copyfitting.
 fn compile(
     world: &mut VlrWorld,
     p: &Session,
@@ -979,13 +986,13 @@ fn compile(
 ) -> Option<(Compiled, fit::Choice)> {
     let Run { copyfit, keep_caches, stop, from } = how;
     let t0 = std::time::Instant::now();
-    let (mut doc, mut diagnostics, rounds) = layout_from(world, from);
+    let Ok(Laid { mut doc, mut diagnostics, rounds }) = layout(world, from, stop) else { return None };
     let mut fitted = fit::Choice::default();
     if let (Some(cf), Some(first)) = (copyfit, &doc) {
         match fit::copyfit(world, first, cf, !keep_caches, stop) {
             Ok(Some(f)) => (doc, diagnostics, fitted) = (Some(f.doc), f.diagnostics, f.choice),
             Ok(None) => {}
-            Err(fit::Stopped) => return None,
+            Err(Stopped) => return None,
         }
     }
     let layout_ms = t0.elapsed().as_millis();

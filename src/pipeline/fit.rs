@@ -21,7 +21,7 @@ use typst::introspection::MetadataElem;
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
-use super::{document, layout};
+use super::{Laid, Stopped, document, layout};
 use crate::theme::Copyfit;
 use crate::world::VlrWorld;
 
@@ -134,13 +134,11 @@ pub struct Choice {
     pub tightened: Vec<(String, u8)>,
 }
 
-/// Copyfitting gave up: its `stop` was set.
-pub struct Stopped;
-
 /// Copyfits the edition laid out as `first`; `Ok(None)` when no chapter
 /// needed it (or none could be helped). `lean`: let go of each trial
 /// layout's memoized work as the next one is made (not in `vlr watch`).
-/// `stop`: given up when it is set, before the next trial.
+/// `stop`: given up once it is set, before the next trial or at the end
+/// of typst's current round.
 pub fn copyfit(
     world: &mut VlrWorld,
     first: &PagedDocument,
@@ -186,7 +184,7 @@ pub fn copyfit(
                 set(world, c, step);
             }
         }
-        let (doc, diags) = layout(world);
+        let Laid { doc, diagnostics: diags, .. } = layout(world, None, stop)?;
         let Some(doc) = doc else { return Ok(None) };
         if lean {
             // What only the layout before this one used (the chapters as
@@ -222,9 +220,9 @@ pub fn copyfit(
     }
     let (doc, diags) = match (open.is_empty(), last) {
         (true, Some(done)) => done,
-        _ => match layout(world) {
-            (Some(doc), diags) => (doc, diags),
-            (None, _) => return Ok(None),
+        _ => match layout(world, None, stop)? {
+            Laid { doc: Some(doc), diagnostics, .. } => (doc, diagnostics),
+            Laid { doc: None, .. } => return Ok(None),
         },
     };
     let mut choice = Choice::default();

@@ -16,6 +16,8 @@
 //! included, starts from nothing, and so `vlr build` and the PDF watch
 //! leaves once the full pass is done are the same.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use comemo::{Track, Tracked};
 use typst::World;
 use typst::diag::{SourceDiagnostic, SourceResult};
@@ -28,15 +30,20 @@ use typst_layout::{PagedDocument, PagedIntrospector};
 /// Lays out the edition in `world` as `typst::compile` does, its first
 /// layout reading `seed` (an earlier layout's pages, positions, counters)
 /// instead of nothing. Gives the document or typst's errors, its warnings,
-/// and how many layouts (rounds) it took to settle.
+/// and how many layouts (rounds) it took to settle; `None` if `stop` was
+/// set when a round ended unsettled.
 pub fn relayout(
     world: &dyn World,
     seed: Option<&PagedIntrospector>,
-) -> (SourceResult<PagedDocument>, Vec<SourceDiagnostic>, usize) {
+    stop: Option<&AtomicBool>,
+) -> Option<(SourceResult<PagedDocument>, Vec<SourceDiagnostic>, usize)> {
     let mut sink = Sink::new();
     let traced = Traced::default();
     let mut rounds = 0;
-    let result = run(world.track(), traced.track(), &mut sink, seed, &mut rounds);
+    let result = match run(world.track(), traced.track(), &mut sink, seed, stop, &mut rounds) {
+        Round::Done(result) => result,
+        Round::Stopped => return None,
+    };
     let mut warnings: Vec<SourceDiagnostic> = sink.warnings().into_iter().collect();
     dedup(&mut warnings);
     let result = result.map_err(|e| {
@@ -44,7 +51,15 @@ pub fn relayout(
         dedup(&mut v);
         v.into_iter().collect()
     });
-    (result, warnings, rounds)
+    Some((result, warnings, rounds))
+}
+
+/// How the loop ended.
+enum Round {
+    /// Settled, or typst's errors.
+    Done(SourceResult<PagedDocument>),
+    /// Given up unsettled: its `stop` was set.
+    Stopped,
 }
 
 /// Drops repeated diagnostics (the same message at the same place), as
@@ -60,19 +75,26 @@ fn run(
     traced: Tracked<Traced>,
     sink: &mut Sink,
     seed: Option<&PagedIntrospector>,
+    stop: Option<&AtomicBool>,
     rounds: &mut usize,
-) -> SourceResult<PagedDocument> {
+) -> Round {
     let library = world.library();
     let base = StyleChain::new(&library.styles);
     let target = TargetElem::target.set(Target::Paged).wrap();
     let styles = base.chain(&target);
     let empty = EmptyIntrospector;
     let main = world.main();
-    let main = world
-        .source(main)
-        .map_err(|e| typst::ecow::eco_vec![SourceDiagnostic::error(typst::syntax::Span::detached(), e.to_string())])?;
-    let content =
-        typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main)?.content();
+    let main = match world.source(main) {
+        Ok(main) => main,
+        Err(e) => {
+            let error = SourceDiagnostic::error(typst::syntax::Span::detached(), e.to_string());
+            return Round::Done(Err(typst::ecow::eco_vec![error]));
+        }
+    };
+    let content = match typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main) {
+        Ok(module) => module.content(),
+        Err(errors) => return Round::Done(Err(errors)),
+    };
 
     let mut history: Vec<PagedDocument> = Vec::new();
     loop {
@@ -91,15 +113,17 @@ fn run(
             sink: subsink.track_mut(),
             route: Route::default(),
         };
-        let document = PagedDocument::create(&mut engine, &content, styles)?;
+        let document = match PagedDocument::create(&mut engine, &content, styles) {
+            Ok(document) => document,
+            Err(errors) => return Round::Done(Err(errors)),
+        };
         *rounds += 1;
         if constraint.validate(intro(&document)) {
             sink.extend_from_sink(subsink);
-            let delayed = sink.delayed();
-            if !delayed.is_empty() {
-                return Err(delayed);
-            }
-            return Ok(document);
+            return Round::Done(finish(sink, document));
+        }
+        if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return Round::Stopped;
         }
         if history.len() + 1 >= MAX_ITERS {
             let mut introspectors = [&empty as &dyn Introspector; MAX_ITERS + 1];
@@ -112,14 +136,16 @@ fn run(
             for w in warnings {
                 sink.warn(w);
             }
-            let delayed = sink.delayed();
-            if !delayed.is_empty() {
-                return Err(delayed);
-            }
-            return Ok(document);
+            return Round::Done(finish(sink, document));
         }
         history.push(document);
     }
+}
+
+/// The document, unless typst delayed errors to the end.
+fn finish(sink: &mut Sink, document: PagedDocument) -> SourceResult<PagedDocument> {
+    let delayed = sink.delayed();
+    if delayed.is_empty() { Ok(document) } else { Err(delayed) }
 }
 
 /// A document's introspector, as typst's compile loop reads it.

@@ -98,9 +98,10 @@ fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
 }
 
 /// `vlr watch` stops its full pass when a newer change comes in: an edition
-/// asked to stop is not made, and copyfitting under way gives up before its
-/// next trial. Unstopped, the same edition is copyfitted (so a stop that is
-/// ignored fails the test).
+/// asked to stop is not made, copyfitting under way gives up before its
+/// next trial, and a layout under way at the end of a round that did not
+/// settle. Unstopped, the same edition is copyfitted and laid out (so a stop
+/// that is ignored fails the test).
 #[test]
 fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
     use std::sync::Arc;
@@ -128,4 +129,16 @@ fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
     let mut opts = EditionOptions::submission(false);
     opts.stop = Some(Arc::new(AtomicBool::new(true)));
     assert!(matches!(data.edition("en", &opts).outcome, Outcome::Stopped));
+
+    // From nothing the fixture takes two rounds or more: asked to stop, the
+    // layout gives up after its first.
+    let world = data.world(data.resolve("en", &EditionOptions::submission(false)).files).unwrap();
+    let laid = vlr::pipeline::layout(&world, None, None).expect("not asked to stop");
+    assert!(laid.rounds >= 2, "{} rounds", laid.rounds);
+    assert!(vlr::pipeline::layout(&world, None, Some(&AtomicBool::new(true))).is_err());
+    // Started from its own last layout it settles in its first round, which
+    // a stop does not cut short.
+    let last = laid.doc.expect("laid out").introspector().clone();
+    let again = vlr::pipeline::layout(&world, Some(&*last), Some(&AtomicBool::new(true))).expect("settled at once");
+    assert_eq!(again.rounds, 1);
 }
