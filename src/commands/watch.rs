@@ -9,14 +9,14 @@
 //! two passes: first in one layout, with each chapter set as tight as
 //! copyfitting chose last time, and started from the edition's last layout
 //! instead of from nothing (the PDF a writer waits for: typst then settles
-//! in two or three rounds instead of five); then as `vlr build` makes it,
+//! in one round after most edits, instead of five); then as `vlr build` makes it,
 //! copyfitted in full and from nothing, which rewrites a PDF only if it
 //! comes out different (its copyfitting chose otherwise, or the quick pass
 //! settled a figure elsewhere). The PDF a watch leaves is the one
 //! `vlr build` makes. The full pass waits for
 //! the changes to pause ([`QUIET`]); a change that comes in
-//! during the full pass stops it (at its next layout): the new change is
-//! built at once, and copyfitted in full after it.
+//! during the full pass stops it (at the end of typst's current round): the
+//! new change is built at once, and copyfitted in full after it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
