@@ -550,7 +550,6 @@ impl Data<'_> {
         let Some((mut compiled, mut fitted)) = compile(&mut world, p, lang, profile, how) else {
             return (Outcome::Stopped, Vec::new());
         };
-        drop(from);
         if let (Some((l, _)), Some(layout)) = (last, compiled.layout.take()) {
             l.keep(&slot, layout);
         }

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use comemo::{Track, Tracked};
 use typst::World;
 use typst::diag::{SourceDiagnostic, SourceResult};
+use typst::ecow::EcoVec;
 use typst::engine::{Engine, Route, Sink, Traced};
 use typst::foundations::{Output, StyleChain, Target, TargetElem};
 use typst::introspection::{EmptyIntrospector, Introspector, MAX_ITERS};
@@ -39,45 +40,32 @@ pub fn relayout(
 ) -> Option<(SourceResult<PagedDocument>, Vec<SourceDiagnostic>, usize)> {
     let mut sink = Sink::new();
     let traced = Traced::default();
-    let mut rounds = 0;
-    let result = match run(world.track(), traced.track(), &mut sink, seed, stop, &mut rounds) {
-        Round::Done(result) => result,
-        Round::Stopped => return None,
-    };
-    let mut warnings: Vec<SourceDiagnostic> = sink.warnings().into_iter().collect();
+    let (result, rounds) = run(world.track(), traced.track(), &mut sink, seed, stop)?;
+    let mut warnings = sink.warnings();
     dedup(&mut warnings);
-    let result = result.map_err(|e| {
-        let mut v: Vec<SourceDiagnostic> = e.into_iter().collect();
-        dedup(&mut v);
-        v.into_iter().collect()
+    let result = result.map_err(|mut errors| {
+        dedup(&mut errors);
+        errors
     });
-    Some((result, warnings, rounds))
-}
-
-/// How the loop ended.
-enum Round {
-    /// Settled, or typst's errors.
-    Done(SourceResult<PagedDocument>),
-    /// Given up unsettled: its `stop` was set.
-    Stopped,
+    Some((result, warnings.into_iter().collect(), rounds))
 }
 
 /// Drops repeated diagnostics (the same message at the same place), as
 /// `typst::compile` does.
-fn dedup(diags: &mut Vec<SourceDiagnostic>) {
+fn dedup(diags: &mut EcoVec<SourceDiagnostic>) {
     let mut seen = std::collections::HashSet::new();
     diags.retain(|d| seen.insert(typst::utils::hash128(&(&d.span, &d.message))));
 }
 
-/// The loop of `typst::compile` (`compile_impl`), for paged documents.
+/// The loop of `typst::compile` (`compile_impl`), for paged documents: the
+/// document or typst's errors, and the rounds laid out; `None` if stopped.
 fn run(
     world: Tracked<dyn World + '_>,
     traced: Tracked<Traced>,
     sink: &mut Sink,
     seed: Option<&PagedIntrospector>,
     stop: Option<&AtomicBool>,
-    rounds: &mut usize,
-) -> Round {
+) -> Option<(SourceResult<PagedDocument>, usize)> {
     let library = world.library();
     let base = StyleChain::new(&library.styles);
     let target = TargetElem::target.set(Target::Paged).wrap();
@@ -88,14 +76,16 @@ fn run(
         Ok(main) => main,
         Err(e) => {
             let error = SourceDiagnostic::error(typst::syntax::Span::detached(), e.to_string());
-            return Round::Done(Err(typst::ecow::eco_vec![error]));
+            return Some((Err(typst::ecow::eco_vec![error]), 0));
         }
     };
     let content = match typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main) {
         Ok(module) => module.content(),
-        Err(errors) => return Round::Done(Err(errors)),
+        Err(errors) => return Some((Err(errors), 0)),
     };
 
+    // The rounds laid out before this one (typst keeps them for the
+    // diagnostics of a document that does not settle).
     let mut history: Vec<PagedDocument> = Vec::new();
     loop {
         let introspector: &dyn Introspector = match (history.last(), seed) {
@@ -113,21 +103,23 @@ fn run(
             sink: subsink.track_mut(),
             route: Route::default(),
         };
+        let rounds = history.len() + 1;
         let document = match PagedDocument::create(&mut engine, &content, styles) {
             Ok(document) => document,
-            Err(errors) => return Round::Done(Err(errors)),
+            Err(errors) => return Some((Err(errors), rounds - 1)),
         };
-        *rounds += 1;
         if constraint.validate(intro(&document)) {
             sink.extend_from_sink(subsink);
-            return Round::Done(finish(sink, document));
+            return Some((finish(sink, document), rounds));
         }
         if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
-            return Round::Stopped;
+            return None;
         }
-        if history.len() + 1 >= MAX_ITERS {
+        if rounds == MAX_ITERS {
+            // Not settled: typst's warnings say what kept changing, from
+            // each round's introspector (the first read nothing).
             let mut introspectors = [&empty as &dyn Introspector; MAX_ITERS + 1];
-            for (i, doc) in history.iter().enumerate().skip(history.len() + 1 - (MAX_ITERS - 1)) {
+            for (i, doc) in history.iter().enumerate() {
                 introspectors[i + 1] = intro(doc);
             }
             introspectors[MAX_ITERS] = intro(&document);
@@ -136,7 +128,7 @@ fn run(
             for w in warnings {
                 sink.warn(w);
             }
-            return Round::Done(finish(sink, document));
+            return Some((finish(sink, document), rounds));
         }
         history.push(document);
     }

@@ -15,6 +15,7 @@ mod data_cycle;
 mod diff;
 mod edition;
 mod icons;
+mod layout;
 mod lists;
 mod next_year;
 mod profiles;
