@@ -174,9 +174,10 @@ pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
             let mut opts = BuildOptions::from(args);
             opts.edition.keep_caches = true;
             // Copyfitting's choices and each edition's last layout, held
-            // across rebuilds for the quick pass.
+            // across rebuilds for the quick pass, and the parsed templates.
             opts.edition.fit_cache = Some(Arc::default());
             opts.edition.last_layouts = Some(Arc::default());
+            opts.edition.parsed = Some(Arc::default());
             watch(&root, &opts, r)
         }
         Err(f) => r.fail(f, Path::new(".")),
@@ -252,6 +253,10 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             .map_or_else(String::new, |p| p.display().to_string());
         let verb = if built.is_success() { "Rebuilt" } else { "Failed" };
         r.status(verb, &format!("in {} ms after a change to {what}", t0.elapsed().as_millis()));
+        // Keep typst's caches warm, but let go of results unused for a
+        // while: now, while the writer reads the PDF, not once the next
+        // change has come in (it takes some 20 ms).
+        comemo::evict(10);
         if built.is_success() {
             match next_change(&rx, &root, &opts.out_dir, Some(QUIET)) {
                 Next::Quiet => refit(&root, opts, fonts.clone(), &changed, r),
@@ -259,8 +264,6 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
                 Next::Closed => break,
             }
         }
-        // Keep typst's caches warm, but let go of results unused for a while.
-        comemo::evict(10);
     }
     ExitStatus::Success
 }
