@@ -35,7 +35,7 @@ use crate::fonts::Fonts;
 use crate::project::Project;
 use crate::report::{ExitStatus, Failure, dedup};
 use crate::theme::{Colour, Copyfit, Theme};
-use crate::world::VlrWorld;
+use crate::world::{Parsed, VlrWorld};
 
 mod fit;
 pub mod fit_cache;
@@ -71,6 +71,8 @@ pub struct EditionOptions {
     /// Start each edition's layout from its last one, kept in `last_layouts`,
     /// instead of from nothing: `vlr watch`'s quick pass (see [`relayout`]).
     pub from_last: bool,
+    /// The templates' parsed sources, kept across rebuilds (`vlr watch`).
+    pub parsed: Option<Arc<Parsed>>,
 }
 
 /// Each edition's last layout (by language and profile), for the next to
@@ -104,6 +106,7 @@ impl EditionOptions {
             stop: None,
             last_layouts: None,
             from_last: false,
+            parsed: None,
         }
     }
 }
@@ -125,6 +128,8 @@ pub struct Fitting<'a> {
     /// Where the edition's last layout is kept, and whether to start from it
     /// (see [`EditionOptions::last_layouts`]).
     pub last: Option<(&'a LastLayouts, bool)>,
+    /// Where the templates' parsed sources are kept across rebuilds.
+    pub parsed: Option<&'a Arc<Parsed>>,
 }
 
 /// How an edition is copyfitted.
@@ -492,7 +497,14 @@ impl Data<'_> {
             _ => None,
         };
         let last = opts.last_layouts.as_deref().map(|l| (l, opts.from_last));
-        let how = Fitting { fit, keep_caches: opts.keep_caches, remembered, stop: opts.stop.as_deref(), last };
+        let how = Fitting {
+            fit,
+            keep_caches: opts.keep_caches,
+            remembered,
+            stop: opts.stop.as_deref(),
+            last,
+            parsed: opts.parsed.as_ref(),
+        };
         let (outcome, fitted) = self.compile(&resolved.lang, files, &resolved.map, opts.profile, how);
         if let (Some(dir), Some(mut files)) = (&opts.emit_typst, kept) {
             files.extend(fitted);
@@ -521,13 +533,13 @@ impl Data<'_> {
         profile: Profile,
         how: Fitting<'_>,
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
-        let Fitting { fit, keep_caches, remembered, stop, last } = how;
+        let Fitting { fit, keep_caches, remembered, stop, last, parsed } = how;
         let p = self.session;
         let slot = fit_cache::slot(lang, profile);
         let key =
             remembered.map(|_| fit_cache::key(&files, self.fonts.fingerprint(), &format!("{slot} {:?}", self.today())));
         let mut world = match self.world(files) {
-            Ok(w) => w,
+            Ok(w) => w.with_parsed(parsed.cloned()),
             Err(e) => return (Outcome::Fatal(Diag::general(e), ExitStatus::Problems), Vec::new()),
         };
         // Copyfitting's choice for these very inputs, remembered from a build before.

@@ -28,6 +28,26 @@ pub struct VlrWorld {
     sources: Mutex<HashMap<FileId, Source>>,
     files: Mutex<HashMap<FileId, Bytes>>,
     today: Datetime,
+    /// Sources parsed by earlier worlds (`vlr watch`), if kept.
+    parsed: Option<Arc<Parsed>>,
+}
+
+/// The templates' parsed sources, kept across worlds (`vlr watch`, as
+/// typst's own watch does): a file read again unchanged is not parsed
+/// again, and a changed one is reparsed only around the change.
+#[derive(Debug, Default)]
+pub struct Parsed(Mutex<HashMap<FileId, Source>>);
+
+impl Parsed {
+    /// The source of `id` with `text`: the one kept, brought up to date.
+    fn source(&self, id: FileId, text: &str) -> Source {
+        let Ok(mut kept) = self.0.lock() else { return Source::new(id, text.to_string()) };
+        let source = kept.entry(id).or_insert_with(|| Source::new(id, text.to_string()));
+        if source.text() != text {
+            source.replace(text);
+        }
+        source.clone()
+    }
 }
 
 /// Makes a file id for a project path such as `/templates/main.typ`.
@@ -65,7 +85,15 @@ impl VlrWorld {
             sources: Mutex::new(HashMap::new()),
             files: Mutex::new(HashMap::new()),
             today,
+            parsed: None,
         })
+    }
+
+    /// Takes sources parsed by earlier worlds from `parsed`, and keeps this
+    /// one's there.
+    pub fn with_parsed(mut self, parsed: Option<Arc<Parsed>>) -> Self {
+        self.parsed = parsed;
+        self
     }
 
     /// The bytes of a virtual file (`/data/chapter-00.json`), if there is one.
@@ -158,7 +186,10 @@ impl World for VlrWorld {
         }
         let bytes = self.file(id)?;
         let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
-        let source = Source::new(id, text.to_string());
+        let source = match &self.parsed {
+            Some(parsed) => parsed.source(id, text),
+            None => Source::new(id, text.to_string()),
+        };
         if let Ok(mut s) = self.sources.lock() {
             s.insert(id, source.clone());
         }

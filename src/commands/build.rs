@@ -50,6 +50,7 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
                 stop: None,
                 last_layouts: None,
                 from_last: false,
+                parsed: None,
             },
         }
     }

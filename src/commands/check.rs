@@ -61,7 +61,7 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
                 files,
                 &ed.map,
                 opts.profile,
-                Fitting { fit: Fit::No, keep_caches: false, remembered: None, stop: None, last: None },
+                Fitting { fit: Fit::No, keep_caches: false, remembered: None, stop: None, last: None, parsed: None },
             )
             .0
         {

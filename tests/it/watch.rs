@@ -83,6 +83,23 @@ fn rebuilds_on_edit_and_keeps_last_good_pdf() {
     assert_eq!(std::fs::read(&pdf).unwrap(), good, "a broken edit must keep the last good PDF");
 }
 
+/// Watch keeps the templates parsed across rebuilds: each edit to one is
+/// laid out (the second edit reparses what the first left).
+#[test]
+fn rebuilds_on_template_edits() {
+    let f = Fixture::new("basic");
+    let w = Watch::start(&f);
+    let pdf = f.root().join("dist/testville.en.pdf");
+    let main = f.read("templates/main.typ");
+    for (n, mark) in ["Template mark one", "Template mark two"].iter().enumerate() {
+        f.write("templates/main.typ", &format!("{main}\n#[{mark}]\n"));
+        wait_until("the rebuild", || read(&w.log).matches("after a change to templates/main.typ").count() > n);
+        let text = pdf_text(&pdf);
+        assert!(text.contains(mark), "the PDF must show the edit `{mark}`:\n{}", read(&w.log));
+        assert_eq!(text.matches("Template mark").count(), 1, "only the last edit shows");
+    }
+}
+
 #[test]
 fn survives_a_font_rewritten_in_place() {
     let f = Fixture::new("basic");
