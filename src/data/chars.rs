@@ -17,8 +17,9 @@ const MAX_PER_FILE: usize = 20;
 /// Checks every data and text file read, with `covers` telling whether the
 /// fonts have a character.
 pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, diags: &mut Vec<Diag>) {
-    let mut cache: HashMap<char, bool> = HashMap::new();
-    let mut ok = |c: char| *cache.entry(c).or_insert_with(|| covers(c));
+    let mut verdicts = Verdicts::default();
+    let mut ok = |c: char| covers(c);
+    let mut bad = |c: char| verdicts.bad(c, covers);
     let mut files: Vec<&Path> = loaded.data.iter().map(|(p, _)| p.as_path()).collect();
     files.extend(loaded.csv.iter().map(|(p, _)| p.as_path()));
     for t in loaded.texts.values() {
@@ -32,6 +33,9 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
         let chapter = loaded.texts.values().any(|t| t.chapters.values().any(|(p, _)| p == path));
         let mut found = 0;
         for (at, c) in printed_chars(text, csv, !chapter) {
+            if !bad(c) {
+                continue;
+            }
             if let Some(problem) = problem(c, &mut ok) {
                 found += 1;
                 if found <= MAX_PER_FILE {
@@ -43,7 +47,7 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
         for (_, s) in loaded.texts.values().flat_map(|t| t.chapters.values()).filter(|(p, _)| p == path) {
             for lit in strings(s) {
                 let raw = text.get(lit.span()).unwrap_or_default();
-                if let Some(c) = lit.get_ref().chars().find(|c| !raw.contains(*c) && problem(*c, &mut ok).is_some()) {
+                if let Some(c) = lit.get_ref().chars().find(|c| bad(*c) && !raw.contains(*c)) {
                     found += 1;
                     if found <= MAX_PER_FILE {
                         let p = problem(c, &mut ok).unwrap_or_default();
@@ -59,6 +63,33 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
                 format!("… and {} more characters no page can show", found - MAX_PER_FILE),
             ));
         }
+    }
+}
+
+/// Whether each character met is a [`problem`], decided once per
+/// character, not once per occurrence: a book's text is a few million
+/// characters of a few thousand.
+#[derive(Default)]
+struct Verdicts {
+    /// Characters of the Basic Multilingual Plane: 0 not yet decided, 1 fine, 2 a problem.
+    bmp: Vec<u8>,
+    other: HashMap<char, bool>,
+}
+
+impl Verdicts {
+    fn bad(&mut self, c: char, covers: &dyn Fn(char) -> bool) -> bool {
+        let decide = |c: char| problem(c, &mut |c| covers(c)).is_some();
+        let i = c as usize;
+        if i > 0xFFFF {
+            return *self.other.entry(c).or_insert_with(|| decide(c));
+        }
+        if self.bmp.is_empty() {
+            self.bmp = vec![0; 0x10000];
+        }
+        if self.bmp[i] == 0 {
+            self.bmp[i] = 1 + u8::from(decide(c));
+        }
+        self.bmp[i] == 2
     }
 }
 
