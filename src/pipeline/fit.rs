@@ -34,7 +34,6 @@ const MOST_TAKEN_BACK: f64 = 0.2;
 struct Chapter {
     file: String,
     id: String,
-    json: serde_json::Value,
     /// A chapter of text (vlr's generated chapters are not copyfitted).
     text: bool,
     /// It starts on a new page (its `new-page`: numbered, generated, back
@@ -66,14 +65,19 @@ fn ends(doc: &PagedDocument) -> Vec<(String, usize, f64)> {
 
 /// The chapters of the edition in `world`, in order.
 fn chapters(world: &VlrWorld) -> Vec<Chapter> {
+    /// What copyfitting reads of a chapter file (the rest is skipped, not built).
+    #[derive(serde::Deserialize)]
+    struct Head {
+        id: String,
+        kind: Option<serde::de::IgnoredAny>,
+        #[serde(rename = "new-page", default)]
+        new_page: bool,
+    }
     (0..)
         .map(|i| document::ChapterFile::at(i).file)
         .map_while(|file| {
-            let json: serde_json::Value = serde_json::from_slice(world.virtual_file(&file)?).ok()?;
-            let id = json.get("id")?.as_str()?.to_string();
-            let text = json.get("kind").is_none();
-            let new_page = json.get("new-page").and_then(|n| n.as_bool()).unwrap_or(false);
-            Some(Chapter { file, id, json, text, new_page })
+            let head: Head = serde_json::from_slice(world.virtual_file(&file)?).ok()?;
+            Some(Chapter { file, id: head.id, text: head.kind.is_none(), new_page: head.new_page })
         })
         .collect()
 }
@@ -107,7 +111,10 @@ impl Group {
 
 /// Sets a chapter's `tighten` (0 removes it: the file is then as written).
 fn set(world: &mut VlrWorld, ch: &Chapter, steps: u8) {
-    let mut json = ch.json.clone();
+    let Some(mut json) = world.virtual_file(&ch.file).and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+    else {
+        return;
+    };
     if let Some(obj) = json.as_object_mut() {
         if steps == 0 {
             obj.remove("tighten");
