@@ -83,16 +83,15 @@ pub fn link_span(text: &str, pos: usize) -> Option<(usize, usize, String)> {
 const SCHEMES: [&str; 4] = ["https://", "http://", "mailto:", "www."];
 
 /// Where an address starts in `s` at or after byte 0: at the start of a word.
+/// Only where a scheme's first letter stands (an ASCII byte: a character's
+/// start) is anything more looked at.
 fn url_start(s: &str) -> Option<usize> {
-    let mut prev: Option<char> = None;
-    for (i, c) in s.char_indices() {
-        let word_start = prev.is_none_or(|p| p.is_whitespace() || "([«“‘\"'<（「".contains(p));
-        if word_start && SCHEMES.iter().any(|k| s[i..].get(..k.len()).is_some_and(|h| h.eq_ignore_ascii_case(k))) {
-            return Some(i);
-        }
-        prev = Some(c);
-    }
-    None
+    let b = s.as_bytes();
+    (0..b.len()).find(|&i| {
+        SCHEMES.iter().any(|k| k.as_bytes().first() == Some(&b[i].to_ascii_lowercase()))
+            && SCHEMES.iter().any(|k| b[i..].get(..k.len()).is_some_and(|h| h.eq_ignore_ascii_case(k.as_bytes())))
+            && s[..i].chars().next_back().is_none_or(|p| p.is_whitespace() || "([«“‘\"'<（「".contains(p))
+    })
 }
 
 /// The address a link opens: `www.…` is a web address.
@@ -699,9 +698,12 @@ mod tests {
         );
         assert_eq!(plain(&runs), "Online at https://example.org/a?b=1. Or www.yiwu.gov.cn, (mailto:x@y.org)");
         // Not links: a bracket without an address, a scheme alone, a word that contains one.
-        for text in ["[a](b)", "[a] (x.org)", "http:// alone", "xhttps://x.org"] {
+        for text in ["[a](b)", "[a] (x.org)", "http:// alone", "xhttps://x.org", "义乌www.x.org"] {
             assert!(parse(text, |_| Ok(("".into(), None))).unwrap().iter().all(|r| r.u.is_none()), "{text}");
         }
+        // Any case, after an opening bracket or quotation mark of any script.
+        let addresses = |s: &str| split_urls(s).into_iter().filter_map(|(_, u)| u).collect::<Vec<_>>();
+        assert_eq!(addresses("见（WWW.Yiwu.gov.cn）和«HTTPS://x.org»"), ["https://WWW.Yiwu.gov.cn", "HTTPS://x.org"]);
     }
 
     #[test]
