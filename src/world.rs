@@ -22,7 +22,6 @@ pub struct VlrWorld {
     /// The project folder, opened once: every file typst reads is opened beneath it.
     dir: Root,
     main: FileId,
-    library: LazyHash<Library>,
     fonts: Arc<Fonts>,
     virtual_files: HashMap<FileId, Bytes>,
     sources: Mutex<HashMap<FileId, Source>>,
@@ -50,6 +49,13 @@ impl Parsed {
     }
 }
 
+/// typst's standard library, built (and hashed) once for every world:
+/// `vlr watch` makes a world per rebuild. `a11y-extras`: `pdf.header-cell`,
+/// for the row headers of the templates' tables (a PDF TH with Scope Row).
+static LIBRARY: std::sync::LazyLock<LazyHash<Library>> = std::sync::LazyLock::new(|| {
+    LazyHash::new(Library::builder().with_features([Feature::A11yExtras].into_iter().collect()).build())
+});
+
 /// Makes a file id for a project path such as `/templates/main.typ`.
 pub fn file_id(path: &str) -> Option<FileId> {
     let vpath = VirtualPath::new(path).ok()?;
@@ -75,11 +81,6 @@ impl VlrWorld {
             root: root.to_path_buf(),
             dir,
             main: main_id,
-            // `a11y-extras`: `pdf.header-cell`, for the row headers of the
-            // templates' tables (a PDF TH with Scope Row).
-            library: LazyHash::new(
-                Library::builder().with_features([Feature::A11yExtras].into_iter().collect()).build(),
-            ),
             fonts,
             virtual_files,
             sources: Mutex::new(HashMap::new()),
@@ -169,7 +170,7 @@ impl VlrWorld {
 
 impl World for VlrWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        &LIBRARY
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
