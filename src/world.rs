@@ -97,7 +97,6 @@ impl VlrWorld {
         self
     }
 
-    /// The bytes of a virtual file (`/data/chapter-00.json`), if there is one.
     /// The project's files typst read (path, bytes), none of a package; `None`
     /// if it read a package's.
     pub fn files_read(&self) -> Option<Vec<(String, Bytes)>> {
@@ -118,6 +117,7 @@ impl VlrWorld {
         typst::World::file(self, file_id(path)?).ok()
     }
 
+    /// The bytes of a virtual file (`/data/chapter-00.json`), if there is one.
     pub fn virtual_file(&self, path: &str) -> Option<&[u8]> {
         self.virtual_files.get(&file_id(path)?).map(|b| &b[..])
     }
