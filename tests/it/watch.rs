@@ -98,6 +98,14 @@ fn rebuilds_on_template_edits() {
         assert!(text.contains(mark), "the PDF must show the edit `{mark}`:\n{}", read(&w.log));
         assert_eq!(text.matches("Template mark").count(), 1, "only the last edit shows");
     }
+    // A broken edit to a reparsed template is placed at its line, and keeps the PDF.
+    let good = std::fs::read(&pdf).unwrap();
+    let lines = main.lines().count();
+    f.write("templates/main.typ", &format!("{main}\n#[Template mark two]\n#no-such-function()\n"));
+    wait_until("the failed rebuild", || read(&w.log).contains("Failed in"));
+    let at = format!("templates/main.typ:{}:", lines + 3);
+    assert!(read(&w.log).contains(&at), "the error must be at {at}:\n{}", read(&w.log));
+    assert_eq!(std::fs::read(&pdf).unwrap(), good, "a broken edit must keep the last good PDF");
 }
 
 #[test]
