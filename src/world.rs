@@ -31,21 +31,25 @@ pub struct VlrWorld {
     parsed: Option<Arc<Parsed>>,
 }
 
-/// The templates' parsed sources, kept across worlds (`vlr watch`, as
-/// typst's own watch does): a file read again unchanged is not parsed
-/// again, and a changed one is reparsed only around the change.
+/// The templates' parsed sources, kept across worlds (`vlr watch`): a file
+/// read again unchanged is not parsed again. A changed one is parsed afresh,
+/// not reparsed around the change as typst's own watch does, so that watch
+/// lays out exactly the syntax tree `vlr build` parses.
 #[derive(Debug, Default)]
 pub struct Parsed(Mutex<HashMap<FileId, Source>>);
 
 impl Parsed {
-    /// The source of `id` with `text`: the one kept, brought up to date.
+    /// The source of `id` with `text`: the one kept if its text is the same.
     fn source(&self, id: FileId, text: &str) -> Source {
         let Ok(mut kept) = self.0.lock() else { return Source::new(id, text.to_string()) };
-        let source = kept.entry(id).or_insert_with(|| Source::new(id, text.to_string()));
-        if source.text() != text {
-            source.replace(text);
+        match kept.get(&id) {
+            Some(source) if source.text() == text => source.clone(),
+            _ => {
+                let source = Source::new(id, text.to_string());
+                kept.insert(id, source.clone());
+                source
+            }
         }
-        source.clone()
     }
 }
 
