@@ -132,6 +132,14 @@ pub struct Fitting<'a> {
     pub parsed: Option<&'a Arc<Parsed>>,
 }
 
+impl<'a> Fitting<'a> {
+    /// Copyfitted as `fit` says, keeping nothing across builds and never
+    /// stopped (`vlr check`, and a build's defaults).
+    pub fn new(fit: Fit<'a>) -> Self {
+        Self { fit, keep_caches: false, remembered: None, stop: None, last: None, parsed: None }
+    }
+}
+
 /// How an edition is copyfitted.
 #[derive(Clone, Copy)]
 pub enum Fit<'a> {

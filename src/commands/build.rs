@@ -41,16 +41,9 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
             out_named: args.out.is_some(),
             system_fonts: args.system_fonts,
             edition: EditionOptions {
-                draft: args.draft,
                 profile: args.profile,
                 emit_typst: args.emit_typst.clone(),
-                fit_as: None,
-                keep_caches: false,
-                fit_cache: None,
-                stop: None,
-                last_layouts: None,
-                from_last: false,
-                parsed: None,
+                ..EditionOptions::submission(args.draft)
             },
         }
     }

@@ -55,16 +55,7 @@ pub fn check(root: &Path, langs: &[String], r: &mut Reporter) -> ExitStatus {
             continue;
         }
         let files = std::mem::take(&mut ed.files);
-        match data
-            .compile(
-                lang,
-                files,
-                &ed.map,
-                opts.profile,
-                Fitting { fit: Fit::No, keep_caches: false, remembered: None, stop: None, last: None, parsed: None },
-            )
-            .0
-        {
+        match data.compile(lang, files, &ed.map, opts.profile, Fitting::new(Fit::No)).0 {
             Outcome::Compiled(c) => {
                 typst_failed |= c.typst.iter().any(Diag::is_error);
                 diags.extend(c.placed);

@@ -18,7 +18,6 @@ const MAX_PER_FILE: usize = 20;
 /// fonts have a character.
 pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, diags: &mut Vec<Diag>) {
     let mut verdicts = Verdicts::default();
-    let mut ok = |c: char| covers(c);
     let mut bad = |c: char| verdicts.bad(c, covers);
     let mut files: Vec<&Path> = loaded.data.iter().map(|(p, _)| p.as_path()).collect();
     files.extend(loaded.csv.iter().map(|(p, _)| p.as_path()));
@@ -36,7 +35,7 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
             if !bad(c) {
                 continue;
             }
-            if let Some(problem) = problem(c, &mut ok) {
+            if let Some(problem) = problem(c, &mut |c| covers(c)) {
                 found += 1;
                 if found <= MAX_PER_FILE {
                     diags.push(Diag::error(path, Some(at..at + c.len_utf8()), problem));
@@ -50,7 +49,7 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
                 if let Some(c) = lit.get_ref().chars().find(|c| bad(*c) && !raw.contains(*c)) {
                     found += 1;
                     if found <= MAX_PER_FILE {
-                        let p = problem(c, &mut ok).unwrap_or_default();
+                        let p = problem(c, &mut |c| covers(c)).unwrap_or_default();
                         diags.push(Diag::error(path, Some(lit.span()), format!("{p} (written as an escape)")));
                     }
                 }

@@ -7,7 +7,8 @@
 //! same: the bundled book takes five layouts from nothing, each but the
 //! first mostly from typst's caches. Started from the edition's last
 //! layout (`vlr watch`'s quick pass, after an edit), the first layout
-//! already reads almost everything as it will be, and two or three settle it.
+//! already reads almost everything as it will be, and after most edits it
+//! settles in that one round.
 //!
 //! A layout started from elsewhere may settle on another of the states the
 //! templates allow (a figure that floats in one and is set in the text in

@@ -116,14 +116,7 @@ fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
     let compile = |stop: &AtomicBool| {
         let opts = EditionOptions::submission(false);
         let ed = data.resolve("en", &opts);
-        let how = Fitting {
-            fit: Fit::Full,
-            keep_caches: false,
-            remembered: None,
-            stop: Some(stop),
-            last: None,
-            parsed: None,
-        };
+        let how = Fitting { stop: Some(stop), ..Fitting::new(Fit::Full) };
         data.compile("en", ed.files, &ed.map, opts.profile, how).0
     };
     match compile(&AtomicBool::new(false)) {
