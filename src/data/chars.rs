@@ -35,7 +35,7 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
             if !bad(c) {
                 continue;
             }
-            if let Some(problem) = problem(c, &mut |c| covers(c)) {
+            if let Some(problem) = problem(c, covers) {
                 found += 1;
                 if found <= MAX_PER_FILE {
                     diags.push(Diag::error(path, Some(at..at + c.len_utf8()), problem));
@@ -49,7 +49,7 @@ pub fn check(loaded: &Loaded, sources: &Sources, covers: &dyn Fn(char) -> bool, 
                 if let Some(c) = lit.get_ref().chars().find(|c| bad(*c) && !raw.contains(*c)) {
                     found += 1;
                     if found <= MAX_PER_FILE {
-                        let p = problem(c, &mut |c| covers(c)).unwrap_or_default();
+                        let p = problem(c, covers).unwrap_or_default();
                         diags.push(Diag::error(path, Some(lit.span()), format!("{p} (written as an escape)")));
                     }
                 }
@@ -77,7 +77,7 @@ struct Verdicts {
 
 impl Verdicts {
     fn bad(&mut self, c: char, covers: &dyn Fn(char) -> bool) -> bool {
-        let decide = |c: char| problem(c, &mut |c| covers(c)).is_some();
+        let decide = |c: char| problem(c, covers).is_some();
         let i = c as usize;
         if i > 0xFFFF {
             return *self.other.entry(c).or_insert_with(|| decide(c));
@@ -109,7 +109,7 @@ pub fn forbidden(c: char) -> Option<String> {
     None
 }
 
-fn problem(c: char, covers: &mut impl FnMut(char) -> bool) -> Option<String> {
+fn problem(c: char, covers: &dyn Fn(char) -> bool) -> Option<String> {
     if let Some(p) = forbidden(c) {
         return Some(p);
     }
@@ -246,11 +246,11 @@ mod tests {
 
     #[test]
     fn control_characters_and_uncovered_glyphs() {
-        let mut covers = |c: char| c.is_ascii();
-        assert!(problem('\u{7}', &mut covers).unwrap().contains("U+0007"));
-        assert!(problem('\0', &mut covers).unwrap().contains("U+0000"));
-        assert!(problem('😀', &mut covers).unwrap().contains("no font"));
-        assert_eq!(problem('a', &mut covers), None);
-        assert_eq!(problem('\u{FEFF}', &mut covers), None);
+        let covers = |c: char| c.is_ascii();
+        assert!(problem('\u{7}', &covers).unwrap().contains("U+0007"));
+        assert!(problem('\0', &covers).unwrap().contains("U+0000"));
+        assert!(problem('😀', &covers).unwrap().contains("no font"));
+        assert_eq!(problem('a', &covers), None);
+        assert_eq!(problem('\u{FEFF}', &covers), None);
     }
 }
