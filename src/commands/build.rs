@@ -101,9 +101,10 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     // Each edition is printed and written as soon as it and those before it
     // are done, and then freed.
     // Copyfitting's memory of its choices (watch's, held across rebuilds),
-    // with what the output folder keeps.
+    // with what the project's `copyfit.lock` keeps.
     let remembered = opts.edition.fit_cache.clone().unwrap_or_default();
-    remembered.recall(out.read(fit_cache::FILE, fit_cache::MAX_FILE).as_deref());
+    let lock = project_folder(&session);
+    remembered.recall(lock.as_ref().and_then(|l| l.read(fit_cache::FILE, fit_cache::MAX_FILE)).as_deref());
     let edition = EditionOptions { fit_cache: Some(remembered.clone()), ..opts.edition.clone() };
     editions(&data, &langs, &edition, bar, |ed| {
         let lang = ed.resolved.lang.as_str();
@@ -158,9 +159,10 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     if exit.is_success() {
         exit = write_indicators_csv(r, &data, &out, opts, &dashboard);
     }
-    // A memory that cannot be written is only a slower next build.
-    if let Some(json) = remembered.to_json() {
-        let _ = out.write(fit_cache::FILE, &json);
+    // A memory that cannot be written (a read-only checkout) is only a
+    // slower next build.
+    if let (Some(lock), Some(bytes)) = (&lock, remembered.to_file()) {
+        let _ = lock.write_changed(fit_cache::FILE, &bytes);
     }
     let warnings: Vec<Diag> = dedup(diags).into_iter().filter(|d| !d.is_error()).collect();
     r.diags(&session.sources, &warnings, &base);
@@ -299,6 +301,13 @@ fn output_folder(session: &Session, opts: &BuildOptions) -> Result<OutDir, Diag>
             .with_hint("remove it, or pass -o DIR for another output folder"),
         OutDirError::Io(e) => cannot(e),
     })
+}
+
+/// The project's root, for `copyfit.lock` (`None` if it cannot be opened:
+/// then nothing is remembered).
+fn project_folder(session: &Session) -> Option<OutDir> {
+    let root = crate::files::Root::open(&session.project.root).ok()?;
+    OutDir::beneath(&root, Path::new("")).ok()
 }
 
 fn cannot_write(path: &Path, e: std::io::Error) -> Diag {

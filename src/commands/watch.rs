@@ -40,7 +40,9 @@ const DEBOUNCE: Duration = Duration::from_millis(5);
 fn relevant(root: &Path, out_dir: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
     let out = if out_dir.is_absolute() { out_dir.strip_prefix(root).unwrap_or(out_dir) } else { out_dir };
-    if rel.starts_with(out) || rel.starts_with("target") || rel.starts_with(".git") {
+    // `copyfit.lock` is written by the build itself.
+    let own = rel == Path::new(crate::pipeline::fit_cache::FILE);
+    if own || rel.starts_with(out) || rel.starts_with("target") || rel.starts_with(".git") {
         return false;
     }
     // Editors' swap and backup files, and our own temporary PDFs.
@@ -281,6 +283,9 @@ mod tests {
         assert!(!relevant(root, out, Path::new("/p/dist/x.en.pdf")));
         assert!(!relevant(root, out, Path::new("/p/dist/.x.en.pdf.1.tmp")));
         assert!(!relevant(root, out, Path::new("/p/text/en/.a.toml.swp")));
+        // The build's own memory of its copyfitting, and only that file.
+        assert!(!relevant(root, out, Path::new("/p/copyfit.lock")));
+        assert!(relevant(root, out, Path::new("/p/text/copyfit.lock")));
         assert!(!relevant(root, out, Path::new("/elsewhere/a.toml")));
     }
 

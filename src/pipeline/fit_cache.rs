@@ -1,37 +1,90 @@
-//! What copyfitting chose, remembered between builds in the output folder
-//! (`.vlr-copyfit.json`), so an edition whose inputs have not changed is laid
-//! out once, with the chapters set as tight as last time, instead of again
-//! with every trial (copyfitting is a search: up to five layouts).
+//! What copyfitting chose, kept with the project in `copyfit.lock` (like
+//! `Cargo.lock`: vlr writes it, the project commits it), so an edition whose
+//! inputs have not changed is laid out once, with the chapters set as tight
+//! as chosen, instead of again with every trial (copyfitting is a search:
+//! up to five layouts). That holds on any machine: a colleague's, CI's, the
+//! print shop's, a fresh clone of the bundled project.
 //!
 //! An edition's entry holds a hash of everything its layout reads: its
-//! resolved files (text, data, charts), every font, the date, the profile
-//! and vlr's version; and each project file typst read (templates, the
-//! theme, images) with a hash of its bytes, checked again before the entry
-//! is used. Layout is deterministic, so the same inputs make the same choice
-//! and the same PDF. A missing, unreadable or foreign file is an empty memory.
+//! resolved files (text, data, charts), every font, the publication date,
+//! the profile, and the versions of vlr and typst; and each project file
+//! typst read (templates, the theme, images) with a hash of its bytes,
+//! checked again before the entry is used. Layout is deterministic, so the
+//! same inputs make the same choice and the same PDF. A missing, unreadable
+//! or foreign file is an empty memory: the next build searches again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
+use toml_edit::{DocumentMut, Item, Table, value};
 
 use super::Tightened;
 use crate::export::Profile;
 use crate::world::VlrWorld;
 
-/// The file, in the output folder.
-pub const FILE: &str = ".vlr-copyfit.json";
+/// The file, at the project's root.
+pub const FILE: &str = "copyfit.lock";
+
+/// What the file says of itself, above its entries.
+const HEADER: &str = "\
+# copyfit.lock: the chapters copyfitting set tighter in each edition, written
+# by `vlr build`. Commit it with the project: a build of the same inputs, on
+# any machine, then lays each edition out once as chosen here instead of
+# searching again. An entry whose inputs changed is searched afresh and
+# rewritten; delete the file to search every edition again.
+";
 /// The largest such file read.
 pub const MAX_FILE: u64 = 1 << 20;
 
-#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 struct Entry {
     /// The hash of the edition's own inputs, hex.
     key: String,
+    /// The chapters set tighter: id and steps, in the book's order.
+    tightened: Vec<(String, u8)>,
     /// The project files typst read: path and hash of the bytes, hex.
     files: Vec<(String, String)>,
-    /// The chapters set tighter: id and steps.
-    tightened: Vec<(String, u8)>,
+}
+
+/// The entries of a lock file, by slot; `None` if it is not one vlr wrote.
+/// (`toml_edit`, not serde: its tables keep the order they are written in.)
+fn parse(text: &str) -> Option<BTreeMap<String, Entry>> {
+    let doc: DocumentMut = text.parse().ok()?;
+    let mut entries = BTreeMap::new();
+    for (slot, item) in doc.iter() {
+        let table = item.as_table_like()?;
+        let pairs = |name: &str| table.get(name).and_then(Item::as_table_like).map(|t| t.iter());
+        let tightened = pairs("tightened")?
+            .map(|(id, n)| Some((id.to_string(), u8::try_from(n.as_integer()?).ok()?)))
+            .collect::<Option<_>>()?;
+        let files = pairs("files")?
+            .map(|(path, h)| Some((path.to_string(), h.as_str()?.to_string())))
+            .collect::<Option<_>>()?;
+        let key = table.get("key")?.as_str()?.to_string();
+        entries.insert(slot.to_string(), Entry { key, tightened, files });
+    }
+    Some(entries)
+}
+
+/// The lock file of these entries.
+fn render(entries: &BTreeMap<String, Entry>) -> String {
+    let mut doc = DocumentMut::new();
+    for (slot, entry) in entries {
+        let mut table = Table::new();
+        table.insert("key", value(entry.key.as_str()));
+        let mut tightened = Table::new();
+        for (id, steps) in &entry.tightened {
+            tightened.insert(id, value(i64::from(*steps)));
+        }
+        table.insert("tightened", Item::Table(tightened));
+        let mut files = Table::new();
+        for (path, hash) in &entry.files {
+            files.insert(path, value(hash.as_str()));
+        }
+        table.insert("files", Item::Table(files));
+        doc.insert(slot, Item::Table(table));
+    }
+    format!("{HEADER}\n{doc}")
 }
 
 /// The remembered choices of one output folder, by edition.
@@ -49,7 +102,8 @@ fn hex(h: u128) -> String {
 pub fn key(files: &HashMap<String, Vec<u8>>, fonts: u128, edition: &str) -> u128 {
     let mut sorted: Vec<(&String, &Vec<u8>)> = files.iter().collect();
     sorted.sort();
-    typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), edition, fonts, sorted))
+    let typst = typst::syntax::package::PackageVersion::compiler().to_string();
+    typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), typst, edition, fonts, sorted))
 }
 
 /// The name an edition's entry goes by: language and profile.
@@ -58,10 +112,10 @@ pub fn slot(lang: &str, profile: Profile) -> String {
 }
 
 impl FitCache {
-    /// Adds what an output folder's file (`bytes`) remembers, for each
-    /// edition this memory knows nothing of yet.
+    /// Adds what the project's file (`bytes`) remembers, for each edition
+    /// this memory knows nothing of yet.
     pub fn recall(&self, bytes: Option<&[u8]>) {
-        let Some(kept) = bytes.and_then(|b| serde_json::from_slice::<BTreeMap<String, Entry>>(b).ok()) else { return };
+        let Some(kept) = bytes.and_then(|b| std::str::from_utf8(b).ok()).and_then(parse) else { return };
         if let Ok(mut e) = self.entries.lock() {
             for (slot, entry) in kept {
                 e.0.entry(slot).or_insert(entry);
@@ -80,9 +134,9 @@ impl FitCache {
     }
 
     /// The file to write back, if anything changed.
-    pub fn to_json(&self) -> Option<Vec<u8>> {
+    pub fn to_file(&self) -> Option<Vec<u8>> {
         let e = self.entries.lock().ok()?;
-        e.1.then(|| serde_json::to_vec_pretty(&e.0).ok()).flatten()
+        e.1.then(|| render(&e.0).into_bytes())
     }
 
     /// What copyfitting chose for `edition` with these inputs, if it is
@@ -112,6 +166,55 @@ impl FitCache {
         {
             e.0.insert(edition.to_string(), entry);
             e.1 = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lock reads back what it wrote, and anything else (a file of an
+    /// older vlr, another format, bytes that are not text) is no memory.
+    #[test]
+    fn the_lock_reads_back_what_it_wrote_and_nothing_else() {
+        let written = FitCache::default();
+        {
+            let mut e = written.entries.lock().unwrap();
+            let entry = Entry {
+                key: hex(7),
+                files: vec![("/templates/lib.typ".into(), hex(9))],
+                tightened: vec![("goal-3".into(), 2), ("annex-intro".into(), 1)],
+            };
+            e.0.insert(slot("en", Profile::Submission), entry);
+            let none = Entry { key: hex(8), files: Vec::new(), tightened: Vec::new() };
+            e.0.insert(slot("es", Profile::Submission), none);
+            e.1 = true;
+        }
+        let bytes = written.to_file().expect("changed, so written");
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("# copyfit.lock:"), "{text}");
+        assert!(text.contains("[\"en.submission\"]"), "{text}");
+
+        let read = FitCache::default();
+        read.recall(Some(&bytes));
+        let chosen = read.chosen(Profile::Submission);
+        assert_eq!(chosen.get("en"), Some(&vec![("goal-3".to_string(), 2), ("annex-intro".to_string(), 1)]));
+        assert_eq!(chosen.get("es"), Some(&Vec::new()), "an edition set as written");
+        assert!(read.chosen(Profile::Print).is_empty(), "another profile's slot");
+        assert!(read.to_file().is_none(), "what was read is not written back unchanged");
+
+        let json = br#"{"en.submission": {"key": "07", "files": [], "tightened": [["goal-3", 2]]}}"#;
+        // Edited by hand, in inline tables: read, unless a step is not one.
+        let by_hand = "[\"en.submission\"]\nkey = \"07\"\ntightened = { goal-3 = 3 }\nfiles = {}\n";
+        let c = FitCache::default();
+        c.recall(Some(by_hand.as_bytes()));
+        assert_eq!(c.chosen(Profile::Submission).get("en"), Some(&vec![("goal-3".to_string(), 3)]));
+        let steps = by_hand.replace("= 3", "= 300").into_bytes();
+        for junk in [&json[..], &steps[..], b"key = ", b"\xff\xfe", b""] {
+            let c = FitCache::default();
+            c.recall(Some(junk));
+            assert!(c.chosen(Profile::Submission).is_empty(), "{}", String::from_utf8_lossy(junk));
         }
     }
 }

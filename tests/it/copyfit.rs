@@ -59,9 +59,10 @@ fn a_few_lines_left_alone_move_back_and_only_with_the_theme_table() {
     assert!(!f.read("emit2/en/data/chapter-00.json").contains("\"tighten\""));
 }
 
-/// A build remembers copyfitting's choice in its output folder; the next
-/// build of unchanged inputs lays the edition out once, as chosen, and makes
-/// the same PDF; a changed template or text is copyfitted anew.
+/// A build remembers copyfitting's choice in the project's `copyfit.lock`;
+/// the next build of unchanged inputs lays the edition out once, as chosen,
+/// and makes the same PDF, with or without the output folder (a fresh
+/// clone); a changed template or text is copyfitted anew.
 #[test]
 fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
     let f = fixture();
@@ -69,13 +70,22 @@ fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stderr(&first).contains("Copyfitted en: set tighter"), "{}", stderr(&first));
     assert!(!stderr(&first).contains("as the last build chose"), "{}", stderr(&first));
-    assert!(f.read("dist/.vlr-copyfit.json").contains("background"), "the choice is remembered");
+    let lock = f.read("copyfit.lock");
+    assert!(lock.contains("[\"en.submission\"]") && lock.contains("background"), "the choice is remembered: {lock}");
     let pdf = dist_pdf(&f, "en");
     let made = std::fs::read(&pdf).unwrap();
 
     let again = f.run(&["-v", "build", "--lang", "en"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(stderr(&again).contains("as the last build chose"), "{}", stderr(&again));
+    assert!(std::fs::read(&pdf).unwrap() == made, "the same PDF");
+    assert_eq!(f.read("copyfit.lock"), lock, "nothing new to remember");
+
+    // A fresh clone has no output folder: the project's lock is enough.
+    std::fs::remove_dir_all(f.root().join("dist")).unwrap();
+    let clone = f.run(&["-v", "build", "--lang", "en"]);
+    assert!(clone.status.success(), "{}", stderr(&clone));
+    assert!(stderr(&clone).contains("as the last build chose"), "{}", stderr(&clone));
     assert!(std::fs::read(&pdf).unwrap() == made, "the same PDF");
 
     // A template typst reads changes: copyfitted anew, to the same choice.
@@ -92,6 +102,8 @@ fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
     let shorter = f.run(&["-v", "build", "--lang", "en"]);
     assert!(shorter.status.success(), "{}", stderr(&shorter));
     assert!(!stderr(&shorter).contains("Copyfitted"), "{}", stderr(&shorter));
+    // What the lock remembers makes the PDF a search makes.
+    std::fs::remove_file(f.root().join("copyfit.lock")).unwrap();
     let fresh = f.run(&["build", "--lang", "en", "-o", "fresh"]);
     assert!(fresh.status.success(), "{}", stderr(&fresh));
     assert!(std::fs::read(&pdf).unwrap() == std::fs::read(f.root().join("fresh/testville.en.pdf")).unwrap());
