@@ -123,6 +123,9 @@ pub struct Fitting<'a> {
     pub keep_caches: bool,
     /// Choices remembered from builds before, and where to note new ones.
     pub remembered: Option<&'a fit_cache::FitCache>,
+    /// A draft: its choices are remembered apart from the release's (its
+    /// pages differ, so proofing drafts does not cost the release its entry).
+    pub draft: bool,
     /// Give up when this is set (see [`EditionOptions::stop`]).
     pub stop: Option<&'a AtomicBool>,
     /// Where the edition's last layout is kept, and whether to start from it
@@ -136,7 +139,7 @@ impl<'a> Fitting<'a> {
     /// Copyfitted as `fit` says, keeping nothing across builds and never
     /// stopped (`vlr check`, and a build's defaults).
     pub fn new(fit: Fit<'a>) -> Self {
-        Self { fit, keep_caches: false, remembered: None, stop: None, last: None, parsed: None }
+        Self { fit, keep_caches: false, remembered: None, draft: false, stop: None, last: None, parsed: None }
     }
 }
 
@@ -509,6 +512,7 @@ impl Data<'_> {
             fit,
             keep_caches: opts.keep_caches,
             remembered,
+            draft: opts.draft,
             stop: opts.stop.as_deref(),
             last,
             parsed: opts.parsed.as_ref(),
@@ -541,9 +545,9 @@ impl Data<'_> {
         profile: Profile,
         how: Fitting<'_>,
     ) -> (Outcome, Vec<(String, Vec<u8>)>) {
-        let Fitting { fit, keep_caches, remembered, stop, last, parsed } = how;
+        let Fitting { fit, keep_caches, remembered, draft, stop, last, parsed } = how;
         let p = self.session;
-        let slot = fit_cache::slot(lang, profile);
+        let slot = fit_cache::slot(lang, profile, draft);
         let key =
             remembered.map(|_| fit_cache::key(&files, self.fonts.fingerprint(), &format!("{slot} {:?}", self.today())));
         let mut world = match self.world(files) {

@@ -139,7 +139,8 @@ fn start(
 /// layout (see the module's comment).
 fn quick(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) -> ExitStatus {
     let mut quick = opts.clone();
-    quick.edition.fit_as = opts.edition.fit_cache.as_ref().map(|m| Arc::new(m.chosen(opts.edition.profile)));
+    quick.edition.fit_as =
+        opts.edition.fit_cache.as_ref().map(|m| Arc::new(m.chosen(opts.edition.profile, opts.edition.draft)));
     quick.edition.from_last = true;
     build(root, &quick, fonts, r)
 }
@@ -150,7 +151,9 @@ fn quick(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Re
 /// It stops, writing nothing more, once `changed` is set: a newer change.
 fn refit(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, changed: &Arc<AtomicBool>, r: &mut Reporter) {
     let t0 = Instant::now();
-    let chosen = || opts.edition.fit_cache.as_ref().map(|m| m.chosen(opts.edition.profile)).unwrap_or_default();
+    let chosen = || {
+        opts.edition.fit_cache.as_ref().map(|m| m.chosen(opts.edition.profile, opts.edition.draft)).unwrap_or_default()
+    };
     let before = chosen();
     let mut sink = crate::diag::NoColor::new(std::io::sink());
     let mut silent = Reporter::new(&mut sink, Verbosity::Quiet);

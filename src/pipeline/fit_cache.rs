@@ -106,9 +106,15 @@ pub fn key(files: &HashMap<String, Vec<u8>>, fonts: u128, edition: &str) -> u128
     typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), typst, edition, fonts, sorted))
 }
 
-/// The name an edition's entry goes by: language and profile.
-pub fn slot(lang: &str, profile: Profile) -> String {
-    format!("{lang}.{}", profile.name())
+/// The name an edition's entry goes by: language, profile, and whether it
+/// is a draft (`en.submission`, `en.print.draft`).
+pub fn slot(lang: &str, profile: Profile, draft: bool) -> String {
+    format!("{lang}{}", suffix(profile, draft))
+}
+
+/// What a slot's name ends with, after the language.
+fn suffix(profile: Profile, draft: bool) -> String {
+    format!(".{}{}", profile.name(), if draft { ".draft" } else { "" })
 }
 
 impl FitCache {
@@ -123,10 +129,11 @@ impl FitCache {
         }
     }
 
-    /// The last choice known for each language's edition in `profile`,
-    /// whatever its inputs were (`vlr watch`'s quick pass after a change).
-    pub fn chosen(&self, profile: Profile) -> Tightened {
-        let suffix = format!(".{}", profile.name());
+    /// The last choice known for each language's edition in `profile` (a
+    /// draft's or a release's), whatever its inputs were (`vlr watch`'s
+    /// quick pass after a change).
+    pub fn chosen(&self, profile: Profile, draft: bool) -> Tightened {
+        let suffix = suffix(profile, draft);
         let Ok(e) = self.entries.lock() else { return Tightened::new() };
         e.0.iter()
             .filter_map(|(slot, entry)| Some((slot.strip_suffix(&suffix)?.to_string(), entry.tightened.clone())))
@@ -186,9 +193,11 @@ mod tests {
                 files: vec![("/templates/lib.typ".into(), hex(9))],
                 tightened: vec![("goal-3".into(), 2), ("annex-intro".into(), 1)],
             };
-            e.0.insert(slot("en", Profile::Submission), entry);
+            e.0.insert(slot("en", Profile::Submission, false), entry);
             let none = Entry { key: hex(8), files: Vec::new(), tightened: Vec::new() };
-            e.0.insert(slot("es", Profile::Submission), none);
+            e.0.insert(slot("es", Profile::Submission, false), none);
+            let draft = Entry { key: hex(9), files: Vec::new(), tightened: vec![("goal-3".into(), 1)] };
+            e.0.insert(slot("en", Profile::Submission, true), draft);
             e.1 = true;
         }
         let bytes = written.to_file().expect("changed, so written");
@@ -198,10 +207,13 @@ mod tests {
 
         let read = FitCache::default();
         read.recall(Some(&bytes));
-        let chosen = read.chosen(Profile::Submission);
+        let chosen = read.chosen(Profile::Submission, false);
         assert_eq!(chosen.get("en"), Some(&vec![("goal-3".to_string(), 2), ("annex-intro".to_string(), 1)]));
         assert_eq!(chosen.get("es"), Some(&Vec::new()), "an edition set as written");
-        assert!(read.chosen(Profile::Print).is_empty(), "another profile's slot");
+        assert!(read.chosen(Profile::Print, false).is_empty(), "another profile's slot");
+        let drafts = read.chosen(Profile::Submission, true);
+        assert_eq!(drafts.get("en"), Some(&vec![("goal-3".to_string(), 1)]), "the draft's own slot");
+        assert_eq!(drafts.len(), 1);
         assert!(read.to_file().is_none(), "what was read is not written back unchanged");
 
         let json = br#"{"en.submission": {"key": "07", "files": [], "tightened": [["goal-3", 2]]}}"#;
@@ -209,12 +221,12 @@ mod tests {
         let by_hand = "[\"en.submission\"]\nkey = \"07\"\ntightened = { goal-3 = 3 }\nfiles = {}\n";
         let c = FitCache::default();
         c.recall(Some(by_hand.as_bytes()));
-        assert_eq!(c.chosen(Profile::Submission).get("en"), Some(&vec![("goal-3".to_string(), 3)]));
+        assert_eq!(c.chosen(Profile::Submission, false).get("en"), Some(&vec![("goal-3".to_string(), 3)]));
         let steps = by_hand.replace("= 3", "= 300").into_bytes();
         for junk in [&json[..], &steps[..], b"key = ", b"\xff\xfe", b""] {
             let c = FitCache::default();
             c.recall(Some(junk));
-            assert!(c.chosen(Profile::Submission).is_empty(), "{}", String::from_utf8_lossy(junk));
+            assert!(c.chosen(Profile::Submission, false).is_empty(), "{}", String::from_utf8_lossy(junk));
         }
     }
 }

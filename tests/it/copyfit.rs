@@ -62,7 +62,8 @@ fn a_few_lines_left_alone_move_back_and_only_with_the_theme_table() {
 /// A build remembers copyfitting's choice in the project's `copyfit.lock`;
 /// the next build of unchanged inputs lays the edition out once, as chosen,
 /// and makes the same PDF, with or without the output folder (a fresh
-/// clone); a changed template or text is copyfitted anew.
+/// clone); a draft is remembered apart; a changed template or text is
+/// copyfitted anew.
 #[test]
 fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
     let f = fixture();
@@ -87,6 +88,15 @@ fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
     assert!(clone.status.success(), "{}", stderr(&clone));
     assert!(stderr(&clone).contains("as the last build chose"), "{}", stderr(&clone));
     assert!(std::fs::read(&pdf).unwrap() == made, "the same PDF");
+
+    // A draft's pages differ: it is searched and remembered apart, and the
+    // release's entry stays.
+    let draft = f.run(&["-v", "build", "--lang", "en", "--draft"]);
+    assert!(draft.status.success(), "{}", stderr(&draft));
+    assert!(!stderr(&draft).contains("as the last build chose"), "{}", stderr(&draft));
+    assert!(f.read("copyfit.lock").contains("[\"en.submission.draft\"]"), "{}", f.read("copyfit.lock"));
+    let release = f.run(&["-v", "build", "--lang", "en"]);
+    assert!(stderr(&release).contains("as the last build chose"), "{}", stderr(&release));
 
     // A template typst reads changes: copyfitted anew, to the same choice.
     let lib = f.read("templates/lib.typ");
