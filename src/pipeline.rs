@@ -555,7 +555,13 @@ impl Data<'_> {
             Err(e) => return (Outcome::Fatal(Diag::general(e), ExitStatus::Problems), Vec::new()),
         };
         // Copyfitting's choice for these very inputs, remembered from a build before.
-        let recalled = remembered.zip(key).and_then(|(c, k)| c.lookup(&slot, k, &world));
+        // A step past the theme's floor is not one vlr chose (the lock was
+        // edited by hand): searched again instead.
+        let most = p.theme.as_ref().ok().and_then(|t| t.copyfit).map_or(0, |cf| cf.steps);
+        let recalled = remembered
+            .zip(key)
+            .and_then(|(c, k)| c.lookup(&slot, k, &world))
+            .filter(|chosen| chosen.iter().all(|(_, steps)| *steps <= most));
         let fit = match &recalled {
             Some(chapters) => Fit::As(chapters),
             None => fit,

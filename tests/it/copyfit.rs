@@ -89,6 +89,17 @@ fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
     assert!(stderr(&clone).contains("as the last build chose"), "{}", stderr(&clone));
     assert!(std::fs::read(&pdf).unwrap() == made, "the same PDF");
 
+    // A step past the theme's floor, written into the lock by hand, is not
+    // one vlr chose: searched again, to the same PDF, and written back.
+    let (line, at) = lock.lines().find_map(|l| Some((l, l.strip_prefix("background = ")?))).expect("the entry");
+    assert!(at.parse::<u8>().is_ok_and(|n| n <= 4), "{line}");
+    f.write("copyfit.lock", &lock.replace(line, "background = 9"));
+    let by_hand = f.run(&["-v", "build", "--lang", "en"]);
+    assert!(by_hand.status.success(), "{}", stderr(&by_hand));
+    assert!(!stderr(&by_hand).contains("as the last build chose"), "{}", stderr(&by_hand));
+    assert!(std::fs::read(&pdf).unwrap() == made, "the same PDF");
+    assert_eq!(f.read("copyfit.lock"), lock, "the lock as vlr wrote it");
+
     // A draft's pages differ: it is searched and remembered apart, and the
     // release's entry stays.
     let draft = f.run(&["-v", "build", "--lang", "en", "--draft"]);
