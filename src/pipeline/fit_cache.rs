@@ -87,7 +87,7 @@ fn render(entries: &BTreeMap<String, Entry>) -> String {
     format!("{HEADER}\n{doc}")
 }
 
-/// The remembered choices of one output folder, by edition.
+/// The remembered choices of a project (its `copyfit.lock`), by edition.
 #[derive(Default, Debug)]
 pub struct FitCache {
     entries: Mutex<(BTreeMap<String, Entry>, bool)>,
