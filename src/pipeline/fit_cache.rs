@@ -7,9 +7,9 @@
 //!
 //! An edition's entry holds a hash of everything its layout reads: its
 //! resolved files (text, data, charts), every font, the publication date,
-//! the profile, and the versions of vlr and typst; and each project file
-//! typst read (templates, the theme, images) with a hash of its bytes,
-//! checked again before the entry is used. Layout is deterministic, so the
+//! the profile, the versions of vlr and typst, and the source of the search
+//! itself; and each project file typst read (templates, the theme, images)
+//! with a hash of its bytes, checked again before the entry is used. Layout is deterministic, so the
 //! same inputs make the same choice and the same PDF. A missing, unreadable
 //! or foreign file is an empty memory: the next build searches again.
 
@@ -103,8 +103,13 @@ pub fn key(files: &HashMap<String, Vec<u8>>, fonts: u128, edition: &str) -> u128
     let mut sorted: Vec<(&String, &Vec<u8>)> = files.iter().collect();
     sorted.sort();
     let typst = typst::syntax::package::PackageVersion::compiler().to_string();
-    typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), typst, edition, fonts, sorted))
+    typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), SEARCH, typst, edition, fonts, sorted))
 }
+
+/// The code that makes the choice (the search, and typst's compile loop it
+/// runs), as compiled in: a change to it is a change of inputs, even while
+/// vlr's version stays the same (a project's lock then searches again).
+const SEARCH: [&str; 2] = [include_str!("fit.rs"), include_str!("relayout.rs")];
 
 /// The name an edition's entry goes by: language, profile, and whether it
 /// is a draft (`en.submission`, `en.print.draft`).
