@@ -9,7 +9,9 @@ use crate::common::{self, pdf_text, repo, stderr};
 /// The repository's project (fonts linked), built once per test process:
 /// all six editions, their Typst sources emitted to `emitted/`. The tests
 /// only read it (the book has 64 to 74 pages: one build of each edition in
-/// all, not one per test).
+/// all, not one per test). The build starts from the committed
+/// `copyfit.lock`, which must be up to date: it is what lets a fresh clone
+/// lay each edition out once, and a build that searched rewrites it.
 pub(crate) fn yiwu() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -17,7 +19,9 @@ pub(crate) fn yiwu() -> &'static Path {
         for sub in ["data", "text", "templates"] {
             common::copy_dir(&repo().join(sub), &dir.join(sub));
         }
-        std::fs::copy(repo().join("vlr.toml"), dir.join("vlr.toml")).unwrap();
+        for file in ["vlr.toml", "copyfit.lock"] {
+            std::fs::copy(repo().join(file), dir.join(file)).unwrap();
+        }
         common::link_fonts(&dir);
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_vlr"))
             .args(["build", "--emit-typst", "emitted"])
@@ -25,6 +29,12 @@ pub(crate) fn yiwu() -> &'static Path {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
+        let lock = |root: &Path| std::fs::read_to_string(root.join("copyfit.lock")).unwrap();
+        assert!(
+            lock(&dir) == lock(&repo()),
+            "copyfit.lock is out of date (templates, text, data or the search changed): \
+             run `cargo run -- build` and commit copyfit.lock"
+        );
         dir
     })
 }
