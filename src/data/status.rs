@@ -77,13 +77,7 @@ pub fn rate(ind: &Ind, idx: &Index) -> Rating {
 
 /// The goal (1–17) of an indicator's `sdg`, if it has one.
 pub fn goal_of(ind: &Indicator) -> Option<u8> {
-    let sdg = ind.sdg.as_ref()?;
-    let s = match sdg.get_ref() {
-        toml::Value::Integer(n) => n.to_string(),
-        toml::Value::String(s) => s.clone(),
-        _ => return None,
-    };
-    s.split('.').next()?.parse().ok().filter(|g| super::sdg::is_goal(*g))
+    sdg_code(ind)?.split('.').next()?.parse().ok().filter(|g| super::sdg::is_goal(*g))
 }
 
 /// Every indicator's rating and each goal's tile, for an edition.

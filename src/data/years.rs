@@ -40,7 +40,7 @@ struct Sentence {
 }
 
 /// Splits a text into sentences (at `.`, `!`, `?` before a space or the end,
-/// at `。！？；؟` and at line breaks), with the years typed outside
+/// at [`ENDS`] and at line breaks), with the years typed outside
 /// placeholders and the placeholders of each.
 fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = vec![Sentence::default()];
@@ -50,7 +50,7 @@ fn sentences(text: &str) -> Vec<Sentence> {
         // What can neither open a placeholder, start a year nor end a
         // sentence is passed over a byte at a time (a char at a time, it was
         // 1 ms of each watch rebuild).
-        match bytes[pos..].iter().position(|&b| notable(b)) {
+        match bytes[pos..].iter().position(|&b| NOTABLE[usize::from(b)]) {
             Some(n) => pos += n,
             None => break,
         }
@@ -94,9 +94,8 @@ fn sentences(text: &str) -> Vec<Sentence> {
         }
         let next = text[pos + c.len_utf8()..].chars().next();
         let ends = match c {
-            '。' | '！' | '？' | '；' | '؟' | '\n' => true,
             '.' | '!' | '?' => next.is_none_or(char::is_whitespace),
-            _ => false,
+            c => c == '\n' || ENDS.contains(&c),
         };
         if ends {
             out.push(Sentence::default());
@@ -106,13 +105,29 @@ fn sentences(text: &str) -> Vec<Sentence> {
     out
 }
 
-/// Whether [`sentences`] looks closer at a byte: a brace, a digit, an ASCII
-/// sentence end or line break, or the first byte of a character that may be
-/// one of `。！？；؟` (E3, EF and D8 begin them). Never a byte inside a
-/// character, so the scan stops only where a character starts.
-fn notable(b: u8) -> bool {
-    matches!(b, b'{' | b'}' | b'0'..=b'9' | b'.' | b'!' | b'?' | b'\n' | 0xE3 | 0xEF | 0xD8)
-}
+/// What ends a sentence wherever it stands (besides a line break).
+const ENDS: [char; 5] = ['。', '！', '？', '；', '؟'];
+
+/// The bytes [`sentences`] looks closer at: a brace, a digit, an ASCII
+/// sentence end or line break, or the first byte of one of [`ENDS`]. Never
+/// a byte inside a character, so the scan stops only where a character
+/// starts.
+const NOTABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let ascii = b"{}0123456789.!?\n";
+    let mut i = 0;
+    while i < ascii.len() {
+        t[ascii[i] as usize] = true;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < ENDS.len() {
+        let mut utf8 = [0; 4];
+        t[ENDS[i].encode_utf8(&mut utf8).as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// The periods a figure placeholder prints a value of (none for a year, a
 /// range or the edition, which are not figures).
