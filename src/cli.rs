@@ -185,6 +185,11 @@ pub struct BuildArgs {
     /// Also use the system's fonts (default: only the project's fonts/).
     #[arg(long)]
     pub system_fonts: bool,
+    /// Editions made at once [default: one per two cores]. Each holds its
+    /// layout in memory while it is made (about 250 MB for the bundled
+    /// book): more at once is faster where memory is to spare.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
     /// Also write each edition's Typst sources, data and charts to DIR/<lang>/,
     /// for the stock typst CLI (see bench/).
     #[arg(long, value_name = "DIR")]

@@ -3,6 +3,7 @@
 //! An edition that fails writes nothing: its previous PDF stays untouched.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,6 +30,8 @@ pub struct BuildOptions {
     pub out_named: bool,
     /// Also use system fonts.
     pub system_fonts: bool,
+    /// Editions made at once; `None`: one per two cores.
+    pub jobs: Option<NonZeroUsize>,
     /// How each edition is made.
     pub edition: EditionOptions,
 }
@@ -40,6 +43,7 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
             out_dir: args.out.clone().unwrap_or_else(|| PathBuf::from("dist")),
             out_named: args.out.is_some(),
             system_fonts: args.system_fonts,
+            jobs: args.jobs,
             edition: EditionOptions {
                 profile: args.profile,
                 emit_typst: args.emit_typst.clone(),
@@ -106,7 +110,7 @@ pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mu
     let lock = project_folder(&session);
     remembered.recall(lock.as_ref().and_then(|l| l.read(fit_cache::FILE, fit_cache::MAX_FILE)).as_deref());
     let edition = EditionOptions { fit_cache: Some(remembered.clone()), ..opts.edition.clone() };
-    editions(&data, &langs, &edition, bar, |ed| {
+    editions(&data, &langs, &edition, opts.jobs, bar, |ed| {
         let lang = ed.resolved.lang.as_str();
         match ed.outcome {
             Outcome::Failed => {
@@ -178,13 +182,14 @@ fn fail(r: &mut Reporter, session: &Session, diags: Vec<Diag>) -> ExitStatus {
     ExitStatus::Problems
 }
 
-/// Makes the editions, one per two cores the machine has (one at a time on
-/// two cores): they share fonts, the data index and typst's caches. typst
-/// already lays one edition's page runs out in parallel, about 1.4 cores'
-/// worth on this book, so a second edition at once on two cores only fights
-/// it for them and holds two editions in memory: on the 2-core machine, six
-/// editions one at a time took 15% less processor time and 515 MB instead of
-/// 750 MB (BENCHMARKS.md). `done` gets each
+/// Makes the editions, `jobs` at once, by default one per two cores the
+/// machine has (one at a time on two cores): they share fonts, the data
+/// index and typst's caches. typst already lays one edition's page runs out
+/// in parallel, about 1.2 cores' worth on this book, and each edition at
+/// once holds its layout in memory: on the 2-core machine, six editions one
+/// at a time take 7.7–9.6 s and 381–388 MB, two at once 6.5–6.8 s and
+/// 630–649 MB (BENCHMARKS.md), so two at once is the user's choice
+/// (`--jobs 2`), not the default. `done` gets each
 /// edition in the order of `langs`, as soon as it and those before it are
 /// made, so problems print in that order and each PDF is written, and freed,
 /// early. `done` may stop the rest.
@@ -192,11 +197,12 @@ fn editions(
     data: &Data,
     langs: &[String],
     opts: &EditionOptions,
+    jobs: Option<NonZeroUsize>,
     bar: Option<indicatif::ProgressBar>,
     mut done: impl FnMut(Edition) -> ControlFlow<()>,
 ) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = (cores / 2).clamp(1, langs.len().max(1));
+    let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = jobs.map_or_else(|| cores() / 2, NonZeroUsize::get).clamp(1, langs.len().max(1));
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Edition)>();
     std::thread::scope(|scope| {

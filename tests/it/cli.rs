@@ -93,6 +93,24 @@ fn same_inputs_give_byte_identical_pdfs() {
 }
 
 #[test]
+fn editions_made_at_once_are_those_made_one_at_a_time() {
+    let f = Fixture::new("basic");
+    let one = f.run(&["build", "--lang", "en,zh", "-j", "1", "-o", "one"]);
+    assert!(one.status.success(), "{}", stderr(&one));
+    let two = f.run(&["build", "--lang", "en,zh", "--jobs", "2", "-o", "two"]);
+    assert!(two.status.success(), "{}", stderr(&two));
+    for lang in ["en", "zh"] {
+        let name = format!("testville.{lang}.pdf");
+        let a = std::fs::read(f.root().join("one").join(&name)).unwrap();
+        let b = std::fs::read(f.root().join("two").join(&name)).unwrap();
+        assert!(a == b, "{name}: two editions at once made another PDF than one at a time");
+    }
+    let zero = f.run(&["build", "-j", "0"]);
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+    assert!(stderr(&zero).contains("--jobs"), "{}", stderr(&zero));
+}
+
+#[test]
 fn missing_translation_fails_release_and_is_marked_in_draft() {
     let f = Fixture::new("basic");
     let zh = f.read("text/zh/intro.toml");
