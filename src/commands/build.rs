@@ -187,8 +187,8 @@ fn fail(r: &mut Reporter, session: &Session, diags: Vec<Diag>) -> ExitStatus {
 /// index and typst's caches. typst already lays one edition's page runs out
 /// in parallel, about 1.2 cores' worth on this book, and each edition at
 /// once holds its layout in memory: on the 2-core machine, six editions one
-/// at a time take 7.7–9.6 s and 381–388 MB, two at once 6.5–6.8 s and
-/// 630–649 MB (BENCHMARKS.md), so two at once is the user's choice
+/// at a time take 6.1–7.1 s and 326–333 MB, two at once 5.2–5.3 s and
+/// 539–547 MB (BENCHMARKS.md), so two at once is the user's choice
 /// (`--jobs 2`), not the default. `done` gets each
 /// edition in the order of `langs`, as soon as it and those before it are
 /// made, so problems print in that order and each PDF is written, and freed,
