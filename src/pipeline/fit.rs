@@ -180,6 +180,13 @@ pub fn copyfit(
     if open.is_empty() {
         return Ok(None);
     }
+    if lean {
+        // Aged once now, what the first layout made and the first trial does
+        // not reuse is let go right after that trial, not after the second:
+        // six editions searching peaked at 484-508 MB without this, 390-402
+        // with it, for 3% more processor time (BENCHMARKS.md).
+        comemo::evict(1);
+    }
     let mut chosen = vec![0u8; chapters.len()];
     let mut last: Option<(PagedDocument, Vec<SourceDiagnostic>)> = None;
     for step in 1..=cf.steps {
