@@ -970,7 +970,13 @@ struct Run<'a> {
 /// not by `vlr watch`, which lays the same edition out again from it. The
 /// editions share only the templates and fonts, soon memoized again.
 pub fn free_edition_caches() {
-    comemo::evict(0);
+    free_caches(0);
+}
+
+/// Lets go of what typst memoized and has not used in the last `max_age`
+/// evictions (see `comemo::evict`), and gives the memory back to the system.
+pub fn free_caches(max_age: usize) {
+    comemo::evict(max_age);
     crate::guard::give_back();
 }
 
