@@ -187,8 +187,8 @@ fn fail(r: &mut Reporter, session: &Session, diags: Vec<Diag>) -> ExitStatus {
 /// index and typst's caches. typst already lays one edition's page runs out
 /// in parallel, about 1.2 cores' worth on this book, and each edition at
 /// once holds its layout in memory: on the 2-core machine, six editions one
-/// at a time take 6.1–7.1 s and 326–333 MB, two at once 5.2–5.3 s and
-/// 539–547 MB (BENCHMARKS.md), so two at once is the user's choice
+/// at a time take 5.8–6.4 s and 315–317 MB, two at once 4.7–5.5 s and
+/// 506–510 MB (BENCHMARKS.md), so two at once is the user's choice
 /// (`--jobs 2`), not the default. `done` gets each
 /// edition in the order of `langs`, as soon as it and those before it are
 /// made, so problems print in that order and each PDF is written, and freed,
@@ -216,8 +216,15 @@ fn editions(
                     if !opts.keep_caches {
                         // Here, not where the edition is written: the next
                         // edition would be under way by then, beside this
-                        // one's caches.
-                        crate::pipeline::free_edition_caches();
+                        // one's caches. With editions made at once, only
+                        // what was not used since the last eviction goes:
+                        // emptied, the caches of the editions still under
+                        // way would be worked out again.
+                        if workers == 1 {
+                            crate::pipeline::free_edition_caches();
+                        } else {
+                            crate::pipeline::free_caches(1);
+                        }
                     }
                     if let Some(b) = &bar {
                         b.inc(1);
