@@ -201,8 +201,8 @@ fn editions(
     bar: Option<indicatif::ProgressBar>,
     mut done: impl FnMut(Edition) -> ControlFlow<()>,
 ) {
-    let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = jobs.map_or_else(|| cores() / 2, NonZeroUsize::get).clamp(1, langs.len().max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = jobs.map_or(cores / 2, NonZeroUsize::get).clamp(1, langs.len().max(1));
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Edition)>();
     std::thread::scope(|scope| {
@@ -220,11 +220,7 @@ fn editions(
                         // what was not used since the last eviction goes:
                         // emptied, the caches of the editions still under
                         // way would be worked out again.
-                        if workers == 1 {
-                            crate::pipeline::free_edition_caches();
-                        } else {
-                            crate::pipeline::free_caches(1);
-                        }
+                        crate::pipeline::free_caches(if workers == 1 { 0 } else { 1 });
                     }
                     if let Some(b) = &bar {
                         b.inc(1);
