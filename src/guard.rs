@@ -183,6 +183,10 @@ pub fn set_memory_limit_mb(mb: u64) {
 /// editions that came to 70 MB more resident memory than any one edition.
 /// Called between editions, when typst's caches have been let go of.
 pub fn give_back() {
+    // Linked here, not only by the binary that makes mimalloc its allocator:
+    // a test binary that reaches this (copyfitting, in process) has no other
+    // use of the crate, and its linker would not find `mi_collect`.
+    extern crate mimalloc as _;
     unsafe extern "C" {
         // mimalloc's (linked by the `mimalloc` crate): collects the calling
         // thread's heap and, forced, what other threads abandoned and the
