@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::build::{BuildOptions, build};
@@ -77,9 +78,20 @@ fn changes<'e>(event: &'e notify::Event, root: &Path, out_dir: &Path) -> impl It
 }
 
 /// Waits for the next batch of relevant changes, at most `quiet` if given.
+///
+/// A batch ends once no event has come for [`DEBOUNCE`], or at once when
+/// every change in it was a file written in place and that file has been
+/// closed (an editor that saves by truncating and writing): the save is
+/// whole, and waiting would only delay the rebuild. A batch that creates,
+/// removes or renames a file (an editor that saves through a temporary
+/// file) waits the pause, as the rename may still come.
 fn next_change(rx: &Events, root: &Path, out_dir: &Path, quiet: Option<Duration>) -> Next {
     let deadline = quiet.map(|d| Instant::now() + d);
     let mut changed = Vec::new();
+    // Files written in place and not yet closed; whether every change so
+    // far was such a write (or a change of a file's attributes).
+    let mut open: Vec<PathBuf> = Vec::new();
+    let mut in_place = true;
     loop {
         let event = if changed.is_empty() {
             let got = match deadline {
@@ -99,7 +111,28 @@ fn next_change(rx: &Events, root: &Path, out_dir: &Path, quiet: Option<Duration>
             }
         };
         if let Ok(event) = &event {
-            changed.extend(changes(event, root, out_dir).cloned());
+            let paths: Vec<&PathBuf> = changes(event, root, out_dir).collect();
+            match event.kind {
+                EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+                    for p in &paths {
+                        if !open.contains(p) {
+                            open.push((*p).clone());
+                        }
+                    }
+                }
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                    open.retain(|p| !event.paths.contains(p));
+                }
+                EventKind::Modify(ModifyKind::Metadata(_)) => {}
+                _ if !paths.is_empty() => in_place = false,
+                _ => {}
+            }
+            changed.extend(paths.into_iter().cloned());
+        } else {
+            in_place = false;
+        }
+        if in_place && open.is_empty() && !changed.is_empty() {
+            return Next::Changed(changed);
         }
     }
 }
@@ -294,6 +327,43 @@ mod tests {
 
     fn event(path: &str) -> notify::Result<notify::Event> {
         Ok(notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Any)).add_path(PathBuf::from(path)))
+    }
+
+    fn event_of(kind: EventKind, path: &str) -> notify::Result<notify::Event> {
+        Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    fn batch(rx: &Events) -> Vec<PathBuf> {
+        match next_change(rx, Path::new("/p"), Path::new("dist"), Some(Duration::from_secs(5))) {
+            Next::Changed(paths) => paths,
+            _ => panic!("a batch of changes"),
+        }
+    }
+
+    /// A file written in place is one whole change once it is closed: a
+    /// change queued after the close is the next batch. A save through a
+    /// temporary file waits the pause, so its rename is in the same batch.
+    #[test]
+    fn a_file_written_in_place_is_a_change_once_closed() {
+        let (tx, rx) = channel();
+        let written = || EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        tx.send(event_of(written(), "/p/text/en/a.toml")).unwrap();
+        tx.send(event_of(written(), "/p/text/en/a.toml")).unwrap();
+        tx.send(event_of(closed, "/p/text/en/a.toml")).unwrap();
+        tx.send(event_of(written(), "/p/data/b.toml")).unwrap();
+        assert_eq!(batch(&rx), vec![PathBuf::from("/p/text/en/a.toml"); 2]);
+        // Not closed: the pause ends the batch.
+        assert_eq!(batch(&rx), vec![PathBuf::from("/p/data/b.toml")]);
+
+        let create = EventKind::Create(notify::event::CreateKind::File);
+        let rename = EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::To));
+        tx.send(event_of(create, "/p/text/en/a.toml.new")).unwrap();
+        tx.send(event_of(written(), "/p/text/en/a.toml.new")).unwrap();
+        tx.send(event_of(closed, "/p/text/en/a.toml.new")).unwrap();
+        tx.send(event_of(rename, "/p/text/en/a.toml")).unwrap();
+        let paths = batch(&rx);
+        assert_eq!(paths.last(), Some(&PathBuf::from("/p/text/en/a.toml")), "{paths:?}");
     }
 
     /// The full pass waits for a pause: a relevant change within it is the
