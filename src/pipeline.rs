@@ -179,6 +179,12 @@ impl Session {
     /// cannot be read or parsed stops here, so its one error is not followed
     /// by an error for every reference to what it held.
     pub fn load(root: &Path, langs: &[String]) -> Result<Session, Failure> {
+        Self::load_kept(root, langs, None)
+    }
+
+    /// [`Session::load`], taking the files whose text is unchanged from
+    /// `kept` as parsed before (`vlr watch`).
+    pub fn load_kept(root: &Path, langs: &[String], kept: Option<&load::Kept>) -> Result<Session, Failure> {
         let mut sources = Sources::default();
         let project = match Project::load(root, &mut sources) {
             Ok(p) => p,
@@ -205,7 +211,7 @@ impl Session {
                 Err(mut d) => diags.append(&mut d),
             }
         }
-        let loaded = load::load(&project.root, &all, &mut sources, &mut diags);
+        let loaded = load::load(&project.root, &all, &mut sources, &mut diags, kept);
         if diags.iter().any(Diag::is_error) {
             let base = Some(project.root.clone());
             return Err(Failure { sources, diags: dedup(diags), exit: ExitStatus::Problems, base });

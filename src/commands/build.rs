@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub jobs: Option<NonZeroUsize>,
     /// How each edition is made.
     pub edition: EditionOptions,
+    /// The project's files as parsed by the build before (`vlr watch`).
+    pub kept: Option<Arc<crate::data::load::Kept>>,
 }
 
 impl From<&crate::cli::BuildArgs> for BuildOptions {
@@ -49,6 +51,7 @@ impl From<&crate::cli::BuildArgs> for BuildOptions {
                 emit_typst: args.emit_typst.clone(),
                 ..EditionOptions::submission(args.draft)
             },
+            kept: None,
         }
     }
 }
@@ -65,7 +68,7 @@ pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
 /// (watch keeps them across rebuilds); writes nothing for an edition that fails.
 pub fn build(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) -> ExitStatus {
     let started = Instant::now();
-    let session = match Session::load(root, &opts.langs) {
+    let session = match Session::load_kept(root, &opts.langs, opts.kept.as_deref()) {
         Ok(s) => s,
         Err(f) => return r.fail(f, root),
     };

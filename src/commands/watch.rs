@@ -212,10 +212,12 @@ pub fn run(args: &crate::cli::BuildArgs, r: &mut Reporter) -> ExitStatus {
             let mut opts = BuildOptions::from(args);
             opts.edition.keep_caches = true;
             // Copyfitting's choices and each edition's last layout, held
-            // across rebuilds for the quick pass, and the parsed templates.
+            // across rebuilds for the quick pass, and the parsed templates
+            // and project files.
             opts.edition.fit_cache = Some(Arc::default());
             opts.edition.last_layouts = Some(Arc::default());
             opts.edition.parsed = Some(Arc::default());
+            opts.kept = Some(Arc::default());
             watch(&root, &opts, r)
         }
         Err(f) => r.fail(f, Path::new(".")),

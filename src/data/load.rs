@@ -1,6 +1,9 @@
 //! Reads the project's TOML files, keeping their text for diagnostics.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use toml::Spanned;
 
@@ -53,18 +56,68 @@ fn read(root: &Path, rel: &Path, sources: &mut Sources) -> Result<String, Diag> 
     Ok(text)
 }
 
-/// Loads `data/` and the text of the given languages, collecting every problem.
-pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Vec<Diag>) -> Loaded {
+/// Files parsed by an earlier load, kept for the next (`vlr watch`): a file
+/// read again with the same text (compared whole) is not parsed again.
+/// Only what parsed without a problem is kept.
+#[derive(Default)]
+pub struct Kept(Mutex<HashMap<PathBuf, KeptFile>>);
+
+/// A kept file's text and what it parsed to.
+type KeptFile = (String, Arc<dyn Any + Send + Sync>);
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let files = self.0.lock().map_or(0, |m| m.len());
+        f.debug_struct("Kept").field("files", &files).finish()
+    }
+}
+
+impl Kept {
+    /// `parse(rel, text)`, or its value kept from a load before.
+    fn get_or<T, E>(
+        kept: Option<&Kept>,
+        rel: &Path,
+        text: &str,
+        parse: impl FnOnce(&Path, &str) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        T: Clone + Send + Sync + 'static,
+    {
+        let Some(kept) = kept else { return parse(rel, text) };
+        if let Ok(map) = kept.0.lock()
+            && let Some((was, value)) = map.get(rel)
+            && was == text
+            && let Some(value) = value.downcast_ref::<T>()
+        {
+            return Ok(value.clone());
+        }
+        let value = parse(rel, text)?;
+        if let Ok(mut map) = kept.0.lock() {
+            map.insert(rel.to_path_buf(), (text.to_string(), Arc::new(value.clone())));
+        }
+        Ok(value)
+    }
+}
+
+/// Loads `data/` and the text of the given languages, collecting every
+/// problem; files whose text is unchanged are taken from `kept`, if given.
+pub fn load(
+    root: &Path,
+    langs: &[String],
+    sources: &mut Sources,
+    diags: &mut Vec<Diag>,
+    kept: Option<&Kept>,
+) -> Loaded {
     let mut loaded = Loaded::default();
     for rel in toml_files(root, Path::new("data")) {
-        match read(root, &rel, sources).and_then(|t| parse_toml::<DataFile>(&rel, &t)) {
+        match read(root, &rel, sources).and_then(|t| Kept::get_or(kept, &rel, &t, parse_toml::<DataFile>)) {
             Ok(file) => loaded.data.push((rel, file)),
             Err(d) => diags.push(d),
         }
     }
     for rel in files_with(root, Path::new("data"), "csv") {
         match read(root, &rel, sources) {
-            Ok(text) => match parse_csv(&rel, &text) {
+            Ok(text) => match Kept::get_or(kept, &rel, &text, parse_csv) {
                 Ok(rows) => loaded.csv.push((rel, rows)),
                 Err(mut d) => diags.append(&mut d),
             },
@@ -84,12 +137,12 @@ pub fn load(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Ve
                 }
             };
             if stem == "meta" {
-                match parse_toml::<MetaText>(&rel, &text) {
+                match Kept::get_or(kept, &rel, &text, parse_toml::<MetaText>) {
                     Ok(m) => texts.meta = Some((rel, m)),
                     Err(d) => diags.push(d),
                 }
             } else {
-                match parse_toml::<TextFile>(&rel, &text) {
+                match Kept::get_or(kept, &rel, &text, parse_toml::<TextFile>) {
                     Ok(t) => {
                         texts.chapters.insert(stem, (rel, t));
                     }
@@ -374,6 +427,31 @@ pub fn parse_csv(rel: &Path, text: &str) -> Result<Vec<CsvRow>, Vec<Diag>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A kept file is parsed again only when its text changed, and a file
+    /// that did not parse is not kept.
+    #[test]
+    fn kept_files_are_parsed_again_only_when_changed() {
+        let kept = Kept::default();
+        let calls = std::cell::Cell::new(0);
+        let parse = |_: &Path, t: &str| {
+            calls.set(calls.get() + 1);
+            t.parse::<i32>().map_err(|_| "not a number")
+        };
+        let rel = Path::new("data/a.toml");
+        assert_eq!(Kept::get_or(Some(&kept), rel, "1", parse), Ok(1));
+        assert_eq!(Kept::get_or(Some(&kept), rel, "1", parse), Ok(1));
+        assert_eq!(calls.get(), 1, "the same text is not parsed again");
+        assert_eq!(Kept::get_or(Some(&kept), rel, "2", parse), Ok(2));
+        assert_eq!(Kept::get_or(Some(&kept), Path::new("data/b.toml"), "2", parse), Ok(2));
+        assert_eq!(calls.get(), 3, "a changed text, or another file, is");
+        assert!(Kept::get_or(Some(&kept), rel, "x", parse).is_err());
+        assert!(Kept::get_or(Some(&kept), rel, "x", parse).is_err());
+        assert_eq!(Kept::get_or(Some(&kept), rel, "2", parse), Ok(2));
+        assert_eq!(calls.get(), 5, "a problem is found again, and the last good parse stays");
+        assert_eq!(Kept::get_or(None, rel, "2", parse), Ok(2));
+        assert_eq!(calls.get(), 6, "nothing kept: always parsed");
+    }
 
     fn at(text: &str, d: &Diag) -> String {
         text[d.span.clone().expect("span")].to_string()

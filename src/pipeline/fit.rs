@@ -122,7 +122,9 @@ fn set(world: &mut VlrWorld, ch: &Chapter, steps: u8) {
             obj.insert("tighten".into(), steps.into());
         }
     }
-    world.replace_virtual_file(&ch.file, document::to_json(&json));
+    // Written as `document::to_json` writes a chapter (keys in order,
+    // pretty), without copying the tree first.
+    world.replace_virtual_file(&ch.file, serde_json::to_vec_pretty(&json).unwrap_or_default());
 }
 
 /// A copyfitted edition: its document and typst's diagnostics from its last

@@ -87,7 +87,7 @@ pub fn load_texts(root: &Path, lang: &str) -> Result<Texts, (Sources, Vec<Diag>)
     langs.extend([src.clone(), lang.to_string()]);
     langs.sort();
     langs.dedup();
-    let loaded = load::load(&project.root, &langs, &mut sources, &mut diags);
+    let loaded = load::load(&project.root, &langs, &mut sources, &mut diags, None);
     // Data problems are `vlr check`'s business; problems in the two languages'
     // texts and in the record stop us; another language's keep its entries of the record.
     let ours = [Path::new("text").join(&src), Path::new("text").join(lang)];
