@@ -206,6 +206,7 @@ fn editions(
 ) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = jobs.map_or(cores / 2, NonZeroUsize::get).clamp(1, langs.len().max(1));
+    let opts = &EditionOptions { at_once: workers, ..opts.clone() };
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Edition)>();
     std::thread::scope(|scope| {

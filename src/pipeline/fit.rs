@@ -145,14 +145,15 @@ pub struct Choice {
 
 /// Copyfits the edition laid out as `first`; `Ok(None)` when no chapter
 /// needed it (or none could be helped). `lean`: let go of each trial
-/// layout's memoized work as the next one is made (not in `vlr watch`).
+/// layout's memoized work as the next one is made, aged that many
+/// evictions (see [`super::layout`]); `None` in `vlr watch`.
 /// `stop`: given up once it is set, before the next trial or at the end
 /// of typst's current round.
 pub fn copyfit(
     world: &mut VlrWorld,
     first: &PagedDocument,
     cf: Copyfit,
-    lean: bool,
+    lean: Option<usize>,
     stop: Option<&AtomicBool>,
 ) -> Result<Option<Fitted>, Stopped> {
     let chapters = chapters(world);
@@ -182,13 +183,13 @@ pub fn copyfit(
     if open.is_empty() {
         return Ok(None);
     }
-    if lean {
+    if let Some(age) = lean {
         // Aged once now, what the first layout made and the first trial does
         // not reuse is let go right after that trial, not after the second:
         // six editions searching peaked at 484-508 MB without this, 390-402
         // with it, for 3% more processor time (BENCHMARKS.md). And after
         // each trial the memory let go of is given back (385-391 MB).
-        free_caches(1);
+        free_caches(age);
     }
     let mut chosen = vec![0u8; chapters.len()];
     let mut last: Option<(PagedDocument, Vec<SourceDiagnostic>)> = None;
@@ -201,13 +202,13 @@ pub fn copyfit(
                 set(world, c, step);
             }
         }
-        let Laid { doc, diagnostics: diags, .. } = layout(world, None, stop)?;
+        let Laid { doc, diagnostics: diags, .. } = layout(world, None, stop, None)?;
         let Some(doc) = doc else { return Ok(None) };
-        if lean {
+        if let Some(age) = lean {
             // What only the layout before this one used (the chapters as
             // they were set then) is of no more use: freed, so the trials
             // do not pile up (six editions held 736 MB instead of 357).
-            free_caches(1);
+            free_caches(age);
         }
         let pages = end_pages(&chapters, &ends(&doc));
         open.retain(|g| {
@@ -237,7 +238,7 @@ pub fn copyfit(
     }
     let (doc, diags) = match (open.is_empty(), last) {
         (true, Some(done)) => done,
-        _ => match layout(world, None, stop)? {
+        _ => match layout(world, None, stop, None)? {
             Laid { doc: Some(doc), diagnostics, .. } => (doc, diagnostics),
             Laid { doc: None, .. } => return Ok(None),
         },

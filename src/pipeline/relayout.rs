@@ -17,6 +17,7 @@
 //! included, starts from nothing, and so `vlr build` and the PDF watch
 //! leaves once the full pass is done are the same.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use comemo::{Track, Tracked};
@@ -33,15 +34,18 @@ use typst_layout::{PagedDocument, PagedIntrospector};
 /// layout reading `seed` (an earlier layout's pages, positions, counters)
 /// instead of nothing. Gives the document or typst's errors, its warnings,
 /// and how many layouts (rounds) it took to settle; `None` if `stop` was
-/// set when a round ended unsettled.
+/// set when a round ended unsettled. `lean`: after each round, let go of
+/// typst's memoized work unused in that many evictions (one per edition
+/// made at once, each evicting after its rounds), not in `vlr watch`.
 pub fn relayout(
     world: &dyn World,
     seed: Option<&PagedIntrospector>,
     stop: Option<&AtomicBool>,
+    lean: Option<usize>,
 ) -> Option<(SourceResult<PagedDocument>, Vec<SourceDiagnostic>, usize)> {
     let mut sink = Sink::new();
     let traced = Traced::default();
-    let (result, rounds) = run(world.track(), traced.track(), &mut sink, seed, stop)?;
+    let (result, rounds) = run(world.track(), traced.track(), &mut sink, seed, stop, lean)?;
     let mut warnings = sink.warnings();
     dedup(&mut warnings);
     let result = result.map_err(|mut errors| {
@@ -66,6 +70,7 @@ fn run(
     sink: &mut Sink,
     seed: Option<&PagedIntrospector>,
     stop: Option<&AtomicBool>,
+    lean: Option<usize>,
 ) -> Option<(SourceResult<PagedDocument>, usize)> {
     let library = world.library();
     let base = StyleChain::new(&library.styles);
@@ -85,12 +90,14 @@ fn run(
         Err(errors) => return Some((Err(errors), 0)),
     };
 
-    // The rounds laid out before this one (typst keeps them for the
-    // diagnostics of a document that does not settle).
-    let mut history: Vec<PagedDocument> = Vec::new();
+    // What the rounds laid out before this one know of themselves (read by
+    // the next round, and by the diagnostics of a document that does not
+    // settle). typst keeps the whole documents; their pages are not needed,
+    // and held they would keep every round's frames in memory.
+    let mut history: Vec<Arc<PagedIntrospector>> = Vec::new();
     loop {
         let introspector: &dyn Introspector = match (history.last(), seed) {
-            (Some(doc), _) => intro(doc),
+            (Some(earlier), _) => earlier.as_ref(),
             (None, Some(seed)) => seed,
             (None, None) => &empty,
         };
@@ -120,8 +127,8 @@ fn run(
             // Not settled: typst's warnings say what kept changing, from
             // each round's introspector (the first read nothing).
             let mut introspectors = [&empty as &dyn Introspector; MAX_ITERS + 1];
-            for (i, doc) in history.iter().enumerate() {
-                introspectors[i + 1] = intro(doc);
+            for (i, earlier) in history.iter().enumerate() {
+                introspectors[i + 1] = earlier.as_ref();
             }
             introspectors[MAX_ITERS] = intro(&document);
             let warnings = typst::introspection::analyze(world, introspectors, subsink.introspections());
@@ -131,7 +138,13 @@ fn run(
             }
             return Some((finish(sink, document), rounds));
         }
-        history.push(document);
+        history.push(document.introspector().clone());
+        drop(document);
+        if let Some(age) = lean {
+            // What only this round made (laid out from what the round
+            // before knew) is let go once the next round has not used it.
+            super::free_caches(age);
+        }
     }
 }
 

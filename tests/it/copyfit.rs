@@ -166,12 +166,13 @@ fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
     // From nothing the fixture takes two rounds or more: asked to stop, the
     // layout gives up after its first.
     let world = data.world(data.resolve("en", &EditionOptions::submission(false)).files).unwrap();
-    let laid = vlr::pipeline::layout(&world, None, None).expect("not asked to stop");
+    let laid = vlr::pipeline::layout(&world, None, None, None).expect("not asked to stop");
     assert!(laid.rounds >= 2, "{} rounds", laid.rounds);
-    assert!(vlr::pipeline::layout(&world, None, Some(&AtomicBool::new(true))).is_err());
+    assert!(vlr::pipeline::layout(&world, None, Some(&AtomicBool::new(true)), None).is_err());
     // Started from its own last layout it settles in its first round, which
     // a stop does not cut short.
     let last = laid.doc.expect("laid out").introspector().clone();
-    let again = vlr::pipeline::layout(&world, Some(&*last), Some(&AtomicBool::new(true))).expect("settled at once");
+    let again =
+        vlr::pipeline::layout(&world, Some(&*last), Some(&AtomicBool::new(true)), None).expect("settled at once");
     assert_eq!(again.rounds, 1);
 }
