@@ -309,9 +309,10 @@ static FACES: Mutex<Faces> = Mutex::new(Vec::new());
 
 /// Registers the theme's chart fonts with plotters (and our measurer), each
 /// family once per process. plotters keeps fonts for the life of the
-/// process, so a family's bytes are copied once, here, and never again
-/// (watch mode's font rescans leak nothing; a family the theme names later is
-/// added then).
+/// process, so a family's bytes are kept alive from here on: the bytes typst
+/// reads, shared rather than copied (a CJK face is 8 MB), and never again
+/// (watch mode's font rescans leak nothing more; a family the theme names
+/// later is added then).
 pub fn register_fonts(fonts: &crate::fonts::Fonts, style: &ChartStyle) {
     let mut faces = FACES.lock().unwrap_or_else(PoisonError::into_inner);
     for fam in style.fonts() {
@@ -319,7 +320,7 @@ pub fn register_fonts(fonts: &crate::fonts::Fonts, style: &ChartStyle) {
             continue;
         }
         if let Some(bytes) = fonts.family_bytes(fam) {
-            let bytes: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
+            let bytes: &'static [u8] = Box::leak(Box::new(bytes.clone())).as_slice();
             let _ = register_font(fam, FontStyle::Normal, bytes);
             // Parsed once: a CJK face's charset takes a while to parse.
             let face = ttf_parser::Face::parse(bytes, 0).ok().map(|f| &*Box::leak(Box::new(Measured::new(f))));

@@ -118,9 +118,10 @@ impl Fonts {
         slot.font.get_or_init(|| Font::new(slot.data.clone(), slot.index)).clone()
     }
 
-    /// The bytes of the first face of a family (for the chart renderer).
-    pub fn family_bytes(&self, family: &str) -> Option<&[u8]> {
-        self.slots.iter().find(|s| s.family.eq_ignore_ascii_case(family) && s.index == 0).map(|s| &s.data[..])
+    /// The bytes of the first face of a family (for the chart renderer):
+    /// the file as typst reads it, shared, not copied.
+    pub fn family_bytes(&self, family: &str) -> Option<&Bytes> {
+        self.slots.iter().find(|s| s.family.eq_ignore_ascii_case(family) && s.index == 0).map(|s| &s.data)
     }
 
     /// Whether any font covers the character.
