@@ -307,20 +307,21 @@ fn advance(face: &ttf_parser::Face, c: char) -> f64 {
 
 static FACES: Mutex<Faces> = Mutex::new(Vec::new());
 
-/// Registers the theme's chart fonts with plotters (and our measurer), each
-/// family once per process. plotters keeps fonts for the life of the
-/// process, so a family's bytes are kept alive from here on: the bytes typst
-/// reads, shared rather than copied (a CJK face is 8 MB), and never again
-/// (watch mode's font rescans leak nothing more; a family the theme names
-/// later is added then).
-pub fn register_fonts(fonts: &crate::fonts::Fonts, style: &ChartStyle) {
+/// Registers chart fonts with plotters (and our measurer), each family once
+/// per process: an edition registers its script's. plotters keeps fonts for
+/// the life of the process, so a family's bytes are kept alive from here on:
+/// the bytes typst reads, shared rather than copied (a CJK face is 8 MB),
+/// and never again (watch mode's font rescans leak nothing more; a family
+/// the theme names later is added then). An edition that sets no Chinese
+/// never loads the CJK chart face.
+pub fn register_fonts<'a>(fonts: &crate::fonts::Fonts, families: impl IntoIterator<Item = &'a str>) {
     let mut faces = FACES.lock().unwrap_or_else(PoisonError::into_inner);
-    for fam in style.fonts() {
+    for fam in families {
         if faces.iter().any(|(f, _)| f == fam) {
             continue;
         }
         if let Some(bytes) = fonts.family_bytes(fam) {
-            let bytes: &'static [u8] = Box::leak(Box::new(bytes.clone())).as_slice();
+            let bytes: &'static [u8] = Box::leak(Box::new(bytes)).as_slice();
             let _ = register_font(fam, FontStyle::Normal, bytes);
             // Parsed once: a CJK face's charset takes a while to parse.
             let face = ttf_parser::Face::parse(bytes, 0).ok().map(|f| &*Box::leak(Box::new(Measured::new(f))));

@@ -243,7 +243,7 @@ impl Session {
 
     /// The project's fonts (`fonts/`), and the system's if asked.
     pub fn fonts(&self, system: bool) -> Result<Arc<Fonts>, Failure> {
-        load_fonts(&self.project.root, system).map_err(|d| Failure::general(d, ExitStatus::Usage))
+        load_fonts(&self.project.root, system).map(Arc::new).map_err(|d| Failure::general(d, ExitStatus::Usage))
     }
 
     /// The data index alone (what `new-edition` needs): problems go to `diags`.
@@ -373,14 +373,15 @@ impl Session {
     }
 }
 
-/// Reads the fonts of the project at `root` (watch keeps them across rebuilds).
-pub fn load_fonts(root: &Path, system: bool) -> Result<Arc<Fonts>, Diag> {
+/// Reads the fonts of the project at `root` (watch keeps them across
+/// rebuilds, and keeps their faces: see [`Fonts::keeping`]).
+pub fn load_fonts(root: &Path, system: bool) -> Result<Fonts, Diag> {
     let fail = |e: std::io::Error| {
         Diag::general(format!("cannot read fonts from {}: {e}", root.join("fonts").display()))
             .with_hint("the project's fonts live in fonts/")
     };
     let root = crate::files::Root::open(root).map_err(fail)?;
-    Fonts::scan_in(&root, Path::new("fonts"), system).map(Arc::new).map_err(fail)
+    Fonts::scan_in(&root, Path::new("fonts"), system).map_err(fail)
 }
 
 /// A project's data, validated once for all editions.
@@ -605,6 +606,13 @@ impl Data<'_> {
         let Some((mut compiled, mut fitted)) = compile(&mut world, p, lang, profile, how) else {
             return (Outcome::Stopped, Vec::new());
         };
+        // A face read again from a font file changed since the scan was not
+        // set: the pages would be in another font.
+        if let Some(path) = self.fonts.changed().first() {
+            let diag = Diag::error(path.clone(), None, "this font file changed while the book was made")
+                .with_hint("build again: the fonts are read afresh");
+            return (Outcome::Fatal(diag, ExitStatus::Problems), Vec::new());
+        }
         if let (Some((l, _)), Some(layout)) = (last, compiled.layout.take()) {
             l.keep(&slot, layout);
         }
@@ -669,7 +677,7 @@ impl Data<'_> {
         let mut files = HashMap::new();
         // Data that passed validation have a theme (validation reports a theme that failed).
         if data_ok && let Ok(theme) = &p.theme {
-            charts::register_fonts(&self.fonts, &theme.charts);
+            charts::register_fonts(&self.fonts, [theme.charts.font(locale.script)]);
             doc.figures = figures(p, theme, &self.index, &words, &locale, &mut files, &mut diags);
             number_figures(p, &self.index, &doc.figures, &mut chapters);
         }

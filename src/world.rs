@@ -23,6 +23,8 @@ pub struct VlrWorld {
     dir: Root,
     main: FileId,
     fonts: Arc<Fonts>,
+    /// The faces this world has set, each loaded once for its life.
+    faces: Vec<std::sync::OnceLock<Option<Font>>>,
     virtual_files: HashMap<FileId, Bytes>,
     sources: Mutex<HashMap<FileId, Source>>,
     files: Mutex<HashMap<FileId, Bytes>>,
@@ -85,6 +87,7 @@ impl VlrWorld {
             root: root.to_path_buf(),
             dir,
             main: main_id,
+            faces: (0..fonts.faces()).map(|_| std::sync::OnceLock::new()).collect(),
             fonts,
             virtual_files,
             sources: Mutex::new(HashMap::new()),
@@ -218,7 +221,7 @@ impl World for VlrWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.font(index)
+        self.faces.get(index)?.get_or_init(|| self.fonts.font(index)).clone()
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {

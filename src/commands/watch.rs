@@ -240,7 +240,8 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
         Err(e) => return fail(r, e),
     };
     // A font problem is reported by the build itself.
-    let load = || load_fonts(&root, opts.system_fonts).ok();
+    // Every rebuild sets the same faces: each is kept once loaded.
+    let load = || load_fonts(&root, opts.system_fonts).ok().map(|f| Arc::new(f.keeping()));
     let mut fonts = load();
     let t0 = Instant::now();
     build(&root, opts, fonts.clone(), r);

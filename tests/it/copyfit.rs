@@ -176,3 +176,39 @@ fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
         vlr::pipeline::layout(&world, Some(&*last), Some(&AtomicBool::new(true)), None).expect("settled at once");
     assert_eq!(again.rounds, 1);
 }
+
+/// Fonts are read when typst first asks for a face: a font file replaced
+/// between the scan and the layout is not set in its place. The edition
+/// fails, naming the file, and nothing is written.
+#[test]
+fn a_font_file_replaced_during_a_build_fails_the_edition() {
+    use vlr::pipeline::{EditionOptions, Fit, Fitting, Outcome, Session};
+
+    let f = fixture();
+    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
+    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let data = session.validate(fonts);
+    assert!(data.ok(), "{:?}", data.diags);
+    let opts = EditionOptions::submission(false);
+    let ed = data.resolve("en", &opts);
+    // The body face, replaced by a copy (another file; the repository's, hard
+    // linked into the fixture, is left alone).
+    let body = f.root().join("fonts/NotoSerif-Regular.ttf");
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let bytes = std::fs::read(&body).unwrap();
+    std::fs::remove_file(&body).unwrap();
+    std::fs::write(&body, bytes).unwrap();
+    match data.compile("en", ed.files, &ed.map, opts.profile, Fitting::new(Fit::No)).0 {
+        Outcome::Fatal(d, _) => {
+            assert_eq!(d.file.as_deref(), Some(std::path::Path::new("fonts/NotoSerif-Regular.ttf")), "{d:?}");
+            assert!(d.message.contains("changed"), "{d:?}");
+        }
+        _ => panic!("the edition must fail"),
+    }
+    // Scanned again, the fonts are the ones on disk.
+    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let data = session.validate(fonts);
+    let ed = data.resolve("en", &opts);
+    let outcome = data.compile("en", ed.files, &ed.map, opts.profile, Fitting::new(Fit::No)).0;
+    assert!(matches!(outcome, Outcome::Compiled(_)));
+}
