@@ -298,7 +298,13 @@ fn system_stamp(path: &Path) -> Option<Stamp> {
 /// Reads a system font file with its stamp.
 fn read_system(path: &Path) -> Option<(Vec<u8>, Stamp)> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).ok()?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    // A FIFO put in a font's place must not block the open; it is then
+    // refused as not a regular file.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NONBLOCK);
+    let file = opts.open(path).ok()?;
     let meta = file.metadata().ok()?;
     if !meta.is_file() || meta.len() > MAX_FONT_FILE {
         return None;
