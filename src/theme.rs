@@ -95,11 +95,6 @@ impl ChartStyle {
             Script::Arabic => &f.arabic.chart,
         }
     }
-
-    /// Every chart font, each script's.
-    pub fn fonts(&self) -> impl Iterator<Item = &str> {
-        [Script::Latin, Script::Cjk, Script::Arabic].into_iter().map(|s| self.font(s))
-    }
 }
 
 #[derive(Deserialize)]
