@@ -186,7 +186,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub system_fonts: bool,
     /// Editions made at once [default: one per two cores]. Each holds its
-    /// layout in memory while it is made (about 200 MB for the bundled
+    /// layout in memory while it is made (about 150 MB for the bundled
     /// book): more at once is faster where memory is to spare.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<std::num::NonZeroUsize>,
