@@ -191,7 +191,7 @@ fn fail(r: &mut Reporter, session: &Session, diags: Vec<Diag>) -> ExitStatus {
 /// in parallel, about 1.2 cores' worth on this book, and each edition at
 /// once holds its layout in memory: on the 2-core machine, six editions one
 /// at a time take 5.4–6.4 s and 234–240 MB, two at once 4.3–5.1 s and
-/// 382–397 MB (BENCHMARKS.md, 2026-12-07), so two at once is the user's
+/// 382–401 MB (BENCHMARKS.md, 2026-12-07), so two at once is the user's
 /// choice (`--jobs 2`), not the default. `done` gets each
 /// edition in the order of `langs`, as soon as it and those before it are
 /// made, so problems print in that order and each PDF is written, and freed,
