@@ -320,11 +320,11 @@ pub fn register_fonts<'a>(fonts: &crate::fonts::Fonts, families: impl IntoIterat
         if faces.iter().any(|(f, _)| f == fam) {
             continue;
         }
-        if let Some(bytes) = fonts.family_bytes(fam) {
+        if let Some((bytes, index)) = fonts.family_bytes(fam) {
             let bytes: &'static [u8] = Box::leak(Box::new(bytes)).as_slice();
             let _ = register_font(fam, FontStyle::Normal, bytes);
             // Parsed once: a CJK face's charset takes a while to parse.
-            let face = ttf_parser::Face::parse(bytes, 0).ok().map(|f| &*Box::leak(Box::new(Measured::new(f))));
+            let face = ttf_parser::Face::parse(bytes, index).ok().map(|f| &*Box::leak(Box::new(Measured::new(f))));
             faces.push((fam.to_string(), face));
         }
     }

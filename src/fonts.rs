@@ -84,7 +84,6 @@ impl Stamp {
 struct Slot {
     file: usize,
     index: u32,
-    family: String,
     /// The face, when the scan keeps faces.
     kept: OnceLock<Option<Font>>,
 }
@@ -155,9 +154,8 @@ impl Fonts {
                     fonts.files.push(FontFile { at: Place::System(path.path), stamp, live: Mutex::new(Weak::new()) });
                     fonts.files.len() - 1
                 });
-                let family = info.family.clone();
                 fonts.book.push(info);
-                fonts.slots.push(Slot { file, index: path.index, family, kept: OnceLock::new() });
+                fonts.slots.push(Slot { file, index: path.index, kept: OnceLock::new() });
             }
             if !stamps.is_empty() {
                 fonts.fingerprint = typst::utils::hash128(&(fonts.fingerprint, stamps));
@@ -192,9 +190,8 @@ impl Fonts {
         let file = self.files.len() - 1;
         let mut faces = 0;
         for (index, info) in infos.enumerate() {
-            let family = info.family.clone();
             self.book.push(info);
-            self.slots.push(Slot { file, index: index as u32, family, kept: OnceLock::new() });
+            self.slots.push(Slot { file, index: index as u32, kept: OnceLock::new() });
             faces += 1;
         }
         faces
@@ -256,11 +253,15 @@ impl Fonts {
         Some(Bytes::new(Shared(data)))
     }
 
-    /// The bytes of the first face of a family (for the chart renderer):
-    /// the file as typst reads it, shared while both use it.
-    pub fn family_bytes(&self, family: &str) -> Option<Bytes> {
-        let slot = self.slots.iter().find(|s| s.family.eq_ignore_ascii_case(family) && s.index == 0)?;
-        self.bytes(slot.file)
+    /// The regular face of a family, as typst picks it for text set in the
+    /// family (upright, weight 400, or the nearest the folder has), for the
+    /// chart renderer: the bytes of its file, as typst reads them and shared
+    /// while both use them, and the face's index in the file. (Typst draws
+    /// the charts' labels in this face: they are measured in it too.)
+    pub fn family_bytes(&self, family: &str) -> Option<(Bytes, u32)> {
+        let at = self.book.select(&family.to_lowercase(), typst::text::FontVariant::default())?;
+        let slot = self.slots.get(at)?;
+        Some((self.bytes(slot.file)?, slot.index))
     }
 
     /// Whether any font covers the character.
@@ -351,8 +352,24 @@ mod tests {
         std::os::unix::fs::symlink(&fonts, fonts.join("loop")).unwrap();
         let f = Fonts::scan(&fonts, false).unwrap();
         assert!(f.family_bytes("Noto Sans").is_some());
+        assert!(f.family_bytes("Noto Serif").is_none());
         assert!(f.covers('a') && !f.covers('\u{1F600}'));
         assert!(made, "mkfifo must work for this test");
+    }
+
+    /// The charts get a family's regular face, not the first file of it
+    /// (NotoSans-Bold.ttf sorts before NotoSans-Regular.ttf).
+    #[test]
+    fn a_familys_chart_face_is_its_regular_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        for file in ["NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-Regular.ttf"] {
+            std::fs::copy(fonts.join(file), dir.path().join(file)).unwrap();
+        }
+        let f = Fonts::scan(dir.path(), false).unwrap();
+        let (bytes, index) = f.family_bytes("noto sans").expect("the family is there");
+        let regular = std::fs::read(fonts.join("NotoSans-Regular.ttf")).unwrap();
+        assert!(bytes.as_slice() == regular.as_slice() && index == 0);
     }
 
     /// A face is read when first asked for; its bytes are shared while in
