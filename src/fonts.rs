@@ -264,6 +264,13 @@ impl Fonts {
         Some((self.bytes(slot.file)?, slot.index))
     }
 
+    /// The faces of a family (named in any case), as what they are:
+    /// empty if no font is of the family.
+    pub fn variants(&self, family: &str) -> Vec<typst::text::FontVariant> {
+        let book = &self.book;
+        book.select_family(&family.to_lowercase()).filter_map(|i| book.info(i)).map(|info| info.variant).collect()
+    }
+
     /// Whether any font covers the character.
     pub fn covers(&self, c: char) -> bool {
         let c = u32::from(c);

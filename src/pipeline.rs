@@ -281,11 +281,57 @@ impl Session {
             }
         }
         diags.extend(self.imprint_sign_off());
+        diags.extend(self.theme_fonts(&fonts));
         for path in fonts.skipped() {
             let d = Diag::warning(path.clone(), None, "this font leads outside the project: skipped");
             diags.push(d.with_hint("vlr reads nothing outside the project folder: copy the font into fonts/"));
         }
         Data { session: self, fonts, index, diags }
+    }
+
+    /// The theme's font families the languages loaded are set in, each
+    /// checked against the fonts: one no font is of is an error (typst would
+    /// set the text in another face without a word), one without its regular
+    /// face a warning (its regular text takes the nearest face there is).
+    fn theme_fonts(&self, fonts: &Fonts) -> Vec<Diag> {
+        let Ok(theme) = &self.theme else { return Vec::new() };
+        let rel = crate::theme::Theme::path(self.project.file.project.template.get_ref());
+        let mut scripts: Vec<crate::i18n::Script> = Vec::new();
+        // The languages loaded: those asked for, and the source language.
+        for lang in self.strings.keys() {
+            let script = self.locale(lang).script;
+            if !scripts.contains(&script) {
+                scripts.push(script);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut diags = Vec::new();
+        for script in scripts {
+            for (family, span) in theme.charts.families(script) {
+                if !seen.insert(family.to_lowercase()) {
+                    continue;
+                }
+                let variants = fonts.variants(family);
+                if variants.is_empty() {
+                    let d = Diag::error(&rel, Some(span), format!("no font in fonts/ is of the family `{family}`"));
+                    diags.push(d.with_hint("add its font files to fonts/, or name a family that is there"));
+                } else if !variants
+                    .iter()
+                    .any(|v| v.style == typst::text::FontStyle::Normal && v.weight == typst::text::FontWeight::REGULAR)
+                {
+                    let faces: Vec<String> = variants.iter().map(|v| face_name(*v)).collect();
+                    let d = Diag::warning(
+                        &rel,
+                        Some(span),
+                        format!("fonts/ has `{family}` only as {}: no regular face", faces.join(", ")),
+                    );
+                    diags.push(d.with_hint(
+                        "its regular text is set in the nearest of these: add the regular face's file to fonts/",
+                    ));
+                }
+            }
+        }
+        diags
     }
 
     /// What the imprint lacks that a submission to the United Nations
@@ -382,6 +428,33 @@ pub fn load_fonts(root: &Path, system: bool) -> Result<Fonts, Diag> {
     };
     let root = crate::files::Root::open(root).map_err(fail)?;
     Fonts::scan_in(&root, Path::new("fonts"), system).map_err(fail)
+}
+
+/// A face as a designer names it: "bold", "bold italic", "italic",
+/// "light" (other weights by number).
+fn face_name(v: typst::text::FontVariant) -> String {
+    use typst::text::FontStyle;
+    let weight = match v.weight.to_number() {
+        300 => "light".to_string(),
+        400 => String::new(),
+        500 => "medium".to_string(),
+        600 => "semibold".to_string(),
+        700 => "bold".to_string(),
+        800 => "extrabold".to_string(),
+        900 => "black".to_string(),
+        n => format!("weight {n}"),
+    };
+    let style = match v.style {
+        FontStyle::Normal => "",
+        FontStyle::Italic => "italic",
+        FontStyle::Oblique => "oblique",
+    };
+    match (weight.is_empty(), style.is_empty()) {
+        (true, true) => "regular".to_string(),
+        (false, true) => weight,
+        (true, false) => style.to_string(),
+        (false, false) => format!("{weight} {style}"),
+    }
 }
 
 /// A project's data, validated once for all editions.

@@ -13,6 +13,7 @@
 //! assert_eq!(theme.charts.font(vlr::i18n::Script::Cjk), "Noto Sans CJK SC");
 //! ```
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -88,11 +89,28 @@ pub struct ChartStyle {
 impl ChartStyle {
     /// The chart font of a script.
     pub fn font(&self, script: Script) -> &str {
-        let f = &self.fonts;
+        self.fonts.script(script).chart.get_ref()
+    }
+
+    /// Every font family a script's text and charts are set in (body,
+    /// heading, chart, and the symbols face), each with where theme.toml
+    /// names it.
+    pub fn families(&self, script: Script) -> Vec<(&str, Range<usize>)> {
+        let f = self.fonts.script(script);
+        let listed = f.body.iter().chain(&f.heading).map(|n| (n.get_ref().name(), n.span()));
+        let mut all: Vec<(&str, Range<usize>)> = listed.collect();
+        all.push((f.chart.get_ref(), f.chart.span()));
+        all.extend(self.fonts.symbols.iter().map(|s| (s.get_ref().as_str(), s.span())));
+        all
+    }
+}
+
+impl Fonts {
+    fn script(&self, script: Script) -> &ScriptFonts {
         match script {
-            Script::Latin => &f.latin.chart,
-            Script::Cjk => &f.cjk.chart,
-            Script::Arabic => &f.arabic.chart,
+            Script::Latin => &self.latin,
+            Script::Cjk => &self.cjk,
+            Script::Arabic => &self.arabic,
         }
     }
 }
@@ -130,6 +148,9 @@ struct Charts {
 
 #[derive(Debug, Clone, Deserialize)]
 struct Fonts {
+    /// Ends every body and heading list (the templates read it).
+    #[serde(default)]
+    symbols: Option<Spanned<String>>,
     latin: ScriptFonts,
     cjk: ScriptFonts,
     arabic: ScriptFonts,
@@ -137,7 +158,29 @@ struct Fonts {
 
 #[derive(Debug, Clone, Deserialize)]
 struct ScriptFonts {
-    chart: String,
+    chart: Spanned<String>,
+    /// The templates read these; vlr checks that fonts/ has each family.
+    #[serde(default)]
+    body: Vec<Spanned<FontName>>,
+    #[serde(default)]
+    heading: Vec<Spanned<FontName>>,
+}
+
+/// A family in a list of faces: its name, or a table naming it (with what
+/// it covers, which the templates read).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum FontName {
+    Name(String),
+    Table { name: String },
+}
+
+impl FontName {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name(n) | Self::Table { name: n } => n,
+        }
+    }
 }
 
 impl Theme {
@@ -233,6 +276,20 @@ mod tests {
         assert_eq!(t.charts.palette.len(), 5);
         assert_eq!(t.charts.font(Script::Latin), "Noto Sans");
         assert_eq!(t.charts.font(Script::Arabic), "Noto Naskh Arabic");
+    }
+
+    #[test]
+    fn a_scripts_families_are_listed_where_named() {
+        let t = parse(THEME).unwrap();
+        let cjk = t.charts.families(Script::Cjk);
+        let names: Vec<&str> = cjk.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            ["Noto Serif", "Noto Serif CJK SC", "Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK SC", "DejaVu Sans"]
+        );
+        // A family named in a table is pointed at by its table.
+        assert!(THEME[cjk[0].1.clone()].starts_with("{ name = \"Noto Serif\""), "{}", &THEME[cjk[0].1.clone()]);
+        assert_eq!(&THEME[cjk[5].1.clone()], "\"DejaVu Sans\"");
     }
 
     #[test]

@@ -753,6 +753,43 @@ fn a_bad_colour_in_the_theme_is_located() {
 }
 
 #[test]
+fn a_theme_font_family_not_in_fonts_is_located() {
+    run(&Case {
+        file: "templates/theme.toml",
+        from: "heading = [\"Noto Sans\"]",
+        to: "heading = [\"Noto Sanz\"]",
+        at: Some("\"Noto Sanz\""),
+        message: "no font in fonts/ is of the family `Noto Sanz`",
+        args: &[],
+        code: 1,
+    });
+}
+
+/// A family whose regular face is missing (a file deleted, or not yet
+/// copied) would set the body in its bold or italic without a word: warned
+/// at the line that names it.
+#[test]
+fn a_theme_font_family_without_its_regular_face_is_warned_of() {
+    let f = Fixture::new("basic");
+    // A hard link to the repository's file: removing it leaves that alone.
+    std::fs::remove_file(f.root().join("fonts/NotoSerif-Regular.ttf")).unwrap();
+    // Checked for English alone, the Chinese faces are not asked for.
+    std::fs::remove_file(f.root().join("fonts/NotoSerifCJKsc-Regular.otf")).unwrap();
+    let out = f.run(&["check", "--lang", "en"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "a warning, not an error:\n{err}");
+    assert!(!err.contains("CJK"), "{err}");
+    assert!(err.contains("fonts/ has `Noto Serif` only as bold, bold italic, italic: no regular face"), "{err}");
+    let theme = f.read("templates/theme.toml");
+    let place = format!("templates/theme.toml:{}", locate(&theme, "\"Noto Serif\""));
+    assert!(err.contains(&place), "expected {place} in:\n{err}");
+    // With Chinese, the CJK serif the theme names is missing: an error.
+    let out = f.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no font in fonts/ is of the family `Noto Serif CJK SC`"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_missing_theme_is_one_error_naming_it() {
     // Reported by vlr once, before typst would complain about it too.
     let f = Fixture::new("basic");
