@@ -601,7 +601,10 @@ impl<'a> Canvas<'a> {
         let tick_w = axis.ticks.iter().map(|t| self.width(&tick(loc, p, *t))).fold(0.0, f64::max);
         let (x0, x1) = (tick_w + 12.0, self.w - 8.0);
         let slot = (x1 - x0) / p.categories.len().max(1) as f64;
-        let label_lines = p.categories.iter().map(|c| wrap(c, slot - 6.0, |s| self.width(s))).collect::<Vec<_>>();
+        // At most a slot less one em wide: neighbouring labels keep at least
+        // an em between them, and read as two (measured in the face they
+        // are drawn in, a label fills its slot to the pixel).
+        let label_lines = p.categories.iter().map(|c| wrap(c, slot - self.px, |s| self.width(s))).collect::<Vec<_>>();
         let rows = label_lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
         let y1 = self.h - 8.0 - rows * self.px * LEADING;
         let plot = Plot { x0, x1, y0, y1, slot, top: axis.top };
