@@ -298,8 +298,8 @@ impl Session {
         let rel = crate::theme::Theme::path(self.project.file.project.template.get_ref());
         let mut scripts: Vec<crate::i18n::Script> = Vec::new();
         // The languages loaded: those asked for, and the source language.
-        for lang in self.strings.keys() {
-            let script = self.locale(lang).script;
+        for (lang, strings) in &self.strings {
+            let script = strings.typography.script_of(lang);
             if !scripts.contains(&script) {
                 scripts.push(script);
             }

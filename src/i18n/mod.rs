@@ -524,6 +524,22 @@ pub struct Typography {
     pub ltr_ranges: bool,
 }
 
+impl Typography {
+    /// The script of language `lang` as these settings give it: `script`
+    /// if set, else CJK for a CJK language, Arabic for Arabic, Persian and
+    /// Urdu, Latin for the rest (what the theme's fonts are picked by).
+    pub fn script_of(&self, lang: &str) -> Script {
+        let base = base(lang);
+        self.script.unwrap_or(if self.cjk.unwrap_or(matches!(base, "zh" | "ja")) {
+            Script::Cjk
+        } else if matches!(base, "ar" | "fa" | "ur") {
+            Script::Arabic
+        } else {
+            Script::Latin
+        })
+    }
+}
+
 /// How a language writes SDG target codes (`[typography] target-codes`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -806,13 +822,7 @@ impl Locale {
         let cjk = strings.typography.cjk.unwrap_or(matches!(base, "zh" | "ja"));
         let colon = strings.typography.colon.clone().unwrap_or_else(|| if cjk { "：" } else { ": " }.to_string());
         // A punctuation mark by script, unless the language's strings set it: (CJK, Arabic script, else).
-        let script = strings.typography.script.unwrap_or(if cjk {
-            Script::Cjk
-        } else if matches!(base, "ar" | "fa" | "ur") {
-            Script::Arabic
-        } else {
-            Script::Latin
-        });
+        let script = strings.typography.script_of(lang);
         let arabic = script == Script::Arabic;
         let mark = |set: &Option<String>, [c, a, l]: [&str; 3]| {
             set.clone().unwrap_or_else(|| {
