@@ -1050,7 +1050,8 @@ pub struct Compiled {
     pub pages: usize,
     /// Milliseconds spent in typst's compilation (layout) and in PDF export.
     pub timings: (u128, u128),
-    /// How many rounds typst's first layout of the edition took to settle.
+    /// How many rounds typst's first layout of the edition took to settle
+    /// (with those of a layout from its last one that did not settle).
     pub rounds: usize,
     /// What the layout exported knows of itself (pages, positions,
     /// counters): where the next layout of the edition may start from.
@@ -1096,6 +1097,9 @@ pub struct Laid {
     pub diagnostics: Vec<SourceDiagnostic>,
     /// How many rounds typst took to settle (see [`relayout`]).
     pub rounds: usize,
+    /// Whether it settled: if not, typst warned, and where things are (the
+    /// page a contents entry gives, where a chapter ends) may not hold.
+    pub settled: bool,
 }
 
 /// A layout or copyfitting gave up: its `stop` was set.
@@ -1103,7 +1107,8 @@ pub struct Laid {
 pub struct Stopped;
 
 /// Lays an edition out, its first round reading `seed`, an earlier layout
-/// of it, instead of nothing (see [`relayout`]). Gives up between two
+/// of it, instead of nothing (see [`relayout`]); again from nothing if it
+/// does not settle from there in typst's five rounds. Gives up between two
 /// rounds once `stop` is set. `lean`: lets go of typst's memoized work
 /// between rounds, aged that many evictions (see [`relayout::relayout`]).
 pub fn layout(
@@ -1112,7 +1117,16 @@ pub fn layout(
     stop: Option<&AtomicBool>,
     lean: Option<usize>,
 ) -> Result<Laid, Stopped> {
-    let (output, mut diagnostics, rounds) = relayout::relayout(world, seed, stop, lean).ok_or(Stopped)?;
+    let mut relaid = relayout::relayout(world, seed, stop, lean).ok_or(Stopped)?;
+    let mut rounds = relaid.rounds;
+    if seed.is_some() && !relaid.settled {
+        // Started from the last layout, it did not settle where one from
+        // nothing may (see [`relayout`]): typst's warnings would be about
+        // where it started, and its document may contradict itself.
+        relaid = relayout::relayout(world, None, stop, lean).ok_or(Stopped)?;
+        rounds += relaid.rounds;
+    }
+    let relayout::Relaid { result: output, warnings: mut diagnostics, settled, .. } = relaid;
     let doc = match output {
         Ok(doc) => Some(doc),
         Err(errors) => {
@@ -1120,7 +1134,7 @@ pub fn layout(
             None
         }
     };
-    Ok(Laid { doc, diagnostics, rounds })
+    Ok(Laid { doc, diagnostics, rounds, settled })
 }
 
 /// Compiles an edition in a world, copyfits it if asked, and exports it;
@@ -1139,7 +1153,7 @@ fn compile(
     // reuse the first rounds of the layout before them (evicted, a search
     // took 65% longer).
     let rounds_lean = if copyfit.is_none() { lean } else { None };
-    let Ok(Laid { mut doc, mut diagnostics, rounds }) = layout(world, from, stop, rounds_lean) else { return None };
+    let Ok(Laid { mut doc, mut diagnostics, rounds, .. }) = layout(world, from, stop, rounds_lean) else { return None };
     let mut fitted = fit::Choice::default();
     if let (Some(cf), Some(first)) = (copyfit, &doc) {
         match fit::copyfit(world, first, cf, lean, stop) {

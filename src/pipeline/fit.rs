@@ -202,7 +202,7 @@ pub fn copyfit(
                 set(world, c, step);
             }
         }
-        let Laid { doc, diagnostics: diags, .. } = layout(world, None, stop, None)?;
+        let Laid { doc, diagnostics: diags, settled, .. } = layout(world, None, stop, None)?;
         let Some(doc) = doc else { return Ok(None) };
         if let Some(age) = lean {
             // What only the layout before this one used (the chapters as
@@ -210,7 +210,9 @@ pub fn copyfit(
             // do not pile up (six editions held 736 MB instead of 357).
             free_caches(age);
         }
-        let pages = end_pages(&chapters, &ends(&doc));
+        // Where the chapters of a layout that did not settle end is not to
+        // be trusted: no run is taken as fitted by that step.
+        let pages = if settled { end_pages(&chapters, &ends(&doc)) } else { pages0.clone() };
         open.retain(|g| {
             let fits = matches!((g.pages(&pages), g.pages(&pages0)), (Some(now), Some(was)) if now < was);
             if fits {

@@ -16,6 +16,12 @@
 //! pass starts from one; every other layout, the full pass after it
 //! included, starts from nothing, and so `vlr build` and the PDF watch
 //! leaves once the full pass is done are the same.
+//!
+//! Nor need it settle in typst's five rounds where a layout from nothing
+//! does: after an edit that moves every later page on by one, each figure
+//! starts from where the last layout put it, and they move one after
+//! another. Such a layout is not used: [`crate::pipeline::layout`] lays the
+//! edition out again from nothing.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,8 +39,10 @@ use typst_layout::{PagedDocument, PagedIntrospector};
 /// Lays out the edition in `world` as `typst::compile` does, its first
 /// layout reading `seed` (an earlier layout's pages, positions, counters)
 /// instead of nothing. Gives the document or typst's errors, its warnings,
-/// and how many layouts (rounds) it took to settle; `None` if `stop` was
-/// set when a round ended unsettled. `lean`: after each round, let go of
+/// how many layouts (rounds) it took, and whether it settled (typst warns
+/// if not, and the document may contradict itself: a contents entry
+/// pointing at a page that moved); `None` if `stop` was set when a round
+/// ended unsettled. `lean`: after each round, let go of
 /// typst's memoized work unused in that many evictions (one per edition
 /// made at once, each evicting after its rounds), not in `vlr watch`.
 pub fn relayout(
@@ -42,17 +50,30 @@ pub fn relayout(
     seed: Option<&PagedIntrospector>,
     stop: Option<&AtomicBool>,
     lean: Option<usize>,
-) -> Option<(SourceResult<PagedDocument>, Vec<SourceDiagnostic>, usize)> {
+) -> Option<Relaid> {
     let mut sink = Sink::new();
     let traced = Traced::default();
-    let (result, rounds) = run(world.track(), traced.track(), &mut sink, seed, stop, lean)?;
+    let (result, rounds, settled) = run(world.track(), traced.track(), &mut sink, seed, stop, lean)?;
     let mut warnings = sink.warnings();
     dedup(&mut warnings);
     let result = result.map_err(|mut errors| {
         dedup(&mut errors);
         errors
     });
-    Some((result, warnings.into_iter().collect(), rounds))
+    Some(Relaid { result, warnings: warnings.into_iter().collect(), rounds, settled })
+}
+
+/// What [`relayout`] gives.
+pub struct Relaid {
+    /// The document, or typst's errors.
+    pub result: SourceResult<PagedDocument>,
+    /// typst's warnings.
+    pub warnings: Vec<SourceDiagnostic>,
+    /// How many layouts (rounds) it took.
+    pub rounds: usize,
+    /// Whether the last round read what the round before it made (typst's
+    /// test of a settled document); an error is not unsettled.
+    pub settled: bool,
 }
 
 /// Drops repeated diagnostics (the same message at the same place), as
@@ -63,7 +84,8 @@ fn dedup(diags: &mut EcoVec<SourceDiagnostic>) {
 }
 
 /// The loop of `typst::compile` (`compile_impl`), for paged documents: the
-/// document or typst's errors, and the rounds laid out; `None` if stopped.
+/// document or typst's errors, the rounds laid out and whether the last
+/// settled; `None` if stopped.
 fn run(
     world: Tracked<dyn World + '_>,
     traced: Tracked<Traced>,
@@ -71,7 +93,7 @@ fn run(
     seed: Option<&PagedIntrospector>,
     stop: Option<&AtomicBool>,
     lean: Option<usize>,
-) -> Option<(SourceResult<PagedDocument>, usize)> {
+) -> Option<(SourceResult<PagedDocument>, usize, bool)> {
     let library = world.library();
     let base = StyleChain::new(&library.styles);
     let target = TargetElem::target.set(Target::Paged).wrap();
@@ -82,12 +104,12 @@ fn run(
         Ok(main) => main,
         Err(e) => {
             let error = SourceDiagnostic::error(typst::syntax::Span::detached(), e.to_string());
-            return Some((Err(typst::ecow::eco_vec![error]), 0));
+            return Some((Err(typst::ecow::eco_vec![error]), 0, true));
         }
     };
     let content = match typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main) {
         Ok(module) => module.content(),
-        Err(errors) => return Some((Err(errors), 0)),
+        Err(errors) => return Some((Err(errors), 0, true)),
     };
 
     // What the rounds laid out before this one know of themselves (read by
@@ -114,11 +136,11 @@ fn run(
         let rounds = history.len() + 1;
         let document = match PagedDocument::create(&mut engine, &content, styles) {
             Ok(document) => document,
-            Err(errors) => return Some((Err(errors), rounds - 1)),
+            Err(errors) => return Some((Err(errors), rounds - 1, true)),
         };
         if constraint.validate(intro(&document)) {
             sink.extend_from_sink(subsink);
-            return Some((finish(sink, document), rounds));
+            return Some((finish(sink, document), rounds, true));
         }
         if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
             return None;
@@ -136,7 +158,7 @@ fn run(
             for w in warnings {
                 sink.warn(w);
             }
-            return Some((finish(sink, document), rounds));
+            return Some((finish(sink, document), rounds, false));
         }
         history.push(document.introspector().clone());
         drop(document);

@@ -177,6 +177,52 @@ fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
     assert_eq!(again.rounds, 1);
 }
 
+/// `vlr watch`'s quick pass starts a layout from the edition's last one. A
+/// start from which the layout swings between two states in typst's five
+/// rounds, where from nothing it settles, is not used: the edition is laid
+/// out again from nothing, and typst has nothing to warn of.
+#[test]
+fn a_layout_that_does_not_settle_from_the_last_one_is_laid_out_from_nothing() {
+    use vlr::pipeline::Session;
+    use vlr::world::VlrWorld;
+
+    let f = fixture();
+    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
+    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    // The last layout held 1; from 1 the next holds 2, from 2 it holds 1
+    // again; from nothing (0) it holds 0 and settles in two rounds.
+    f.write("templates/last.typ", "#metadata(1) <m>\n");
+    f.write(
+        "templates/swing.typ",
+        "#context { let q = query(<m>); let v = if q.len() > 0 { q.first().value } else { 0 }\n\
+         [#metadata(if v == 0 { 0 } else { 3 - v }) <m>] }\n",
+    );
+    let world = |main: &str| VlrWorld::new(f.root(), main, fonts.clone(), Default::default(), (2021, 6, 1)).unwrap();
+    let last = vlr::pipeline::layout(&world("templates/last.typ"), None, None, None).unwrap();
+    assert!(last.settled);
+    let last = last.doc.expect("laid out").introspector().clone();
+
+    let swing = world("templates/swing.typ");
+    let fresh = vlr::pipeline::layout(&swing, None, None, None).unwrap();
+    assert!(fresh.settled && fresh.rounds == 2, "{} rounds", fresh.rounds);
+    let laid = vlr::pipeline::layout(&swing, Some(&*last), None, None).unwrap();
+    assert!(laid.settled, "{:?}", laid.diagnostics);
+    assert!(laid.diagnostics.is_empty(), "{:?}", laid.diagnostics);
+    // Five rounds from the last layout, then two from nothing.
+    assert_eq!(laid.rounds, 7);
+    let doc = laid.doc.expect("laid out");
+    let held: Vec<_> = doc
+        .introspector()
+        .elements()
+        .query(&typst::foundations::Selector::Label(
+            typst::foundations::Label::new(typst::utils::PicoStr::intern("m")).unwrap(),
+        ))
+        .iter()
+        .filter_map(|m| Some(m.to_packed::<typst::introspection::MetadataElem>()?.value.clone()))
+        .collect();
+    assert_eq!(held, vec![typst::foundations::Value::Int(0)]);
+}
+
 /// Fonts are read when typst first asks for a face: a font file replaced
 /// between the scan and the layout is not set in its place. The edition
 /// fails, naming the file, and nothing is written.
