@@ -1108,7 +1108,7 @@ pub struct Stopped;
 
 /// Lays an edition out, its first round reading `seed`, an earlier layout
 /// of it, instead of nothing (see [`relayout`]); again from nothing if it
-/// does not settle from there in typst's five rounds. Gives up between two
+/// does not settle from there (see [`relayout::MOST_ROUNDS`]). Gives up between two
 /// rounds once `stop` is set. `lean`: lets go of typst's memoized work
 /// between rounds, aged that many evictions (see [`relayout::relayout`]).
 pub fn layout(

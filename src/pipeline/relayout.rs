@@ -10,6 +10,15 @@
 //! already reads almost everything as it will be, and after most edits it
 //! settles in that one round.
 //!
+//! It also lays out up to [`MOST_ROUNDS`] rounds where typst stops at five.
+//! The templates' figures settle one after another (a figure moved into
+//! the text moves what follows it, see `float-or-flow`), so a book may need
+//! more: the bundled English edition as written took seven, and after a
+//! few words more in its preface, six. Stopped at five, typst warns that it
+//! did not converge and gives a document whose contents page and "(continued)"
+//! bands may not match its pages. The stock typst CLI, given `--emit-typst`'s
+//! sources, makes the same document where it settles within five.
+//!
 //! A layout started from elsewhere may settle on another of the states the
 //! templates allow (a figure that floats in one and is set in the text in
 //! the other: see `float-or-flow` in the templates), so only watch's quick
@@ -17,7 +26,7 @@
 //! included, starts from nothing, and so `vlr build` and the PDF watch
 //! leaves once the full pass is done are the same.
 //!
-//! Nor need it settle in typst's five rounds where a layout from nothing
+//! Nor need it settle within [`MOST_ROUNDS`] where a layout from nothing
 //! does: after an edit that moves every later page on by one, each figure
 //! starts from where the last layout put it, and they move one after
 //! another. Such a layout is not used: [`crate::pipeline::layout`] lays the
@@ -35,6 +44,12 @@ use typst::foundations::{Output, StyleChain, Target, TargetElem};
 use typst::introspection::{EmptyIntrospector, Introspector, MAX_ITERS};
 use typst::utils::Protected;
 use typst_layout::{PagedDocument, PagedIntrospector};
+
+/// The most layouts (rounds) of one document before it is given up as not
+/// settling, with typst's warnings: twice typst's five (see the module's
+/// comment). A document that swings between two states for good costs this
+/// many rounds before its warnings.
+pub const MOST_ROUNDS: usize = 2 * MAX_ITERS;
 
 /// Lays out the edition in `world` as `typst::compile` does, its first
 /// layout reading `seed` (an earlier layout's pages, positions, counters)
@@ -145,20 +160,26 @@ fn run(
         if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
             return None;
         }
-        if rounds == MAX_ITERS {
+        if rounds == MOST_ROUNDS {
             // Not settled: typst's warnings say what kept changing, from
-            // each round's introspector (the first read nothing).
+            // the last rounds' introspectors (the first read nothing).
+            let mut all: Vec<&dyn Introspector> = vec![&empty];
+            all.extend(history.iter().map(|h| h.as_ref() as &dyn Introspector));
+            all.push(intro(&document));
             let mut introspectors = [&empty as &dyn Introspector; MAX_ITERS + 1];
-            for (i, earlier) in history.iter().enumerate() {
-                introspectors[i + 1] = earlier.as_ref();
+            introspectors.copy_from_slice(&all[all.len() - (MAX_ITERS + 1)..]);
+            let mut warnings = typst::introspection::analyze(world, introspectors, subsink.introspections());
+            // None: what kept changing was not what the templates read (a
+            // query reduced to whether it found anything): settled after all.
+            let settled = warnings.is_empty();
+            if let Some(summary) = warnings.make_mut().first_mut() {
+                summary.message = typst::ecow::eco_format!("document did not converge within {MOST_ROUNDS} attempts");
             }
-            introspectors[MAX_ITERS] = intro(&document);
-            let warnings = typst::introspection::analyze(world, introspectors, subsink.introspections());
             sink.extend_from_sink(subsink);
             for w in warnings {
                 sink.warn(w);
             }
-            return Some((finish(sink, document), rounds, false));
+            return Some((finish(sink, document), rounds, settled));
         }
         history.push(document.introspector().clone());
         drop(document);

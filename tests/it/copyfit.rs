@@ -178,8 +178,8 @@ fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
 }
 
 /// `vlr watch`'s quick pass starts a layout from the edition's last one. A
-/// start from which the layout swings between two states in typst's five
-/// rounds, where from nothing it settles, is not used: the edition is laid
+/// start from which the layout swings between two states, where from
+/// nothing it settles, is not used: the edition is laid
 /// out again from nothing, and typst has nothing to warn of.
 #[test]
 fn a_layout_that_does_not_settle_from_the_last_one_is_laid_out_from_nothing() {
@@ -208,8 +208,8 @@ fn a_layout_that_does_not_settle_from_the_last_one_is_laid_out_from_nothing() {
     let laid = vlr::pipeline::layout(&swing, Some(&*last), None, None).unwrap();
     assert!(laid.settled, "{:?}", laid.diagnostics);
     assert!(laid.diagnostics.is_empty(), "{:?}", laid.diagnostics);
-    // Five rounds from the last layout, then two from nothing.
-    assert_eq!(laid.rounds, 7);
+    // Ten rounds from the last layout, then two from nothing.
+    assert_eq!(laid.rounds, 12);
     let doc = laid.doc.expect("laid out");
     let held: Vec<_> = doc
         .introspector()
@@ -221,6 +221,36 @@ fn a_layout_that_does_not_settle_from_the_last_one_is_laid_out_from_nothing() {
         .filter_map(|m| Some(m.to_packed::<typst::introspection::MetadataElem>()?.value.clone()))
         .collect();
     assert_eq!(held, vec![typst::foundations::Value::Int(0)]);
+}
+
+/// typst gives up after five layouts; vlr after ten. A document that needs
+/// seven (each round reads the one before and counts on by one, to six)
+/// settles, with nothing to warn of; one that swings between two states
+/// for good is given up after ten, with typst's warnings.
+#[test]
+fn a_document_settles_in_up_to_ten_layouts() {
+    use vlr::pipeline::Session;
+    use vlr::world::VlrWorld;
+
+    let f = fixture();
+    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
+    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let count = "#context { let q = query(<m>); let v = if q.len() > 0 { q.first().value } else { 0 }\n\
+                 [#metadata(calc.min(v + 1, 6)) <m>] }\n";
+    f.write("templates/count.typ", count);
+    f.write("templates/swing.typ", &count.replace("calc.min(v + 1, 6)", "1 - v"));
+    let world = |main: &str| VlrWorld::new(f.root(), main, fonts.clone(), Default::default(), (2021, 6, 1)).unwrap();
+
+    let laid = vlr::pipeline::layout(&world("templates/count.typ"), None, None, None).unwrap();
+    assert!(laid.settled && laid.diagnostics.is_empty(), "{:?}", laid.diagnostics);
+    assert_eq!(laid.rounds, 7);
+
+    let laid = vlr::pipeline::layout(&world("templates/swing.typ"), None, None, None).unwrap();
+    assert!(!laid.settled);
+    assert_eq!(laid.rounds, 10);
+    let said: Vec<_> = laid.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(said.first(), Some(&"document did not converge within 10 attempts"), "{said:?}");
+    assert!(laid.doc.is_some(), "made, with the warnings");
 }
 
 /// Fonts are read when typst first asks for a face: a font file replaced
