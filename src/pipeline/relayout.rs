@@ -175,6 +175,12 @@ fn run(
             if let Some(summary) = warnings.make_mut().first_mut() {
                 summary.message = typst::ecow::eco_format!("document did not converge within {MOST_ROUNDS} attempts");
             }
+            // typst numbers the rounds it was shown from 1: they are the last.
+            for w in warnings.make_mut() {
+                for hint in w.hints.make_mut() {
+                    hint.v = renumber(&hint.v, rounds - MAX_ITERS);
+                }
+            }
             sink.extend_from_sink(subsink);
             for w in warnings {
                 sink.warn(w);
@@ -189,6 +195,19 @@ fn run(
             super::free_caches(age);
         }
     }
+}
+
+/// A hint of typst's analysis with its rounds ("- run 2: …") numbered
+/// `by` more.
+fn renumber(hint: &typst::ecow::EcoString, by: usize) -> typst::ecow::EcoString {
+    let lines = hint.split('\n').map(|line| {
+        let Some(rest) = line.strip_prefix("- run ") else { return line.to_string() };
+        match rest.split_once(':').and_then(|(n, tail)| Some((n.parse::<usize>().ok()?, tail))) {
+            Some((n, tail)) => format!("- run {}:{tail}", n + by),
+            None => line.to_string(),
+        }
+    });
+    lines.collect::<Vec<_>>().join("\n").into()
 }
 
 /// The document, unless typst delayed errors to the end.

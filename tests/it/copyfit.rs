@@ -250,6 +250,7 @@ fn a_document_settles_in_up_to_ten_layouts() {
     assert_eq!(laid.rounds, 10);
     let said: Vec<_> = laid.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(said.first(), Some(&"document did not converge within 10 attempts"), "{said:?}");
+
     assert!(laid.doc.is_some(), "made, with the warnings");
 }
 
