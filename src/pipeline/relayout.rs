@@ -174,6 +174,12 @@ fn run(
             let settled = warnings.is_empty();
             if let Some(summary) = warnings.make_mut().first_mut() {
                 summary.message = typst::ecow::eco_format!("document did not converge within {MOST_ROUNDS} attempts");
+                // What it means for the book, before typst's own hints.
+                summary.hint(
+                    "the PDF is made, but what it says of its own pages (the contents, the lists of figures \
+                     and tables, \"continued\" headings) may not match them",
+                );
+                summary.hints.make_mut().rotate_right(1);
             }
             // typst numbers the rounds it was shown from 1: they are the last.
             for w in warnings.make_mut() {

@@ -16,6 +16,7 @@ fn a_template_that_never_settles_is_reported_round_by_round() {
     let out = f.run(&["build", "--lang", "en"]);
     let err = stderr(&out);
     assert!(err.contains("document did not converge within 10 attempts"), "{err}");
+    assert!(err.contains("the PDF is made, but what it says of its own pages"), "{err}");
     assert!(err.contains("number of elements labelled `<vlr-grow>` did not stabilize"), "{err}");
     let seen: Vec<&str> =
         err.lines().filter(|l| l.trim_start().starts_with("- run ") || l.contains("- final:")).collect();
