@@ -342,6 +342,33 @@ fn collect(root: &Root, rel: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std
     Ok(())
 }
 
+/// A face as a designer names it: "bold", "bold italic", "italic",
+/// "light" (other weights by number).
+pub fn face_name(v: typst::text::FontVariant) -> String {
+    use typst::text::FontStyle;
+    let weight = match v.weight.to_number() {
+        300 => "light".to_string(),
+        400 => String::new(),
+        500 => "medium".to_string(),
+        600 => "semibold".to_string(),
+        700 => "bold".to_string(),
+        800 => "extrabold".to_string(),
+        900 => "black".to_string(),
+        n => format!("weight {n}"),
+    };
+    let style = match v.style {
+        FontStyle::Normal => "",
+        FontStyle::Italic => "italic",
+        FontStyle::Oblique => "oblique",
+    };
+    match (weight.is_empty(), style.is_empty()) {
+        (true, true) => "regular".to_string(),
+        (false, true) => weight,
+        (true, false) => style.to_string(),
+        (false, false) => format!("{weight} {style}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -319,7 +319,7 @@ impl Session {
                     .iter()
                     .any(|v| v.style == typst::text::FontStyle::Normal && v.weight == typst::text::FontWeight::REGULAR)
                 {
-                    let faces: Vec<String> = variants.iter().map(|v| face_name(*v)).collect();
+                    let faces: Vec<String> = variants.iter().map(|v| crate::fonts::face_name(*v)).collect();
                     let d = Diag::warning(
                         &rel,
                         Some(span),
@@ -428,33 +428,6 @@ pub fn load_fonts(root: &Path, system: bool) -> Result<Fonts, Diag> {
     };
     let root = crate::files::Root::open(root).map_err(fail)?;
     Fonts::scan_in(&root, Path::new("fonts"), system).map_err(fail)
-}
-
-/// A face as a designer names it: "bold", "bold italic", "italic",
-/// "light" (other weights by number).
-fn face_name(v: typst::text::FontVariant) -> String {
-    use typst::text::FontStyle;
-    let weight = match v.weight.to_number() {
-        300 => "light".to_string(),
-        400 => String::new(),
-        500 => "medium".to_string(),
-        600 => "semibold".to_string(),
-        700 => "bold".to_string(),
-        800 => "extrabold".to_string(),
-        900 => "black".to_string(),
-        n => format!("weight {n}"),
-    };
-    let style = match v.style {
-        FontStyle::Normal => "",
-        FontStyle::Italic => "italic",
-        FontStyle::Oblique => "oblique",
-    };
-    match (weight.is_empty(), style.is_empty()) {
-        (true, true) => "regular".to_string(),
-        (false, true) => weight,
-        (true, false) => style.to_string(),
-        (false, false) => format!("{weight} {style}"),
-    }
 }
 
 /// A project's data, validated once for all editions.

@@ -212,18 +212,20 @@ pub fn copyfit(
         }
         // Where the chapters of a layout that did not settle end is not to
         // be trusted: no run is taken as fitted by that step.
-        let pages = if settled { end_pages(&chapters, &ends(&doc)) } else { pages0.clone() };
-        open.retain(|g| {
-            let fits = matches!((g.pages(&pages), g.pages(&pages0)), (Some(now), Some(was)) if now < was);
-            if fits {
-                for i in g.first..=g.last {
-                    if chapters[i].text {
-                        chosen[i] = step;
+        if settled {
+            let pages = end_pages(&chapters, &ends(&doc));
+            open.retain(|g| {
+                let fits = matches!((g.pages(&pages), g.pages(&pages0)), (Some(now), Some(was)) if now < was);
+                if fits {
+                    for i in g.first..=g.last {
+                        if chapters[i].text {
+                            chosen[i] = step;
+                        }
                     }
                 }
-            }
-            !fits
-        });
+                !fits
+            });
+        }
         last = Some((doc, diags));
         if open.is_empty() {
             break;
