@@ -17,6 +17,10 @@ shutil.copytree("fonts", os.path.join(out, "fonts"), copy_function=os.link)
 
 project = open("vlr.toml", encoding="utf-8").read()
 head, _, chapters = project.partition("[[chapter]]")
+# The chapters run up to the first table that is not one ([units.…] and
+# the like): that rest is kept once, after the copies.
+m = re.search(r"^\[(?!\[chapter\]\])", chapters, re.M)
+chapters, rest = (chapters[: m.start()], chapters[m.start():]) if m else (chapters, "")
 chapter_blocks = ["[[chapter]]" + c for c in chapters.split("[[chapter]]")]
 charts = []
 for f in os.listdir("data"):
@@ -39,7 +43,7 @@ for n in range(1, k + 1):
             copies = [re.sub(r'^id = "([^"]+)"', lambda m: f'id = "{m.group(1)}-k{n}"', c, count=1, flags=re.M) for c in copies]
             if copies:
                 open(os.path.join(out, "data", f"{f[:-5]}-k{n}.toml"), "w", encoding="utf-8").write("\n".join(copies))
-open(os.path.join(out, "vlr.toml"), "w", encoding="utf-8").write(head + "".join(blocks))
+open(os.path.join(out, "vlr.toml"), "w", encoding="utf-8").write(head + "".join(blocks) + rest)
 
 for lang in os.listdir("text"):
     os.makedirs(os.path.join(out, "text", lang))
