@@ -1,7 +1,8 @@
 //! What vlr tells its user: status lines, diagnostics and the exit status,
 //! through one [`Reporter`] that every command writes to.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
@@ -87,12 +88,49 @@ pub struct Reporter<'a> {
     out: &'a mut dyn WriteColor,
     verbosity: Verbosity,
     bar: Option<indicatif::ProgressBar>,
+    /// Every diagnostic given, printed or not (see [`Reporter::remember`]).
+    seen: Option<Vec<Diag>>,
+    /// Diagnostics kept instead of printed (see [`Reporter::holding`]).
+    held: Option<Held>,
+}
+
+/// What a holding reporter keeps: the diagnostics not among `skip`, each
+/// batch with the texts it quotes and the folder its paths are relative to.
+struct Held {
+    skip: HashSet<Diag>,
+    kept: Vec<(Sources, Vec<Diag>, PathBuf)>,
 }
 
 impl<'a> Reporter<'a> {
     /// A reporter writing to `out`.
     pub fn new(out: &'a mut dyn WriteColor, verbosity: Verbosity) -> Self {
-        Reporter { out, verbosity, bar: None }
+        Reporter { out, verbosity, bar: None, seen: None, held: None }
+    }
+
+    /// A reporter that prints nothing and keeps the diagnostics not among
+    /// `skip`, for [`Reporter::held`]: `vlr watch`'s full pass, whose
+    /// problems the quick pass before it printed, all but those that only
+    /// its own layout has.
+    pub fn holding(out: &'a mut dyn WriteColor, skip: HashSet<Diag>) -> Self {
+        Reporter { held: Some(Held { skip, kept: Vec::new() }), ..Reporter::new(out, Verbosity::Quiet) }
+    }
+
+    /// What a [`Reporter::holding`] kept, printed to `to`.
+    pub fn print_held(self, to: &mut Reporter) {
+        for (sources, diags, base) in self.held.map(|h| h.kept).unwrap_or_default() {
+            to.diags(&sources, &diags, &base);
+        }
+    }
+
+    /// From now on, remembers every diagnostic given (printed or not: a
+    /// quiet reporter's warnings too), for [`Reporter::remembered`].
+    pub fn remember(&mut self) {
+        self.seen = Some(Vec::new());
+    }
+
+    /// The diagnostics given since [`Reporter::remember`]; it remembers no more.
+    pub fn remembered(&mut self) -> Vec<Diag> {
+        self.seen.take().unwrap_or_default()
     }
 
     /// How chatty to be.
@@ -185,6 +223,16 @@ impl<'a> Reporter<'a> {
 
     /// Prints diagnostics (warnings only when not quiet), paths relative to `base`.
     pub fn diags(&mut self, sources: &Sources, diags: &[Diag], base: &Path) {
+        if let Some(seen) = &mut self.seen {
+            seen.extend(diags.iter().cloned());
+        }
+        if let Some(held) = &mut self.held {
+            let new: Vec<Diag> = diags.iter().filter(|d| !held.skip.contains(*d)).cloned().collect();
+            if !new.is_empty() {
+                held.kept.push((sources.clone(), new, base.to_path_buf()));
+            }
+            return;
+        }
         let quiet = self.quiet();
         let shown: Vec<Diag> = diags.iter().filter(|d| d.is_error() || !quiet).cloned().collect();
         if shown.is_empty() {
@@ -203,7 +251,7 @@ impl<'a> Reporter<'a> {
 
 /// Drops repeated diagnostics (the same problem seen once per edition).
 pub fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     diags.into_iter().filter(|d| seen.insert(d.clone())).collect()
 }
 
@@ -230,5 +278,35 @@ mod tests {
         let text = String::from_utf8(buf).unwrap();
         assert!(text.contains("error: e"), "{text}");
         assert!(!text.contains("warning") && !text.contains("Written") && !text.contains("a line"), "{text}");
+    }
+
+    #[test]
+    fn a_holding_reporter_passes_on_only_what_was_not_said_before() {
+        let warning = |m: &str| Diag { severity: diag::Severity::Warning, ..Diag::general(m) };
+        // What a quick pass said, remembered though it printed only errors.
+        let mut sink = diag::NoColor::new(Vec::new());
+        let mut quick = Reporter::new(&mut sink, Verbosity::Quiet);
+        quick.remember();
+        quick.diags(
+            &Sources::default(),
+            &[warning("said before"), Diag::general("an error said before")],
+            Path::new("."),
+        );
+        let said: HashSet<Diag> = quick.remembered().into_iter().collect();
+        assert_eq!(said.len(), 2);
+
+        let mut held_out = diag::NoColor::new(Vec::new());
+        let mut full = Reporter::holding(&mut held_out, said);
+        full.status("Written", "x.pdf");
+        full.diags(&Sources::default(), &[warning("said before"), warning("only this layout's")], Path::new("."));
+        full.diags(&Sources::default(), &[Diag::general("an error said before")], Path::new("."));
+        let mut buf = Vec::new();
+        let mut out = diag::NoColor::new(&mut buf);
+        let mut r = Reporter::new(&mut out, Verbosity::Normal);
+        full.print_held(&mut r);
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.contains("warning: only this layout's"), "{text}");
+        assert!(!text.contains("said before") && !text.contains("Written"), "{text}");
+        assert!(held_out.into_inner().is_empty());
     }
 }

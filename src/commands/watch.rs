@@ -31,7 +31,7 @@ use super::build::{BuildOptions, build};
 use crate::diag::Diag;
 use crate::fonts::Fonts;
 use crate::pipeline::load_fonts;
-use crate::report::{ExitStatus, Failure, Reporter, Verbosity};
+use crate::report::{ExitStatus, Failure, Reporter};
 
 /// Events arriving within this window are one change (an editor's save is
 /// one burst of events, well inside it).
@@ -169,30 +169,45 @@ fn start(
 
 /// The quick pass after a change: each edition in one layout, its chapters
 /// set as tight as copyfitting chose last time, started from its last
-/// layout (see the module's comment).
-fn quick(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) -> ExitStatus {
+/// layout (see the module's comment). Also gives the problems it found.
+fn quick(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, r: &mut Reporter) -> (ExitStatus, Vec<Diag>) {
     let mut quick = opts.clone();
     quick.edition.fit_as =
         opts.edition.fit_cache.as_ref().map(|m| Arc::new(m.chosen(opts.edition.profile, opts.edition.draft)));
     quick.edition.from_last = true;
-    build(root, &quick, fonts, r)
+    r.remember();
+    let status = build(root, &quick, fonts, r);
+    (status, r.remembered())
 }
 
 /// The full pass after a quick one: copyfitting as `vlr build` does, which
 /// rewrites only the PDFs whose copyfitting changed, and says which.
-/// Its problems were printed by the quick pass (the same text and data).
-/// It stops, writing nothing more, once `changed` is set: a newer change.
-fn refit(root: &Path, opts: &BuildOptions, fonts: Option<Arc<Fonts>>, changed: &Arc<AtomicBool>, r: &mut Reporter) {
+/// Of its problems it prints only those the quick pass did not find
+/// (`found`), from the same text and data: those of its own layouts, a
+/// book that does not settle as copyfitted. It stops, writing and printing
+/// nothing more, once `changed` is set: a newer change.
+fn refit(
+    root: &Path,
+    opts: &BuildOptions,
+    fonts: Option<Arc<Fonts>>,
+    changed: &Arc<AtomicBool>,
+    found: Vec<Diag>,
+    r: &mut Reporter,
+) {
     let t0 = Instant::now();
     let chosen = || {
         opts.edition.fit_cache.as_ref().map(|m| m.chosen(opts.edition.profile, opts.edition.draft)).unwrap_or_default()
     };
     let before = chosen();
     let mut sink = crate::diag::NoColor::new(std::io::sink());
-    let mut silent = Reporter::new(&mut sink, Verbosity::Quiet);
+    let mut silent = Reporter::holding(&mut sink, found.into_iter().collect());
     let mut full = opts.clone();
     full.edition.stop = Some(changed.clone());
     build(root, &full, fonts, &mut silent);
+    if changed.load(Ordering::Relaxed) {
+        return;
+    }
+    silent.print_held(r);
     let after = chosen();
     let refitted: Vec<&str> =
         after.iter().filter(|(l, t)| before.get(*l) != Some(t)).map(|(l, _)| l.as_str()).collect();
@@ -285,7 +300,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
             // The old fonts are freed once typst's caches let go of them.
             fonts = load();
         }
-        let built = quick(&root, opts, fonts.clone(), r);
+        let (built, found) = quick(&root, opts, fonts.clone(), r);
         let what = paths
             .iter()
             .find(|p| p.is_file())
@@ -300,7 +315,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
         comemo::evict(10);
         if built.is_success() {
             match next_change(&rx, &root, &opts.out_dir, Some(QUIET)) {
-                Next::Quiet => refit(&root, opts, fonts.clone(), &changed, r),
+                Next::Quiet => refit(&root, opts, fonts.clone(), &changed, found, r),
                 Next::Changed(paths) => early = Some(paths),
                 Next::Closed => break,
             }

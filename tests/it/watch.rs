@@ -271,3 +271,25 @@ fn a_quick_pass_starts_from_the_last_layout() {
     assert_eq!(all.get(1), Some(&1), "the quick pass settles at once: {all:?}\n{}", read(&w.log));
     assert!(std::fs::read(&pdf).unwrap() == built, "the same PDF");
 }
+
+/// The full pass prints the problems of its own layouts, which the quick
+/// pass before it did not have: here a book that settles from its last
+/// layout (counting on from where it stopped) but not from nothing, where
+/// it needs more rounds than typst is given.
+#[test]
+fn the_full_pass_says_what_only_its_layout_found() {
+    let f = Fixture::new("basic");
+    let count = "\n#context { let q = query(<m>); let v = if q.len() > 0 { q.first().value } else { 0 }\n\
+                 [#metadata(calc.min(v + 1, 14)) <m>] }\n";
+    f.write("templates/main.typ", &format!("{}{count}", f.read("templates/main.typ")));
+    let w = Watch::start(&f);
+    let unsettled = "did not converge within 10 attempts";
+    assert_eq!(read(&w.log).matches(unsettled).count(), 1, "from nothing: {}", read(&w.log));
+
+    f.write("text/en/intro.toml", &f.read("text/en/intro.toml"));
+    wait_until("the rebuild", || read(&w.log).contains("Rebuilt in"));
+    wait_until("the full pass's warning", || read(&w.log).matches(unsettled).count() == 2);
+    let log = read(&w.log);
+    let quick = log.find("Rebuilt in").unwrap();
+    assert_eq!(log[..quick].matches(unsettled).count(), 1, "the quick pass settles from the last layout: {log}");
+}
