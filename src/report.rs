@@ -108,7 +108,7 @@ impl<'a> Reporter<'a> {
     }
 
     /// A reporter that prints nothing and keeps the diagnostics not among
-    /// `skip`, for [`Reporter::held`]: `vlr watch`'s full pass, whose
+    /// `skip`, for [`Reporter::print_held`]: `vlr watch`'s full pass, whose
     /// problems the quick pass before it printed, all but those that only
     /// its own layout has.
     pub fn holding(out: &'a mut dyn WriteColor, skip: HashSet<Diag>) -> Self {
