@@ -77,7 +77,7 @@ fn words_fit(p: &Prepared) -> bool {
 /// About how many characters of a category label fit a line, as [`wrap`]
 /// breaks it: under its column on a full-width chart (ticks about 40 px
 /// wide), beside its bar on a horizontal one. A word longer than that is
-/// not broken and runs over. Estimated like [`words_fit`]: 14 px, 0.6 em a
+/// not broken and runs over. Estimated like `words_fit`: 14 px, 0.6 em a
 /// character, 1 em in CJK.
 pub fn category_chars(kind: ChartKind, categories: usize, cjk: bool) -> usize {
     let width =
@@ -916,7 +916,7 @@ fn fill(pieces: &[(String, bool)], width: f64, measure: &impl Fn(&str) -> f64) -
 
 /// Breaks a label into lines no wider than `width` (a piece wider than that
 /// stands on a line of its own): at spaces, and in CJK text between
-/// characters by the rules of [`pieces`]; a line break in the label is kept.
+/// characters by the rules of `pieces`; a line break in the label is kept.
 /// The lines are balanced, so no short last line stands alone ("Ingresos del
 /// presupuesto / público general", not "… público / general"); in CJK text,
 /// where balancing would move a break set by the text, only a last line under

@@ -8,6 +8,9 @@
 //! draws the whole flow.
 
 pub mod charts;
+// clap shows these doc comments as the commands' help, where `<lang>` is a
+// placeholder, not HTML.
+#[allow(rustdoc::invalid_html_tags)]
 pub mod cli;
 pub mod commands;
 pub mod data;

@@ -39,7 +39,7 @@ use crate::world::{Parsed, VlrWorld};
 
 mod fit;
 pub mod fit_cache;
-mod relayout;
+pub mod relayout;
 
 /// How to make an edition.
 #[derive(Debug, Clone)]

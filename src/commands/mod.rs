@@ -1,7 +1,7 @@
 //! One module per command, as in typst's own CLI: each parses nothing
 //! (clap did), runs the [pipeline](crate::pipeline) or its own work, prints
 //! through a [`Reporter`](crate::report::Reporter) and returns an
-//! [`ExitStatus`](crate::report::ExitStatus).
+//! [`ExitStatus`].
 
 pub mod build;
 pub mod check;

@@ -14,7 +14,7 @@
 //! comes out different (its copyfitting chose otherwise, or the quick pass
 //! settled a figure elsewhere). The PDF a watch leaves is the one
 //! `vlr build` makes. The full pass waits for
-//! the changes to pause ([`QUIET`]); a change that comes in
+//! the changes to pause (`QUIET`); a change that comes in
 //! during the full pass stops it (at the end of typst's current round): the
 //! new change is built at once, and copyfitted in full after it.
 

@@ -34,12 +34,12 @@ pub struct Document {
     pub typography: Typography,
     /// Built with `--draft`: missing translations fall back to the source language, marked.
     pub draft: bool,
-    /// The interface strings of the edition's language (src/i18n/<lang>.toml,
-    /// overlaid with the project's i18n/<lang>.toml), by key.
+    /// The interface strings of the edition's language (`src/i18n/<lang>.toml`,
+    /// overlaid with the project's `i18n/<lang>.toml`), by key.
     pub strings: Strings,
     /// The 17 SDGs, goal 1 first.
     pub goals: Vec<Goal>,
-    /// The cover and document metadata (`null` only when text/<lang>/meta.toml
+    /// The cover and document metadata (`null` only when `text/<lang>/meta.toml`
     /// is missing, which stops the build).
     pub meta: Option<Meta>,
     /// The chapters in order, each in its own file (read with `json(ch.file)`).
@@ -119,7 +119,7 @@ pub struct Translation {
     pub stale: usize,
 }
 
-/// The cover and document metadata (text/<lang>/meta.toml and vlr.toml).
+/// The cover and document metadata (`text/<lang>/meta.toml` and vlr.toml).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Meta {

@@ -4,7 +4,7 @@
 //! chart's values are the texts as printed.
 //!
 //! Text cells are neutralized as in the indicators' CSV
-//! ([`indicators_csv::neutralize`]): one starting with `=`, `+`, `-`, `@`, a
+//! ([`neutralize`]): one starting with `=`, `+`, `-`, `@`, a
 //! tab or a carriage return gets a `'` before it. A figure's value cells are
 //! numbers vlr formatted, written as they are (`-2.5` stays a number).
 
