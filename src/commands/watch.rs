@@ -141,6 +141,17 @@ fn fail(r: &mut Reporter, message: String) -> ExitStatus {
     r.fail(Failure::general(Diag::general(message), ExitStatus::Usage), Path::new("."))
 }
 
+/// How many rebuilds typst's memoized work is kept unused before it is let
+/// go of (`comemo::evict`'s age; the typst CLI's watch keeps it ten
+/// compiles). Each full pass leaves the work of its copyfitting trials,
+/// used by no later layout: kept ten rebuilds, the bundled English edition
+/// grew from 265 MB to 1 GB over ten edits with a pause after each, and a
+/// book four times its size by 300 MB an edit, past 5 GB. Three keeps the
+/// first at 600-660 MB and the second at 3.5 GB. What an edit that reflows the book
+/// lays out again is then less often at hand: such a rebuild took
+/// 476 ms instead of 241 (BENCHMARKS.md, 2026-12-07, fifth session).
+const KEPT_REBUILDS: usize = 3;
+
 /// How often a removed project folder is looked for.
 const POLL: Duration = Duration::from_millis(250);
 
@@ -312,7 +323,7 @@ pub fn watch(root: &Path, opts: &BuildOptions, r: &mut Reporter) -> ExitStatus {
         // Keep typst's caches warm, but let go of results unused for a
         // while: now, while the writer reads the PDF, not once the next
         // change has come in (it takes some 20 ms).
-        comemo::evict(10);
+        comemo::evict(KEPT_REBUILDS);
         if built.is_success() {
             match next_change(&rx, &root, &opts.out_dir, Some(QUIET)) {
                 Next::Quiet => refit(&root, opts, fonts.clone(), &changed, found, r),
