@@ -4,6 +4,24 @@
 
 use crate::common::*;
 
+/// The fixture loaded in process, for its English edition, as the commands
+/// load a project.
+fn english(f: &Fixture) -> vlr::pipeline::Session {
+    vlr::pipeline::Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags))
+}
+
+/// The session's fonts, scanned.
+fn scanned(session: &vlr::pipeline::Session) -> std::sync::Arc<vlr::fonts::Fonts> {
+    session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags))
+}
+
+/// Worlds that each lay out one template of the fixture's alone, named by
+/// its path (`templates/count.typ`), in its fonts: for the layout loop's tests.
+fn template_world(f: &Fixture) -> impl Fn(&str) -> vlr::world::VlrWorld + '_ {
+    let fonts = scanned(&english(f));
+    move |main| vlr::world::VlrWorld::new(f.root(), main, fonts.clone(), Default::default(), (2021, 6, 1)).unwrap()
+}
+
 /// The `basic` fixture with a chapter of text before its numbered chapter:
 /// 19 paragraphs of five sentences and a last one of two, which set as
 /// written leave that last paragraph alone at the top of a page.
@@ -139,11 +157,11 @@ fn an_unchanged_edition_is_laid_out_as_the_last_build_chose() {
 fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
-    use vlr::pipeline::{EditionOptions, Fit, Fitting, Outcome, Session};
+    use vlr::pipeline::{EditionOptions, Fit, Fitting, Outcome};
 
     let f = fixture();
-    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
-    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let session = english(&f);
+    let fonts = scanned(&session);
     let data = session.validate(fonts);
     assert!(data.ok(), "{:?}", data.diags);
     let compile = |stop: &AtomicBool| {
@@ -183,12 +201,8 @@ fn a_stopped_edition_is_given_up_before_copyfitting_tries_a_step() {
 /// out again from nothing, and typst has nothing to warn of.
 #[test]
 fn a_layout_that_does_not_settle_from_the_last_one_is_laid_out_from_nothing() {
-    use vlr::pipeline::Session;
-    use vlr::world::VlrWorld;
-
     let f = fixture();
-    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
-    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let world = template_world(&f);
     // The last layout held 1; from 1 the next holds 2, from 2 it holds 1
     // again; from nothing (0) it holds 0 and settles in two rounds.
     f.write("templates/last.typ", "#metadata(1) <m>\n");
@@ -197,7 +211,6 @@ fn a_layout_that_does_not_settle_from_the_last_one_is_laid_out_from_nothing() {
         "#context { let q = query(<m>); let v = if q.len() > 0 { q.first().value } else { 0 }\n\
          [#metadata(if v == 0 { 0 } else { 3 - v }) <m>] }\n",
     );
-    let world = |main: &str| VlrWorld::new(f.root(), main, fonts.clone(), Default::default(), (2021, 6, 1)).unwrap();
     let last = vlr::pipeline::layout(&world("templates/last.typ"), None, None, None).unwrap();
     assert!(last.settled);
     let last = last.doc.expect("laid out").introspector().clone();
@@ -229,17 +242,12 @@ fn a_layout_that_does_not_settle_from_the_last_one_is_laid_out_from_nothing() {
 /// for good is given up after ten, with typst's warnings.
 #[test]
 fn a_document_settles_in_up_to_ten_layouts() {
-    use vlr::pipeline::Session;
-    use vlr::world::VlrWorld;
-
     let f = fixture();
-    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
-    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let world = template_world(&f);
     let count = "#context { let q = query(<m>); let v = if q.len() > 0 { q.first().value } else { 0 }\n\
                  [#metadata(calc.min(v + 1, 6)) <m>] }\n";
     f.write("templates/count.typ", count);
     f.write("templates/swing.typ", &count.replace("calc.min(v + 1, 6)", "1 - v"));
-    let world = |main: &str| VlrWorld::new(f.root(), main, fonts.clone(), Default::default(), (2021, 6, 1)).unwrap();
 
     let laid = vlr::pipeline::layout(&world("templates/count.typ"), None, None, None).unwrap();
     assert!(laid.settled && laid.diagnostics.is_empty(), "{:?}", laid.diagnostics);
@@ -259,11 +267,11 @@ fn a_document_settles_in_up_to_ten_layouts() {
 /// fails, naming the file, and nothing is written.
 #[test]
 fn a_font_file_replaced_during_a_build_fails_the_edition() {
-    use vlr::pipeline::{EditionOptions, Fit, Fitting, Outcome, Session};
+    use vlr::pipeline::{EditionOptions, Fit, Fitting, Outcome};
 
     let f = fixture();
-    let session = Session::load(f.root(), &["en".to_string()]).unwrap_or_else(|e| panic!("loads: {:?}", e.diags));
-    let fonts = session.fonts(false).unwrap_or_else(|e| panic!("fonts: {:?}", e.diags));
+    let session = english(&f);
+    let fonts = scanned(&session);
     let data = session.validate(fonts);
     assert!(data.ok(), "{:?}", data.diags);
     let opts = EditionOptions::submission(false);
